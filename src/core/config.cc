@@ -1,0 +1,136 @@
+#include "core/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
+#include <map>
+
+namespace berth {
+namespace {
+
+using Setter = std::function<Status(Config&, const std::string&)>;
+
+Status Invalid(const std::string& key, const std::string& value, const char* why) {
+  return Fail(ErrorCode::kInternal, "config " + key + "=" + value + ": " + why);
+}
+
+template <class Int>
+Result<Int> ParseInt(const std::string& key, const std::string& value) {
+  Int out{};
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), out);
+  if (ec != std::errc() || end != value.data() + value.size() || out < 0) {
+    return tl::unexpected(Invalid(key, value, "expected a non-negative integer").error());
+  }
+  return out;
+}
+
+// Durations take a unit suffix (s, m, h, d) or plain seconds.
+Result<std::chrono::seconds> ParseDuration(const std::string& key, const std::string& value) {
+  if (value.empty()) return tl::unexpected(Invalid(key, value, "empty duration").error());
+  long scale = 1;
+  std::string digits = value;
+  switch (value.back()) {
+    case 's': digits.pop_back(); break;
+    case 'm': scale = 60; digits.pop_back(); break;
+    case 'h': scale = 3600; digits.pop_back(); break;
+    case 'd': scale = 86400; digits.pop_back(); break;
+    default: break;
+  }
+  auto n = ParseInt<long>(key, digits);
+  if (!n) return tl::unexpected(n.error());
+  return std::chrono::seconds(*n * scale);
+}
+
+Result<bool> ParseBool(const std::string& key, const std::string& value) {
+  if (value == "true" || value == "1" || value == "yes" || value == "on") return true;
+  if (value == "false" || value == "0" || value == "no" || value == "off") return false;
+  return tl::unexpected(Invalid(key, value, "expected true or false").error());
+}
+
+template <class T, class Parse>
+Setter Field(T Config::*member, Parse parse) {
+  return [member, parse](Config& c, const std::string& value) -> Status {
+    return parse(value).map([&](T v) { c.*member = std::move(v); });
+  };
+}
+
+const std::map<std::string, Setter>& Setters() {
+  static const std::map<std::string, Setter> setters = [] {
+    auto text = [](const std::string&) { return [](const std::string& v) -> Result<std::string> { return v; }; };
+    auto integer = [](const std::string& k) { return [k](const std::string& v) { return ParseInt<int>(k, v); }; };
+    auto size = [](const std::string& k) { return [k](const std::string& v) { return ParseInt<size_t>(k, v); }; };
+    auto duration = [](const std::string& k) { return [k](const std::string& v) { return ParseDuration(k, v); }; };
+    auto boolean = [](const std::string& k) { return [k](const std::string& v) { return ParseBool(k, v); }; };
+    return std::map<std::string, Setter>{
+        {"listen", Field(&Config::listen, text("listen"))},
+        {"data_dir", Field(&Config::data_dir, text("data_dir"))},
+        {"log.level", Field(&Config::log_level, text("log.level"))},
+        {"log.access", Field(&Config::access_log, boolean("log.access"))},
+        {"workers", Field(&Config::workers, integer("workers"))},
+        {"io_threads", Field(&Config::io_threads, integer("io_threads"))},
+        {"uploads.ttl", Field(&Config::upload_ttl, duration("uploads.ttl"))},
+        {"uploads.purge_interval", Field(&Config::upload_purge_interval, duration("uploads.purge_interval"))},
+        {"shutdown_timeout", Field(&Config::shutdown_timeout, duration("shutdown_timeout"))},
+        {"idle_timeout", Field(&Config::idle_timeout, duration("idle_timeout"))},
+        {"cache.manifests", Field(&Config::manifest_cache_entries, size("cache.manifests"))},
+        {"port_file", Field(&Config::port_file, text("port_file"))},
+    };
+  }();
+  return setters;
+}
+
+Status ApplyYaml(Config& config, const YAML::Node& node, const std::string& prefix) {
+  if (!node.IsMap()) return Fail(ErrorCode::kInternal, "config: " + prefix + " is not a mapping");
+  for (const auto& entry : node) {
+    std::string key = prefix.empty() ? entry.first.as<std::string>()
+                                     : prefix + "." + entry.first.as<std::string>();
+    if (entry.second.IsMap()) {
+      if (auto s = ApplyYaml(config, entry.second, key); !s) return s;
+    } else if (auto s = SetConfigValue(config, key, entry.second.as<std::string>()); !s) {
+      return s;
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Status SetConfigValue(Config& config, const std::string& key, const std::string& value) {
+  auto it = Setters().find(key);
+  if (it == Setters().end()) return Fail(ErrorCode::kInternal, "config: unknown key " + key);
+  return it->second(config, value);
+}
+
+Result<Config> LoadConfig(const std::optional<std::string>& path, const EnvLookup& env) {
+  Config config;
+  if (path) {
+    try {
+      YAML::Node root = YAML::LoadFile(*path);
+      if (!root.IsNull()) {
+        if (auto s = ApplyYaml(config, root, ""); !s) return tl::unexpected(s.error());
+      }
+    } catch (const YAML::Exception& e) {
+      return Fail(ErrorCode::kInternal, "config " + *path + ": " + e.what());
+    }
+  }
+  for (const auto& [key, setter] : Setters()) {
+    std::string name = "BERTH_" + key;
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](char c) { return c == '.' ? '_' : static_cast<char>(std::toupper(c)); });
+    if (auto value = env(name)) {
+      if (auto s = setter(config, *value); !s) return tl::unexpected(s.error());
+    }
+  }
+  return config;
+}
+
+EnvLookup ProcessEnvironment() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    const char* v = std::getenv(name.c_str());
+    return v ? std::optional<std::string>(v) : std::nullopt;
+  };
+}
+
+}  // namespace berth

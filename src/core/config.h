@@ -1,0 +1,43 @@
+// Berth's settings: built-in defaults, then a YAML file, then BERTH_* environment variables,
+// then command-line flags. A loaded Config is an immutable value.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "core/result.h"
+
+namespace berth {
+
+struct Config {
+  std::string listen = "127.0.0.1:5000";
+  std::string data_dir = "./data";
+  std::string log_level = "info";
+  bool access_log = true;
+  // Threads that run blocking storage and database calls off the event loop.
+  int workers = 16;
+  // Threads that run the event loop; 0 means one per core.
+  int io_threads = 0;
+  std::chrono::seconds upload_ttl{std::chrono::hours(24)};
+  std::chrono::seconds upload_purge_interval{std::chrono::minutes(10)};
+  std::chrono::seconds shutdown_timeout{15};
+  std::chrono::seconds idle_timeout{120};
+  size_t manifest_cache_entries = 8192;
+  // When set, the bound port is written here once listening (tests listen on port 0).
+  std::string port_file;
+};
+
+using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+
+// Reads `path` (when given) over the defaults, then applies BERTH_<KEY> overrides, where KEY is
+// the YAML key path upper-cased with '.' as '_' (uploads.ttl -> BERTH_UPLOADS_TTL).
+Result<Config> LoadConfig(const std::optional<std::string>& path, const EnvLookup& env);
+
+// Sets one key ("listen", "uploads.ttl", ...) from its text form; unknown keys are an error.
+Status SetConfigValue(Config& config, const std::string& key, const std::string& value);
+
+EnvLookup ProcessEnvironment();
+
+}  // namespace berth

@@ -1,0 +1,383 @@
+#include "http/server.h"
+
+#include <sys/sendfile.h>
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/url/parse.hpp>
+#include <mutex>
+#include <random>
+#include <set>
+#include <spdlog/spdlog.h>
+#include <thread>
+
+namespace berth::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+using asio::awaitable;
+using asio::use_awaitable;
+constexpr auto kNoThrow = asio::as_tuple(use_awaitable);
+
+constexpr size_t kBodyChunk = 1 << 20;
+constexpr size_t kHeaderLimit = 64 * 1024;
+
+std::string NewRequestIdPrefix() {
+  std::random_device rd;
+  char buf[9];
+  std::snprintf(buf, sizeof buf, "%08x", rd());
+  return buf;
+}
+
+Request ToRequest(const bhttp::request_parser<bhttp::buffer_body>& parser, std::string request_id) {
+  const auto& msg = parser.get();
+  Request req;
+  req.method = std::string(msg.method_string());
+  req.target = std::string(msg.target());
+  for (const auto& field : msg) {
+    req.headers.Add(std::string(field.name_string()), std::string(field.value()));
+  }
+  auto url = boost::urls::parse_origin_form(req.target);
+  if (url) {
+    req.path = url->path();
+    for (auto param : url->params()) req.query.emplace_back(param.key, param.value);
+  } else {
+    req.path = req.target;  // the router answers an unparsable path with 404
+  }
+  req.content_length = parser.content_length() ? std::optional<uint64_t>(*parser.content_length())
+                                               : std::nullopt;
+  req.has_body = parser.chunked() || (req.content_length && *req.content_length > 0);
+  if (auto id = req.headers.Get("X-Request-Id"); id && !id->empty() && id->size() <= 128) {
+    req.request_id = std::string(*id);
+  } else {
+    req.request_id = std::move(request_id);
+  }
+  return req;
+}
+
+Response InternalError(const char* what) {
+  Response res;
+  res.status = 500;
+  res.headers.Set("Content-Type", "application/json");
+  res.body = std::string(R"({"errors":[{"code":"UNKNOWN","message":")") + "internal error" +
+             R"(","detail":null}]})";
+  spdlog::error("handler failed: {}", what);
+  return res;
+}
+
+}  // namespace
+
+struct Server::Impl {
+  struct Connection {
+    explicit Connection(tcp::socket s) : stream(std::move(s)) {}
+    beast::tcp_stream stream;
+    bool idle = true;  // waiting for the next request; touched only on the connection's strand
+  };
+
+  Impl(ServerOptions opts, Handler& h)
+      : options(std::move(opts)),
+        handler(h),
+        ioc(options.io_threads > 0 ? options.io_threads
+                                   : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
+        acceptor(ioc),
+        workers(static_cast<size_t>(std::max(1, options.workers))),
+        signals(ioc, SIGINT, SIGTERM),
+        request_id_prefix(NewRequestIdPrefix()) {
+    auto colon = options.listen.rfind(':');
+    if (colon == std::string::npos) throw std::runtime_error("listen: expected host:port");
+    std::string host = options.listen.substr(0, colon);
+    if (host.size() > 1 && host.front() == '[') host = host.substr(1, host.size() - 2);
+    tcp::resolver resolver(ioc);
+    auto endpoints = resolver.resolve(host, options.listen.substr(colon + 1),
+                                      tcp::resolver::passive | tcp::resolver::numeric_service);
+    tcp::endpoint endpoint = *endpoints.begin();
+    acceptor.open(endpoint.protocol());
+    acceptor.set_option(tcp::acceptor::reuse_address(true));
+    acceptor.bind(endpoint);
+    acceptor.listen(asio::socket_base::max_listen_connections);
+  }
+
+  template <class F>
+  awaitable<std::invoke_result_t<F>> OnWorker(F f) {
+    using R = std::invoke_result_t<F>;
+    co_return co_await asio::co_spawn(
+        workers.get_executor(),
+        [&f]() -> awaitable<R> {
+          if constexpr (std::is_void_v<R>) {
+            f();
+            co_return;
+          } else {
+            co_return f();
+          }
+        },
+        use_awaitable);
+  }
+
+  awaitable<void> Accept() {
+    while (true) {
+      auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), kNoThrow);
+      if (ec) {
+        if (!acceptor.is_open()) co_return;
+        spdlog::warn("accept: {}", ec.message());
+        continue;
+      }
+      socket.set_option(tcp::no_delay(true));
+      auto conn = std::make_shared<Connection>(std::move(socket));
+      {
+        std::lock_guard lock(mu);
+        connections.insert(conn);
+      }
+      auto ex = conn->stream.get_executor();
+      asio::co_spawn(ex, Serve(conn), [this, conn](std::exception_ptr e) {
+        if (e) {
+          try {
+            std::rethrow_exception(e);
+          } catch (const std::exception& failure) {
+            spdlog::error("connection failed: {}", failure.what());
+          }
+        }
+        std::lock_guard lock(mu);
+        connections.erase(conn);
+      });
+    }
+  }
+
+  // One connection: read a request head, dispatch, stream the body to the handler's sink,
+  // write the response; repeat while the connection is kept alive.
+  awaitable<void> Serve(std::shared_ptr<Connection> conn) {
+    beast::flat_buffer buffer;
+    std::vector<char> chunk;
+    while (!stopping) {
+      bhttp::request_parser<bhttp::buffer_body> parser;
+      parser.body_limit(boost::none);
+      parser.header_limit(kHeaderLimit);
+      conn->idle = true;
+      conn->stream.expires_after(options.idle_timeout);
+      auto [ec, header_bytes] = co_await bhttp::async_read_header(conn->stream, buffer, parser, kNoThrow);
+      conn->idle = false;
+      if (ec) {
+        if (ec == bhttp::error::header_limit || ec == bhttp::error::bad_target ||
+            ec == bhttp::error::bad_method || ec == bhttp::error::bad_version) {
+          Response bad;
+          bad.status = ec == bhttp::error::header_limit ? 431 : 400;
+          co_await Write(*conn, bad, false, 11);
+        }
+        break;
+      }
+      const auto started = std::chrono::steady_clock::now();
+      Request req = ToRequest(parser, request_id_prefix + "-" + std::to_string(++request_counter));
+      const bool keep_alive = parser.get().keep_alive();
+      const unsigned version = parser.get().version();
+      bool body_unread = req.has_body;
+      Response res;
+      try {
+        if (auto fast = handler.TryFast(req)) {
+          res = std::move(*fast);
+        } else {
+          Dispatch dispatch = co_await OnWorker([&] { return handler.Handle(req); });
+          if (dispatch.response) {
+            res = std::move(*dispatch.response);
+          } else {
+            auto sink = std::move(dispatch.sink);
+            if (req.has_body) {
+              auto expect = req.headers.Get("Expect");
+              if (expect && beast::iequals(*expect, "100-continue")) {
+                bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, version};
+                co_await bhttp::async_write(conn->stream, cont, kNoThrow);
+              }
+              size_t want = kBodyChunk;
+              if (req.content_length) want = std::min<uint64_t>(want, *req.content_length);
+              chunk.resize(want);
+            }
+            std::optional<Response> early;
+            bool broken = false;
+            while (!parser.is_done()) {
+              parser.get().body().data = chunk.data();
+              parser.get().body().size = chunk.size();
+              conn->stream.expires_after(options.idle_timeout);
+              auto [rec, n] = co_await bhttp::async_read(conn->stream, buffer, parser, kNoThrow);
+              if (rec == bhttp::error::need_buffer) rec = {};
+              if (rec) {
+                broken = true;
+                break;
+              }
+              size_t got = chunk.size() - parser.get().body().size;
+              if (got == 0) continue;
+              early = co_await OnWorker(
+                  [&] { return sink->Write(std::span<const char>(chunk.data(), got)); });
+              if (early) break;
+            }
+            if (broken) {
+              co_await OnWorker([&] { sink->Abort(); });
+              Log(req, 499, 0, started);
+              break;
+            }
+            if (early) {
+              res = std::move(*early);
+            } else {
+              body_unread = false;
+              res = co_await OnWorker([&] { return sink->Finish(); });
+            }
+          }
+        }
+      } catch (const std::exception& e) {
+        res = InternalError(e.what());
+      }
+      if (chunk.size() > kBodyChunk / 16) std::vector<char>().swap(chunk);
+      const bool again = keep_alive && !body_unread && !stopping;
+      res.headers.Set("X-Request-Id", req.request_id);
+      uint64_t sent = co_await Write(*conn, res, again, version);
+      Log(req, res.status, sent, started);
+      if (!again) break;
+    }
+    beast::error_code ignored;
+    conn->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    conn->stream.close();
+  }
+
+  // Writes the response; returns the body bytes sent.
+  awaitable<uint64_t> Write(Connection& conn, Response& res, bool keep_alive, unsigned version) {
+    conn.stream.expires_after(options.idle_timeout);
+    const uint64_t length = res.file ? res.file->length : res.body.size();
+    const bool bodiless = res.status == 204 || res.status == 304 || res.status < 200;
+    if (res.file || res.head_only) {
+      bhttp::response<bhttp::empty_body> head{static_cast<bhttp::status>(res.status), version};
+      for (const auto& [k, v] : res.headers.fields()) head.set(k, v);
+      if (!bodiless) head.content_length(length);
+      head.keep_alive(keep_alive);
+      bhttp::response_serializer<bhttp::empty_body> sr{head};
+      auto [ec, n] = co_await bhttp::async_write_header(conn.stream, sr, kNoThrow);
+      if (ec || res.head_only || !res.file) co_return 0;
+      co_return co_await SendFile(conn, *res.file);
+    }
+    bhttp::response<bhttp::string_body> msg{static_cast<bhttp::status>(res.status), version};
+    for (const auto& [k, v] : res.headers.fields()) msg.set(k, v);
+    msg.body() = std::move(res.body);
+    if (!bodiless) msg.content_length(length);
+    msg.keep_alive(keep_alive);
+    auto [ec, n] = co_await bhttp::async_write(conn.stream, msg, kNoThrow);
+    co_return ec ? 0 : length;
+  }
+
+  // sendfile(2) from the blob straight to the socket: no copy through user space.
+  awaitable<uint64_t> SendFile(Connection& conn, const FileBody& file) {
+    auto& socket = conn.stream.socket();
+    beast::error_code ec;
+    socket.native_non_blocking(true, ec);
+    off_t offset = static_cast<off_t>(file.offset);
+    uint64_t remaining = file.length;
+    asio::steady_timer deadline(socket.get_executor());
+    while (remaining > 0) {
+      ssize_t n = ::sendfile(socket.native_handle(), file.fd, &offset,
+                             std::min<uint64_t>(remaining, 1 << 30));
+      if (n > 0) {
+        remaining -= static_cast<uint64_t>(n);
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && errno == EAGAIN) {
+        deadline.expires_after(options.idle_timeout);
+        deadline.async_wait([&socket](beast::error_code e) {
+          if (!e) socket.cancel();
+        });
+        auto [wec] = co_await socket.async_wait(tcp::socket::wait_write, kNoThrow);
+        deadline.cancel();
+        if (!wec) continue;
+      }
+      break;  // the peer went away, the file shrank, or the wait timed out
+    }
+    co_return file.length - remaining;
+  }
+
+  void Log(const Request& req, int status, uint64_t bytes,
+           std::chrono::steady_clock::time_point started) {
+    if (!options.access_log) return;
+    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::steady_clock::now() - started)
+                      .count();
+    spdlog::info("access request_id={} method={} path={} status={} bytes={} duration_ms={:.3f}",
+                 req.request_id, req.method, req.path, status, bytes, micros / 1000.0);
+  }
+
+  void Stop() {
+    asio::post(acceptor.get_executor(), [this] {
+      if (stopping.exchange(true)) return;
+      spdlog::info("shutting down: no new connections, finishing in-flight requests");
+      beast::error_code ignored;
+      acceptor.close(ignored);
+      signals.cancel();
+      std::lock_guard lock(mu);
+      for (const auto& conn : connections) {
+        asio::post(conn->stream.get_executor(), [conn] {
+          if (conn->idle) conn->stream.cancel();
+        });
+      }
+      shutdown_deadline = std::chrono::steady_clock::now() + options.shutdown_timeout;
+      asio::co_spawn(ioc, Drain(), asio::detached);
+    });
+  }
+
+  awaitable<void> Drain() {
+    asio::steady_timer tick(ioc);
+    while (std::chrono::steady_clock::now() < shutdown_deadline) {
+      {
+        std::lock_guard lock(mu);
+        if (connections.empty()) break;
+      }
+      tick.expires_after(std::chrono::milliseconds(20));
+      co_await tick.async_wait(kNoThrow);
+    }
+    ioc.stop();
+  }
+
+  ServerOptions options;
+  Handler& handler;
+  asio::io_context ioc;
+  tcp::acceptor acceptor;
+  asio::thread_pool workers;
+  asio::signal_set signals;
+  std::string request_id_prefix;
+  std::atomic<uint64_t> request_counter = 0;
+  std::atomic<bool> stopping = false;
+  std::chrono::steady_clock::time_point shutdown_deadline;
+  std::mutex mu;
+  std::set<std::shared_ptr<Connection>> connections;  // guarded by mu
+};
+
+Server::Server(ServerOptions options, Handler& handler)
+    : impl_(std::make_unique<Impl>(std::move(options), handler)) {}
+
+Server::~Server() {
+  if (impl_) impl_->workers.join();
+}
+
+uint16_t Server::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+void Server::Run() {
+  impl_->signals.async_wait([this](beast::error_code ec, int) {
+    if (!ec) impl_->Stop();
+  });
+  asio::co_spawn(impl_->ioc, impl_->Accept(), asio::detached);
+  int threads = impl_->options.io_threads > 0
+                    ? impl_->options.io_threads
+                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> pool;
+  for (int i = 1; i < threads; ++i) pool.emplace_back([this] { impl_->ioc.run(); });
+  impl_->ioc.run();
+  for (auto& t : pool) t.join();
+  impl_->workers.join();
+  std::lock_guard lock(impl_->mu);
+  if (!impl_->connections.empty()) {
+    spdlog::warn("shutdown: {} connections still open after the timeout",
+                 impl_->connections.size());
+  }
+}
+
+void Server::Stop() { impl_->Stop(); }
+
+}  // namespace berth::http

@@ -1,0 +1,82 @@
+// MetadataStore: the single source of truth for repositories, manifests, tags, each
+// repository's blob links and upload sessions. Every call is one transaction, so concurrent
+// pushes of the same blob or tag leave the store consistent. Implementations are thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/digest.h"
+#include "core/result.h"
+
+namespace berth {
+
+struct ManifestRecord {
+  std::string repository;
+  std::string digest;
+  std::string media_type;
+  std::string content;  // the bytes exactly as pushed
+  std::string subject;  // digest of the `subject` manifest, or empty
+  std::string artifact_type;
+  int64_t pushed_at = 0;  // Unix seconds
+  std::vector<std::string> blobs;     // config and layers: must be linked to the repository
+  std::vector<std::string> children;  // an index's manifests: must exist in the repository
+};
+
+struct UploadRecord {
+  std::string uuid;
+  std::string repository;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
+struct Page {
+  std::string last;  // exclusive lower bound; empty for the first page
+  size_t limit = 0;  // 0: no limit
+};
+
+class MetadataStore {
+ public:
+  virtual ~MetadataStore() = default;
+
+  // Repository names in lexical order, after page.last.
+  virtual Result<std::vector<std::string>> ListRepositories(const Page& page) = 0;
+
+  // Returns the size of `digest` if it is linked to `repository`; kBlobUnknown otherwise.
+  virtual Result<uint64_t> LinkedBlobSize(const std::string& repository, const Digest& digest) = 0;
+  // Records the blob and links it to the repository, creating the repository if needed.
+  virtual Status LinkBlob(const std::string& repository, const Digest& digest, uint64_t size,
+                          int64_t now) = 0;
+  // Removes the link; kBlobUnknown if it was not linked.
+  virtual Status UnlinkBlob(const std::string& repository, const Digest& digest) = 0;
+
+  // Stores the manifest (a no-op if that digest is already there) and, when `tag` is given,
+  // points the tag at it. kManifestBlobUnknown if a blob or child it references is missing.
+  virtual Status PutManifest(const ManifestRecord& manifest, const std::optional<std::string>& tag,
+                             int64_t now) = 0;
+  // `reference` is a tag or a digest; kManifestUnknown if absent, kNameUnknown without repo.
+  virtual Result<ManifestRecord> GetManifest(const std::string& repository,
+                                             const std::string& reference) = 0;
+  // Deletes the manifest and every tag on it; kManifestUnknown if absent.
+  virtual Status DeleteManifest(const std::string& repository, const Digest& digest) = 0;
+  // kManifestUnknown if the tag is absent.
+  virtual Status DeleteTag(const std::string& repository, const std::string& tag) = 0;
+  // Tags in lexical order (case-insensitive first); kNameUnknown if there is no repository.
+  virtual Result<std::vector<std::string>> ListTags(const std::string& repository,
+                                                    const Page& page) = 0;
+  // Manifests of the repository whose subject is `subject`, oldest first.
+  virtual Result<std::vector<ManifestRecord>> ListReferrers(const std::string& repository,
+                                                            const Digest& subject) = 0;
+
+  virtual Status CreateUpload(const UploadRecord& upload) = 0;
+  // kBlobUploadUnknown if absent.
+  virtual Result<UploadRecord> GetUpload(const std::string& uuid) = 0;
+  virtual Status TouchUpload(const std::string& uuid, int64_t now) = 0;
+  virtual Status DeleteUpload(const std::string& uuid) = 0;
+  // Uploads not touched since `before` (Unix seconds).
+  virtual Result<std::vector<std::string>> StaleUploads(int64_t before) = 0;
+};
+
+}  // namespace berth

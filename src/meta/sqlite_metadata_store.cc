@@ -1,0 +1,582 @@
+#include "meta/sqlite_metadata_store.h"
+
+#include <sqlite3.h>
+
+#include <array>
+#include <limits>
+#include <map>
+
+namespace berth {
+namespace {
+
+// Versioned migrations: each runs once, in order, inside a transaction. Append, never edit.
+// The SQL stays portable (no SQLite-only types), so PostgreSQL can take the same schema.
+constexpr std::array<const char*, 1> kMigrations = {
+    R"sql(
+CREATE TABLE repositories (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE blobs (
+  digest TEXT PRIMARY KEY,
+  size BIGINT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE repository_blobs (
+  repository_id INTEGER NOT NULL REFERENCES repositories(id) ON DELETE CASCADE,
+  digest TEXT NOT NULL REFERENCES blobs(digest),
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (repository_id, digest)
+);
+CREATE TABLE manifests (
+  id INTEGER PRIMARY KEY,
+  repository_id INTEGER NOT NULL REFERENCES repositories(id) ON DELETE CASCADE,
+  digest TEXT NOT NULL,
+  media_type TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  content BLOB NOT NULL,
+  subject TEXT,
+  artifact_type TEXT,
+  pushed_at BIGINT NOT NULL,
+  UNIQUE (repository_id, digest)
+);
+CREATE INDEX manifests_by_subject ON manifests (repository_id, subject);
+CREATE TABLE manifest_blobs (
+  manifest_id INTEGER NOT NULL REFERENCES manifests(id) ON DELETE CASCADE,
+  digest TEXT NOT NULL,
+  PRIMARY KEY (manifest_id, digest)
+);
+CREATE TABLE manifest_children (
+  manifest_id INTEGER NOT NULL REFERENCES manifests(id) ON DELETE CASCADE,
+  child_digest TEXT NOT NULL,
+  PRIMARY KEY (manifest_id, child_digest)
+);
+CREATE TABLE tags (
+  repository_id INTEGER NOT NULL REFERENCES repositories(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  manifest_id INTEGER NOT NULL REFERENCES manifests(id) ON DELETE CASCADE,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (repository_id, name)
+);
+CREATE INDEX tags_by_manifest ON tags (manifest_id);
+CREATE TABLE uploads (
+  uuid TEXT PRIMARY KEY,
+  repository TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX uploads_by_age ON uploads (updated_at);
+)sql",
+};
+
+constexpr int64_t kNoLimit = std::numeric_limits<int64_t>::max();
+
+tl::unexpected<Error> DbError(sqlite3* db, const char* what) {
+  return Fail(ErrorCode::kInternal, std::string("sqlite ") + what + ": " + sqlite3_errmsg(db));
+}
+
+// A prepared statement borrowed from the connection's cache; reset when it goes out of scope.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  ~Stmt() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  Stmt(const Stmt&) = delete;
+
+  void Bind(int i, std::string_view v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  }
+  void Bind(int i, const std::string& v) { Bind(i, std::string_view(v)); }
+  void Bind(int i, const char* v) { Bind(i, std::string_view(v)); }
+  void Bind(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
+  void Bind(int i, uint64_t v) { sqlite3_bind_int64(stmt_, i, static_cast<int64_t>(v)); }
+  void Bind(int i, std::nullptr_t) { sqlite3_bind_null(stmt_, i); }
+
+  // True when a row is ready, false when done.
+  Result<bool> Step() {
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    return DbError(db_, "step");
+  }
+  Status Run() {
+    auto r = Step();
+    if (!r) return tl::unexpected(r.error());
+    return {};
+  }
+  int64_t Int(int col) { return sqlite3_column_int64(stmt_, col); }
+  std::string Text(int col) {
+    auto p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
+    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
+  }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+};
+
+}  // namespace
+
+class SqliteMetadataStore::Connection {
+ public:
+  explicit Connection(sqlite3* db) : db_(db) {}
+  ~Connection() {
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    sqlite3_close_v2(db_);
+  }
+
+  sqlite3* db() { return db_; }
+
+  // Statements are cached by the address of their literal text.
+  template <class... Args>
+  Result<std::unique_ptr<Stmt>> Query(const char* sql, const Args&... args) {
+    sqlite3_stmt*& stmt = cache_[sql];
+    if (!stmt && sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) !=
+                     SQLITE_OK) {
+      cache_.erase(sql);
+      return DbError(db_, "prepare");
+    }
+    auto s = std::make_unique<Stmt>(db_, stmt);
+    int i = 0;
+    (s->Bind(++i, args), ...);
+    return s;
+  }
+
+  template <class... Args>
+  Status Exec(const char* sql, const Args&... args) {
+    auto s = Query(sql, args...);
+    if (!s) return tl::unexpected(s.error());
+    return (*s)->Run();
+  }
+
+  Status ExecScript(const char* sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string message = err ? err : "unknown";
+      sqlite3_free(err);
+      return Fail(ErrorCode::kInternal, "sqlite: " + message);
+    }
+    return {};
+  }
+
+  // Runs `body` in a write transaction (the write lock is taken at BEGIN, so two writers never
+  // deadlock upgrading), committing when it succeeds and rolling back when it fails.
+  template <class F>
+  auto Write(F&& body) -> decltype(body()) {
+    if (auto s = ExecScript("BEGIN IMMEDIATE"); !s) return tl::unexpected(s.error());
+    auto result = body();
+    if (result) {
+      if (auto s = ExecScript("COMMIT"); !s) {
+        ExecScript("ROLLBACK");
+        return tl::unexpected(s.error());
+      }
+    } else {
+      ExecScript("ROLLBACK");
+    }
+    return result;
+  }
+
+  // Returns the repository's id, or 0 when there is none.
+  Result<int64_t> RepositoryId(const std::string& name) {
+    auto q = Query("SELECT id FROM repositories WHERE name = ?", name);
+    if (!q) return tl::unexpected(q.error());
+    auto row = (*q)->Step();
+    if (!row) return tl::unexpected(row.error());
+    return *row ? (*q)->Int(0) : 0;
+  }
+
+  Result<int64_t> EnsureRepository(const std::string& name, int64_t now) {
+    if (auto s = Exec("INSERT INTO repositories (name, created_at) VALUES (?, ?) "
+                      "ON CONFLICT (name) DO NOTHING",
+                      name, now);
+        !s) {
+      return tl::unexpected(s.error());
+    }
+    return RepositoryId(name);
+  }
+
+  Result<bool> Exists(const char* sql, int64_t id, const std::string& key) {
+    auto q = Query(sql, id, key);
+    if (!q) return tl::unexpected(q.error());
+    return (*q)->Step();
+  }
+
+ private:
+  sqlite3* db_;
+  std::map<const char*, sqlite3_stmt*> cache_;
+};
+
+namespace {
+
+using Connection = SqliteMetadataStore::Connection;
+
+Result<std::unique_ptr<Connection>> OpenConnection(const std::filesystem::path& path) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  auto conn = std::make_unique<Connection>(db);
+  if (rc != SQLITE_OK) return DbError(db, "open");
+  sqlite3_busy_timeout(db, 30000);
+  // FULL: a push acknowledged to the client survives a power loss, not just a crash.
+  if (auto s = conn->ExecScript("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+                                "PRAGMA foreign_keys=ON;");
+      !s) {
+    return tl::unexpected(s.error());
+  }
+  return conn;
+}
+
+Status Migrate(Connection& conn) {
+  if (auto s = conn.ExecScript("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                               "version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)");
+      !s) {
+    return s;
+  }
+  for (size_t i = 0; i < kMigrations.size(); ++i) {
+    const int64_t version = static_cast<int64_t>(i) + 1;
+    Status applied = conn.Write([&]() -> Status {
+      auto q = conn.Query("SELECT 1 FROM schema_migrations WHERE version = ?", version);
+      if (!q) return tl::unexpected(q.error());
+      auto row = (*q)->Step();
+      if (!row) return tl::unexpected(row.error());
+      if (*row) return {};
+      q->reset();
+      if (auto s = conn.ExecScript(kMigrations[i]); !s) return s;
+      return conn.Exec("INSERT INTO schema_migrations (version, applied_at) "
+                       "VALUES (?, strftime('%s','now'))",
+                       version);
+    });
+    if (!applied) return applied;
+  }
+  return {};
+}
+
+bool IsDigestReference(const std::string& reference) {
+  return reference.find(':') != std::string::npos;
+}
+
+}  // namespace
+
+SqliteMetadataStore::SqliteMetadataStore(std::filesystem::path path) : path_(std::move(path)) {}
+SqliteMetadataStore::~SqliteMetadataStore() = default;
+
+Result<std::unique_ptr<SqliteMetadataStore>> SqliteMetadataStore::Open(
+    const std::filesystem::path& path) {
+  std::unique_ptr<SqliteMetadataStore> store(new SqliteMetadataStore(path));
+  auto conn = OpenConnection(path);
+  if (!conn) return tl::unexpected(conn.error());
+  if (auto s = Migrate(**conn); !s) return tl::unexpected(s.error());
+  store->Release(std::move(*conn));
+  return store;
+}
+
+Result<std::unique_ptr<Connection>> SqliteMetadataStore::Acquire() {
+  {
+    std::lock_guard lock(mu_);
+    if (!idle_.empty()) {
+      auto conn = std::move(idle_.back());
+      idle_.pop_back();
+      return conn;
+    }
+  }
+  return OpenConnection(path_);
+}
+
+void SqliteMetadataStore::Release(std::unique_ptr<Connection> conn) {
+  std::lock_guard lock(mu_);
+  idle_.push_back(std::move(conn));
+}
+
+template <class F>
+auto SqliteMetadataStore::WithConnection(F&& f) -> decltype(f(std::declval<Connection&>())) {
+  auto conn = Acquire();
+  if (!conn) return tl::unexpected(conn.error());
+  auto result = f(**conn);
+  Release(std::move(*conn));
+  return result;
+}
+
+Result<std::vector<std::string>> SqliteMetadataStore::ListRepositories(const Page& page) {
+  return WithConnection([&](Connection& c) -> Result<std::vector<std::string>> {
+    auto q = c.Query("SELECT name FROM repositories WHERE name > ? ORDER BY name LIMIT ?",
+                     page.last, page.limit ? static_cast<int64_t>(page.limit) : kNoLimit);
+    if (!q) return tl::unexpected(q.error());
+    std::vector<std::string> names;
+    while (true) {
+      auto row = (*q)->Step();
+      if (!row) return tl::unexpected(row.error());
+      if (!*row) return names;
+      names.push_back((*q)->Text(0));
+    }
+  });
+}
+
+Result<uint64_t> SqliteMetadataStore::LinkedBlobSize(const std::string& repository,
+                                                     const Digest& digest) {
+  return WithConnection([&](Connection& c) -> Result<uint64_t> {
+    auto q = c.Query(
+        "SELECT b.size FROM repository_blobs rb JOIN repositories r ON r.id = rb.repository_id "
+        "JOIN blobs b ON b.digest = rb.digest WHERE r.name = ? AND rb.digest = ?",
+        repository, digest.str());
+    if (!q) return tl::unexpected(q.error());
+    auto row = (*q)->Step();
+    if (!row) return tl::unexpected(row.error());
+    if (!*row) return Fail(ErrorCode::kBlobUnknown);
+    return static_cast<uint64_t>((*q)->Int(0));
+  });
+}
+
+Status SqliteMetadataStore::LinkBlob(const std::string& repository, const Digest& digest,
+                                     uint64_t size, int64_t now) {
+  return WithConnection([&](Connection& c) {
+    return c.Write([&]() -> Status {
+      auto id = c.EnsureRepository(repository, now);
+      if (!id) return tl::unexpected(id.error());
+      if (auto s = c.Exec("INSERT INTO blobs (digest, size, created_at) VALUES (?, ?, ?) "
+                          "ON CONFLICT (digest) DO NOTHING",
+                          digest.str(), size, now);
+          !s) {
+        return s;
+      }
+      return c.Exec("INSERT INTO repository_blobs (repository_id, digest, created_at) "
+                    "VALUES (?, ?, ?) ON CONFLICT (repository_id, digest) DO NOTHING",
+                    *id, digest.str(), now);
+    });
+  });
+}
+
+Status SqliteMetadataStore::UnlinkBlob(const std::string& repository, const Digest& digest) {
+  return WithConnection([&](Connection& c) -> Status {
+    if (auto s = c.Exec("DELETE FROM repository_blobs WHERE digest = ? AND repository_id = "
+                        "(SELECT id FROM repositories WHERE name = ?)",
+                        digest.str(), repository);
+        !s) {
+      return s;
+    }
+    if (sqlite3_changes(c.db()) == 0) return Fail(ErrorCode::kBlobUnknown);
+    return {};
+  });
+}
+
+Status SqliteMetadataStore::PutManifest(const ManifestRecord& m,
+                                        const std::optional<std::string>& tag, int64_t now) {
+  return WithConnection([&](Connection& c) {
+    return c.Write([&]() -> Status {
+      auto repo = c.EnsureRepository(m.repository, now);
+      if (!repo) return tl::unexpected(repo.error());
+      for (const std::string& blob : m.blobs) {
+        auto linked = c.Exists("SELECT 1 FROM repository_blobs WHERE repository_id = ? AND digest = ?",
+                               *repo, blob);
+        if (!linked) return tl::unexpected(linked.error());
+        if (!*linked) return Fail(ErrorCode::kManifestBlobUnknown, "blob unknown: " + blob);
+      }
+      for (const std::string& child : m.children) {
+        auto present = c.Exists("SELECT 1 FROM manifests WHERE repository_id = ? AND digest = ?",
+                                *repo, child);
+        if (!present) return tl::unexpected(present.error());
+        if (!*present) return Fail(ErrorCode::kManifestBlobUnknown, "manifest unknown: " + child);
+      }
+      auto subject = m.subject.empty() ? std::optional<std::string>() : m.subject;
+      auto artifact = m.artifact_type.empty() ? std::optional<std::string>() : m.artifact_type;
+      auto insert = c.Query(
+          "INSERT INTO manifests (repository_id, digest, media_type, size, content, subject, "
+          "artifact_type, pushed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+          "ON CONFLICT (repository_id, digest) DO NOTHING",
+          *repo, m.digest, m.media_type, static_cast<int64_t>(m.content.size()), m.content,
+          nullptr, nullptr, now);
+      if (!insert) return tl::unexpected(insert.error());
+      if (subject) (*insert)->Bind(6, *subject);
+      if (artifact) (*insert)->Bind(7, *artifact);
+      if (auto s = (*insert)->Run(); !s) return s;
+      insert->reset();
+      const bool inserted = sqlite3_changes(c.db()) > 0;
+      auto idq = c.Query("SELECT id FROM manifests WHERE repository_id = ? AND digest = ?", *repo,
+                         m.digest);
+      if (!idq) return tl::unexpected(idq.error());
+      if (auto row = (*idq)->Step(); !row || !*row) {
+        return row ? Fail(ErrorCode::kInternal, "manifest vanished") : tl::unexpected(row.error());
+      }
+      const int64_t id = (*idq)->Int(0);
+      idq->reset();
+      if (inserted) {
+        for (const std::string& blob : m.blobs) {
+          if (auto s = c.Exec("INSERT INTO manifest_blobs (manifest_id, digest) VALUES (?, ?) "
+                              "ON CONFLICT DO NOTHING",
+                              id, blob);
+              !s) {
+            return s;
+          }
+        }
+        for (const std::string& child : m.children) {
+          if (auto s = c.Exec("INSERT INTO manifest_children (manifest_id, child_digest) "
+                              "VALUES (?, ?) ON CONFLICT DO NOTHING",
+                              id, child);
+              !s) {
+            return s;
+          }
+        }
+      }
+      if (!tag) return {};
+      return c.Exec(
+          "INSERT INTO tags (repository_id, name, manifest_id, updated_at) VALUES (?, ?, ?, ?) "
+          "ON CONFLICT (repository_id, name) DO UPDATE SET manifest_id = excluded.manifest_id, "
+          "updated_at = excluded.updated_at",
+          *repo, *tag, id, now);
+    });
+  });
+}
+
+Result<ManifestRecord> SqliteMetadataStore::GetManifest(const std::string& repository,
+                                                        const std::string& reference) {
+  return WithConnection([&](Connection& c) -> Result<ManifestRecord> {
+    auto q = IsDigestReference(reference)
+                 ? c.Query("SELECT m.digest, m.media_type, m.content, m.subject, m.artifact_type, "
+                           "m.pushed_at FROM manifests m JOIN repositories r ON r.id = "
+                           "m.repository_id WHERE r.name = ? AND m.digest = ?",
+                           repository, reference)
+                 : c.Query("SELECT m.digest, m.media_type, m.content, m.subject, m.artifact_type, "
+                           "m.pushed_at FROM tags t JOIN repositories r ON r.id = t.repository_id "
+                           "JOIN manifests m ON m.id = t.manifest_id WHERE r.name = ? AND t.name = ?",
+                           repository, reference);
+    if (!q) return tl::unexpected(q.error());
+    auto row = (*q)->Step();
+    if (!row) return tl::unexpected(row.error());
+    if (!*row) {
+      q->reset();
+      auto id = c.RepositoryId(repository);
+      if (!id) return tl::unexpected(id.error());
+      return Fail(*id ? ErrorCode::kManifestUnknown : ErrorCode::kNameUnknown);
+    }
+    ManifestRecord m;
+    m.repository = repository;
+    m.digest = (*q)->Text(0);
+    m.media_type = (*q)->Text(1);
+    m.content = (*q)->Text(2);
+    m.subject = (*q)->Text(3);
+    m.artifact_type = (*q)->Text(4);
+    m.pushed_at = (*q)->Int(5);
+    return m;
+  });
+}
+
+Status SqliteMetadataStore::DeleteManifest(const std::string& repository, const Digest& digest) {
+  return WithConnection([&](Connection& c) -> Status {
+    if (auto s = c.Exec("DELETE FROM manifests WHERE digest = ? AND repository_id = "
+                        "(SELECT id FROM repositories WHERE name = ?)",
+                        digest.str(), repository);
+        !s) {
+      return s;
+    }
+    if (sqlite3_changes(c.db()) == 0) return Fail(ErrorCode::kManifestUnknown);
+    return {};
+  });
+}
+
+Status SqliteMetadataStore::DeleteTag(const std::string& repository, const std::string& tag) {
+  return WithConnection([&](Connection& c) -> Status {
+    if (auto s = c.Exec("DELETE FROM tags WHERE name = ? AND repository_id = "
+                        "(SELECT id FROM repositories WHERE name = ?)",
+                        tag, repository);
+        !s) {
+      return s;
+    }
+    if (sqlite3_changes(c.db()) == 0) return Fail(ErrorCode::kManifestUnknown);
+    return {};
+  });
+}
+
+Result<std::vector<std::string>> SqliteMetadataStore::ListTags(const std::string& repository,
+                                                               const Page& page) {
+  return WithConnection([&](Connection& c) -> Result<std::vector<std::string>> {
+    auto id = c.RepositoryId(repository);
+    if (!id) return tl::unexpected(id.error());
+    if (*id == 0) return Fail(ErrorCode::kNameUnknown);
+    auto q = c.Query("SELECT name FROM tags WHERE repository_id = ? AND "
+                     "(lower(name), name) > (lower(?), ?) ORDER BY lower(name), name LIMIT ?",
+                     *id, page.last, page.last,
+                     page.limit ? static_cast<int64_t>(page.limit) : kNoLimit);
+    if (!q) return tl::unexpected(q.error());
+    std::vector<std::string> tags;
+    while (true) {
+      auto row = (*q)->Step();
+      if (!row) return tl::unexpected(row.error());
+      if (!*row) return tags;
+      tags.push_back((*q)->Text(0));
+    }
+  });
+}
+
+Result<std::vector<ManifestRecord>> SqliteMetadataStore::ListReferrers(
+    const std::string& repository, const Digest& subject) {
+  return WithConnection([&](Connection& c) -> Result<std::vector<ManifestRecord>> {
+    auto q = c.Query("SELECT m.digest, m.media_type, m.content, m.artifact_type, m.pushed_at "
+                     "FROM manifests m JOIN repositories r ON r.id = m.repository_id "
+                     "WHERE r.name = ? AND m.subject = ? ORDER BY m.id",
+                     repository, subject.str());
+    if (!q) return tl::unexpected(q.error());
+    std::vector<ManifestRecord> out;
+    while (true) {
+      auto row = (*q)->Step();
+      if (!row) return tl::unexpected(row.error());
+      if (!*row) return out;
+      ManifestRecord m;
+      m.repository = repository;
+      m.digest = (*q)->Text(0);
+      m.media_type = (*q)->Text(1);
+      m.content = (*q)->Text(2);
+      m.subject = subject.str();
+      m.artifact_type = (*q)->Text(3);
+      m.pushed_at = (*q)->Int(4);
+      out.push_back(std::move(m));
+    }
+  });
+}
+
+Status SqliteMetadataStore::CreateUpload(const UploadRecord& u) {
+  return WithConnection([&](Connection& c) {
+    return c.Exec("INSERT INTO uploads (uuid, repository, created_at, updated_at) "
+                  "VALUES (?, ?, ?, ?)",
+                  u.uuid, u.repository, u.created_at, u.updated_at);
+  });
+}
+
+Result<UploadRecord> SqliteMetadataStore::GetUpload(const std::string& uuid) {
+  return WithConnection([&](Connection& c) -> Result<UploadRecord> {
+    auto q = c.Query("SELECT repository, created_at, updated_at FROM uploads WHERE uuid = ?", uuid);
+    if (!q) return tl::unexpected(q.error());
+    auto row = (*q)->Step();
+    if (!row) return tl::unexpected(row.error());
+    if (!*row) return Fail(ErrorCode::kBlobUploadUnknown);
+    return UploadRecord{uuid, (*q)->Text(0), (*q)->Int(1), (*q)->Int(2)};
+  });
+}
+
+Status SqliteMetadataStore::TouchUpload(const std::string& uuid, int64_t now) {
+  return WithConnection([&](Connection& c) {
+    return c.Exec("UPDATE uploads SET updated_at = ? WHERE uuid = ?", now, uuid);
+  });
+}
+
+Status SqliteMetadataStore::DeleteUpload(const std::string& uuid) {
+  return WithConnection(
+      [&](Connection& c) { return c.Exec("DELETE FROM uploads WHERE uuid = ?", uuid); });
+}
+
+Result<std::vector<std::string>> SqliteMetadataStore::StaleUploads(int64_t before) {
+  return WithConnection([&](Connection& c) -> Result<std::vector<std::string>> {
+    auto q = c.Query("SELECT uuid FROM uploads WHERE updated_at < ?", before);
+    if (!q) return tl::unexpected(q.error());
+    std::vector<std::string> out;
+    while (true) {
+      auto row = (*q)->Step();
+      if (!row) return tl::unexpected(row.error());
+      if (!*row) return out;
+      out.push_back((*q)->Text(0));
+    }
+  });
+}
+
+}  // namespace berth

@@ -1,0 +1,57 @@
+// SqliteMetadataStore: the embedded default MetadataStore, SQLite in WAL mode with a small
+// pool of connections (readers run in parallel, writers take the write lock at BEGIN).
+// Thread-safe.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "meta/metadata_store.h"
+
+namespace berth {
+
+class SqliteMetadataStore : public MetadataStore {
+ public:
+  // Opens (creating if needed) the database and applies pending migrations.
+  static Result<std::unique_ptr<SqliteMetadataStore>> Open(const std::filesystem::path& path);
+  ~SqliteMetadataStore() override;
+
+  Result<std::vector<std::string>> ListRepositories(const Page& page) override;
+  Result<uint64_t> LinkedBlobSize(const std::string& repository, const Digest& digest) override;
+  Status LinkBlob(const std::string& repository, const Digest& digest, uint64_t size,
+                  int64_t now) override;
+  Status UnlinkBlob(const std::string& repository, const Digest& digest) override;
+  Status PutManifest(const ManifestRecord& manifest, const std::optional<std::string>& tag,
+                     int64_t now) override;
+  Result<ManifestRecord> GetManifest(const std::string& repository,
+                                     const std::string& reference) override;
+  Status DeleteManifest(const std::string& repository, const Digest& digest) override;
+  Status DeleteTag(const std::string& repository, const std::string& tag) override;
+  Result<std::vector<std::string>> ListTags(const std::string& repository,
+                                            const Page& page) override;
+  Result<std::vector<ManifestRecord>> ListReferrers(const std::string& repository,
+                                                    const Digest& subject) override;
+  Status CreateUpload(const UploadRecord& upload) override;
+  Result<UploadRecord> GetUpload(const std::string& uuid) override;
+  Status TouchUpload(const std::string& uuid, int64_t now) override;
+  Status DeleteUpload(const std::string& uuid) override;
+  Result<std::vector<std::string>> StaleUploads(int64_t before) override;
+
+  class Connection;
+
+ private:
+  explicit SqliteMetadataStore(std::filesystem::path path);
+  Result<std::unique_ptr<Connection>> Acquire();
+  void Release(std::unique_ptr<Connection> conn);
+
+  template <class F>
+  auto WithConnection(F&& f) -> decltype(f(std::declval<Connection&>()));
+
+  std::filesystem::path path_;
+  std::mutex mu_;
+  std::vector<std::unique_ptr<Connection>> idle_;  // guarded by mu_
+};
+
+}  // namespace berth

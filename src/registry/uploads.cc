@@ -1,0 +1,212 @@
+#include "registry/uploads.h"
+
+#include <openssl/rand.h>
+
+#include <vector>
+
+namespace berth {
+namespace {
+
+std::string NewUuid() {
+  unsigned char b[16];
+  RAND_bytes(b, sizeof b);
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
+    out.push_back(kHex[b[i] >> 4]);
+    out.push_back(kHex[b[i] & 15]);
+  }
+  return out;
+}
+
+bool IsUuid(const std::string& s) {
+  if (s.size() != 36) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+// Hashes an upload's bytes from the start: after a restart, or for another algorithm.
+Result<Hasher> HashFrom(BlobReader& reader, std::string_view algorithm) {
+  Hasher hasher(algorithm);
+  std::vector<char> buf(1 << 20);
+  uint64_t offset = 0;
+  while (true) {
+    auto n = reader.ReadAt(offset, buf);
+    if (!n) return tl::unexpected(n.error());
+    if (*n == 0) return hasher;
+    hasher.Update(std::span<const char>(buf.data(), *n));
+    offset += *n;
+  }
+}
+
+}  // namespace
+
+struct Uploads::Writer::State {
+  bool busy = false;  // guarded by Uploads::mu_
+  // The running digest of the first `hashed` bytes; only the holder of `busy` touches these.
+  std::optional<Hasher> hasher;
+  uint64_t hashed = 0;
+};
+
+Uploads::Writer::Writer(Uploads& owner, std::string repository, std::string uuid,
+                        std::shared_ptr<State> state)
+    : owner_(owner), repository_(std::move(repository)), uuid_(std::move(uuid)), state_(std::move(state)) {}
+
+Uploads::Writer::~Writer() {
+  file_.reset();
+  std::lock_guard lock(owner_.mu_);
+  state_->busy = false;
+}
+
+uint64_t Uploads::Writer::offset() const { return state_->hashed; }
+
+Status Uploads::Writer::Append(std::span<const char> bytes) {
+  if (!file_) {
+    auto file = owner_.blobs_.OpenUploadWriter(uuid_);
+    if (!file) return tl::unexpected(file.error());
+    file_ = std::move(*file);
+  }
+  if (auto s = file_->Append(bytes); !s) {
+    // The file may now hold part of these bytes: rehash from disk next time.
+    state_->hasher.reset();
+    return s;
+  }
+  state_->hasher->Update(bytes);
+  state_->hashed += bytes.size();
+  return {};
+}
+
+Status Uploads::Writer::Touch() { return owner_.meta_.TouchUpload(uuid_, owner_.clock_.Now()); }
+
+Status Uploads::Writer::Complete(const Digest& expected) {
+  file_.reset();
+  Digest actual = expected;
+  if (expected.algorithm() == "sha256") {
+    actual = state_->hasher->Finish();
+    state_->hasher.reset();
+  } else {
+    auto reader = owner_.blobs_.OpenUploadReader(uuid_);
+    if (!reader) return tl::unexpected(reader.error());
+    auto hasher = HashFrom(**reader, expected.algorithm());
+    if (!hasher) return tl::unexpected(hasher.error());
+    actual = hasher->Finish();
+  }
+  done_ = true;
+  if (actual != expected) {
+    owner_.Drop(uuid_);
+    return Fail(ErrorCode::kDigestInvalid,
+                "upload digest " + actual.str() + " does not match " + expected.str());
+  }
+  if (auto s = owner_.blobs_.CommitUpload(uuid_, actual); !s) return s;
+  if (auto s = owner_.meta_.LinkBlob(repository_, actual, state_->hashed, owner_.clock_.Now()); !s) {
+    return s;
+  }
+  owner_.Drop(uuid_);
+  return {};
+}
+
+Result<std::string> Uploads::Start(const std::string& repository) {
+  std::string uuid = NewUuid();
+  int64_t now = clock_.Now();
+  // The row first: bytes on disk without a row are purged, a row without bytes is "unknown".
+  if (auto s = meta_.CreateUpload({uuid, repository, now, now}); !s) return tl::unexpected(s.error());
+  if (auto s = blobs_.CreateUpload(uuid); !s) {
+    meta_.DeleteUpload(uuid);
+    return tl::unexpected(s.error());
+  }
+  auto state = std::make_shared<Writer::State>();
+  state->hasher.emplace();
+  std::lock_guard lock(mu_);
+  states_[uuid] = std::move(state);
+  return uuid;
+}
+
+Status Uploads::Check(const std::string& repository, const std::string& uuid) {
+  if (!IsUuid(uuid)) return Fail(ErrorCode::kBlobUploadUnknown);
+  auto record = meta_.GetUpload(uuid);
+  if (!record) return tl::unexpected(record.error());
+  if (record->repository != repository) return Fail(ErrorCode::kBlobUploadUnknown);
+  return {};
+}
+
+Result<std::unique_ptr<Uploads::Writer>> Uploads::Open(const std::string& repository,
+                                                       const std::string& uuid) {
+  if (auto s = Check(repository, uuid); !s) return tl::unexpected(s.error());
+  std::shared_ptr<Writer::State> state;
+  {
+    std::lock_guard lock(mu_);
+    auto& slot = states_[uuid];
+    if (!slot) slot = std::make_shared<Writer::State>();
+    if (slot->busy) {
+      return Fail(ErrorCode::kBlobUploadInvalid, "the upload is being written by another request");
+    }
+    slot->busy = true;
+    state = slot;
+  }
+  std::unique_ptr<Writer> writer(new Writer(*this, repository, uuid, state));
+  auto size = blobs_.UploadSize(uuid);
+  if (!size) return tl::unexpected(size.error());
+  if (!state->hasher || state->hashed != *size) {
+    auto reader = blobs_.OpenUploadReader(uuid);
+    if (!reader) return tl::unexpected(reader.error());
+    auto hasher = HashFrom(**reader, "sha256");
+    if (!hasher) return tl::unexpected(hasher.error());
+    state->hasher = std::move(*hasher);
+    state->hashed = *size;
+  }
+  return writer;
+}
+
+Result<uint64_t> Uploads::Offset(const std::string& repository, const std::string& uuid) {
+  if (auto s = Check(repository, uuid); !s) return tl::unexpected(s.error());
+  return blobs_.UploadSize(uuid);
+}
+
+Status Uploads::Cancel(const std::string& repository, const std::string& uuid) {
+  if (auto s = Check(repository, uuid); !s) return s;
+  Drop(uuid);
+  return {};
+}
+
+void Uploads::Drop(const std::string& uuid) {
+  meta_.DeleteUpload(uuid);
+  blobs_.DeleteUpload(uuid);
+  std::lock_guard lock(mu_);
+  states_.erase(uuid);
+}
+
+size_t Uploads::PurgeStale(int64_t ttl) {
+  size_t removed = 0;
+  auto stale = meta_.StaleUploads(clock_.Now() - ttl);
+  if (stale) {
+    for (const std::string& uuid : *stale) {
+      {
+        std::lock_guard lock(mu_);
+        auto it = states_.find(uuid);
+        if (it != states_.end() && it->second->busy) continue;
+      }
+      Drop(uuid);
+      ++removed;
+    }
+  }
+  auto present = blobs_.ListUploads();
+  if (present) {
+    for (const std::string& uuid : *present) {
+      auto record = meta_.GetUpload(uuid);
+      if (!record && record.error().code == ErrorCode::kBlobUploadUnknown) {
+        blobs_.DeleteUpload(uuid);
+        ++removed;
+      }
+    }
+  }
+  return removed;
+}
+
+}  // namespace berth

@@ -1,0 +1,74 @@
+// Blob upload sessions: bytes streamed into the BlobStore in order while their digest is
+// computed, the session itself recorded in the MetadataStore so that a client can resume it
+// after a restart. Thread-safe; each session is written by one request at a time.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <unordered_map>
+
+#include "core/clock.h"
+#include "core/digest.h"
+#include "core/result.h"
+#include "meta/metadata_store.h"
+#include "storage/blob_store.h"
+
+namespace berth {
+
+class Uploads {
+ public:
+  Uploads(BlobStore& blobs, MetadataStore& meta, const Clock& clock)
+      : blobs_(blobs), meta_(meta), clock_(clock) {}
+
+  // Exclusive hold on one session for the length of one request.
+  class Writer {
+   public:
+    ~Writer();
+    uint64_t offset() const;
+    // Appends the bytes and feeds them to the running digest.
+    Status Append(std::span<const char> bytes);
+    // Records activity so the session does not expire while it is used.
+    Status Touch();
+    // Verifies the whole upload against `expected`; on a match the blob becomes visible and is
+    // linked to the repository, on a mismatch the upload is dropped (DIGEST_INVALID).
+    Status Complete(const Digest& expected);
+
+   private:
+    friend class Uploads;
+    struct State;
+    Writer(Uploads& owner, std::string repository, std::string uuid, std::shared_ptr<State> state);
+    Uploads& owner_;
+    std::string repository_;
+    std::string uuid_;
+    std::shared_ptr<State> state_;
+    std::unique_ptr<UploadWriter> file_;
+    bool done_ = false;
+  };
+
+  // Starts an empty session in `repository`; returns its id.
+  Result<std::string> Start(const std::string& repository);
+  // BLOB_UPLOAD_UNKNOWN if there is no such session in `repository`; BLOB_UPLOAD_INVALID while
+  // another request holds it.
+  Result<std::unique_ptr<Writer>> Open(const std::string& repository, const std::string& uuid);
+  // Bytes received so far.
+  Result<uint64_t> Offset(const std::string& repository, const std::string& uuid);
+  Status Cancel(const std::string& repository, const std::string& uuid);
+  // Removes sessions idle for longer than `ttl` seconds, and upload bytes no session owns.
+  // Returns how many it removed.
+  size_t PurgeStale(int64_t ttl);
+
+ private:
+  Status Check(const std::string& repository, const std::string& uuid);
+  void Drop(const std::string& uuid);
+
+  BlobStore& blobs_;
+  MetadataStore& meta_;
+  const Clock& clock_;
+  std::mutex mu_;
+  std::unordered_map<std::string, std::shared_ptr<Writer::State>> states_;  // guarded by mu_
+};
+
+}  // namespace berth

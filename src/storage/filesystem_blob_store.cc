@@ -1,0 +1,181 @@
+#include "storage/filesystem_blob_store.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "storage/paths.h"
+
+namespace berth {
+namespace {
+
+namespace fs = std::filesystem;
+
+tl::unexpected<Error> IoError(const std::string& what, const fs::path& path) {
+  return Fail(ErrorCode::kInternal, what + " " + path.string() + ": " + std::strerror(errno));
+}
+
+class FileReader : public BlobReader {
+ public:
+  FileReader(int fd, uint64_t size) : fd_(fd), size_(size) {}
+  ~FileReader() override { ::close(fd_); }
+  uint64_t size() const override { return size_; }
+  int fd() const override { return fd_; }
+  Result<size_t> ReadAt(uint64_t offset, std::span<char> out) override {
+    ssize_t n;
+    do {
+      n = ::pread(fd_, out.data(), out.size(), static_cast<off_t>(offset));
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) return Fail(ErrorCode::kInternal, std::string("read: ") + std::strerror(errno));
+    return static_cast<size_t>(n);
+  }
+
+ private:
+  int fd_;
+  uint64_t size_;
+};
+
+class FileWriter : public UploadWriter {
+ public:
+  explicit FileWriter(int fd) : fd_(fd) {}
+  ~FileWriter() override { ::close(fd_); }
+  Status Append(std::span<const char> bytes) override {
+    while (!bytes.empty()) {
+      ssize_t n = ::write(fd_, bytes.data(), bytes.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return Fail(ErrorCode::kInternal, std::string("write: ") + std::strerror(errno));
+      bytes = bytes.subspan(static_cast<size_t>(n));
+    }
+    return {};
+  }
+
+ private:
+  int fd_;
+};
+
+Result<std::unique_ptr<BlobReader>> OpenReader(const fs::path& path, ErrorCode missing) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return Fail(missing);
+    return IoError("open", path);
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    ::close(fd);
+    return IoError("stat", path);
+  }
+  return std::make_unique<FileReader>(fd, static_cast<uint64_t>(st.st_size));
+}
+
+Status SyncPath(const fs::path& path, int flags) {
+  int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+  if (fd < 0) return IoError("open", path);
+  int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return IoError("fsync", path);
+  return {};
+}
+
+}  // namespace
+
+FilesystemBlobStore::FilesystemBlobStore(fs::path root) : root_(std::move(root)) {
+  fs::create_directories(root_ / "blobs");
+  fs::create_directories(UploadsRoot(root_));
+}
+
+Result<uint64_t> FilesystemBlobStore::Stat(const Digest& digest) {
+  struct stat st {};
+  fs::path path = BlobPath(root_, digest);
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return Fail(ErrorCode::kBlobUnknown);
+    return IoError("stat", path);
+  }
+  return static_cast<uint64_t>(st.st_size);
+}
+
+Result<std::unique_ptr<BlobReader>> FilesystemBlobStore::Open(const Digest& digest) {
+  return OpenReader(BlobPath(root_, digest), ErrorCode::kBlobUnknown);
+}
+
+Status FilesystemBlobStore::Delete(const Digest& digest) {
+  fs::path path = BlobPath(root_, digest);
+  if (::unlink(path.c_str()) != 0) {
+    if (errno == ENOENT) return Fail(ErrorCode::kBlobUnknown);
+    return IoError("unlink", path);
+  }
+  return {};
+}
+
+Status FilesystemBlobStore::CreateUpload(const std::string& uuid) {
+  fs::path dir = UploadDir(root_, uuid);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Fail(ErrorCode::kInternal, "mkdir " + dir.string() + ": " + ec.message());
+  fs::path path = UploadPath(root_, uuid);
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return IoError("create", path);
+  ::close(fd);
+  return {};
+}
+
+Result<uint64_t> FilesystemBlobStore::UploadSize(const std::string& uuid) {
+  struct stat st {};
+  fs::path path = UploadPath(root_, uuid);
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return Fail(ErrorCode::kBlobUploadUnknown);
+    return IoError("stat", path);
+  }
+  return static_cast<uint64_t>(st.st_size);
+}
+
+Result<std::unique_ptr<UploadWriter>> FilesystemBlobStore::OpenUploadWriter(
+    const std::string& uuid) {
+  fs::path path = UploadPath(root_, uuid);
+  int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return Fail(ErrorCode::kBlobUploadUnknown);
+    return IoError("open", path);
+  }
+  return std::make_unique<FileWriter>(fd);
+}
+
+Result<std::unique_ptr<BlobReader>> FilesystemBlobStore::OpenUploadReader(
+    const std::string& uuid) {
+  return OpenReader(UploadPath(root_, uuid), ErrorCode::kBlobUploadUnknown);
+}
+
+Status FilesystemBlobStore::CommitUpload(const std::string& uuid, const Digest& digest) {
+  fs::path from = UploadPath(root_, uuid);
+  fs::path to = BlobPath(root_, digest);
+  if (auto s = SyncPath(from, O_RDONLY); !s) return s;
+  std::error_code ec;
+  fs::create_directories(to.parent_path(), ec);
+  if (ec) return Fail(ErrorCode::kInternal, "mkdir " + to.parent_path().string() + ": " + ec.message());
+  // Same digest, same bytes: replacing a blob that a concurrent push committed first is harmless.
+  if (::rename(from.c_str(), to.c_str()) != 0) return IoError("rename", from);
+  if (auto s = SyncPath(to.parent_path(), O_RDONLY | O_DIRECTORY); !s) return s;
+  fs::remove_all(UploadDir(root_, uuid), ec);
+  return {};
+}
+
+Status FilesystemBlobStore::DeleteUpload(const std::string& uuid) {
+  std::error_code ec;
+  fs::remove_all(UploadDir(root_, uuid), ec);
+  if (ec) return Fail(ErrorCode::kInternal, "remove upload " + uuid + ": " + ec.message());
+  return {};
+}
+
+Result<std::vector<std::string>> FilesystemBlobStore::ListUploads() {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(UploadsRoot(root_), ec)) {
+    names.push_back(entry.path().filename().string());
+  }
+  if (ec) return Fail(ErrorCode::kInternal, "list uploads: " + ec.message());
+  return names;
+}
+
+}  // namespace berth
