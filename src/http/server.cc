@@ -173,6 +173,7 @@ struct Server::Impl {
       }
       const auto started = std::chrono::steady_clock::now();
       Request req = ToRequest(parser, request_id_prefix + "-" + std::to_string(++request_counter));
+      spdlog::debug("request request_id={} method={} path={}", req.request_id, req.method, req.path);
       const bool keep_alive = parser.get().keep_alive();
       const unsigned version = parser.get().version();
       bool body_unread = req.has_body;
@@ -344,11 +345,13 @@ struct Server::Impl {
       beast::error_code ignored;
       acceptor.close(ignored);
       signals.cancel();
-      std::lock_guard lock(mu);
-      for (const auto& conn : connections) {
-        asio::post(conn->stream.get_executor(), [conn] {
-          if (conn->idle) conn->stream.cancel();
-        });
+      {
+        std::lock_guard lock(mu);
+        for (const auto& conn : connections) {
+          asio::post(conn->stream.get_executor(), [conn] {
+            if (conn->idle) conn->stream.cancel();
+          });
+        }
       }
       shutdown_deadline = std::chrono::steady_clock::now() + options.shutdown_timeout;
       asio::co_spawn(ioc, Drain(), asio::detached);

@@ -1,0 +1,173 @@
+#include "tests/integration/harness.h"
+
+#include <curl/curl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include "core/digest.h"
+
+namespace berth::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string Env(const char* name, const std::string& fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : fallback;
+}
+
+size_t CollectBody(char* data, size_t size, size_t n, void* out) {
+  static_cast<std::string*>(out)->append(data, size * n);
+  return size * n;
+}
+
+size_t CollectHeader(char* data, size_t size, size_t n, void* out) {
+  std::string line(data, size * n);
+  auto colon = line.find(':');
+  if (colon != std::string::npos) {
+    std::string name = line.substr(0, colon);
+    for (char& c : name) c = static_cast<char>(std::tolower(c));
+    std::string value = line.substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ')) value.erase(0, 1);
+    while (!value.empty() && (value.back() == '\r' || value.back() == '\n')) value.pop_back();
+    static_cast<std::multimap<std::string, std::string>*>(out)->emplace(name, value);
+  } else if (line.starts_with("HTTP/")) {
+    static_cast<std::multimap<std::string, std::string>*>(out)->clear();  // after 100 Continue
+  }
+  return size * n;
+}
+
+}  // namespace
+
+BerthServer::BerthServer(std::vector<std::string> env) : env_(std::move(env)) {
+  char tmpl[] = "/tmp/berth-it-XXXXXX";
+  if (!::mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
+  dir_ = tmpl;
+  data_ = dir_ / "data";
+  Start();
+}
+
+BerthServer::~BerthServer() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+  }
+  std::error_code ec;
+  fs::remove_all(dir_, ec);
+}
+
+void BerthServer::Start() {
+  fs::path port_file = dir_ / "port";
+  fs::remove(port_file);
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    FILE* log = std::fopen((dir_ / "berth.log").c_str(), "a");
+    ::dup2(fileno(log), 1);
+    ::dup2(fileno(log), 2);
+    ::setenv("BERTH_PORT_FILE", port_file.c_str(), 1);
+    ::setenv("BERTH_LOG_LEVEL", "debug", 1);
+    for (const std::string& kv : env_) ::putenv(const_cast<char*>(kv.c_str()));
+    ::execl(BERTH_BINARY, BERTH_BINARY, "serve", "--listen", "127.0.0.1:0", "--data",
+            data_.c_str(), nullptr);
+    std::_Exit(127);
+  }
+  for (int i = 0; i < 1000; ++i) {
+    std::ifstream in(port_file);
+    if (in >> port_ && port_ > 0) return;
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      throw std::runtime_error("berth exited at start:\n" + Log());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  throw std::runtime_error("berth did not start within 10 s:\n" + Log());
+}
+
+int BerthServer::Stop() {
+  if (pid_ <= 0) return -1;
+  ::kill(pid_, SIGTERM);
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return status;
+}
+
+std::string BerthServer::Log() const {
+  std::ifstream in(dir_ / "berth.log");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string HttpResponse::Header(const std::string& lower_name) const {
+  auto it = headers.find(lower_name);
+  return it == headers.end() ? std::string() : it->second;
+}
+
+HttpResponse Http(const std::string& method, const std::string& url, const std::string& body,
+                  const std::vector<std::string>& headers) {
+  HttpResponse res;
+  CURL* curl = curl_easy_init();
+  curl_slist* list = nullptr;
+  for (const std::string& h : headers) list = curl_slist_append(list, h.c_str());
+  // curl would otherwise add "Expect: 100-continue" to large bodies: tested separately.
+  list = curl_slist_append(list, "Expect:");
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
+  if (method == "HEAD") curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+  if (!body.empty() || method == "PUT" || method == "POST" || method == "PATCH") {
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  }
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, CollectBody);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &res.body);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, CollectHeader);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &res.headers);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 120L);
+  CURLcode rc = curl_easy_perform(curl);
+  if (rc == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &res.status);
+  curl_slist_free_all(list);
+  curl_easy_cleanup(curl);
+  if (rc != CURLE_OK) res.body = std::string("curl: ") + curl_easy_strerror(rc);
+  return res;
+}
+
+int RunCommand(const std::string& command, std::string* output) {
+  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+  if (!pipe) return -1;
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
+  int status = ::pclose(pipe);
+  if (output) *output = std::move(out);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string SharedDir() { return Env("BERTH_SHARED_DIR", std::string(BERTH_SOURCE_DIR) + "/../shared"); }
+std::string CorpusDir() { return Env("BERTH_CORPUS", "/tmp/fixture-corpus"); }
+
+std::string ErrorCode(const HttpResponse& response) {
+  boost::json::error_code ec;
+  auto v = boost::json::parse(response.body, ec);
+  if (ec || !v.is_object()) return "";
+  const auto* errors = v.get_object().if_contains("errors");
+  if (!errors || !errors->is_array() || errors->get_array().empty()) return "";
+  const auto* code = errors->get_array()[0].as_object().if_contains("code");
+  return code && code->is_string() ? std::string(code->get_string()) : "";
+}
+
+std::string Sha256(const std::string& bytes) { return DigestOf(bytes).str(); }
+
+}  // namespace berth::testing

@@ -1,0 +1,65 @@
+// Test harness: runs the real berth binary on a free loopback port with a temporary data
+// folder, and speaks HTTP to it with libcurl. Not thread-safe except Http(), which is.
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace berth::testing {
+
+class BerthServer {
+ public:
+  // `env` adds BERTH_* settings, e.g. {"BERTH_UPLOADS_TTL=1s"}.
+  explicit BerthServer(std::vector<std::string> env = {});
+  ~BerthServer();
+
+  void Start();
+  // SIGTERM, then waits for the process; returns its exit status.
+  int Stop();
+  void Restart() {
+    Stop();
+    Start();
+  }
+  pid_t pid() const { return pid_; }
+
+  std::string HostPort() const { return "127.0.0.1:" + std::to_string(port_); }
+  std::string Url(const std::string& path) const { return "http://" + HostPort() + path; }
+  const std::filesystem::path& data_dir() const { return data_; }
+  std::string Log() const;
+
+ private:
+  std::filesystem::path dir_;
+  std::filesystem::path data_;
+  std::vector<std::string> env_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+struct HttpResponse {
+  long status = 0;
+  std::multimap<std::string, std::string> headers;  // names lower-cased
+  std::string body;
+
+  std::string Header(const std::string& lower_name) const;
+};
+
+HttpResponse Http(const std::string& method, const std::string& url, const std::string& body = {},
+                  const std::vector<std::string>& headers = {});
+
+// Runs a shell command; returns its exit status and, when asked, its combined output.
+int RunCommand(const std::string& command, std::string* output = nullptr);
+
+// The image corpus of ../shared/fixtures (built once per run by `make test`).
+std::string CorpusDir();
+std::string SharedDir();
+
+// The "code" of the first error in an OCI error body, or "" when there is none.
+std::string ErrorCode(const HttpResponse& response);
+
+std::string Sha256(const std::string& bytes);
+
+}  // namespace berth::testing

@@ -1,0 +1,508 @@
+// The OCI Distribution API spoken by a plain HTTP client against the real binary: every
+// endpoint, and the error codes and statuses of the spec.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "tests/integration/harness.h"
+
+namespace berth::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr char kOciManifest[] = "application/vnd.oci.image.manifest.v1+json";
+constexpr char kOciIndex[] = "application/vnd.oci.image.index.v1+json";
+
+std::string RandomBytes(size_t n, unsigned seed) {
+  std::mt19937 gen(seed);
+  std::string s(n, '\0');
+  for (char& c : s) c = static_cast<char>(gen());
+  return s;
+}
+
+std::string Descriptor(const std::string& media_type, const std::string& digest, size_t size) {
+  return R"({"mediaType":")" + media_type + R"(","digest":")" + digest + R"(","size":)" +
+         std::to_string(size) + "}";
+}
+
+class ProtocolTest : public ::testing::Test {
+ protected:
+  HttpResponse Do(const std::string& method, const std::string& path, const std::string& body = {},
+                  const std::vector<std::string>& headers = {}) {
+    return Http(method, server_.Url(path), body, headers);
+  }
+
+  // Pushes a blob monolithically; returns its digest.
+  std::string PushBlob(const std::string& repo, const std::string& bytes) {
+    std::string digest = Sha256(bytes);
+    HttpResponse r = Do("POST", "/v2/" + repo + "/blobs/uploads/?digest=" + digest, bytes,
+                        {"Content-Type: application/octet-stream"});
+    EXPECT_EQ(r.status, 201) << r.body;
+    return digest;
+  }
+
+  // Pushes a config and a layer and an image manifest over them; returns the manifest.
+  std::string PushImage(const std::string& repo, const std::string& tag, const std::string& seed,
+                        const std::string& extra = "") {
+    std::string config = R"({"architecture":"amd64","os":"linux","seed":")" + seed + "\"}";
+    std::string layer = "layer of " + seed;
+    std::string config_digest = PushBlob(repo, config);
+    std::string layer_digest = PushBlob(repo, layer);
+    std::string manifest = R"({"schemaVersion":2,"mediaType":")" + std::string(kOciManifest) +
+                           R"(","config":)" +
+                           Descriptor("application/vnd.oci.image.config.v1+json", config_digest,
+                                      config.size()) +
+                           R"(,"layers":[)" +
+                           Descriptor("application/vnd.oci.image.layer.v1.tar+gzip",
+                                      layer_digest, layer.size()) +
+                           "]" + extra + "}";
+    HttpResponse r = Do("PUT", "/v2/" + repo + "/manifests/" + tag, manifest,
+                        {std::string("Content-Type: ") + kOciManifest});
+    EXPECT_EQ(r.status, 201) << r.body;
+    return manifest;
+  }
+
+  std::string StartUpload(const std::string& repo) {
+    HttpResponse r = Do("POST", "/v2/" + repo + "/blobs/uploads/", "", {"Content-Length: 0"});
+    EXPECT_EQ(r.status, 202) << r.body;
+    EXPECT_FALSE(r.Header("docker-upload-uuid").empty());
+    return r.Header("location");
+  }
+
+  BerthServer server_;
+};
+
+TEST_F(ProtocolTest, BaseEndpointAnnouncesTheApiVersion) {
+  HttpResponse r = Do("GET", "/v2/");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.Header("docker-distribution-api-version"), "registry/2.0");
+  EXPECT_EQ(Do("GET", "/v2").status, 200);
+}
+
+TEST_F(ProtocolTest, MonolithicPushThenHeadAndGet) {
+  std::string bytes = RandomBytes(100000, 1);
+  std::string digest = PushBlob("mono", bytes);
+  HttpResponse head = Do("HEAD", "/v2/mono/blobs/" + digest);
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.Header("content-length"), "100000");
+  EXPECT_EQ(head.Header("docker-content-digest"), digest);
+  HttpResponse get = Do("GET", "/v2/mono/blobs/" + digest);
+  EXPECT_EQ(get.status, 200);
+  EXPECT_EQ(get.body, bytes);
+  EXPECT_EQ(get.Header("docker-content-digest"), digest);
+}
+
+TEST_F(ProtocolTest, PostThenPutWithTheBody) {
+  std::string bytes = RandomBytes(5000, 2);
+  std::string location = StartUpload("postput");
+  HttpResponse put = Do("PUT", location + "?digest=" + Sha256(bytes), bytes,
+                        {"Content-Type: application/octet-stream"});
+  EXPECT_EQ(put.status, 201) << put.body;
+  EXPECT_EQ(put.Header("location"), "/v2/postput/blobs/" + Sha256(bytes));
+  EXPECT_EQ(Do("GET", put.Header("location")).body, bytes);
+}
+
+TEST_F(ProtocolTest, ChunkedUploadInThreeChunks) {
+  std::string bytes = RandomBytes(3 * 70000 + 11, 3);
+  std::string location = StartUpload("chunked");
+  size_t offset = 0;
+  for (size_t size : {70000u, 70000u, 70011u}) {
+    std::string range = std::to_string(offset) + "-" + std::to_string(offset + size - 1);
+    HttpResponse r = Do("PATCH", location, bytes.substr(offset, size),
+                        {"Content-Type: application/octet-stream", "Content-Range: " + range});
+    ASSERT_EQ(r.status, 202) << r.body;
+    EXPECT_EQ(r.Header("range"), "0-" + std::to_string(offset + size - 1));
+    location = r.Header("location");
+    offset += size;
+    HttpResponse status = Do("GET", location);
+    EXPECT_EQ(status.status, 204);
+    EXPECT_EQ(status.Header("range"), "0-" + std::to_string(offset - 1));
+  }
+  HttpResponse done = Do("PUT", location + "?digest=" + Sha256(bytes));
+  EXPECT_EQ(done.status, 201) << done.body;
+  EXPECT_EQ(Do("GET", "/v2/chunked/blobs/" + Sha256(bytes)).body, bytes);
+}
+
+TEST_F(ProtocolTest, LastChunkMayComeWithThePut) {
+  std::string bytes = RandomBytes(3000, 4);
+  std::string location = StartUpload("lastput");
+  ASSERT_EQ(Do("PATCH", location, bytes.substr(0, 1000), {"Content-Range: 0-999"}).status, 202);
+  HttpResponse done = Do("PUT", location + "?digest=" + Sha256(bytes), bytes.substr(1000),
+                         {"Content-Range: 1000-2999"});
+  EXPECT_EQ(done.status, 201) << done.body;
+  EXPECT_EQ(Do("GET", "/v2/lastput/blobs/" + Sha256(bytes)).body, bytes);
+}
+
+TEST_F(ProtocolTest, OutOfOrderAndStaleChunksAre416) {
+  std::string bytes = RandomBytes(2000, 5);
+  std::string location = StartUpload("order");
+  HttpResponse skip = Do("PATCH", location, bytes.substr(1000), {"Content-Range: 1000-1999"});
+  EXPECT_EQ(skip.status, 416);
+  EXPECT_EQ(ErrorCode(skip), "BLOB_UPLOAD_INVALID");
+  ASSERT_EQ(Do("PATCH", location, bytes.substr(0, 1000), {"Content-Range: 0-999"}).status, 202);
+  // The first chunk again, as a client whose answer got lost would resend it.
+  HttpResponse stale = Do("PATCH", location, bytes.substr(0, 1000), {"Content-Range: 0-999"});
+  EXPECT_EQ(stale.status, 416);
+  EXPECT_EQ(stale.Header("range"), "0-999");
+  HttpResponse status = Do("GET", location);
+  EXPECT_EQ(status.status, 204);
+  EXPECT_EQ(status.Header("range"), "0-999");
+  ASSERT_EQ(Do("PATCH", location, bytes.substr(1000), {"Content-Range: 1000-1999"}).status, 202);
+  EXPECT_EQ(Do("PUT", location + "?digest=" + Sha256(bytes)).status, 201);
+}
+
+TEST_F(ProtocolTest, UploadResumesAfterARestart) {
+  std::string bytes = RandomBytes(300000, 6);
+  std::string location = StartUpload("resume");
+  ASSERT_EQ(Do("PATCH", location, bytes.substr(0, 100000), {"Content-Range: 0-99999"}).status, 202);
+  server_.Restart();
+  HttpResponse status = Do("GET", location);
+  EXPECT_EQ(status.status, 204);
+  EXPECT_EQ(status.Header("range"), "0-99999");
+  ASSERT_EQ(Do("PATCH", location, bytes.substr(100000), {"Content-Range: 100000-299999"}).status, 202);
+  HttpResponse done = Do("PUT", location + "?digest=" + Sha256(bytes));
+  EXPECT_EQ(done.status, 201) << done.body;
+  EXPECT_EQ(Do("GET", "/v2/resume/blobs/" + Sha256(bytes)).body, bytes);
+}
+
+TEST_F(ProtocolTest, DigestMismatchIsRefusedAndNothingIsStored) {
+  std::string bytes = RandomBytes(4096, 7);
+  std::string wrong = Sha256("something else");
+  HttpResponse r = Do("POST", "/v2/mismatch/blobs/uploads/?digest=" + wrong, bytes);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(ErrorCode(r), "DIGEST_INVALID");
+  EXPECT_EQ(Do("HEAD", "/v2/mismatch/blobs/" + wrong).status, 404);
+  EXPECT_EQ(Do("HEAD", "/v2/mismatch/blobs/" + Sha256(bytes)).status, 404);
+  EXPECT_TRUE(fs::is_empty(server_.data_dir() / "uploads"));
+  EXPECT_FALSE(fs::exists(server_.data_dir() / "blobs" / "sha256" / Sha256(bytes).substr(7, 2) /
+                          Sha256(bytes).substr(7)));
+
+  std::string location = StartUpload("mismatch");
+  ASSERT_EQ(Do("PATCH", location, bytes).status, 202);
+  HttpResponse put = Do("PUT", location + "?digest=" + wrong);
+  EXPECT_EQ(ErrorCode(put), "DIGEST_INVALID");
+  EXPECT_EQ(Do("GET", location).status, 404);
+  EXPECT_TRUE(fs::is_empty(server_.data_dir() / "uploads"));
+}
+
+TEST_F(ProtocolTest, CancelledUploadIsGone) {
+  std::string location = StartUpload("cancel");
+  ASSERT_EQ(Do("PATCH", location, "abc").status, 202);
+  EXPECT_EQ(Do("DELETE", location).status, 204);
+  HttpResponse status = Do("GET", location);
+  EXPECT_EQ(status.status, 404);
+  EXPECT_EQ(ErrorCode(status), "BLOB_UPLOAD_UNKNOWN");
+  EXPECT_EQ(ErrorCode(Do("PATCH", "/v2/cancel/blobs/uploads/not-a-session", "x")),
+            "BLOB_UPLOAD_UNKNOWN");
+}
+
+TEST_F(ProtocolTest, ExpectContinueIsHonoured) {
+  std::string bytes = RandomBytes(2 << 20, 8);
+  HttpResponse r = Do("POST", "/v2/expect/blobs/uploads/?digest=" + Sha256(bytes), bytes,
+                      {"Expect: 100-continue"});
+  EXPECT_EQ(r.status, 201) << r.body;
+}
+
+TEST_F(ProtocolTest, BlobsAreReadableOnlyWhereLinked) {
+  std::string bytes = RandomBytes(1000, 9);
+  std::string digest = PushBlob("team-a/app", bytes);
+  HttpResponse other = Do("GET", "/v2/team-b/app/blobs/" + digest);
+  EXPECT_EQ(other.status, 404);
+  EXPECT_EQ(ErrorCode(other), "BLOB_UNKNOWN");
+
+  // Mounting from a repository that does not hold the blob starts a normal upload instead.
+  HttpResponse refused = Do("POST", "/v2/team-b/app/blobs/uploads/?mount=" + digest + "&from=team-c/app");
+  EXPECT_EQ(refused.status, 202);
+  EXPECT_EQ(Do("GET", "/v2/team-b/app/blobs/" + digest).status, 404);
+
+  HttpResponse mounted = Do("POST", "/v2/team-b/app/blobs/uploads/?mount=" + digest + "&from=team-a/app");
+  EXPECT_EQ(mounted.status, 201);
+  EXPECT_EQ(mounted.Header("location"), "/v2/team-b/app/blobs/" + digest);
+  EXPECT_EQ(mounted.Header("docker-content-digest"), digest);
+  EXPECT_EQ(Do("GET", "/v2/team-b/app/blobs/" + digest).body, bytes);
+}
+
+TEST_F(ProtocolTest, ThreeClientsPushTheSameBlobAtOnce) {
+  std::string bytes = RandomBytes(3 << 20, 10);
+  std::string digest = Sha256(bytes);
+  std::vector<long> statuses(3);
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 3; ++i) {
+    clients.emplace_back([&, i] {
+      HttpResponse start = Http("POST", server_.Url("/v2/same/blobs/uploads/"));
+      std::string location = start.Header("location");
+      for (size_t off = 0; off < bytes.size(); off += 1 << 20) {
+        Http("PATCH", server_.Url(location), bytes.substr(off, 1 << 20));
+      }
+      statuses[i] = Http("PUT", server_.Url(location + "?digest=" + digest)).status;
+    });
+  }
+  for (auto& c : clients) c.join();
+  EXPECT_EQ(statuses, (std::vector<long>{201, 201, 201}));
+  EXPECT_EQ(Do("GET", "/v2/same/blobs/" + digest).body, bytes);
+  EXPECT_TRUE(fs::is_empty(server_.data_dir() / "uploads"));
+}
+
+TEST_F(ProtocolTest, RangeRequests) {
+  std::string bytes = RandomBytes(1000, 11);
+  std::string digest = PushBlob("range", bytes);
+  HttpResponse part = Do("GET", "/v2/range/blobs/" + digest, "", {"Range: bytes=100-199"});
+  EXPECT_EQ(part.status, 206);
+  EXPECT_EQ(part.body, bytes.substr(100, 100));
+  EXPECT_EQ(part.Header("content-range"), "bytes 100-199/1000");
+  HttpResponse tail = Do("GET", "/v2/range/blobs/" + digest, "", {"Range: bytes=-10"});
+  EXPECT_EQ(tail.status, 206);
+  EXPECT_EQ(tail.body, bytes.substr(990));
+  HttpResponse open = Do("GET", "/v2/range/blobs/" + digest, "", {"Range: bytes=995-"});
+  EXPECT_EQ(open.body, bytes.substr(995));
+  HttpResponse beyond = Do("GET", "/v2/range/blobs/" + digest, "", {"Range: bytes=1000-1200"});
+  EXPECT_EQ(beyond.status, 416);
+  EXPECT_EQ(beyond.Header("content-range"), "bytes */1000");
+}
+
+TEST_F(ProtocolTest, BlobDelete) {
+  std::string digest = PushBlob("blobdel", "to be deleted");
+  EXPECT_EQ(Do("DELETE", "/v2/blobdel/blobs/" + digest).status, 202);
+  EXPECT_EQ(Do("HEAD", "/v2/blobdel/blobs/" + digest).status, 404);
+  HttpResponse again = Do("DELETE", "/v2/blobdel/blobs/" + digest);
+  EXPECT_EQ(again.status, 404);
+  EXPECT_EQ(ErrorCode(again), "BLOB_UNKNOWN");
+}
+
+TEST_F(ProtocolTest, ManifestsByTagAndDigest) {
+  std::string manifest = PushImage("img", "v1", "m");
+  std::string digest = Sha256(manifest);
+  HttpResponse by_tag = Do("GET", "/v2/img/manifests/v1", "", {std::string("Accept: ") + kOciManifest});
+  EXPECT_EQ(by_tag.status, 200);
+  EXPECT_EQ(by_tag.body, manifest);
+  EXPECT_EQ(by_tag.Header("content-type"), kOciManifest);
+  EXPECT_EQ(by_tag.Header("docker-content-digest"), digest);
+  HttpResponse by_digest = Do("GET", "/v2/img/manifests/" + digest);
+  EXPECT_EQ(by_digest.body, manifest);
+  HttpResponse head = Do("HEAD", "/v2/img/manifests/v1");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.Header("content-length"), std::to_string(manifest.size()));
+  EXPECT_EQ(head.Header("docker-content-digest"), digest);
+
+  HttpResponse put_by_digest = Do("PUT", "/v2/img/manifests/" + digest, manifest,
+                                  {std::string("Content-Type: ") + kOciManifest});
+  EXPECT_EQ(put_by_digest.status, 201);
+  HttpResponse wrong_digest = Do("PUT", "/v2/img/manifests/" + Sha256("other"), manifest,
+                                 {std::string("Content-Type: ") + kOciManifest});
+  EXPECT_EQ(wrong_digest.status, 400);
+  EXPECT_EQ(ErrorCode(wrong_digest), "DIGEST_INVALID");
+
+  HttpResponse missing = Do("GET", "/v2/img/manifests/nope");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(ErrorCode(missing), "MANIFEST_UNKNOWN");
+  EXPECT_EQ(ErrorCode(Do("GET", "/v2/no-such-repo/manifests/v1")), "NAME_UNKNOWN");
+}
+
+TEST_F(ProtocolTest, ManifestValidation) {
+  const std::string ct = std::string("Content-Type: ") + kOciManifest;
+  std::string missing_blob = R"({"schemaVersion":2,"mediaType":")" + std::string(kOciManifest) +
+                             R"(","config":)" +
+                             Descriptor("application/vnd.oci.image.config.v1+json", Sha256("x"), 1) +
+                             R"(,"layers":[]})";
+  HttpResponse r = Do("PUT", "/v2/valid/manifests/v1", missing_blob, {ct});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(ErrorCode(r), "MANIFEST_BLOB_UNKNOWN");
+
+  HttpResponse not_json = Do("PUT", "/v2/valid/manifests/v1", "{not json", {ct});
+  EXPECT_EQ(ErrorCode(not_json), "MANIFEST_INVALID");
+
+  HttpResponse schema1 = Do("PUT", "/v2/valid/manifests/v1",
+                            R"({"schemaVersion":1,"name":"valid","tag":"v1","fsLayers":[]})",
+                            {"Content-Type: application/vnd.docker.distribution.manifest.v1+prettyjws"});
+  EXPECT_EQ(schema1.status, 400);
+  EXPECT_EQ(ErrorCode(schema1), "MANIFEST_INVALID");
+  EXPECT_NE(schema1.body.find("schema 1"), std::string::npos) << schema1.body;
+
+  HttpResponse too_big = Do("PUT", "/v2/valid/manifests/v1", std::string(4 * 1024 * 1024 + 1, ' '), {ct});
+  EXPECT_EQ(too_big.status, 413);
+
+  std::string index = R"({"schemaVersion":2,"mediaType":")" + std::string(kOciIndex) +
+                      R"(","manifests":[)" + Descriptor(kOciManifest, Sha256("absent"), 10) + "]}";
+  HttpResponse orphan_index = Do("PUT", "/v2/valid/manifests/multi", index,
+                                 {std::string("Content-Type: ") + kOciIndex});
+  EXPECT_EQ(ErrorCode(orphan_index), "MANIFEST_BLOB_UNKNOWN");
+
+  HttpResponse bad_tag = Do("PUT", "/v2/valid/manifests/-bad", "{}", {ct});
+  EXPECT_EQ(bad_tag.status, 400);
+  EXPECT_EQ(Do("GET", "/v2/valid/tags/list").status, 404);  // nothing was stored
+}
+
+TEST_F(ProtocolTest, IndexOfPushedManifests) {
+  std::string child = PushImage("multi", "amd64", "c1");
+  std::string index = R"({"schemaVersion":2,"mediaType":")" + std::string(kOciIndex) +
+                      R"(","manifests":[)" + Descriptor(kOciManifest, Sha256(child), child.size()) + "]}";
+  HttpResponse r = Do("PUT", "/v2/multi/manifests/all", index, {std::string("Content-Type: ") + kOciIndex});
+  EXPECT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(Do("GET", "/v2/multi/manifests/all").Header("content-type"), kOciIndex);
+}
+
+TEST_F(ProtocolTest, DeletingTagsAndManifests) {
+  std::string manifest = PushImage("del", "v1", "d");
+  std::string digest = Sha256(manifest);
+  ASSERT_EQ(Do("PUT", "/v2/del/manifests/v2", manifest, {std::string("Content-Type: ") + kOciManifest}).status, 201);
+  EXPECT_EQ(Do("DELETE", "/v2/del/manifests/v1").status, 202);
+  EXPECT_EQ(Do("GET", "/v2/del/manifests/v1").status, 404);
+  EXPECT_EQ(Do("GET", "/v2/del/manifests/v2").status, 200);
+  EXPECT_EQ(Do("DELETE", "/v2/del/manifests/" + digest).status, 202);
+  EXPECT_EQ(Do("GET", "/v2/del/manifests/" + digest).status, 404);
+  EXPECT_EQ(Do("GET", "/v2/del/manifests/v2").status, 404);
+  EXPECT_EQ(ErrorCode(Do("DELETE", "/v2/del/manifests/" + digest)), "MANIFEST_UNKNOWN");
+}
+
+TEST_F(ProtocolTest, TagPaginationOverAThousandTags) {
+  std::string manifest = PushImage("many", "seed", "p");
+  std::set<std::string> pushed = {"seed"};
+  for (int i = 0; i < 1000; ++i) {
+    std::string tag = (i % 2 ? "T" : "t") + std::to_string(i);
+    pushed.insert(tag);
+    ASSERT_EQ(Do("PUT", "/v2/many/manifests/" + tag, manifest, {std::string("Content-Type: ") + kOciManifest}).status, 201);
+  }
+  std::vector<std::string> seen;
+  std::string next = "/v2/many/tags/list?n=100";
+  int pages = 0;
+  while (!next.empty()) {
+    HttpResponse r = Do("GET", next);
+    ASSERT_EQ(r.status, 200) << r.body;
+    ++pages;
+    // Pull the tags out of {"name":..,"tags":[...]}.
+    std::string list = r.body.substr(r.body.find('[') + 1);
+    list = list.substr(0, list.find(']'));
+    size_t start = 0;
+    while ((start = list.find('"', start)) != std::string::npos) {
+      size_t end = list.find('"', start + 1);
+      seen.push_back(list.substr(start + 1, end - start - 1));
+      start = end + 1;
+    }
+    std::string link = r.Header("link");
+    next = link.empty() ? "" : link.substr(1, link.find('>') - 1);
+  }
+  EXPECT_EQ(pages, 11);
+  EXPECT_EQ(seen.size(), 1001u);
+  EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()), pushed);
+  auto lexical = [](const std::string& a, const std::string& b) {
+    std::string la = a, lb = b;
+    std::transform(la.begin(), la.end(), la.begin(), ::tolower);
+    std::transform(lb.begin(), lb.end(), lb.begin(), ::tolower);
+    return la != lb ? la < lb : a < b;
+  };
+  EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end(), lexical));
+
+  HttpResponse none = Do("GET", "/v2/many/tags/list?n=0");
+  EXPECT_EQ(none.status, 200);
+  EXPECT_NE(none.body.find("\"tags\":[]"), std::string::npos) << none.body;
+  EXPECT_TRUE(none.Header("link").empty());
+  HttpResponse after = Do("GET", "/v2/many/tags/list?n=2&last=t998");
+  EXPECT_NE(after.body.find("\"tags\":[\"T999\"]"), std::string::npos) << after.body;
+  EXPECT_EQ(Do("GET", "/v2/many/tags/list?n=x").status, 400);
+}
+
+TEST_F(ProtocolTest, Catalog) {
+  for (const char* repo : {"c/one", "c/two", "c/three"}) PushBlob(repo, repo);
+  HttpResponse all = Do("GET", "/v2/_catalog");
+  EXPECT_EQ(all.body, R"({"repositories":["c/one","c/three","c/two"]})");
+  HttpResponse first = Do("GET", "/v2/_catalog?n=2");
+  EXPECT_EQ(first.body, R"({"repositories":["c/one","c/three"]})");
+  EXPECT_EQ(first.Header("link"), "</v2/_catalog?n=2&last=c%2Fthree>; rel=\"next\"");
+  HttpResponse second = Do("GET", "/v2/_catalog?n=2&last=c%2Fthree");
+  EXPECT_EQ(second.body, R"({"repositories":["c/two"]})");
+  EXPECT_TRUE(second.Header("link").empty());
+}
+
+TEST_F(ProtocolTest, ReferrersWithAndWithoutAFilter) {
+  std::string subject = PushImage("refs", "v1", "s");
+  std::string subject_digest = Sha256(subject);
+  std::string subject_field = R"(,"subject":)" + Descriptor(kOciManifest, subject_digest, subject.size());
+  std::string sbom = PushImage("refs", "sbom", "sbom",
+                               R"(,"artifactType":"application/vnd.example.sbom.v1+json","annotations":{"org.example":"yes"})" +
+                                   subject_field);
+  std::string sig = PushImage("refs", "sig", "sig",
+                              R"(,"artifactType":"application/vnd.example.signature.v1+json")" + subject_field);
+  HttpResponse put = Do("PUT", "/v2/refs/manifests/sbom", sbom, {std::string("Content-Type: ") + kOciManifest});
+  EXPECT_EQ(put.Header("oci-subject"), subject_digest);
+
+  HttpResponse all = Do("GET", "/v2/refs/referrers/" + subject_digest);
+  EXPECT_EQ(all.status, 200);
+  EXPECT_EQ(all.Header("content-type"), kOciIndex);
+  EXPECT_NE(all.body.find(Sha256(sbom)), std::string::npos);
+  EXPECT_NE(all.body.find(Sha256(sig)), std::string::npos);
+  EXPECT_NE(all.body.find(R"("annotations":{"org.example":"yes"})"), std::string::npos) << all.body;
+  EXPECT_TRUE(all.Header("oci-filters-applied").empty());
+
+  HttpResponse filtered = Do("GET", "/v2/refs/referrers/" + subject_digest +
+                                        "?artifactType=application%2Fvnd.example.sbom.v1%2Bjson");
+  EXPECT_EQ(filtered.Header("oci-filters-applied"), "artifactType");
+  EXPECT_NE(filtered.body.find(Sha256(sbom)), std::string::npos);
+  EXPECT_EQ(filtered.body.find(Sha256(sig)), std::string::npos) << filtered.body;
+
+  HttpResponse none = Do("GET", "/v2/refs/referrers/" + Sha256("nothing refers to me"));
+  EXPECT_EQ(none.status, 200);
+  EXPECT_NE(none.body.find("\"manifests\":[]"), std::string::npos);
+}
+
+TEST_F(ProtocolTest, MalformedInputGetsTheSpecErrorNeverA500) {
+  struct Case {
+    std::string method, path;
+    long status;
+    std::string code;
+  };
+  const Case cases[] = {
+      {"GET", "/v2/r/blobs/sha256:abc", 400, "DIGEST_INVALID"},
+      {"HEAD", "/v2/r/blobs/md5:abc", 400, ""},
+      {"GET", "/v2/r/manifests/sha256:XYZ", 400, "DIGEST_INVALID"},
+      {"GET", "/v2/r/referrers/not-a-digest", 400, "DIGEST_INVALID"},
+      {"POST", "/v2/r/blobs/uploads/?digest=sha256:short", 400, "DIGEST_INVALID"},
+      {"POST", "/v2/r/blobs/uploads/?mount=bad&from=x", 400, "DIGEST_INVALID"},
+      {"GET", "/v2/Upper/tags/list", 400, "NAME_INVALID"},
+      {"GET", "/v2/a__b__/tags/list", 400, "NAME_INVALID"},
+      {"GET", "/v2/r/manifests/-bad", 400, "MANIFEST_INVALID"},
+      {"DELETE", "/v2/", 405, "UNSUPPORTED"},
+      {"GET", "/v2/r/unknown/thing", 404, "UNSUPPORTED"},
+      {"GET", "/v2/r/blobs/uploads/" + std::string(40, 'z'), 404, "BLOB_UPLOAD_UNKNOWN"},
+  };
+  for (const Case& c : cases) {
+    HttpResponse r = Do(c.method, c.path);
+    EXPECT_EQ(r.status, c.status) << c.method << " " << c.path << ": " << r.body;
+    if (!c.code.empty()) EXPECT_EQ(ErrorCode(r), c.code) << c.method << " " << c.path;
+  }
+  std::string location = StartUpload("r");
+  HttpResponse no_digest = Do("PUT", location);
+  EXPECT_EQ(ErrorCode(no_digest), "DIGEST_INVALID");
+  HttpResponse bad_range = Do("PATCH", location, "abc", {"Content-Range: x-y"});
+  EXPECT_EQ(bad_range.status, 400);
+  EXPECT_NE(server_.Log().find("status=400"), std::string::npos);
+  EXPECT_EQ(server_.Log().find("status=500"), std::string::npos);
+}
+
+TEST_F(ProtocolTest, SigtermFinishesTheRequestInFlight) {
+  // A request whose body is still arriving when SIGTERM comes is finished, then berth exits 0.
+  std::string bytes = RandomBytes(8 << 20, 12);
+  std::string digest = Sha256(bytes);
+  long status = 0;
+  std::thread client([&] {
+    status = Http("POST", server_.Url("/v2/term/blobs/uploads/?digest=" + digest), bytes,
+                  {"Expect: 100-continue"}).status;
+  });
+  // Wait until the request is being served (its head is in), then ask berth to stop.
+  for (int i = 0; i < 500 && server_.Log().find("POST") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  int exit_status = server_.Stop();
+  client.join();
+  EXPECT_TRUE(WIFEXITED(exit_status) && WEXITSTATUS(exit_status) == 0) << exit_status;
+  EXPECT_EQ(status, 201);
+  server_.Start();
+  EXPECT_EQ(Do("GET", "/v2/term/blobs/" + digest).body, bytes);
+}
+
+}  // namespace
+}  // namespace berth::testing
