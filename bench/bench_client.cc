@@ -1,0 +1,202 @@
+// The load generator behind bench/run: pushes and pulls blobs and small images over kept-alive
+// libcurl connections, so that what is timed is the registry rather than process start-up.
+// Prints the elapsed seconds on stdout.
+//
+//   bench_client push   HOST:PORT REPO FILE [CHUNK_BYTES]   (0 or absent: monolithic)
+//   bench_client pull   HOST:PORT REPO DIGEST
+//   bench_client images HOST:PORT COUNT WORKERS [REPO_PREFIX]
+#include <curl/curl.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/digest.h"
+
+namespace {
+
+struct Reply {
+  long status = 0;
+  std::string location;
+};
+
+size_t Discard(char*, size_t size, size_t n, void*) { return size * n; }
+
+size_t HeaderLocation(char* data, size_t size, size_t n, void* out) {
+  std::string line(data, size * n);
+  if (line.size() > 9 && (line.compare(0, 9, "Location:") == 0 || line.compare(0, 9, "location:") == 0)) {
+    std::string v = line.substr(9);
+    while (!v.empty() && (v.front() == ' ')) v.erase(0, 1);
+    while (!v.empty() && (v.back() == '\r' || v.back() == '\n')) v.pop_back();
+    *static_cast<std::string*>(out) = v;
+  }
+  return size * n;
+}
+
+struct FileSource {
+  FILE* file;
+  uint64_t remaining;
+};
+
+size_t ReadFile(char* buf, size_t size, size_t n, void* p) {
+  auto* src = static_cast<FileSource*>(p);
+  size_t want = std::min<uint64_t>(size * n, src->remaining);
+  size_t got = std::fread(buf, 1, want, src->file);
+  src->remaining -= got;
+  return got;
+}
+
+class Client {
+ public:
+  explicit Client(std::string base) : base_(std::move(base)), curl_(curl_easy_init()) {}
+  ~Client() { curl_easy_cleanup(curl_); }
+
+  // A request whose body is `body`, or `length` bytes of `file` from its current position.
+  Reply Do(const char* method, const std::string& url, const std::string* body = nullptr,
+           FILE* file = nullptr, uint64_t length = 0, const std::vector<std::string>& headers = {}) {
+    curl_easy_reset(curl_);
+    Reply reply;
+    curl_slist* list = curl_slist_append(nullptr, "Expect:");
+    for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
+    std::string full = url.starts_with("http") ? url : base_ + url;
+    curl_easy_setopt(curl_, CURLOPT_URL, full.c_str());
+    curl_easy_setopt(curl_, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, list);
+    curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, Discard);
+    curl_easy_setopt(curl_, CURLOPT_HEADERFUNCTION, HeaderLocation);
+    curl_easy_setopt(curl_, CURLOPT_HEADERDATA, &reply.location);
+    FileSource src{file, length};
+    if (body) {
+      curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, body->data());
+      curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body->size()));
+    } else if (file) {
+      curl_easy_setopt(curl_, CURLOPT_UPLOAD, 1L);
+      curl_easy_setopt(curl_, CURLOPT_READFUNCTION, ReadFile);
+      curl_easy_setopt(curl_, CURLOPT_READDATA, &src);
+      curl_easy_setopt(curl_, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(length));
+      curl_easy_setopt(curl_, CURLOPT_UPLOAD_BUFFERSIZE, 2L << 20);
+    }
+    CURLcode rc = curl_easy_perform(curl_);
+    if (rc == CURLE_OK) curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &reply.status);
+    curl_slist_free_all(list);
+    return reply;
+  }
+
+  // POST then PUT ?digest= with the body (the form Distribution 2.8 also takes).
+  bool PushSmall(const std::string& repo, const std::string& bytes, const std::string& digest) {
+    Reply start = Do("POST", "/v2/" + repo + "/blobs/uploads/", &empty_);
+    if (start.status != 202) return false;
+    std::string sep = start.location.find('?') == std::string::npos ? "?" : "&";
+    return Do("PUT", start.location + sep + "digest=" + digest, &bytes, nullptr, 0,
+              {"Content-Type: application/octet-stream"})
+               .status == 201;
+  }
+
+ private:
+  std::string base_;
+  CURL* curl_;
+  const std::string empty_;
+};
+
+double Seconds(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+}
+
+std::string DigestOfFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  berth::Hasher h;
+  std::vector<char> buf(1 << 20);
+  while (in.read(buf.data(), buf.size()) || in.gcount() > 0) h.Update(std::span<const char>(buf.data(), in.gcount()));
+  return h.Finish().str();
+}
+
+int Push(const std::string& host, const std::string& repo, const std::string& path, uint64_t chunk) {
+  std::string digest = DigestOfFile(path);
+  FILE* file = std::fopen(path.c_str(), "rb");
+  std::fseek(file, 0, SEEK_END);
+  uint64_t size = std::ftell(file);
+  std::fseek(file, 0, SEEK_SET);
+  Client c("http://" + host);
+  auto t0 = std::chrono::steady_clock::now();
+  std::string empty;
+  Reply start = c.Do("POST", "/v2/" + repo + "/blobs/uploads/", &empty);
+  if (start.status != 202) return std::cerr << "POST " << start.status << "\n", 1;
+  std::string location = start.location;
+  if (chunk == 0) chunk = size;
+  for (uint64_t off = 0; off < size; off += chunk) {
+    uint64_t n = std::min(chunk, size - off);
+    Reply r = c.Do("PATCH", location, nullptr, file, n,
+                   {"Content-Type: application/octet-stream",
+                    "Content-Range: " + std::to_string(off) + "-" + std::to_string(off + n - 1)});
+    if (r.status != 202) return std::cerr << "PATCH " << r.status << "\n", 1;
+    location = r.location;
+  }
+  std::string sep = location.find('?') == std::string::npos ? "?" : "&";
+  Reply done = c.Do("PUT", location + sep + "digest=" + digest, &empty);
+  if (done.status != 201) return std::cerr << "PUT " << done.status << "\n", 1;
+  std::printf("%.4f %s\n", Seconds(t0), digest.c_str());
+  std::fclose(file);
+  return 0;
+}
+
+int Pull(const std::string& host, const std::string& repo, const std::string& digest) {
+  Client c("http://" + host);
+  auto t0 = std::chrono::steady_clock::now();
+  Reply r = c.Do("GET", "/v2/" + repo + "/blobs/" + digest);
+  if (r.status != 200) return std::cerr << "GET " << r.status << "\n", 1;
+  std::printf("%.4f\n", Seconds(t0));
+  return 0;
+}
+
+// Each image: a config, a 16 KiB layer and a manifest, in its own repository per worker.
+int Images(const std::string& host, int count, int workers, const std::string& prefix) {
+  std::atomic<int> next = 0, failed = 0;
+  auto t0 = std::chrono::steady_clock::now();
+  std::vector<std::thread> threads;
+  for (int w = 0; w < workers; ++w) {
+    threads.emplace_back([&, w] {
+      Client c("http://" + host);
+      std::string repo = prefix + std::to_string(w);
+      for (int i; (i = next++) < count;) {
+        std::string config = R"({"architecture":"amd64","os":"linux","image":)" + std::to_string(i) + "}";
+        std::string layer(16384, static_cast<char>('a' + i % 26));
+        layer += std::to_string(i);
+        std::string cd = berth::DigestOf(config).str(), ld = berth::DigestOf(layer).str();
+        std::string manifest =
+            R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":")" +
+            cd + R"(","size":)" + std::to_string(config.size()) +
+            R"(},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":")" + ld +
+            R"(","size":)" + std::to_string(layer.size()) + "}]}";
+        bool ok = c.PushSmall(repo, config, cd) && c.PushSmall(repo, layer, ld) &&
+                  c.Do("PUT", "/v2/" + repo + "/manifests/v" + std::to_string(i), &manifest, nullptr, 0,
+                       {"Content-Type: application/vnd.oci.image.manifest.v1+json"})
+                          .status == 201;
+        if (!ok) ++failed;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  if (failed) return std::cerr << failed << " images failed\n", 1;
+  std::printf("%.4f\n", Seconds(t0));
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  std::vector<std::string> a(argv + 1, argv + argc);
+  if (a.size() >= 4 && a[0] == "push") return Push(a[1], a[2], a[3], a.size() > 4 ? std::stoull(a[4]) : 0);
+  if (a.size() == 4 && a[0] == "pull") return Pull(a[1], a[2], a[3]);
+  if (a.size() >= 4 && a[0] == "images") {
+    return Images(a[1], std::stoi(a[2]), std::stoi(a[3]), a.size() > 4 ? a[4] : "bench/small");
+  }
+  std::cerr << "usage: bench_client push HOST:PORT REPO FILE [CHUNK] | pull HOST:PORT REPO DIGEST | "
+               "images HOST:PORT COUNT WORKERS [REPO_PREFIX]\n";
+  return 2;
+}
