@@ -1,16 +1,17 @@
 #include "http/server.h"
 
+#include <spdlog/spdlog.h>
 #include <sys/sendfile.h>
 
 #include <atomic>
 #include <boost/asio.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/url/parse.hpp>
 #include <mutex>
 #include <random>
 #include <set>
-#include <spdlog/spdlog.h>
 #include <thread>
 
 namespace berth::http {
@@ -22,6 +23,7 @@ namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
 using asio::awaitable;
 using asio::use_awaitable;
+using namespace asio::experimental::awaitable_operators;
 constexpr auto kNoThrow = asio::as_tuple(use_awaitable);
 
 constexpr size_t kBodyChunk = 1 << 20;
@@ -49,8 +51,8 @@ Request ToRequest(const bhttp::request_parser<bhttp::buffer_body>& parser, std::
   } else {
     req.path = req.target;  // the router answers an unparsable path with 404
   }
-  req.content_length = parser.content_length() ? std::optional<uint64_t>(*parser.content_length())
-                                               : std::nullopt;
+  req.content_length =
+      parser.content_length() ? std::optional<uint64_t>(*parser.content_length()) : std::nullopt;
   req.has_body = parser.chunked() || (req.content_length && *req.content_length > 0);
   if (auto id = req.headers.Get("X-Request-Id"); id && !id->empty() && id->size() <= 128) {
     req.request_id = std::string(*id);
@@ -82,8 +84,9 @@ struct Server::Impl {
   Impl(ServerOptions opts, Handler& h)
       : options(std::move(opts)),
         handler(h),
-        ioc(options.io_threads > 0 ? options.io_threads
-                                   : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
+        ioc(options.io_threads > 0
+                ? options.io_threads
+                : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
         acceptor(ioc),
         workers(static_cast<size_t>(std::max(1, options.workers))),
         signals(ioc, SIGINT, SIGTERM),
@@ -153,14 +156,15 @@ struct Server::Impl {
     beast::flat_buffer buffer;
     // Beast reads max(512, free capacity) bytes at a time: give it room for 64 KiB reads.
     buffer.reserve(64 * 1024);
-    std::vector<char> chunk;
+    std::vector<char> chunk, spare;
     while (!stopping) {
       bhttp::request_parser<bhttp::buffer_body> parser;
       parser.body_limit(boost::none);
       parser.header_limit(kHeaderLimit);
       conn->idle = true;
       conn->stream.expires_after(options.idle_timeout);
-      auto [ec, header_bytes] = co_await bhttp::async_read_header(conn->stream, buffer, parser, kNoThrow);
+      auto [ec, header_bytes] =
+          co_await bhttp::async_read_header(conn->stream, buffer, parser, kNoThrow);
       conn->idle = false;
       if (ec) {
         if (ec == bhttp::error::header_limit || ec == bhttp::error::bad_target ||
@@ -173,7 +177,8 @@ struct Server::Impl {
       }
       const auto started = std::chrono::steady_clock::now();
       Request req = ToRequest(parser, request_id_prefix + "-" + std::to_string(++request_counter));
-      spdlog::debug("request request_id={} method={} path={}", req.request_id, req.method, req.path);
+      spdlog::debug("request request_id={} method={} path={}", req.request_id, req.method,
+                    req.path);
       const bool keep_alive = parser.get().keep_alive();
       const unsigned version = parser.get().version();
       bool body_unread = req.has_body;
@@ -196,56 +201,16 @@ struct Server::Impl {
               size_t want = kBodyChunk;
               if (req.content_length) want = std::min<uint64_t>(want, *req.content_length);
               chunk.resize(want);
+              if (req.content_length && *req.content_length > want) spare.resize(want);
             }
-            std::optional<Response> early;
-            bool broken = false;
-            auto deliver = [&](size_t n) -> awaitable<void> {
-              early = co_await OnWorker(
-                  [&] { return sink->Write(std::span<const char>(chunk.data(), n)); });
-            };
+            BodyOutcome body;
             if (req.has_body && !parser.chunked()) {
-              // A sized body is read straight into the chunk, a megabyte per hand-off, rather
-              // than through the parser (which copies it and reads at most 64 KiB at a time).
-              uint64_t remaining = *req.content_length;
-              size_t filled = asio::buffer_copy(asio::buffer(chunk.data(), std::min<uint64_t>(chunk.size(), remaining)),
-                                                buffer.data());
-              buffer.consume(filled);
-              remaining -= filled;
-              while (!early && (remaining > 0 || filled > 0)) {
-                while (remaining > 0 && filled < chunk.size()) {
-                  conn->stream.expires_after(options.idle_timeout);
-                  auto [rec, n] = co_await conn->stream.async_read_some(
-                      asio::buffer(chunk.data() + filled,
-                                   std::min<uint64_t>(chunk.size() - filled, remaining)),
-                      kNoThrow);
-                  if (rec) {
-                    broken = true;
-                    break;
-                  }
-                  filled += n;
-                  remaining -= n;
-                }
-                if (broken) break;
-                co_await deliver(filled);
-                filled = 0;
-              }
+              body = co_await StreamSized(*conn, buffer, *req.content_length, *sink, chunk, spare);
             } else {
-              while (!parser.is_done()) {
-                parser.get().body().data = chunk.data();
-                parser.get().body().size = chunk.size();
-                conn->stream.expires_after(options.idle_timeout);
-                auto [rec, n] = co_await bhttp::async_read(conn->stream, buffer, parser, kNoThrow);
-                if (rec == bhttp::error::need_buffer) rec = {};
-                if (rec) {
-                  broken = true;
-                  break;
-                }
-                size_t got = chunk.size() - parser.get().body().size;
-                if (got == 0) continue;
-                co_await deliver(got);
-                if (early) break;
-              }
+              body = co_await StreamChunked(*conn, buffer, parser, *sink, chunk);
             }
+            const bool broken = body.broken;
+            std::optional<Response> early = std::move(body.early);
             if (broken) {
               co_await OnWorker([&] { sink->Abort(); });
               Log(req, 499, 0, started);
@@ -263,6 +228,7 @@ struct Server::Impl {
         res = InternalError(e.what());
       }
       if (chunk.size() > kBodyChunk / 16) std::vector<char>().swap(chunk);
+      std::vector<char>().swap(spare);
       const bool again = keep_alive && !body_unread && !stopping;
       res.headers.Set("X-Request-Id", req.request_id);
       uint64_t sent = co_await Write(*conn, res, again, version);
@@ -272,6 +238,86 @@ struct Server::Impl {
     beast::error_code ignored;
     conn->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
     conn->stream.close();
+  }
+
+  struct BodyOutcome {
+    bool broken = false;            // the client went away mid-body
+    std::optional<Response> early;  // the sink refused the body
+  };
+
+  // Reads into buf[filled..] until it is full or `remaining` is 0; false if the peer went away.
+  awaitable<bool> Fill(Connection& conn, std::span<char> buf, uint64_t& remaining, size_t& filled) {
+    while (remaining > 0 && filled < buf.size()) {
+      conn.stream.expires_after(options.idle_timeout);
+      auto [ec, n] = co_await conn.stream.async_read_some(
+          asio::buffer(buf.data() + filled, std::min<uint64_t>(buf.size() - filled, remaining)),
+          kNoThrow);
+      if (ec) co_return false;
+      filled += n;
+      remaining -= n;
+    }
+    co_return true;
+  }
+
+  awaitable<std::optional<Response>> Deliver(BodySink& sink, std::span<const char> bytes) {
+    co_return co_await OnWorker([&] { return sink.Write(bytes); });
+  }
+
+  // A sized body bypasses the parser (which copies and reads at most 64 KiB at a time): it is
+  // read straight into one buffer while a worker hashes and writes the other, so the network
+  // and the disk work on two cores at once.
+  awaitable<BodyOutcome> StreamSized(Connection& conn, beast::flat_buffer& buffer, uint64_t length,
+                                     BodySink& sink, std::vector<char>& ready,
+                                     std::vector<char>& next) {
+    BodyOutcome out;
+    uint64_t remaining = length;
+    size_t filled = asio::buffer_copy(
+        asio::buffer(ready.data(), std::min<uint64_t>(ready.size(), remaining)), buffer.data());
+    buffer.consume(filled);
+    remaining -= filled;
+    if (!co_await Fill(conn, ready, remaining, filled)) {
+      out.broken = true;
+      co_return out;
+    }
+    while (filled > 0) {
+      size_t next_filled = 0;
+      auto [read_ok, early] = co_await (Fill(conn, next, remaining, next_filled) &&
+                                        Deliver(sink, std::span<const char>(ready.data(), filled)));
+      if (early) {
+        out.early = std::move(early);
+        co_return out;
+      }
+      if (!read_ok) {
+        out.broken = true;
+        co_return out;
+      }
+      std::swap(ready, next);
+      filled = next_filled;
+    }
+    co_return out;
+  }
+
+  // A chunked (Transfer-Encoding) body goes through the parser, a buffer at a time.
+  awaitable<BodyOutcome> StreamChunked(Connection& conn, beast::flat_buffer& buffer,
+                                       bhttp::request_parser<bhttp::buffer_body>& parser,
+                                       BodySink& sink, std::vector<char>& chunk) {
+    BodyOutcome out;
+    while (!parser.is_done()) {
+      parser.get().body().data = chunk.data();
+      parser.get().body().size = chunk.size();
+      conn.stream.expires_after(options.idle_timeout);
+      auto [ec, n] = co_await bhttp::async_read(conn.stream, buffer, parser, kNoThrow);
+      if (ec == bhttp::error::need_buffer) ec = {};
+      if (ec) {
+        out.broken = true;
+        co_return out;
+      }
+      size_t got = chunk.size() - parser.get().body().size;
+      if (got == 0) continue;
+      out.early = co_await Deliver(sink, std::span<const char>(chunk.data(), got));
+      if (out.early) co_return out;
+    }
+    co_return out;
   }
 
   // Writes the response; returns the body bytes sent.

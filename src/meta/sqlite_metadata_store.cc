@@ -110,7 +110,8 @@ class Stmt {
   int64_t Int(int col) { return sqlite3_column_int64(stmt_, col); }
   std::string Text(int col) {
     auto p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
-    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
+    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
+             : std::string();
   }
 
  private:
@@ -134,8 +135,8 @@ class SqliteMetadataStore::Connection {
   template <class... Args>
   Result<std::unique_ptr<Stmt>> Query(const char* sql, const Args&... args) {
     sqlite3_stmt*& stmt = cache_[sql];
-    if (!stmt && sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) !=
-                     SQLITE_OK) {
+    if (!stmt &&
+        sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
       cache_.erase(sql);
       return DbError(db_, "prepare");
     }
@@ -215,8 +216,8 @@ using Connection = SqliteMetadataStore::Connection;
 
 Result<std::unique_ptr<Connection>> OpenConnection(const std::filesystem::path& path) {
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  int rc = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   auto conn = std::make_unique<Connection>(db);
   if (rc != SQLITE_OK) return DbError(db, "open");
   sqlite3_busy_timeout(db, 30000);
@@ -245,9 +246,10 @@ Status Migrate(Connection& conn) {
       if (*row) return {};
       q->reset();
       if (auto s = conn.ExecScript(kMigrations[i]); !s) return s;
-      return conn.Exec("INSERT INTO schema_migrations (version, applied_at) "
-                       "VALUES (?, strftime('%s','now'))",
-                       version);
+      return conn.Exec(
+          "INSERT INTO schema_migrations (version, applied_at) "
+          "VALUES (?, strftime('%s','now'))",
+          version);
     });
     if (!applied) return applied;
   }
@@ -299,6 +301,57 @@ auto SqliteMetadataStore::WithConnection(F&& f) -> decltype(f(std::declval<Conne
   return result;
 }
 
+// Group commit: concurrent writers queue their bodies; whoever finds no commit under way leads,
+// running everything queued in one transaction (a savepoint each, so one body's failure
+// undoes only its own changes) and paying for one fsync on behalf of the whole batch.
+Status SqliteMetadataStore::Commit(const std::function<Status(Connection&)>& body) {
+  PendingWrite mine{&body};
+  std::unique_lock lock(write_mu_);
+  write_queue_.push_back(&mine);
+  while (!mine.done) {
+    if (writing_) {
+      write_done_.wait(lock);
+      continue;
+    }
+    writing_ = true;
+    std::vector<PendingWrite*> batch(write_queue_.begin(), write_queue_.end());
+    write_queue_.clear();
+    lock.unlock();
+    RunBatch(batch);
+    lock.lock();
+    for (PendingWrite* w : batch) w->done = true;
+    writing_ = false;
+    write_done_.notify_all();
+  }
+  return mine.result;
+}
+
+void SqliteMetadataStore::RunBatch(const std::vector<PendingWrite*>& batch) {
+  auto fail_all = [&](const Error& e) {
+    for (PendingWrite* w : batch) w->result = tl::unexpected(e);
+  };
+  if (!writer_) {
+    auto conn = OpenConnection(path_);
+    if (!conn) return fail_all(conn.error());
+    writer_ = std::move(*conn);
+  }
+  Connection& c = *writer_;
+  if (auto s = c.ExecScript("BEGIN IMMEDIATE"); !s) return fail_all(s.error());
+  for (PendingWrite* w : batch) {
+    if (auto s = c.ExecScript("SAVEPOINT write"); !s) {
+      w->result = s;
+      continue;
+    }
+    w->result = (*w->body)(c);
+    if (!w->result) c.ExecScript("ROLLBACK TO write");
+    c.ExecScript("RELEASE write");
+  }
+  if (auto s = c.ExecScript("COMMIT"); !s) {
+    c.ExecScript("ROLLBACK");
+    fail_all(s.error());
+  }
+}
+
 Result<std::vector<std::string>> SqliteMetadataStore::ListRepositories(const Page& page) {
   return WithConnection([&](Connection& c) -> Result<std::vector<std::string>> {
     auto q = c.Query("SELECT name FROM repositories WHERE name > ? ORDER BY name LIMIT ?",
@@ -331,25 +384,24 @@ Result<uint64_t> SqliteMetadataStore::LinkedBlobSize(const std::string& reposito
 
 Status SqliteMetadataStore::LinkBlob(const std::string& repository, const Digest& digest,
                                      uint64_t size, int64_t now) {
-  return WithConnection([&](Connection& c) {
-    return c.Write([&]() -> Status {
-      auto id = c.EnsureRepository(repository, now);
-      if (!id) return tl::unexpected(id.error());
-      if (auto s = c.Exec("INSERT INTO blobs (digest, size, created_at) VALUES (?, ?, ?) "
-                          "ON CONFLICT (digest) DO NOTHING",
-                          digest.str(), size, now);
-          !s) {
-        return s;
-      }
-      return c.Exec("INSERT INTO repository_blobs (repository_id, digest, created_at) "
-                    "VALUES (?, ?, ?) ON CONFLICT (repository_id, digest) DO NOTHING",
-                    *id, digest.str(), now);
-    });
+  return Commit([&](Connection& c) -> Status {
+    auto id = c.EnsureRepository(repository, now);
+    if (!id) return tl::unexpected(id.error());
+    if (auto s = c.Exec("INSERT INTO blobs (digest, size, created_at) VALUES (?, ?, ?) "
+                        "ON CONFLICT (digest) DO NOTHING",
+                        digest.str(), size, now);
+        !s) {
+      return s;
+    }
+    return c.Exec(
+        "INSERT INTO repository_blobs (repository_id, digest, created_at) "
+        "VALUES (?, ?, ?) ON CONFLICT (repository_id, digest) DO NOTHING",
+        *id, digest.str(), now);
   });
 }
 
 Status SqliteMetadataStore::UnlinkBlob(const std::string& repository, const Digest& digest) {
-  return WithConnection([&](Connection& c) -> Status {
+  return Commit([&](Connection& c) -> Status {
     if (auto s = c.Exec("DELETE FROM repository_blobs WHERE digest = ? AND repository_id = "
                         "(SELECT id FROM repositories WHERE name = ?)",
                         digest.str(), repository);
@@ -363,69 +415,67 @@ Status SqliteMetadataStore::UnlinkBlob(const std::string& repository, const Dige
 
 Status SqliteMetadataStore::PutManifest(const ManifestRecord& m,
                                         const std::optional<std::string>& tag, int64_t now) {
-  return WithConnection([&](Connection& c) {
-    return c.Write([&]() -> Status {
-      auto repo = c.EnsureRepository(m.repository, now);
-      if (!repo) return tl::unexpected(repo.error());
+  return Commit([&](Connection& c) -> Status {
+    auto repo = c.EnsureRepository(m.repository, now);
+    if (!repo) return tl::unexpected(repo.error());
+    for (const std::string& blob : m.blobs) {
+      auto linked = c.Exists(
+          "SELECT 1 FROM repository_blobs WHERE repository_id = ? AND digest = ?", *repo, blob);
+      if (!linked) return tl::unexpected(linked.error());
+      if (!*linked) return Fail(ErrorCode::kManifestBlobUnknown, "blob unknown: " + blob);
+    }
+    for (const std::string& child : m.children) {
+      auto present =
+          c.Exists("SELECT 1 FROM manifests WHERE repository_id = ? AND digest = ?", *repo, child);
+      if (!present) return tl::unexpected(present.error());
+      if (!*present) return Fail(ErrorCode::kManifestBlobUnknown, "manifest unknown: " + child);
+    }
+    auto subject = m.subject.empty() ? std::optional<std::string>() : m.subject;
+    auto artifact = m.artifact_type.empty() ? std::optional<std::string>() : m.artifact_type;
+    auto insert = c.Query(
+        "INSERT INTO manifests (repository_id, digest, media_type, size, content, subject, "
+        "artifact_type, pushed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (repository_id, digest) DO NOTHING",
+        *repo, m.digest, m.media_type, static_cast<int64_t>(m.content.size()), m.content, nullptr,
+        nullptr, now);
+    if (!insert) return tl::unexpected(insert.error());
+    if (subject) (*insert)->Bind(6, *subject);
+    if (artifact) (*insert)->Bind(7, *artifact);
+    if (auto s = (*insert)->Run(); !s) return s;
+    insert->reset();
+    const bool inserted = sqlite3_changes(c.db()) > 0;
+    auto idq =
+        c.Query("SELECT id FROM manifests WHERE repository_id = ? AND digest = ?", *repo, m.digest);
+    if (!idq) return tl::unexpected(idq.error());
+    if (auto row = (*idq)->Step(); !row || !*row) {
+      return row ? Fail(ErrorCode::kInternal, "manifest vanished") : tl::unexpected(row.error());
+    }
+    const int64_t id = (*idq)->Int(0);
+    idq->reset();
+    if (inserted) {
       for (const std::string& blob : m.blobs) {
-        auto linked = c.Exists("SELECT 1 FROM repository_blobs WHERE repository_id = ? AND digest = ?",
-                               *repo, blob);
-        if (!linked) return tl::unexpected(linked.error());
-        if (!*linked) return Fail(ErrorCode::kManifestBlobUnknown, "blob unknown: " + blob);
+        if (auto s = c.Exec("INSERT INTO manifest_blobs (manifest_id, digest) VALUES (?, ?) "
+                            "ON CONFLICT DO NOTHING",
+                            id, blob);
+            !s) {
+          return s;
+        }
       }
       for (const std::string& child : m.children) {
-        auto present = c.Exists("SELECT 1 FROM manifests WHERE repository_id = ? AND digest = ?",
-                                *repo, child);
-        if (!present) return tl::unexpected(present.error());
-        if (!*present) return Fail(ErrorCode::kManifestBlobUnknown, "manifest unknown: " + child);
-      }
-      auto subject = m.subject.empty() ? std::optional<std::string>() : m.subject;
-      auto artifact = m.artifact_type.empty() ? std::optional<std::string>() : m.artifact_type;
-      auto insert = c.Query(
-          "INSERT INTO manifests (repository_id, digest, media_type, size, content, subject, "
-          "artifact_type, pushed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-          "ON CONFLICT (repository_id, digest) DO NOTHING",
-          *repo, m.digest, m.media_type, static_cast<int64_t>(m.content.size()), m.content,
-          nullptr, nullptr, now);
-      if (!insert) return tl::unexpected(insert.error());
-      if (subject) (*insert)->Bind(6, *subject);
-      if (artifact) (*insert)->Bind(7, *artifact);
-      if (auto s = (*insert)->Run(); !s) return s;
-      insert->reset();
-      const bool inserted = sqlite3_changes(c.db()) > 0;
-      auto idq = c.Query("SELECT id FROM manifests WHERE repository_id = ? AND digest = ?", *repo,
-                         m.digest);
-      if (!idq) return tl::unexpected(idq.error());
-      if (auto row = (*idq)->Step(); !row || !*row) {
-        return row ? Fail(ErrorCode::kInternal, "manifest vanished") : tl::unexpected(row.error());
-      }
-      const int64_t id = (*idq)->Int(0);
-      idq->reset();
-      if (inserted) {
-        for (const std::string& blob : m.blobs) {
-          if (auto s = c.Exec("INSERT INTO manifest_blobs (manifest_id, digest) VALUES (?, ?) "
-                              "ON CONFLICT DO NOTHING",
-                              id, blob);
-              !s) {
-            return s;
-          }
-        }
-        for (const std::string& child : m.children) {
-          if (auto s = c.Exec("INSERT INTO manifest_children (manifest_id, child_digest) "
-                              "VALUES (?, ?) ON CONFLICT DO NOTHING",
-                              id, child);
-              !s) {
-            return s;
-          }
+        if (auto s = c.Exec("INSERT INTO manifest_children (manifest_id, child_digest) "
+                            "VALUES (?, ?) ON CONFLICT DO NOTHING",
+                            id, child);
+            !s) {
+          return s;
         }
       }
-      if (!tag) return {};
-      return c.Exec(
-          "INSERT INTO tags (repository_id, name, manifest_id, updated_at) VALUES (?, ?, ?, ?) "
-          "ON CONFLICT (repository_id, name) DO UPDATE SET manifest_id = excluded.manifest_id, "
-          "updated_at = excluded.updated_at",
-          *repo, *tag, id, now);
-    });
+    }
+    if (!tag) return {};
+    return c.Exec(
+        "INSERT INTO tags (repository_id, name, manifest_id, updated_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (repository_id, name) DO UPDATE SET manifest_id = excluded.manifest_id, "
+        "updated_at = excluded.updated_at",
+        *repo, *tag, id, now);
   });
 }
 
@@ -433,14 +483,16 @@ Result<ManifestRecord> SqliteMetadataStore::GetManifest(const std::string& repos
                                                         const std::string& reference) {
   return WithConnection([&](Connection& c) -> Result<ManifestRecord> {
     auto q = IsDigestReference(reference)
-                 ? c.Query("SELECT m.digest, m.media_type, m.content, m.subject, m.artifact_type, "
-                           "m.pushed_at FROM manifests m JOIN repositories r ON r.id = "
-                           "m.repository_id WHERE r.name = ? AND m.digest = ?",
-                           repository, reference)
-                 : c.Query("SELECT m.digest, m.media_type, m.content, m.subject, m.artifact_type, "
-                           "m.pushed_at FROM tags t JOIN repositories r ON r.id = t.repository_id "
-                           "JOIN manifests m ON m.id = t.manifest_id WHERE r.name = ? AND t.name = ?",
-                           repository, reference);
+                 ? c.Query(
+                       "SELECT m.digest, m.media_type, m.content, m.subject, m.artifact_type, "
+                       "m.pushed_at FROM manifests m JOIN repositories r ON r.id = "
+                       "m.repository_id WHERE r.name = ? AND m.digest = ?",
+                       repository, reference)
+                 : c.Query(
+                       "SELECT m.digest, m.media_type, m.content, m.subject, m.artifact_type, "
+                       "m.pushed_at FROM tags t JOIN repositories r ON r.id = t.repository_id "
+                       "JOIN manifests m ON m.id = t.manifest_id WHERE r.name = ? AND t.name = ?",
+                       repository, reference);
     if (!q) return tl::unexpected(q.error());
     auto row = (*q)->Step();
     if (!row) return tl::unexpected(row.error());
@@ -463,7 +515,7 @@ Result<ManifestRecord> SqliteMetadataStore::GetManifest(const std::string& repos
 }
 
 Status SqliteMetadataStore::DeleteManifest(const std::string& repository, const Digest& digest) {
-  return WithConnection([&](Connection& c) -> Status {
+  return Commit([&](Connection& c) -> Status {
     if (auto s = c.Exec("DELETE FROM manifests WHERE digest = ? AND repository_id = "
                         "(SELECT id FROM repositories WHERE name = ?)",
                         digest.str(), repository);
@@ -476,7 +528,7 @@ Status SqliteMetadataStore::DeleteManifest(const std::string& repository, const 
 }
 
 Status SqliteMetadataStore::DeleteTag(const std::string& repository, const std::string& tag) {
-  return WithConnection([&](Connection& c) -> Status {
+  return Commit([&](Connection& c) -> Status {
     if (auto s = c.Exec("DELETE FROM tags WHERE name = ? AND repository_id = "
                         "(SELECT id FROM repositories WHERE name = ?)",
                         tag, repository);
@@ -494,10 +546,10 @@ Result<std::vector<std::string>> SqliteMetadataStore::ListTags(const std::string
     auto id = c.RepositoryId(repository);
     if (!id) return tl::unexpected(id.error());
     if (*id == 0) return Fail(ErrorCode::kNameUnknown);
-    auto q = c.Query("SELECT name FROM tags WHERE repository_id = ? AND "
-                     "(lower(name), name) > (lower(?), ?) ORDER BY lower(name), name LIMIT ?",
-                     *id, page.last, page.last,
-                     page.limit ? static_cast<int64_t>(page.limit) : kNoLimit);
+    auto q = c.Query(
+        "SELECT name FROM tags WHERE repository_id = ? AND "
+        "(lower(name), name) > (lower(?), ?) ORDER BY lower(name), name LIMIT ?",
+        *id, page.last, page.last, page.limit ? static_cast<int64_t>(page.limit) : kNoLimit);
     if (!q) return tl::unexpected(q.error());
     std::vector<std::string> tags;
     while (true) {
@@ -512,10 +564,11 @@ Result<std::vector<std::string>> SqliteMetadataStore::ListTags(const std::string
 Result<std::vector<ManifestRecord>> SqliteMetadataStore::ListReferrers(
     const std::string& repository, const Digest& subject) {
   return WithConnection([&](Connection& c) -> Result<std::vector<ManifestRecord>> {
-    auto q = c.Query("SELECT m.digest, m.media_type, m.content, m.artifact_type, m.pushed_at "
-                     "FROM manifests m JOIN repositories r ON r.id = m.repository_id "
-                     "WHERE r.name = ? AND m.subject = ? ORDER BY m.id",
-                     repository, subject.str());
+    auto q = c.Query(
+        "SELECT m.digest, m.media_type, m.content, m.artifact_type, m.pushed_at "
+        "FROM manifests m JOIN repositories r ON r.id = m.repository_id "
+        "WHERE r.name = ? AND m.subject = ? ORDER BY m.id",
+        repository, subject.str());
     if (!q) return tl::unexpected(q.error());
     std::vector<ManifestRecord> out;
     while (true) {
@@ -536,10 +589,11 @@ Result<std::vector<ManifestRecord>> SqliteMetadataStore::ListReferrers(
 }
 
 Status SqliteMetadataStore::CreateUpload(const UploadRecord& u) {
-  return WithConnection([&](Connection& c) {
-    return c.Exec("INSERT INTO uploads (uuid, repository, created_at, updated_at) "
-                  "VALUES (?, ?, ?, ?)",
-                  u.uuid, u.repository, u.created_at, u.updated_at);
+  return Commit([&](Connection& c) {
+    return c.Exec(
+        "INSERT INTO uploads (uuid, repository, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?)",
+        u.uuid, u.repository, u.created_at, u.updated_at);
   });
 }
 
@@ -555,14 +609,13 @@ Result<UploadRecord> SqliteMetadataStore::GetUpload(const std::string& uuid) {
 }
 
 Status SqliteMetadataStore::TouchUpload(const std::string& uuid, int64_t now) {
-  return WithConnection([&](Connection& c) {
+  return Commit([&](Connection& c) {
     return c.Exec("UPDATE uploads SET updated_at = ? WHERE uuid = ?", now, uuid);
   });
 }
 
 Status SqliteMetadataStore::DeleteUpload(const std::string& uuid) {
-  return WithConnection(
-      [&](Connection& c) { return c.Exec("DELETE FROM uploads WHERE uuid = ?", uuid); });
+  return Commit([&](Connection& c) { return c.Exec("DELETE FROM uploads WHERE uuid = ?", uuid); });
 }
 
 Result<std::vector<std::string>> SqliteMetadataStore::StaleUploads(int64_t before) {

@@ -1,9 +1,12 @@
-// SqliteMetadataStore: the embedded default MetadataStore, SQLite in WAL mode with a small
-// pool of connections (readers run in parallel, writers take the write lock at BEGIN).
-// Thread-safe.
+// SqliteMetadataStore: the embedded default MetadataStore, SQLite in WAL mode. Readers use a
+// pool of connections and run in parallel; writers share one connection and commit in groups,
+// so concurrent pushes pay for one fsync together. Thread-safe.
 #pragma once
 
+#include <condition_variable>
+#include <deque>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -49,9 +52,24 @@ class SqliteMetadataStore : public MetadataStore {
   template <class F>
   auto WithConnection(F&& f) -> decltype(f(std::declval<Connection&>()));
 
+  struct PendingWrite {
+    const std::function<Status(Connection&)>* body;
+    Status result;
+    bool done = false;  // guarded by write_mu_
+  };
+  // Runs `body` in a write transaction shared with the writers queued at the same moment.
+  Status Commit(const std::function<Status(Connection&)>& body);
+  void RunBatch(const std::vector<PendingWrite*>& batch);
+
   std::filesystem::path path_;
   std::mutex mu_;
   std::vector<std::unique_ptr<Connection>> idle_;  // guarded by mu_
+
+  std::mutex write_mu_;
+  std::condition_variable write_done_;
+  std::deque<PendingWrite*> write_queue_;  // guarded by write_mu_
+  bool writing_ = false;                   // guarded by write_mu_
+  std::unique_ptr<Connection> writer_;     // used only by the thread leading a commit
 };
 
 }  // namespace berth
