@@ -1,4 +1,5 @@
-// Process-wide logging through spdlog: structured key=value lines on stderr. Thread-safe.
+// Process-wide logging through spdlog: structured key=value lines on stderr, written in blocks
+// rather than a system call per line. Thread-safe.
 #pragma once
 
 #include <spdlog/spdlog.h>
