@@ -28,6 +28,8 @@ constexpr auto kNoThrow = asio::as_tuple(use_awaitable);
 
 constexpr size_t kBodyChunk = 1 << 20;
 constexpr size_t kHeaderLimit = 64 * 1024;
+constexpr size_t kLingerBytes = 8 << 20;
+constexpr std::chrono::seconds kLingerTime{2};
 
 std::string NewRequestIdPrefix() {
   std::random_device rd;
@@ -233,11 +235,31 @@ struct Server::Impl {
       res.headers.Set("X-Request-Id", req.request_id);
       uint64_t sent = co_await Write(*conn, res, again, version);
       Log(req, res.status, sent, started);
-      if (!again) break;
+      if (!again) {
+        if (body_unread) co_await LingeringClose(*conn);
+        break;
+      }
     }
     beast::error_code ignored;
     conn->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
     conn->stream.close();
+  }
+
+  // After answering a request whose body was not read (a refused upload), reads and discards
+  // what the client is still sending for a moment before closing: closing a socket with
+  // unread data makes the kernel send a reset, which can destroy the answer before the client
+  // reads it.
+  awaitable<void> LingeringClose(Connection& conn) {
+    beast::error_code ignored;
+    conn.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    std::vector<char> scratch(64 * 1024);
+    size_t drained = 0;
+    while (drained < kLingerBytes) {
+      conn.stream.expires_after(kLingerTime);
+      auto [ec, n] = co_await conn.stream.async_read_some(asio::buffer(scratch), kNoThrow);
+      if (ec) break;
+      drained += n;
+    }
   }
 
   struct BodyOutcome {

@@ -2,7 +2,13 @@
 // endpoint, and the error codes and statuses of the spec.
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <random>
 #include <set>
@@ -199,6 +205,34 @@ TEST_F(ProtocolTest, CancelledUploadIsGone) {
   EXPECT_EQ(ErrorCode(status), "BLOB_UPLOAD_UNKNOWN");
   EXPECT_EQ(ErrorCode(Do("PATCH", "/v2/cancel/blobs/uploads/not-a-session", "x")),
             "BLOB_UPLOAD_UNKNOWN");
+}
+
+TEST_F(ProtocolTest, ARefusedUploadIsAnsweredEvenWhileItsBodyIsStillComing) {
+  // A client that writes its whole 6 MiB body before reading, to an upload that does not
+  // exist: berth answers 404 at once and must let the body drain, or the client's writes fail
+  // with a reset and the answer is lost.
+  const std::string body = RandomBytes(6 << 20, 13);
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(std::stoi(server_.HostPort().substr(10))));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  std::string request = "PATCH /v2/linger/blobs/uploads/00000000-0000-4000-8000-000000000000 HTTP/1.1\r\n"
+                        "Host: x\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  size_t sent = 0;
+  while (sent < request.size()) {
+    ssize_t n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+    ASSERT_GT(n, 0) << "the connection was reset after " << sent << " bytes: " << std::strerror(errno);
+    sent += static_cast<size_t>(n);
+  }
+  std::string answer;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) answer.append(buf, static_cast<size_t>(n));
+  ::close(fd);
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 404")) << answer;
+  EXPECT_NE(answer.find("BLOB_UPLOAD_UNKNOWN"), std::string::npos) << answer;
 }
 
 TEST_F(ProtocolTest, ExpectContinueIsHonoured) {
