@@ -159,10 +159,11 @@ int Images(const std::string& host, int count, int workers, const std::string& p
   auto t0 = std::chrono::steady_clock::now();
   std::vector<std::thread> threads;
   for (int w = 0; w < workers; ++w) {
-    threads.emplace_back([&, w] {
+    threads.emplace_back([&] {
       Client c("http://" + host);
-      std::string repo = prefix + std::to_string(w);
       for (int i; (i = next++) < count;) {
+        // By image number, not worker: image 0 (the manifest GET target) is always in prefix0.
+        std::string repo = prefix + std::to_string(i % workers);
         std::string config = R"({"architecture":"amd64","os":"linux","image":)" + std::to_string(i) + "}";
         std::string layer(16384, static_cast<char>('a' + i % 26));
         layer += std::to_string(i);

@@ -188,9 +188,12 @@ size_t Uploads::PurgeStale(int64_t ttl) {
   if (stale) {
     for (const std::string& uuid : *stale) {
       {
+        // Claim the session as a request would, so none can open it while it is dropped.
         std::lock_guard lock(mu_);
-        auto it = states_.find(uuid);
-        if (it != states_.end() && it->second->busy) continue;
+        auto& slot = states_[uuid];
+        if (!slot) slot = std::make_shared<Writer::State>();
+        if (slot->busy) continue;
+        slot->busy = true;
       }
       Drop(uuid);
       ++removed;
