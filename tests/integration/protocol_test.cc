@@ -540,3 +540,38 @@ TEST_F(ProtocolTest, SigtermFinishesTheRequestInFlight) {
 
 }  // namespace
 }  // namespace berth::testing
+
+namespace berth::testing {
+namespace {
+
+TEST(UploadExpiryTest, AnAbandonedUploadIsPurgedWithItsBytes) {
+  BerthServer server({"BERTH_UPLOADS_TTL=1s", "BERTH_UPLOADS_PURGE_INTERVAL=1s"});
+  HttpResponse start = Http("POST", server.Url("/v2/abandoned/blobs/uploads/"));
+  ASSERT_EQ(start.status, 202);
+  std::string location = start.Header("location");
+  ASSERT_EQ(Http("PATCH", server.Url(location), "some bytes").status, 202);
+  std::string uuid = location.substr(location.rfind('/') + 1);
+  ASSERT_TRUE(std::filesystem::exists(server.data_dir() / "uploads" / uuid));
+  long status = 0;
+  for (int i = 0; i < 100 && status != 404; ++i) {  // the purger runs every second
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    status = Http("GET", server.Url(location)).status;
+  }
+  EXPECT_EQ(status, 404);
+  EXPECT_FALSE(std::filesystem::exists(server.data_dir() / "uploads" / uuid));
+}
+
+TEST(CommandLineTest, VersionAndHelp) {
+  std::string out;
+  EXPECT_EQ(RunCommand(std::string(BERTH_BINARY) + " version", &out), 0);
+  EXPECT_NE(out.find("berth 0."), std::string::npos) << out;
+  EXPECT_EQ(RunCommand(std::string(BERTH_BINARY) + " --help", &out), 0);
+  EXPECT_NE(out.find("serve"), std::string::npos) << out;
+  EXPECT_EQ(RunCommand(std::string(BERTH_BINARY) + " serve --help", &out), 0);
+  EXPECT_NE(out.find("--listen"), std::string::npos) << out;
+  EXPECT_NE(RunCommand(std::string(BERTH_BINARY) + " serve --config /nonexistent.yml", &out), 0);
+  EXPECT_NE(out.find("/nonexistent.yml"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace berth::testing
