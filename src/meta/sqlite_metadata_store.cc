@@ -108,6 +108,16 @@ class Stmt {
     return {};
   }
   int64_t Int(int col) { return sqlite3_column_int64(stmt_, col); }
+  // Every row's first column, as text.
+  Result<std::vector<std::string>> Texts() {
+    std::vector<std::string> out;
+    while (true) {
+      auto row = Step();
+      if (!row) return tl::unexpected(row.error());
+      if (!*row) return out;
+      out.push_back(Text(0));
+    }
+  }
   std::string Text(int col) {
     auto p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
     return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
@@ -357,13 +367,7 @@ Result<std::vector<std::string>> SqliteMetadataStore::ListRepositories(const Pag
     auto q = c.Query("SELECT name FROM repositories WHERE name > ? ORDER BY name LIMIT ?",
                      page.last, page.limit ? static_cast<int64_t>(page.limit) : kNoLimit);
     if (!q) return tl::unexpected(q.error());
-    std::vector<std::string> names;
-    while (true) {
-      auto row = (*q)->Step();
-      if (!row) return tl::unexpected(row.error());
-      if (!*row) return names;
-      names.push_back((*q)->Text(0));
-    }
+    return (*q)->Texts();
   });
 }
 
@@ -551,13 +555,7 @@ Result<std::vector<std::string>> SqliteMetadataStore::ListTags(const std::string
         "(lower(name), name) > (lower(?), ?) ORDER BY lower(name), name LIMIT ?",
         *id, page.last, page.last, page.limit ? static_cast<int64_t>(page.limit) : kNoLimit);
     if (!q) return tl::unexpected(q.error());
-    std::vector<std::string> tags;
-    while (true) {
-      auto row = (*q)->Step();
-      if (!row) return tl::unexpected(row.error());
-      if (!*row) return tags;
-      tags.push_back((*q)->Text(0));
-    }
+    return (*q)->Texts();
   });
 }
 
@@ -622,13 +620,7 @@ Result<std::vector<std::string>> SqliteMetadataStore::StaleUploads(int64_t befor
   return WithConnection([&](Connection& c) -> Result<std::vector<std::string>> {
     auto q = c.Query("SELECT uuid FROM uploads WHERE updated_at < ?", before);
     if (!q) return tl::unexpected(q.error());
-    std::vector<std::string> out;
-    while (true) {
-      auto row = (*q)->Step();
-      if (!row) return tl::unexpected(row.error());
-      if (!*row) return out;
-      out.push_back((*q)->Text(0));
-    }
+    return (*q)->Texts();
   });
 }
 

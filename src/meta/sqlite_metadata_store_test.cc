@@ -5,24 +5,17 @@
 #include <filesystem>
 #include <thread>
 
+#include "core/scoped_temp_dir.h"
+
 namespace berth {
 namespace {
 
 class SqliteMetadataStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("berth-meta-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto store = SqliteMetadataStore::Open(dir_ / "berth.db");
+    auto store = SqliteMetadataStore::Open(dir_.path() / "berth.db");
     ASSERT_TRUE(store) << store.error().message;
     store_ = std::move(*store);
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   ManifestRecord Manifest(const std::string& repo, const std::string& content,
@@ -36,7 +29,7 @@ class SqliteMetadataStoreTest : public ::testing::Test {
     return m;
   }
 
-  std::filesystem::path dir_;
+  ScopedTempDir dir_;
   std::unique_ptr<SqliteMetadataStore> store_;
 };
 
@@ -143,7 +136,7 @@ TEST_F(SqliteMetadataStoreTest, ConcurrentPushesOfTheSameBlobAndTag) {
 TEST_F(SqliteMetadataStoreTest, ReopeningKeepsDataAndSkipsAppliedMigrations) {
   ASSERT_TRUE(store_->LinkBlob("repo", DigestOf("x"), 1, 1));
   store_.reset();
-  auto again = SqliteMetadataStore::Open(dir_ / "berth.db");
+  auto again = SqliteMetadataStore::Open(dir_.path() / "berth.db");
   ASSERT_TRUE(again) << again.error().message;
   EXPECT_EQ(*(*again)->LinkedBlobSize("repo", DigestOf("x")), 1u);
 }

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "core/scoped_temp_dir.h"
 #include "meta/sqlite_metadata_store.h"
 #include "storage/filesystem_blob_store.h"
 #include "storage/paths.h"
@@ -15,18 +16,9 @@ namespace {
 class RegistryTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = std::filesystem::temp_directory_path() /
-            ("berth-registry-test-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(root_);
     blobs_ = std::make_unique<FilesystemBlobStore>(root_);
     meta_ = std::move(*SqliteMetadataStore::Open(MetadataPath(root_)));
     Reopen();
-  }
-  void TearDown() override {
-    registry_.reset();
-    meta_.reset();
-    std::filesystem::remove_all(root_);
   }
   // A new Registry over the same stores: what a restarted server sees.
   void Reopen() {
@@ -59,7 +51,8 @@ class RegistryTest : public ::testing::Test {
     return location.substr(location.rfind('/') + 1);
   }
 
-  std::filesystem::path root_;
+  ScopedTempDir dir_;
+  const std::filesystem::path& root_ = dir_.path();
   FakeClock clock_{1'700'000'000};
   std::unique_ptr<FilesystemBlobStore> blobs_;
   std::unique_ptr<SqliteMetadataStore> meta_;

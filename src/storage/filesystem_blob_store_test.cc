@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "core/scoped_temp_dir.h"
 #include "storage/paths.h"
 
 namespace berth {
@@ -11,17 +12,9 @@ namespace {
 
 class FilesystemBlobStoreTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    root_ = std::filesystem::temp_directory_path() /
-            ("berth-fs-test-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(root_);
-    store_ = std::make_unique<FilesystemBlobStore>(root_);
-  }
-  void TearDown() override { std::filesystem::remove_all(root_); }
-
-  std::filesystem::path root_;
-  std::unique_ptr<FilesystemBlobStore> store_;
+  ScopedTempDir dir_;
+  const std::filesystem::path& root_ = dir_.path();
+  std::unique_ptr<FilesystemBlobStore> store_ = std::make_unique<FilesystemBlobStore>(root_);
 };
 
 TEST_F(FilesystemBlobStoreTest, UploadAppendCommitRead) {
