@@ -159,8 +159,7 @@ struct Server::Impl {
   // write the response; repeat while the connection is kept alive.
   awaitable<void> Serve(std::shared_ptr<Connection> conn) {
     beast::flat_buffer buffer;
-    // Beast reads max(512, free capacity) bytes at a time: give it room for 64 KiB reads.
-    buffer.reserve(64 * 1024);
+    buffer.reserve(4096);  // a request head; idle connections should cost little memory
     std::vector<char> chunk, spare;
     while (!stopping) {
       bhttp::request_parser<bhttp::buffer_body> parser;
@@ -327,6 +326,8 @@ struct Server::Impl {
                                        bhttp::request_parser<bhttp::buffer_body>& parser,
                                        BodySink& sink, std::vector<char>& chunk) {
     BodyOutcome out;
+    // Beast reads max(512, free capacity) bytes at a time: give it room for 64 KiB reads.
+    buffer.reserve(64 * 1024);
     while (!parser.is_done()) {
       parser.get().body().data = chunk.data();
       parser.get().body().size = chunk.size();
@@ -342,6 +343,7 @@ struct Server::Impl {
       out.early = co_await Deliver(sink, std::span<const char>(chunk.data(), got));
       if (out.early) co_return out;
     }
+    buffer.shrink_to_fit();
     co_return out;
   }
 

@@ -134,6 +134,17 @@ TEST_F(ProtocolTest, ChunkedUploadInThreeChunks) {
   EXPECT_EQ(Do("GET", "/v2/chunked/blobs/" + Sha256(bytes)).body, bytes);
 }
 
+TEST_F(ProtocolTest, StreamedPatchWithChunkedTransferEncoding) {
+  // What skopeo and podman send: one PATCH whose length is not known up front.
+  std::string bytes = RandomBytes(3 << 20, 14);
+  std::string location = StartUpload("streamed");
+  HttpResponse patch = Do("PATCH", location, bytes, {"Transfer-Encoding: chunked"});
+  ASSERT_EQ(patch.status, 202) << patch.body;
+  EXPECT_EQ(patch.Header("range"), "0-" + std::to_string(bytes.size() - 1));
+  EXPECT_EQ(Do("PUT", location + "?digest=" + Sha256(bytes)).status, 201);
+  EXPECT_EQ(Do("GET", "/v2/streamed/blobs/" + Sha256(bytes)).body, bytes);
+}
+
 TEST_F(ProtocolTest, LastChunkMayComeWithThePut) {
   std::string bytes = RandomBytes(3000, 4);
   std::string location = StartUpload("lastput");
