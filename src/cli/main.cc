@@ -27,7 +27,7 @@ int Serve(const std::optional<std::string>& config_path, const std::optional<std
   if (data) config->data_dir = *data;
   InitLogging(config->log_level);
 
-  std::filesystem::path root = std::filesystem::absolute(config->data_dir);
+  std::filesystem::path root = std::filesystem::absolute(config->data_dir).lexically_normal();
   FilesystemBlobStore blobs(root);
   auto meta = SqliteMetadataStore::Open(MetadataPath(root));
   if (!meta) {
