@@ -30,6 +30,8 @@ constexpr std::array kErrors = {
     ErrorInfo{"UNSUPPORTED", 400, "invalid pagination parameters"},
     ErrorInfo{"UNSUPPORTED", 404, "no such endpoint"},
     ErrorInfo{"UNSUPPORTED", 405, "method not allowed"},
+    ErrorInfo{"BAD_REQUEST", 400, "the password does not meet the policy"},
+    ErrorInfo{"UNAUTHORIZED", 401, "invalid token"},
     ErrorInfo{"UNAVAILABLE", 503, "service unavailable"},
     ErrorInfo{"UNKNOWN", 500, "internal server error"},
 };

@@ -29,6 +29,8 @@ enum class ErrorCode {
   kPaginationInvalid,
   kRouteUnknown,
   kMethodNotAllowed,
+  kPasswordPolicy,
+  kTokenInvalid,
   kUnavailable,
   kInternal,
 };
