@@ -49,6 +49,9 @@ class MetadataStore {
   // Records the blob and links it to the repository, creating the repository if needed.
   virtual Status LinkBlob(const std::string& repository, const Digest& digest, uint64_t size,
                           int64_t now) = 0;
+  // LinkBlob and DeleteUpload(uuid) in one transaction: the end of a verified upload.
+  virtual Status LinkUploadedBlob(const std::string& uuid, const std::string& repository,
+                                  const Digest& digest, uint64_t size, int64_t now) = 0;
   // Removes the link; kBlobUnknown if it was not linked.
   virtual Status UnlinkBlob(const std::string& repository, const Digest& digest) = 0;
 

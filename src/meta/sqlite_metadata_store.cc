@@ -386,21 +386,35 @@ Result<uint64_t> SqliteMetadataStore::LinkedBlobSize(const std::string& reposito
   });
 }
 
+namespace {
+
+Status LinkBlobIn(Connection& c, const std::string& repository, const Digest& digest,
+                  uint64_t size, int64_t now) {
+  auto id = c.EnsureRepository(repository, now);
+  if (!id) return tl::unexpected(id.error());
+  if (auto s = c.Exec("INSERT INTO blobs (digest, size, created_at) VALUES (?, ?, ?) "
+                      "ON CONFLICT (digest) DO NOTHING",
+                      digest.str(), size, now);
+      !s) {
+    return s;
+  }
+  return c.Exec("INSERT INTO repository_blobs (repository_id, digest, created_at) "
+                "VALUES (?, ?, ?) ON CONFLICT (repository_id, digest) DO NOTHING",
+                *id, digest.str(), now);
+}
+
+}  // namespace
+
 Status SqliteMetadataStore::LinkBlob(const std::string& repository, const Digest& digest,
                                      uint64_t size, int64_t now) {
+  return Commit([&](Connection& c) { return LinkBlobIn(c, repository, digest, size, now); });
+}
+
+Status SqliteMetadataStore::LinkUploadedBlob(const std::string& uuid, const std::string& repository,
+                                             const Digest& digest, uint64_t size, int64_t now) {
   return Commit([&](Connection& c) -> Status {
-    auto id = c.EnsureRepository(repository, now);
-    if (!id) return tl::unexpected(id.error());
-    if (auto s = c.Exec("INSERT INTO blobs (digest, size, created_at) VALUES (?, ?, ?) "
-                        "ON CONFLICT (digest) DO NOTHING",
-                        digest.str(), size, now);
-        !s) {
-      return s;
-    }
-    return c.Exec(
-        "INSERT INTO repository_blobs (repository_id, digest, created_at) "
-        "VALUES (?, ?, ?) ON CONFLICT (repository_id, digest) DO NOTHING",
-        *id, digest.str(), now);
+    if (auto s = LinkBlobIn(c, repository, digest, size, now); !s) return s;
+    return c.Exec("DELETE FROM uploads WHERE uuid = ?", uuid);
   });
 }
 

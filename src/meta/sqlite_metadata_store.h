@@ -25,6 +25,8 @@ class SqliteMetadataStore : public MetadataStore {
   Result<uint64_t> LinkedBlobSize(const std::string& repository, const Digest& digest) override;
   Status LinkBlob(const std::string& repository, const Digest& digest, uint64_t size,
                   int64_t now) override;
+  Status LinkUploadedBlob(const std::string& uuid, const std::string& repository,
+                          const Digest& digest, uint64_t size, int64_t now) override;
   Status UnlinkBlob(const std::string& repository, const Digest& digest) override;
   Status PutManifest(const ManifestRecord& manifest, const std::optional<std::string>& tag,
                      int64_t now) override;

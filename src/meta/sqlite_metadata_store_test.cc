@@ -116,6 +116,14 @@ TEST_F(SqliteMetadataStoreTest, Uploads) {
   EXPECT_EQ(store_->GetUpload("u1").error().code, ErrorCode::kBlobUploadUnknown);
 }
 
+TEST_F(SqliteMetadataStoreTest, AFinishedUploadLinksItsBlobAndEndsTogether) {
+  ASSERT_TRUE(store_->CreateUpload({"u1", "repo", 10, 10}));
+  Digest d = DigestOf("bytes");
+  ASSERT_TRUE(store_->LinkUploadedBlob("u1", "repo", d, 5, 20));
+  EXPECT_EQ(*store_->LinkedBlobSize("repo", d), 5u);
+  EXPECT_EQ(store_->GetUpload("u1").error().code, ErrorCode::kBlobUploadUnknown);
+}
+
 TEST_F(SqliteMetadataStoreTest, ConcurrentPushesOfTheSameBlobAndTag) {
   Digest layer = DigestOf("shared");
   auto m = Manifest("repo", "{\"same\":1}", {layer.str()});

@@ -1,5 +1,6 @@
 #include "registry/registry.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
@@ -284,7 +285,8 @@ Registry::Registry(BlobStore& blobs, MetadataStore& meta, const Clock& clock,
       meta_(meta),
       clock_(clock),
       options_(options),
-      uploads_(blobs, meta, clock),
+      uploads_(blobs, meta, clock,
+               std::clamp<int64_t>(options.upload_ttl.count() / 10, 0, 60)),
       manifests_(options.manifest_cache_entries) {}
 
 Registry::~Registry() {

@@ -53,6 +53,7 @@ struct Uploads::Writer::State {
   // The running digest of the first `hashed` bytes; only the holder of `busy` touches these.
   std::optional<Hasher> hasher;
   uint64_t hashed = 0;
+  int64_t touched_at = 0;  // the activity time last written to the metadata store
 };
 
 Uploads::Writer::Writer(Uploads& owner, std::string repository, std::string uuid,
@@ -83,7 +84,14 @@ Status Uploads::Writer::Append(std::span<const char> bytes) {
   return {};
 }
 
-Status Uploads::Writer::Touch() { return owner_.meta_.TouchUpload(uuid_, owner_.clock_.Now()); }
+Status Uploads::Writer::Touch() {
+  // Only the expiry reads this time, and it counts in hours: a commit (an fsync) for every
+  // chunk of a chunked push would buy nothing.
+  const int64_t now = owner_.clock_.Now();
+  if (state_->touched_at != 0 && now - state_->touched_at < owner_.touch_interval_) return {};
+  state_->touched_at = now;
+  return owner_.meta_.TouchUpload(uuid_, now);
+}
 
 Status Uploads::Writer::Complete(const Digest& expected) {
   file_.reset();
@@ -105,10 +113,13 @@ Status Uploads::Writer::Complete(const Digest& expected) {
                 "upload digest " + actual.str() + " does not match " + expected.str());
   }
   if (auto s = owner_.blobs_.CommitUpload(uuid_, actual); !s) return s;
-  if (auto s = owner_.meta_.LinkBlob(repository_, actual, state_->hashed, owner_.clock_.Now()); !s) {
+  if (auto s = owner_.meta_.LinkUploadedBlob(uuid_, repository_, actual, state_->hashed,
+                                              owner_.clock_.Now());
+      !s) {
     return s;
   }
-  owner_.Drop(uuid_);
+  std::lock_guard lock(owner_.mu_);
+  owner_.states_.erase(uuid_);
   return {};
 }
 
@@ -123,6 +134,7 @@ Result<std::string> Uploads::Start(const std::string& repository) {
   }
   auto state = std::make_shared<Writer::State>();
   state->hasher.emplace();
+  state->touched_at = now;
   std::lock_guard lock(mu_);
   states_[uuid] = std::move(state);
   return uuid;

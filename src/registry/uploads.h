@@ -20,8 +20,9 @@ namespace berth {
 
 class Uploads {
  public:
-  Uploads(BlobStore& blobs, MetadataStore& meta, const Clock& clock)
-      : blobs_(blobs), meta_(meta), clock_(clock) {}
+  // Activity is recorded at most once per `touch_interval` seconds per session.
+  Uploads(BlobStore& blobs, MetadataStore& meta, const Clock& clock, int64_t touch_interval)
+      : blobs_(blobs), meta_(meta), clock_(clock), touch_interval_(touch_interval) {}
 
   // Exclusive hold on one session for the length of one request.
   class Writer {
@@ -67,6 +68,7 @@ class Uploads {
   BlobStore& blobs_;
   MetadataStore& meta_;
   const Clock& clock_;
+  const int64_t touch_interval_;
   std::mutex mu_;
   std::unordered_map<std::string, std::shared_ptr<Writer::State>> states_;  // guarded by mu_
 };
