@@ -1,0 +1,53 @@
+// Harbor's project roles and what each may do: one table (rbac.cc) that every handler and the
+// token service ask, so that a permission is decided in exactly one place. Thread-safe.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+namespace berth {
+
+// The ids are Harbor's (src/common/const.go), as the members API exchanges them.
+enum class Role {
+  kProjectAdmin = 1,
+  kDeveloper = 2,
+  kGuest = 3,
+  kMaintainer = 4,
+  kLimitedGuest = 5
+};
+
+enum class Resource {
+  kProject,
+  kMember,
+  kMetadata,
+  kLog,
+  kLabel,
+  kQuota,
+  kRepository,
+  kArtifact,
+  kTag,
+  kArtifactLabel,
+  kTagRetention,
+  kImmutableTag,
+  kRobot,
+  kWebhookPolicy,
+  kScan,
+  kScanner,
+  kPreheatPolicy,
+  kCveExport,
+  kConfiguration,
+};
+
+enum class Action { kCreate, kRead, kUpdate, kDelete, kList, kPull, kPush, kOperate, kStop };
+
+bool Allowed(Role role, Resource resource, Action action);
+
+// "projectAdmin", "maintainer", "developer", "guest", "limitedGuest" (Harbor's names).
+std::optional<Role> RoleFromName(std::string_view name);
+std::optional<Role> RoleFromId(int id);
+std::string_view RoleName(Role role);
+
+// A registry token scope's action ("pull", "push", "delete", ...) as a repository permission.
+std::optional<Action> RegistryAction(std::string_view scope_action);
+
+}  // namespace berth

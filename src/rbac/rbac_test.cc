@@ -1,0 +1,65 @@
+#include "rbac/rbac.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace berth {
+namespace {
+
+// The role x action walk of issue 3, answered from the table.
+TEST(RbacTest, EveryRoleAndAction) {
+  struct Ask {
+    std::string what;
+    Resource resource;
+    Action action;
+  };
+  const std::vector<Ask> asks = {
+      {"pull", Resource::kRepository, Action::kPull},
+      {"push", Resource::kRepository, Action::kPush},
+      {"delete artifact", Resource::kArtifact, Action::kDelete},
+      {"delete repository", Resource::kRepository, Action::kDelete},
+      {"read members", Resource::kMember, Action::kList},
+      {"manage members", Resource::kMember, Action::kCreate},
+      {"create robot", Resource::kRobot, Action::kCreate},
+      {"read logs", Resource::kLog, Action::kList},
+      {"update project", Resource::kProject, Action::kUpdate},
+  };
+  // Expected answers in the order of `asks`.
+  struct Expect {
+    Role role;
+    std::vector<bool> allowed;
+  };
+  const Expect expected[] = {
+      {Role::kProjectAdmin, {true, true, true, true, true, true, true, true, true}},
+      {Role::kMaintainer, {true, true, true, true, true, false, false, false, false}},
+      {Role::kDeveloper, {true, true, false, false, true, false, false, false, false}},
+      {Role::kGuest, {true, false, false, false, true, false, false, false, false}},
+      {Role::kLimitedGuest, {true, false, false, false, false, false, false, false, false}},
+  };
+  for (const Expect& e : expected) {
+    for (size_t i = 0; i < asks.size(); ++i) {
+      EXPECT_EQ(Allowed(e.role, asks[i].resource, asks[i].action), e.allowed[i])
+          << RoleName(e.role) << " " << asks[i].what;
+    }
+  }
+}
+
+TEST(RbacTest, NamesIdsAndScopeActions) {
+  for (int id = 1; id <= 5; ++id) {
+    auto role = RoleFromId(id);
+    ASSERT_TRUE(role);
+    EXPECT_EQ(RoleFromName(RoleName(*role)), role);
+  }
+  EXPECT_FALSE(RoleFromId(0));
+  EXPECT_FALSE(RoleFromId(6));
+  EXPECT_FALSE(RoleFromName("owner"));
+  EXPECT_EQ(static_cast<int>(*RoleFromName("maintainer")), 4);
+  EXPECT_EQ(RegistryAction("pull"), Action::kPull);
+  EXPECT_EQ(RegistryAction("delete"), Action::kDelete);
+  EXPECT_FALSE(RegistryAction("*"));
+}
+
+}  // namespace
+}  // namespace berth
