@@ -6,7 +6,7 @@ DATA ?= ./data
 export BERTH_SHARED_DIR := $(SHARED)
 export BERTH_CORPUS := $(CORPUS)
 
-.PHONY: setup build run test test-asan corpus bench clean
+.PHONY: setup build run test test-asan corpus bench fuzz clean
 
 setup:
 	scripts/setup
@@ -33,5 +33,14 @@ test-asan: setup corpus
 bench: build
 	bench/run
 
+# Each parser fuzzer for FUZZ_SECONDS (clang's libFuzzer with ASan and UBSan).
+FUZZ_SECONDS ?= 60
+fuzz: setup
+	CXX=clang++ cmake -S fuzz -B build-fuzz -G Ninja >/dev/null
+	cmake --build build-fuzz
+	for f in manifest_fuzz reference_fuzz; do \
+	  mkdir -p build-fuzz/corpus/$$f && build-fuzz/$$f -max_total_time=$(FUZZ_SECONDS) build-fuzz/corpus/$$f || exit 1; \
+	done
+
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
