@@ -1,5 +1,6 @@
 // berth: the registry in one binary. Subcommands: serve, version.
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -26,6 +27,9 @@ int Serve(const std::optional<std::string>& config_path, const std::optional<std
   if (listen) config->listen = *listen;
   if (data) config->data_dir = *data;
   InitLogging(config->log_level);
+  // sendfile(2) has no MSG_NOSIGNAL: a client that hangs up mid-download must cost an EPIPE,
+  // not the process.
+  std::signal(SIGPIPE, SIG_IGN);
 
   std::filesystem::path root = std::filesystem::absolute(config->data_dir).lexically_normal();
   FilesystemBlobStore blobs(root);
