@@ -246,6 +246,30 @@ TEST_F(ProtocolTest, ARefusedUploadIsAnsweredEvenWhileItsBodyIsStillComing) {
   EXPECT_NE(answer.find("BLOB_UPLOAD_UNKNOWN"), std::string::npos) << answer;
 }
 
+TEST_F(ProtocolTest, ClientsHangingUpMidDownloadDoNotHurtTheServer) {
+  std::string digest = PushBlob("hangup", RandomBytes(32 << 20, 15));
+  for (bool reset : {false, true}) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(std::stoi(server_.HostPort().substr(10))));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    std::string request = "GET /v2/hangup/blobs/" + digest + " HTTP/1.1\r\nHost: x\r\n\r\n";
+    ASSERT_EQ(::send(fd, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
+    char buf[4096];
+    ASSERT_GT(::recv(fd, buf, sizeof buf, 0), 0);
+    if (reset) {
+      linger hard{1, 0};
+      ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
+    }
+    ::close(fd);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(Do("GET", "/v2/").status, 200);
+  EXPECT_EQ(Do("HEAD", "/v2/hangup/blobs/" + digest).status, 200);
+}
+
 TEST_F(ProtocolTest, ExpectContinueIsHonoured) {
   std::string bytes = RandomBytes(2 << 20, 8);
   HttpResponse r = Do("POST", "/v2/expect/blobs/uploads/?digest=" + Sha256(bytes), bytes,
