@@ -270,6 +270,41 @@ TEST_F(ProtocolTest, ClientsHangingUpMidDownloadDoNotHurtTheServer) {
   EXPECT_EQ(Do("HEAD", "/v2/hangup/blobs/" + digest).status, 200);
 }
 
+TEST_F(ProtocolTest, AnUploadCutOffMidBodyResumesFromWhatArrived) {
+  std::string bytes = RandomBytes(3 << 20, 16);
+  std::string location = StartUpload("cutoff");
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(std::stoi(server_.HostPort().substr(10))));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  // Announce the whole blob, send 2.5 MiB of it, and vanish.
+  std::string head = "PATCH " + location + " HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                     std::to_string(bytes.size()) + "\r\n\r\n";
+  std::string partial = head + bytes.substr(0, (5 << 20) / 2);
+  for (size_t sent = 0; sent < partial.size();) {
+    ssize_t n = ::send(fd, partial.data() + sent, partial.size() - sent, MSG_NOSIGNAL);
+    ASSERT_GT(n, 0);
+    sent += static_cast<size_t>(n);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ::close(fd);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+
+  HttpResponse status = Do("GET", location);
+  ASSERT_EQ(status.status, 204);
+  std::string range = status.Header("range");
+  size_t have = std::stoul(range.substr(2)) + 1;
+  if (range == "0-0") have = 0;
+  EXPECT_LE(have, (5u << 20) / 2);
+  HttpResponse rest = Do("PATCH", location, bytes.substr(have),
+                         {"Content-Range: " + std::to_string(have) + "-" + std::to_string(bytes.size() - 1)});
+  ASSERT_EQ(rest.status, 202) << rest.body;
+  EXPECT_EQ(Do("PUT", location + "?digest=" + Sha256(bytes)).status, 201);
+  EXPECT_EQ(Do("GET", "/v2/cutoff/blobs/" + Sha256(bytes)).body, bytes);
+}
+
 TEST_F(ProtocolTest, ExpectContinueIsHonoured) {
   std::string bytes = RandomBytes(2 << 20, 8);
   HttpResponse r = Do("POST", "/v2/expect/blobs/uploads/?digest=" + Sha256(bytes), bytes,
