@@ -74,6 +74,7 @@ Status Uploads::Writer::Append(std::span<const char> bytes) {
     if (!file) return tl::unexpected(file.error());
     file_ = std::move(*file);
   }
+  if (!state_->hasher) return Fail(ErrorCode::kInternal, "upload digest lost after a failed write");
   if (auto s = file_->Append(bytes); !s) {
     // The file may now hold part of these bytes: rehash from disk next time.
     state_->hasher.reset();
@@ -96,7 +97,7 @@ Status Uploads::Writer::Touch() {
 Status Uploads::Writer::Complete(const Digest& expected) {
   file_.reset();
   Digest actual = expected;
-  if (expected.algorithm() == "sha256") {
+  if (expected.algorithm() == "sha256" && state_->hasher) {
     actual = state_->hasher->Finish();
     state_->hasher.reset();
   } else {
@@ -106,7 +107,6 @@ Status Uploads::Writer::Complete(const Digest& expected) {
     if (!hasher) return tl::unexpected(hasher.error());
     actual = hasher->Finish();
   }
-  done_ = true;
   if (actual != expected) {
     owner_.Drop(uuid_);
     return Fail(ErrorCode::kDigestInvalid,

@@ -46,7 +46,6 @@ class Uploads {
     std::string uuid_;
     std::shared_ptr<State> state_;
     std::unique_ptr<UploadWriter> file_;
-    bool done_ = false;
   };
 
   // Starts an empty session in `repository`; returns its id.
