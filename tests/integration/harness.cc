@@ -1,6 +1,7 @@
 #include "tests/integration/harness.h"
 
 #include <curl/curl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -57,9 +58,13 @@ BerthServer::BerthServer(std::vector<std::string> env) : env_(std::move(env)) {
 }
 
 BerthServer::~BerthServer() {
-  if (pid_ > 0) {
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
+  Stop();
+  // Under the sanitizer preset, berth reports to its log: a finding there fails the test.
+  std::string log = Log();
+  for (const char* finding : {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"}) {
+    if (auto at = log.find(finding); at != std::string::npos) {
+      ADD_FAILURE() << "berth reported: " << log.substr(at, 4000);
+    }
   }
   std::error_code ec;
   fs::remove_all(dir_, ec);
@@ -97,7 +102,15 @@ int BerthServer::Stop() {
   if (pid_ <= 0) return -1;
   ::kill(pid_, SIGTERM);
   int status = 0;
-  ::waitpid(pid_, &status, 0);
+  // berth finishes in-flight requests within its shutdown timeout (15 s); past 30 s it hangs.
+  for (int i = 0; i < 3000 && ::waitpid(pid_, &status, WNOHANG) == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (i == 2999) {
+      ADD_FAILURE() << "berth did not stop within 30 s of SIGTERM";
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, &status, 0);
+    }
+  }
   pid_ = -1;
   return status;
 }
