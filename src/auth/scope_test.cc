@@ -30,7 +30,9 @@ TEST(ScopeTest, ParsesTheGrammar) {
   for (const Case& c : cases) {
     auto got = ParseScope(c.scope);
     EXPECT_EQ(got.has_value(), c.want.has_value()) << c.scope;
-    if (got && c.want) EXPECT_EQ(*got, *c.want) << c.scope;
+    if (got && c.want) {
+      EXPECT_EQ(*got, *c.want) << c.scope;
+    }
   }
 }
 
