@@ -597,7 +597,7 @@ TEST_F(ProtocolTest, SigtermFinishesTheRequestInFlight) {
                   {"Expect: 100-continue"}).status;
   });
   // Wait until the request is being served (its head is in), then ask berth to stop.
-  for (int i = 0; i < 500 && server_.Log().find("POST") == std::string::npos; ++i) {
+  for (int i = 0; i < 5000 && server_.Log().find("method=POST") == std::string::npos; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
   int exit_status = server_.Stop();
