@@ -30,6 +30,7 @@ enum class ErrorCode {
   kRouteUnknown,
   kMethodNotAllowed,
   kPasswordPolicy,
+  kBadRequest,
   kTokenInvalid,
   kUnavailable,
   kInternal,

@@ -315,7 +315,7 @@ auto SqliteMetadataStore::WithConnection(F&& f) -> decltype(f(std::declval<Conne
 // running everything queued in one transaction (a savepoint each, so one body's failure
 // undoes only its own changes) and paying for one fsync on behalf of the whole batch.
 Status SqliteMetadataStore::Commit(const std::function<Status(Connection&)>& body) {
-  PendingWrite mine{&body};
+  PendingWrite mine{&body, {}, false};
   std::unique_lock lock(write_mu_);
   write_queue_.push_back(&mine);
   while (!mine.done) {

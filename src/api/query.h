@@ -1,0 +1,58 @@
+// The list parameters of Harbor's API v2.0: the `q` query language, `sort`, and
+// `page`/`page_size` with the `Link` header. Pure functions, thread-safe.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+
+namespace berth {
+
+// One `q` condition. Values keep their text with any quotes removed; the handler that knows
+// the field's type converts them.
+struct QueryCondition {
+  enum class Kind {
+    kExact,  // k=v
+    kFuzzy,  // k=~v
+    kRange,  // k=[min~max], either end may be empty
+    kAnyOf,  // k={v1 v2}: union
+    kAllOf,  // k=(v1 v2): intersection
+  };
+  std::string key;
+  Kind kind = Kind::kExact;
+  std::vector<std::string> values;      // kExact/kFuzzy: one; kAnyOf/kAllOf: several
+  std::optional<std::string> min, max;  // kRange
+};
+
+// "k1=v1,k2=~v2,k3=[1~5],k4={a b},k5=(c d)"; commas inside quotes or brackets do not split.
+// BAD_REQUEST with the reason on malformed input.
+Result<std::vector<QueryCondition>> ParseQuery(std::string_view q);
+
+struct SortKey {
+  std::string field;
+  bool descending = false;
+};
+
+// "field1,-field2"; BAD_REQUEST on an empty field.
+Result<std::vector<SortKey>> ParseSort(std::string_view sort);
+
+struct PageRequest {
+  int64_t page = 1;
+  int64_t page_size = 10;
+};
+
+inline constexpr int64_t kMaxPageSize = 100;
+
+// page >= 1, 1 <= page_size <= 100; absent values take Harbor's defaults (1 and 10).
+Result<PageRequest> ParsePageRequest(std::optional<std::string_view> page,
+                                     std::optional<std::string_view> page_size);
+
+// Harbor's Link header for a page of `total` items: prev and next as there are, "" for none.
+// `path` is the endpoint (with no query); `other_query` the rest of the query to keep, encoded.
+std::string PageLinks(std::string_view path, std::string_view other_query, const PageRequest& page,
+                      int64_t total);
+
+}  // namespace berth
