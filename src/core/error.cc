@@ -6,8 +6,9 @@
 namespace berth {
 namespace {
 
-// The spec allows only its 14 codes in a 4xx body, so the extra conditions (bad tag, ranges,
-// sizes) reuse the nearest spec code with their own status.
+// On /v2/ the OCI spec allows only its 14 codes in a 4xx body, so the registry's extra
+// conditions (bad tag, ranges, sizes) reuse the nearest spec code with their own status.
+// BAD_REQUEST and the token's UNAUTHORIZED are the Harbor API's codes.
 constexpr std::array<std::pair<ErrorCode, ErrorInfo>, 26> kErrors = {{
     {ErrorCode::kBlobUnknown, {"BLOB_UNKNOWN", 404, "blob unknown to registry"}},
     {ErrorCode::kBlobUploadInvalid, {"BLOB_UPLOAD_INVALID", 400, "blob upload invalid"}},
