@@ -1,5 +1,7 @@
 // berth: the registry in one binary. Subcommands: serve, version.
 #include <CLI/CLI.hpp>
+#include <sys/resource.h>
+
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -30,6 +32,11 @@ int Serve(const std::optional<std::string>& config_path, const std::optional<std
   // sendfile(2) has no MSG_NOSIGNAL: a client that hangs up mid-download must cost an EPIPE,
   // not the process.
   std::signal(SIGPIPE, SIG_IGN);
+  // Every connection and open blob is a descriptor: take the hard limit, as Go programs do.
+  if (rlimit files{}; ::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &files);
+  }
 
   std::filesystem::path root = std::filesystem::absolute(config->data_dir).lexically_normal();
   FilesystemBlobStore blobs(root);
