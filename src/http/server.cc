@@ -233,10 +233,13 @@ struct Server::Impl {
       }
       if (chunk.size() > kBodyChunk / 16) std::vector<char>().swap(chunk);
       std::vector<char>().swap(spare);
-      const bool again = keep_alive && !body_unread && !stopping;
+      bool again = keep_alive && !body_unread && !stopping;
       res.headers.Set("X-Request-Id", req.request_id);
+      const uint64_t promised = res.head_only ? 0 : res.file ? res.file->length : res.body.size();
       uint64_t sent = co_await Write(*conn, res, again, version);
       Log(req, res.status, sent, started);
+      // A body cut short (the peer stalled past the timeout) leaves the stream out of step.
+      if (sent != promised) again = false;
       if (!again) {
         if (body_unread) co_await LingeringClose(*conn);
         break;
