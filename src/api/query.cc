@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "core/strings.h"
+
 namespace berth {
 namespace {
 
@@ -103,10 +105,7 @@ Result<std::vector<QueryCondition>> ParseQuery(std::string_view q) {
 Result<std::vector<SortKey>> ParseSort(std::string_view sort) {
   std::vector<SortKey> keys;
   if (sort.empty()) return keys;
-  size_t start = 0;
-  while (true) {
-    size_t comma = sort.find(',', start);
-    std::string_view field = sort.substr(start, comma == sort.npos ? sort.npos : comma - start);
+  for (std::string_view field : Split(sort, ',')) {
     SortKey key;
     if (field.starts_with("-")) {
       key.descending = true;
@@ -115,9 +114,8 @@ Result<std::vector<SortKey>> ParseSort(std::string_view sort) {
     if (field.empty()) return Bad("an empty sort field");
     key.field = std::string(field);
     keys.push_back(std::move(key));
-    if (comma == sort.npos) return keys;
-    start = comma + 1;
   }
+  return keys;
 }
 
 Result<PageRequest> ParsePageRequest(std::optional<std::string_view> page,

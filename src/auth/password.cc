@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/base64.h"
+#include "core/strings.h"
 
 namespace berth {
 namespace {
@@ -25,17 +26,6 @@ std::string Derive(std::string_view password, std::string_view salt, int iterati
   return out;
 }
 
-std::vector<std::string_view> SplitDollar(std::string_view s) {
-  std::vector<std::string_view> parts;
-  size_t start = 0;
-  while (true) {
-    size_t d = s.find('$', start);
-    parts.push_back(s.substr(start, d == s.npos ? s.npos : d - start));
-    if (d == s.npos) return parts;
-    start = d + 1;
-  }
-}
-
 }  // namespace
 
 std::string HashPassword(std::string_view password, int iterations) {
@@ -46,7 +36,7 @@ std::string HashPassword(std::string_view password, int iterations) {
 }
 
 bool VerifyPassword(std::string_view password, std::string_view stored) {
-  auto parts = SplitDollar(stored);
+  auto parts = Split(stored, '$');
   if (parts.size() != 4 || parts[0] != kScheme) return false;
   int iterations = 0;
   auto [end, ec] = std::from_chars(parts[1].data(), parts[1].data() + parts[1].size(), iterations);

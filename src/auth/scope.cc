@@ -1,5 +1,7 @@
 #include "auth/scope.h"
 
+#include "core/strings.h"
+
 namespace berth {
 namespace {
 
@@ -40,29 +42,17 @@ std::optional<AccessEntry> ParseScope(std::string_view scope) {
   if (!IsResourceType(type) || name.empty() || name.find(' ') != name.npos) return std::nullopt;
   entry.type = std::string(type.substr(0, type.find('(')));
   entry.name = std::string(name);
-  size_t start = 0;
-  while (start <= actions.size()) {
-    size_t comma = actions.find(',', start);
-    std::string_view action =
-        actions.substr(start, comma == actions.npos ? actions.npos : comma - start);
+  for (std::string_view action : Split(actions, ',')) {
     if (!IsAction(action)) return std::nullopt;
     if (!action.empty()) entry.actions.emplace_back(action);
-    if (comma == actions.npos) break;
-    start = comma + 1;
   }
   return entry;
 }
 
 std::vector<AccessEntry> ParseScopes(std::string_view scope_parameter) {
   std::vector<AccessEntry> out;
-  size_t start = 0;
-  while (start < scope_parameter.size()) {
-    size_t space = scope_parameter.find(' ', start);
-    std::string_view one = scope_parameter.substr(
-        start, space == scope_parameter.npos ? scope_parameter.npos : space - start);
+  for (std::string_view one : Split(scope_parameter, ' ')) {
     if (auto entry = ParseScope(one)) out.push_back(std::move(*entry));
-    if (space == scope_parameter.npos) break;
-    start = space + 1;
   }
   return out;
 }

@@ -1,14 +1,16 @@
 #include "registry/registry.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <boost/json.hpp>
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <charconv>
-#include <spdlog/spdlog.h>
 #include <vector>
 
 #include "core/reference.h"
+#include "core/strings.h"
 #include "registry/manifest.h"
 
 namespace berth {
@@ -20,7 +22,17 @@ using http::Response;
 
 constexpr size_t kMaxPageSize = 10000;
 
-enum class Endpoint { kBase, kCatalog, kTags, kManifest, kBlob, kUploadStart, kUpload, kReferrers, kNone };
+enum class Endpoint {
+  kBase,
+  kCatalog,
+  kTags,
+  kManifest,
+  kBlob,
+  kUploadStart,
+  kUpload,
+  kReferrers,
+  kNone
+};
 
 std::string EncodeQueryValue(std::string_view v) {
   return boost::urls::encode(v, boost::urls::unreserved_chars);
@@ -63,17 +75,6 @@ Response Empty(int status) {
   Response res;
   res.status = status;
   return WithApiVersion(std::move(res));
-}
-
-std::vector<std::string_view> Split(std::string_view path) {
-  std::vector<std::string_view> parts;
-  size_t start = 0;
-  while (true) {
-    size_t slash = path.find('/', start);
-    parts.push_back(path.substr(start, slash == path.npos ? path.npos : slash - start));
-    if (slash == path.npos) return parts;
-    start = slash + 1;
-  }
 }
 
 std::string Join(const std::vector<std::string_view>& parts, size_t count) {
@@ -182,7 +183,10 @@ class UploadSink : public http::BodySink {
  public:
   UploadSink(std::unique_ptr<Uploads::Writer> writer, std::string name, std::string uuid,
              std::optional<Digest> complete)
-      : writer_(std::move(writer)), name_(std::move(name)), uuid_(std::move(uuid)), complete_(std::move(complete)) {}
+      : writer_(std::move(writer)),
+        name_(std::move(name)),
+        uuid_(std::move(uuid)),
+        complete_(std::move(complete)) {}
 
   std::optional<Response> Write(std::span<const char> bytes) override {
     if (auto s = writer_->Append(bytes); !s) return ErrorResponse(s.error());
@@ -240,9 +244,11 @@ Result<Registry::Route> ParseRoute(std::string_view path) {
     route.endpoint = Endpoint::kCatalog;
     return route;
   }
-  auto parts = Split(path);
+  auto parts = Split(path, '/');
   const size_t n = parts.size();
-  auto at = [&](size_t from_end) { return from_end <= n ? parts[n - from_end] : std::string_view(); };
+  auto at = [&](size_t from_end) {
+    return from_end <= n ? parts[n - from_end] : std::string_view();
+  };
   size_t name_parts = 0;
   if (n >= 3 && at(2) == "tags" && at(1) == "list") {
     route.endpoint = Endpoint::kTags;
@@ -285,8 +291,7 @@ Registry::Registry(BlobStore& blobs, MetadataStore& meta, const Clock& clock,
       meta_(meta),
       clock_(clock),
       options_(options),
-      uploads_(blobs, meta, clock,
-               std::clamp<int64_t>(options.upload_ttl.count() / 10, 0, 60)),
+      uploads_(blobs, meta, clock, std::clamp<int64_t>(options.upload_ttl.count() / 10, 0, 60)),
       manifests_(options.manifest_cache_entries) {}
 
 Registry::~Registry() {
@@ -301,7 +306,8 @@ Registry::~Registry() {
 void Registry::StartPurger() {
   purger_ = std::thread([this] {
     std::unique_lock lock(purger_mu_);
-    while (!purger_wake_.wait_for(lock, options_.upload_purge_interval, [this] { return stopping_; })) {
+    while (!purger_wake_.wait_for(lock, options_.upload_purge_interval,
+                                  [this] { return stopping_; })) {
       lock.unlock();
       size_t removed = PurgeExpiredUploads();
       if (removed) spdlog::info("purged {} expired upload sessions", removed);
@@ -347,11 +353,12 @@ Dispatch Registry::Dispatch(const Request& req, const Route& route) {
         if (req.content_length && *req.content_length > kMaxManifestBytes) {
           return answer(ErrorResponse(ErrorCode::kManifestTooLarge));
         }
-        return {std::nullopt,
-                http::BufferBody(
-                    kMaxManifestBytes,
-                    [this, req, route](std::string body) { return PutManifest(req, route, std::move(body)); },
-                    [] { return ErrorResponse(ErrorCode::kManifestTooLarge); })};
+        return {std::nullopt, http::BufferBody(
+                                  kMaxManifestBytes,
+                                  [this, req, route](std::string body) {
+                                    return PutManifest(req, route, std::move(body));
+                                  },
+                                  [] { return ErrorResponse(ErrorCode::kManifestTooLarge); })};
       }
       return not_allowed();
     case Endpoint::kBlob:
@@ -546,7 +553,8 @@ Dispatch Registry::StartUpload(const Request& req, const Route& route) {
   }
   auto writer = uploads_.Open(route.name, *uuid);
   if (!writer) return answer(ErrorResponse(writer.error()));
-  return {std::nullopt, std::make_unique<UploadSink>(std::move(*writer), route.name, *uuid, digest)};
+  return {std::nullopt,
+          std::make_unique<UploadSink>(std::move(*writer), route.name, *uuid, digest)};
 }
 
 Dispatch Registry::WriteUpload(const Request& req, const Route& route, bool complete) {
@@ -554,7 +562,8 @@ Dispatch Registry::WriteUpload(const Request& req, const Route& route, bool comp
   std::optional<Digest> digest;
   if (complete) {
     auto d = req.Query("digest");
-    if (!d) return answer(ErrorResponse(ErrorCode::kDigestInvalid, "the digest parameter is required"));
+    if (!d)
+      return answer(ErrorResponse(ErrorCode::kDigestInvalid, "the digest parameter is required"));
     auto parsed = Digest::Parse(*d);
     if (!parsed) return answer(ErrorResponse(parsed.error()));
     digest = std::move(*parsed);
@@ -563,7 +572,8 @@ Dispatch Registry::WriteUpload(const Request& req, const Route& route, bool comp
   if (!writer) return answer(ErrorResponse(writer.error()));
   if (auto header = req.headers.Get("Content-Range"); header && req.has_body) {
     auto range = ParseContentRange(*header);
-    if (!range) return answer(ErrorResponse(ErrorCode::kBlobUploadInvalid, "malformed Content-Range"));
+    if (!range)
+      return answer(ErrorResponse(ErrorCode::kBlobUploadInvalid, "malformed Content-Range"));
     const uint64_t offset = (*writer)->offset();
     if (range->first != offset) {
       Response res = ErrorResponse(ErrorCode::kUploadRangeInvalid,
@@ -575,8 +585,8 @@ Dispatch Registry::WriteUpload(const Request& req, const Route& route, bool comp
       return answer(std::move(res));
     }
     if (req.content_length && *req.content_length != range->second - range->first + 1) {
-      return answer(ErrorResponse(ErrorCode::kSizeInvalid,
-                                  "Content-Range and Content-Length disagree"));
+      return answer(
+          ErrorResponse(ErrorCode::kSizeInvalid, "Content-Range and Content-Length disagree"));
     }
   }
   return {std::nullopt,
@@ -603,7 +613,8 @@ Response Registry::ListTags(const Request& req, const Route& route) {
   if (!page) return ErrorResponse(page.error());
   if (page->limit == 0) {
     // n=0 still answers 404 for an unknown repository.
-    if (auto probe = meta_.ListTags(route.name, {"", 1}); !probe) return ErrorResponse(probe.error());
+    if (auto probe = meta_.ListTags(route.name, {"", 1}); !probe)
+      return ErrorResponse(probe.error());
   }
   return ListPage(
       "/v2/" + route.name + "/tags/list", *page,
@@ -618,7 +629,9 @@ Response Registry::Catalog(const Request& req) {
   if (!page) return ErrorResponse(page.error());
   return ListPage(
       "/v2/_catalog", *page, [&](const Page& p) { return meta_.ListRepositories(p); },
-      [](boost::json::array repos) { return boost::json::object{{"repositories", std::move(repos)}}; });
+      [](boost::json::array repos) {
+        return boost::json::object{{"repositories", std::move(repos)}};
+      });
 }
 
 Response Registry::Referrers(const Request& req, const Route& route) {
@@ -627,8 +640,8 @@ Response Registry::Referrers(const Request& req, const Route& route) {
   auto referrers = meta_.ListReferrers(route.name, *subject);
   if (!referrers) return ErrorResponse(referrers.error());
   auto filter = req.Query("artifactType");
-  std::string body = R"({"schemaVersion":2,"mediaType":")" + std::string(kOciIndex) +
-                     R"(","manifests":[)";
+  std::string body =
+      R"({"schemaVersion":2,"mediaType":")" + std::string(kOciIndex) + R"(","manifests":[)";
   bool first = true;
   for (const ManifestRecord& m : *referrers) {
     if (filter && m.artifact_type != *filter) continue;
