@@ -27,6 +27,8 @@ class BerthServer {
   pid_t pid() const { return pid_; }
 
   std::string HostPort() const { return "127.0.0.1:" + std::to_string(port_); }
+  // A plain TCP connection to the server, for tests that need to misbehave at the socket level.
+  int Connect() const;
   std::string Url(const std::string& path) const { return "http://" + HostPort() + path; }
   const std::filesystem::path& data_dir() const { return data_; }
   std::string Log() const;

@@ -2,8 +2,6 @@
 // endpoint, and the error codes and statuses of the spec.
 #include <gtest/gtest.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -223,12 +221,8 @@ TEST_F(ProtocolTest, ARefusedUploadIsAnsweredEvenWhileItsBodyIsStillComing) {
   // exist: berth answers 404 at once and must let the body drain, or the client's writes fail
   // with a reset and the answer is lost.
   const std::string body = RandomBytes(6 << 20, 13);
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(std::stoi(server_.HostPort().substr(10))));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  int fd = server_.Connect();
+  ASSERT_GE(fd, 0);
   std::string request = "PATCH /v2/linger/blobs/uploads/00000000-0000-4000-8000-000000000000 HTTP/1.1\r\n"
                         "Host: x\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
   size_t sent = 0;
@@ -249,12 +243,8 @@ TEST_F(ProtocolTest, ARefusedUploadIsAnsweredEvenWhileItsBodyIsStillComing) {
 TEST_F(ProtocolTest, ClientsHangingUpMidDownloadDoNotHurtTheServer) {
   std::string digest = PushBlob("hangup", RandomBytes(32 << 20, 15));
   for (bool reset : {false, true}) {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(std::stoi(server_.HostPort().substr(10))));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    int fd = server_.Connect();
+    ASSERT_GE(fd, 0);
     std::string request = "GET /v2/hangup/blobs/" + digest + " HTTP/1.1\r\nHost: x\r\n\r\n";
     ASSERT_EQ(::send(fd, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
     char buf[4096];
@@ -273,12 +263,8 @@ TEST_F(ProtocolTest, ClientsHangingUpMidDownloadDoNotHurtTheServer) {
 TEST_F(ProtocolTest, AnUploadCutOffMidBodyResumesFromWhatArrived) {
   std::string bytes = RandomBytes(3 << 20, 16);
   std::string location = StartUpload("cutoff");
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(std::stoi(server_.HostPort().substr(10))));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  int fd = server_.Connect();
+  ASSERT_GE(fd, 0);
   // Announce the whole blob, send 2.5 MiB of it, and vanish.
   std::string head = "PATCH " + location + " HTTP/1.1\r\nHost: x\r\nContent-Length: " +
                      std::to_string(bytes.size()) + "\r\n\r\n";
@@ -576,7 +562,9 @@ TEST_F(ProtocolTest, MalformedInputGetsTheSpecErrorNeverA500) {
   for (const Case& c : cases) {
     HttpResponse r = Do(c.method, c.path);
     EXPECT_EQ(r.status, c.status) << c.method << " " << c.path << ": " << r.body;
-    if (!c.code.empty()) EXPECT_EQ(ErrorCode(r), c.code) << c.method << " " << c.path;
+    if (!c.code.empty()) {
+      EXPECT_EQ(ErrorCode(r), c.code) << c.method << " " << c.path;
+    }
   }
   std::string location = StartUpload("r");
   HttpResponse no_digest = Do("PUT", location);
