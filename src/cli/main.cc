@@ -90,5 +90,11 @@ int main(int argc, char** argv) {
     std::cout << "berth " << BERTH_VERSION << "\n";
     return 0;
   }
-  return berth::Serve(config_path, listen, data);
+  try {
+    return berth::Serve(config_path, listen, data);
+  } catch (const std::exception& e) {
+    // Start-up failures (a port in use, a data folder that cannot be made) end here.
+    std::cerr << "berth: " << e.what() << "\n";
+    return 1;
+  }
 }

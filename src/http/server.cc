@@ -9,6 +9,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/url/parse.hpp>
+#include <charconv>
 #include <mutex>
 #include <random>
 #include <set>
@@ -100,14 +101,26 @@ struct Server::Impl {
     if (colon == std::string::npos) throw std::runtime_error("listen: expected host:port");
     std::string host = options.listen.substr(0, colon);
     if (host.size() > 1 && host.front() == '[') host = host.substr(1, host.size() - 2);
+    const std::string port = options.listen.substr(colon + 1);
+    unsigned port_number = 0;
+    auto [end, perr] = std::from_chars(port.data(), port.data() + port.size(), port_number);
+    if (perr != std::errc() || end != port.data() + port.size() || port_number > 65535) {
+      throw std::runtime_error("listen: " + options.listen + " has no valid port");
+    }
     tcp::resolver resolver(ioc);
-    auto endpoints = resolver.resolve(host, options.listen.substr(colon + 1),
-                                      tcp::resolver::passive | tcp::resolver::numeric_service);
+    beast::error_code rec;
+    auto endpoints =
+        resolver.resolve(host, port, tcp::resolver::passive | tcp::resolver::numeric_service, rec);
+    if (rec || endpoints.empty()) {
+      throw std::runtime_error("listen: cannot resolve " + host + ": " + rec.message());
+    }
     tcp::endpoint endpoint = *endpoints.begin();
-    acceptor.open(endpoint.protocol());
-    acceptor.set_option(tcp::acceptor::reuse_address(true));
-    acceptor.bind(endpoint);
-    acceptor.listen(asio::socket_base::max_listen_connections);
+    beast::error_code ec;
+    acceptor.open(endpoint.protocol(), ec);
+    if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+    if (!ec) acceptor.bind(endpoint, ec);
+    if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) throw std::runtime_error("cannot listen on " + options.listen + ": " + ec.message());
   }
 
   template <class F>

@@ -12,6 +12,7 @@
 #include <set>
 #include <thread>
 
+#include "core/scoped_temp_dir.h"
 #include "tests/integration/harness.h"
 
 namespace berth::testing {
@@ -629,6 +630,20 @@ TEST(CommandLineTest, VersionAndHelp) {
   EXPECT_NE(out.find("--listen"), std::string::npos) << out;
   EXPECT_NE(RunCommand(std::string(BERTH_BINARY) + " serve --config /nonexistent.yml", &out), 0);
   EXPECT_NE(out.find("/nonexistent.yml"), std::string::npos) << out;
+  BerthServer running;
+  ScopedTempDir dir;
+  EXPECT_EQ(RunCommand(std::string(BERTH_BINARY) + " serve --listen " + running.HostPort() +
+                           " --data " + dir.path().string(),
+                       &out),
+            1);
+  EXPECT_NE(out.find("cannot listen on " + running.HostPort()), std::string::npos) << out;
+  for (const char* listen : {"127.0.0.1:99999", "127.0.0.1:http", "no-port"}) {
+    EXPECT_EQ(RunCommand(std::string(BERTH_BINARY) + " serve --listen " + listen + " --data " +
+                             dir.path().string(),
+                         &out),
+              1)
+        << listen << ": " << out;
+  }
 }
 
 }  // namespace
