@@ -9,7 +9,7 @@ namespace {
 // On /v2/ the OCI spec allows only its 14 codes in a 4xx body, so the registry's extra
 // conditions (bad tag, ranges, sizes) reuse the nearest spec code with their own status.
 // BAD_REQUEST and the token's UNAUTHORIZED are the Harbor API's codes.
-constexpr std::array<std::pair<ErrorCode, ErrorInfo>, 26> kErrors = {{
+constexpr std::array<std::pair<ErrorCode, ErrorInfo>, 25> kErrors = {{
     {ErrorCode::kBlobUnknown, {"BLOB_UNKNOWN", 404, "blob unknown to registry"}},
     {ErrorCode::kBlobUploadInvalid, {"BLOB_UPLOAD_INVALID", 400, "blob upload invalid"}},
     {ErrorCode::kBlobUploadUnknown,
@@ -39,7 +39,6 @@ constexpr std::array<std::pair<ErrorCode, ErrorInfo>, 26> kErrors = {{
     {ErrorCode::kPasswordPolicy, {"BAD_REQUEST", 400, "the password does not meet the policy"}},
     {ErrorCode::kBadRequest, {"BAD_REQUEST", 400, "bad request"}},
     {ErrorCode::kTokenInvalid, {"UNAUTHORIZED", 401, "invalid token"}},
-    {ErrorCode::kUnavailable, {"UNAVAILABLE", 503, "service unavailable"}},
     {ErrorCode::kInternal, {"UNKNOWN", 500, "internal server error"}},
 }};
 

@@ -32,7 +32,6 @@ enum class ErrorCode {
   kPasswordPolicy,
   kBadRequest,
   kTokenInvalid,
-  kUnavailable,
   kInternal,
 };
 

@@ -31,7 +31,6 @@ class Headers {
 
 struct Request {
   std::string method;
-  std::string target;  // as sent: path and query, still percent-encoded
   std::string path;    // decoded
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   Headers headers;

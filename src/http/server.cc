@@ -46,16 +46,16 @@ Request ToRequest(const bhttp::request_parser<bhttp::buffer_body>& parser, std::
   const auto& msg = parser.get();
   Request req;
   req.method = std::string(msg.method_string());
-  req.target = std::string(msg.target());
+  const std::string target(msg.target());
   for (const auto& field : msg) {
     req.headers.Add(std::string(field.name_string()), std::string(field.value()));
   }
-  auto url = boost::urls::parse_origin_form(req.target);
+  auto url = boost::urls::parse_origin_form(target);
   if (url) {
     req.path = url->path();
     for (auto param : url->params()) req.query.emplace_back(param.key, param.value);
   } else {
-    req.path = req.target;  // the router answers an unparsable path with 404
+    req.path = target;  // the router answers an unparsable path with 404
   }
   req.content_length =
       parser.content_length() ? std::optional<uint64_t>(*parser.content_length()) : std::nullopt;
@@ -90,9 +90,10 @@ struct Server::Impl {
   Impl(ServerOptions opts, Handler& h)
       : options(std::move(opts)),
         handler(h),
-        ioc(options.io_threads > 0
-                ? options.io_threads
-                : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
+        io_threads(options.io_threads > 0
+                       ? options.io_threads
+                       : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
+        ioc(io_threads),
         acceptor(ioc),
         workers(static_cast<size_t>(std::max(1, options.workers))),
         signals(ioc, SIGINT, SIGTERM),
@@ -462,6 +463,7 @@ struct Server::Impl {
 
   ServerOptions options;
   Handler& handler;
+  const int io_threads;  // options.io_threads with 0 resolved to the core count
   asio::io_context ioc;
   tcp::acceptor acceptor;
   asio::thread_pool workers;
@@ -488,11 +490,8 @@ void Server::Run() {
     if (!ec) impl_->Stop();
   });
   asio::co_spawn(impl_->ioc, impl_->Accept(), asio::detached);
-  int threads = impl_->options.io_threads > 0
-                    ? impl_->options.io_threads
-                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::vector<std::thread> pool;
-  for (int i = 1; i < threads; ++i) pool.emplace_back([this] { impl_->ioc.run(); });
+  for (int i = 1; i < impl_->io_threads; ++i) pool.emplace_back([this] { impl_->ioc.run(); });
   impl_->ioc.run();
   for (auto& t : pool) t.join();
   impl_->workers.join();

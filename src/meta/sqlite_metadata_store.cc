@@ -173,23 +173,6 @@ class SqliteMetadataStore::Connection {
     return {};
   }
 
-  // Runs `body` in a write transaction (the write lock is taken at BEGIN, so two writers never
-  // deadlock upgrading), committing when it succeeds and rolling back when it fails.
-  template <class F>
-  auto Write(F&& body) -> decltype(body()) {
-    if (auto s = ExecScript("BEGIN IMMEDIATE"); !s) return tl::unexpected(s.error());
-    auto result = body();
-    if (result) {
-      if (auto s = ExecScript("COMMIT"); !s) {
-        ExecScript("ROLLBACK");
-        return tl::unexpected(s.error());
-      }
-    } else {
-      ExecScript("ROLLBACK");
-    }
-    return result;
-  }
-
   // Returns the repository's id, or 0 when there is none.
   Result<int64_t> RepositoryId(const std::string& name) {
     auto q = Query("SELECT id FROM repositories WHERE name = ?", name);
@@ -240,32 +223,6 @@ Result<std::unique_ptr<Connection>> OpenConnection(const std::filesystem::path& 
   return conn;
 }
 
-Status Migrate(Connection& conn) {
-  if (auto s = conn.ExecScript("CREATE TABLE IF NOT EXISTS schema_migrations ("
-                               "version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)");
-      !s) {
-    return s;
-  }
-  for (size_t i = 0; i < kMigrations.size(); ++i) {
-    const int64_t version = static_cast<int64_t>(i) + 1;
-    Status applied = conn.Write([&]() -> Status {
-      auto q = conn.Query("SELECT 1 FROM schema_migrations WHERE version = ?", version);
-      if (!q) return tl::unexpected(q.error());
-      auto row = (*q)->Step();
-      if (!row) return tl::unexpected(row.error());
-      if (*row) return {};
-      q->reset();
-      if (auto s = conn.ExecScript(kMigrations[i]); !s) return s;
-      return conn.Exec(
-          "INSERT INTO schema_migrations (version, applied_at) "
-          "VALUES (?, strftime('%s','now'))",
-          version);
-    });
-    if (!applied) return applied;
-  }
-  return {};
-}
-
 bool IsDigestReference(const std::string& reference) {
   return reference.find(':') != std::string::npos;
 }
@@ -280,8 +237,29 @@ Result<std::unique_ptr<SqliteMetadataStore>> SqliteMetadataStore::Open(
   std::unique_ptr<SqliteMetadataStore> store(new SqliteMetadataStore(path));
   auto conn = OpenConnection(path);
   if (!conn) return tl::unexpected(conn.error());
-  if (auto s = Migrate(**conn); !s) return tl::unexpected(s.error());
+  if (auto s = (*conn)->ExecScript("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                   "version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)");
+      !s) {
+    return tl::unexpected(s.error());
+  }
   store->Release(std::move(*conn));
+  for (size_t i = 0; i < kMigrations.size(); ++i) {
+    const int64_t version = static_cast<int64_t>(i) + 1;
+    Status applied = store->Commit([&](Connection& c) -> Status {
+      auto q = c.Query("SELECT 1 FROM schema_migrations WHERE version = ?", version);
+      if (!q) return tl::unexpected(q.error());
+      auto row = (*q)->Step();
+      if (!row) return tl::unexpected(row.error());
+      if (*row) return {};
+      q->reset();
+      if (auto s = c.ExecScript(kMigrations[i]); !s) return s;
+      return c.Exec(
+          "INSERT INTO schema_migrations (version, applied_at) "
+          "VALUES (?, strftime('%s','now'))",
+          version);
+    });
+    if (!applied) return tl::unexpected(applied.error());
+  }
   return store;
 }
 
@@ -388,8 +366,8 @@ Result<uint64_t> SqliteMetadataStore::LinkedBlobSize(const std::string& reposito
 
 namespace {
 
-Status LinkBlobIn(Connection& c, const std::string& repository, const Digest& digest,
-                  uint64_t size, int64_t now) {
+Status LinkBlobIn(Connection& c, const std::string& repository, const Digest& digest, uint64_t size,
+                  int64_t now) {
   auto id = c.EnsureRepository(repository, now);
   if (!id) return tl::unexpected(id.error());
   if (auto s = c.Exec("INSERT INTO blobs (digest, size, created_at) VALUES (?, ?, ?) "
@@ -398,9 +376,10 @@ Status LinkBlobIn(Connection& c, const std::string& repository, const Digest& di
       !s) {
     return s;
   }
-  return c.Exec("INSERT INTO repository_blobs (repository_id, digest, created_at) "
-                "VALUES (?, ?, ?) ON CONFLICT (repository_id, digest) DO NOTHING",
-                *id, digest.str(), now);
+  return c.Exec(
+      "INSERT INTO repository_blobs (repository_id, digest, created_at) "
+      "VALUES (?, ?, ?) ON CONFLICT (repository_id, digest) DO NOTHING",
+      *id, digest.str(), now);
 }
 
 }  // namespace

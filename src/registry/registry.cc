@@ -71,6 +71,9 @@ Response JsonResponse(int status, std::string body, std::string content_type = "
   return WithApiVersion(std::move(res));
 }
 
+// A handler's answer that needs no request body.
+Dispatch Answer(Response res) { return Dispatch{std::move(res), nullptr}; }
+
 Response Empty(int status) {
   Response res;
   res.status = status;
@@ -281,7 +284,16 @@ Result<Registry::Route> ParseRoute(std::string_view path) {
   return route;
 }
 
-bool IsDigest(std::string_view reference) { return reference.find(':') != reference.npos; }
+// A manifest reference: a digest, or (nullopt) a tag; DIGEST_INVALID or a tag error otherwise.
+Result<std::optional<Digest>> ParseManifestReference(std::string_view reference) {
+  if (reference.find(':') != reference.npos) {
+    auto digest = Digest::Parse(reference);
+    if (!digest) return tl::unexpected(digest.error());
+    return std::optional<Digest>(std::move(*digest));
+  }
+  if (!IsValidTag(reference)) return Fail(ErrorCode::kTagInvalid);
+  return std::optional<Digest>();
+}
 
 }  // namespace
 
@@ -328,30 +340,29 @@ std::optional<Response> Registry::TryFast(const Request& req) {
 Dispatch Registry::Handle(const Request& req) {
   auto route = ParseRoute(req.path);
   if (!route) return {ErrorResponse(route.error(), req.method == "HEAD"), nullptr};
-  return Dispatch(req, *route);
+  return HandleRoute(req, *route);
 }
 
-Dispatch Registry::Dispatch(const Request& req, const Route& route) {
+Dispatch Registry::HandleRoute(const Request& req, const Route& route) {
   const std::string& m = req.method;
   const bool head = m == "HEAD";
-  auto answer = [](Response res) { return http::Dispatch{std::move(res), nullptr}; };
-  auto not_allowed = [&] { return answer(ErrorResponse(ErrorCode::kMethodNotAllowed, {}, head)); };
+  auto not_allowed = [&] { return Answer(ErrorResponse(ErrorCode::kMethodNotAllowed, {}, head)); };
   switch (route.endpoint) {
     case Endpoint::kBase:
       if (m != "GET" && m != "HEAD") return not_allowed();
-      return answer(JsonResponse(200, "{}"));
+      return Answer(JsonResponse(200, "{}"));
     case Endpoint::kCatalog:
       if (m != "GET") return not_allowed();
-      return answer(Catalog(req));
+      return Answer(Catalog(req));
     case Endpoint::kTags:
       if (m != "GET") return not_allowed();
-      return answer(ListTags(req, route));
+      return Answer(ListTags(req, route));
     case Endpoint::kManifest:
-      if (m == "GET" || m == "HEAD") return answer(GetManifest(req, route));
-      if (m == "DELETE") return answer(DeleteManifest(route));
+      if (m == "GET" || m == "HEAD") return Answer(GetManifest(req, route));
+      if (m == "DELETE") return Answer(DeleteManifest(route));
       if (m == "PUT") {
         if (req.content_length && *req.content_length > kMaxManifestBytes) {
-          return answer(ErrorResponse(ErrorCode::kManifestTooLarge));
+          return Answer(ErrorResponse(ErrorCode::kManifestTooLarge));
         }
         return {std::nullopt, http::BufferBody(
                                   kMaxManifestBytes,
@@ -362,25 +373,25 @@ Dispatch Registry::Dispatch(const Request& req, const Route& route) {
       }
       return not_allowed();
     case Endpoint::kBlob:
-      if (m == "GET" || m == "HEAD") return answer(GetBlob(req, route));
-      if (m == "DELETE") return answer(DeleteBlob(route));
+      if (m == "GET" || m == "HEAD") return Answer(GetBlob(req, route));
+      if (m == "DELETE") return Answer(DeleteBlob(route));
       return not_allowed();
     case Endpoint::kUploadStart:
       if (m != "POST") return not_allowed();
       return StartUpload(req, route);
     case Endpoint::kUpload:
-      if (m == "GET") return answer(UploadStatus(route));
+      if (m == "GET") return Answer(UploadStatus(route));
       if (m == "PATCH") return WriteUpload(req, route, false);
       if (m == "PUT") return WriteUpload(req, route, true);
-      if (m == "DELETE") return answer(CancelUpload(route));
+      if (m == "DELETE") return Answer(CancelUpload(route));
       return not_allowed();
     case Endpoint::kReferrers:
       if (m != "GET") return not_allowed();
-      return answer(Referrers(req, route));
+      return Answer(Referrers(req, route));
     case Endpoint::kNone:
       break;
   }
-  return answer(ErrorResponse(ErrorCode::kRouteUnknown, {}, head));
+  return Answer(ErrorResponse(ErrorCode::kRouteUnknown, {}, head));
 }
 
 Response Registry::ManifestResponse(const Request& req, const ManifestCache::Entry& entry) {
@@ -395,10 +406,8 @@ Response Registry::ManifestResponse(const Request& req, const ManifestCache::Ent
 
 Response Registry::GetManifest(const Request& req, const Route& route) {
   const bool head = req.method == "HEAD";
-  if (IsDigest(route.reference)) {
-    if (auto d = Digest::Parse(route.reference); !d) return ErrorResponse(d.error(), head);
-  } else if (!IsValidTag(route.reference)) {
-    return ErrorResponse(ErrorCode::kTagInvalid, {}, head);
+  if (auto ref = ParseManifestReference(route.reference); !ref) {
+    return ErrorResponse(ref.error(), head);
   }
   const uint64_t generation = manifests_.Generation(route.name);
   auto record = meta_.GetManifest(route.name, route.reference);
@@ -411,20 +420,15 @@ Response Registry::GetManifest(const Request& req, const Route& route) {
 }
 
 Response Registry::PutManifest(const Request& req, const Route& route, std::string body) {
+  auto ref = ParseManifestReference(route.reference);
+  if (!ref) return ErrorResponse(ref.error());
   std::optional<std::string> tag;
-  Digest digest = DigestOf(body);
-  if (IsDigest(route.reference)) {
-    auto want = Digest::Parse(route.reference);
-    if (!want) return ErrorResponse(want.error());
-    if (want->algorithm() != "sha256") digest = DigestOf(body, want->algorithm());
-    if (digest != *want) {
-      return ErrorResponse(ErrorCode::kDigestInvalid,
-                           "manifest digest " + digest.str() + " does not match " + want->str());
-    }
-  } else if (!IsValidTag(route.reference)) {
-    return ErrorResponse(ErrorCode::kTagInvalid);
-  } else {
+  Digest digest = DigestOf(body, *ref ? (*ref)->algorithm() : "sha256");
+  if (!*ref) {
     tag = route.reference;
+  } else if (digest != **ref) {
+    return ErrorResponse(ErrorCode::kDigestInvalid,
+                         "manifest digest " + digest.str() + " does not match " + (*ref)->str());
   }
   auto parsed = ParseManifest(body, req.headers.Get("Content-Type").value_or(""));
   if (!parsed) return ErrorResponse(parsed.error());
@@ -448,16 +452,10 @@ Response Registry::PutManifest(const Request& req, const Route& route, std::stri
 }
 
 Response Registry::DeleteManifest(const Route& route) {
-  Status deleted;
-  if (IsDigest(route.reference)) {
-    auto digest = Digest::Parse(route.reference);
-    if (!digest) return ErrorResponse(digest.error());
-    deleted = meta_.DeleteManifest(route.name, *digest);
-  } else if (!IsValidTag(route.reference)) {
-    return ErrorResponse(ErrorCode::kTagInvalid);
-  } else {
-    deleted = meta_.DeleteTag(route.name, route.reference);
-  }
+  auto ref = ParseManifestReference(route.reference);
+  if (!ref) return ErrorResponse(ref.error());
+  Status deleted =
+      *ref ? meta_.DeleteManifest(route.name, **ref) : meta_.DeleteTag(route.name, route.reference);
   manifests_.Invalidate(route.name);
   if (!deleted) return ErrorResponse(deleted.error());
   return Empty(202);
@@ -516,64 +514,62 @@ Response Registry::DeleteBlob(const Route& route) {
 }
 
 Dispatch Registry::StartUpload(const Request& req, const Route& route) {
-  auto answer = [](Response res) { return http::Dispatch{std::move(res), nullptr}; };
   auto mount = req.Query("mount");
   if (mount) {
     auto digest = Digest::Parse(*mount);
-    if (!digest) return answer(ErrorResponse(digest.error()));
+    if (!digest) return Answer(ErrorResponse(digest.error()));
     auto from = req.Query("from");
     // Mount only what the source repository really holds; otherwise a normal upload begins.
     if (from && IsValidRepositoryName(*from)) {
       auto size = meta_.LinkedBlobSize(std::string(*from), *digest);
       if (size && blobs_.Stat(*digest)) {
         if (auto s = meta_.LinkBlob(route.name, *digest, *size, clock_.Now()); !s) {
-          return answer(ErrorResponse(s.error()));
+          return Answer(ErrorResponse(s.error()));
         }
         Response res = Empty(201);
         res.headers.Set("Location", "/v2/" + route.name + "/blobs/" + digest->str());
         res.headers.Set("Docker-Content-Digest", digest->str());
-        return answer(std::move(res));
+        return Answer(std::move(res));
       }
     }
   }
   std::optional<Digest> digest;
   if (auto d = req.Query("digest")) {
     auto parsed = Digest::Parse(*d);
-    if (!parsed) return answer(ErrorResponse(parsed.error()));
+    if (!parsed) return Answer(ErrorResponse(parsed.error()));
     digest = std::move(*parsed);
   }
   auto uuid = uploads_.Start(route.name);
-  if (!uuid) return answer(ErrorResponse(uuid.error()));
+  if (!uuid) return Answer(ErrorResponse(uuid.error()));
   if (!digest) {
     Response res = Empty(202);
     res.headers.Set("Location", "/v2/" + route.name + "/blobs/uploads/" + *uuid);
     res.headers.Set("Range", RangeHeader(0));
     res.headers.Set("Docker-Upload-UUID", *uuid);
-    return answer(std::move(res));
+    return Answer(std::move(res));
   }
   auto writer = uploads_.Open(route.name, *uuid);
-  if (!writer) return answer(ErrorResponse(writer.error()));
+  if (!writer) return Answer(ErrorResponse(writer.error()));
   return {std::nullopt,
           std::make_unique<UploadSink>(std::move(*writer), route.name, *uuid, digest)};
 }
 
 Dispatch Registry::WriteUpload(const Request& req, const Route& route, bool complete) {
-  auto answer = [](Response res) { return http::Dispatch{std::move(res), nullptr}; };
   std::optional<Digest> digest;
   if (complete) {
     auto d = req.Query("digest");
     if (!d)
-      return answer(ErrorResponse(ErrorCode::kDigestInvalid, "the digest parameter is required"));
+      return Answer(ErrorResponse(ErrorCode::kDigestInvalid, "the digest parameter is required"));
     auto parsed = Digest::Parse(*d);
-    if (!parsed) return answer(ErrorResponse(parsed.error()));
+    if (!parsed) return Answer(ErrorResponse(parsed.error()));
     digest = std::move(*parsed);
   }
   auto writer = uploads_.Open(route.name, route.reference);
-  if (!writer) return answer(ErrorResponse(writer.error()));
+  if (!writer) return Answer(ErrorResponse(writer.error()));
   if (auto header = req.headers.Get("Content-Range"); header && req.has_body) {
     auto range = ParseContentRange(*header);
     if (!range)
-      return answer(ErrorResponse(ErrorCode::kBlobUploadInvalid, "malformed Content-Range"));
+      return Answer(ErrorResponse(ErrorCode::kBlobUploadInvalid, "malformed Content-Range"));
     const uint64_t offset = (*writer)->offset();
     if (range->first != offset) {
       Response res = ErrorResponse(ErrorCode::kUploadRangeInvalid,
@@ -582,10 +578,10 @@ Dispatch Registry::WriteUpload(const Request& req, const Route& route, bool comp
       res.headers.Set("Location", "/v2/" + route.name + "/blobs/uploads/" + route.reference);
       res.headers.Set("Range", RangeHeader(offset));
       res.headers.Set("Docker-Upload-UUID", route.reference);
-      return answer(std::move(res));
+      return Answer(std::move(res));
     }
     if (req.content_length && *req.content_length != range->second - range->first + 1) {
-      return answer(
+      return Answer(
           ErrorResponse(ErrorCode::kSizeInvalid, "Content-Range and Content-Length disagree"));
     }
   }

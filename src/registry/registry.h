@@ -38,7 +38,7 @@ class Registry : public http::Handler {
   struct Route;
 
  private:
-  http::Dispatch Dispatch(const http::Request& req, const Route& route);
+  http::Dispatch HandleRoute(const http::Request& req, const Route& route);
   http::Response GetManifest(const http::Request& req, const Route& route);
   http::Response PutManifest(const http::Request& req, const Route& route, std::string body);
   http::Response DeleteManifest(const Route& route);
