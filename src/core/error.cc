@@ -8,8 +8,9 @@ namespace {
 
 // On /v2/ the OCI spec allows only its 14 codes in a 4xx body, so the registry's extra
 // conditions (bad tag, ranges, sizes) reuse the nearest spec code with their own status.
-// BAD_REQUEST and the token's UNAUTHORIZED are the Harbor API's codes.
-constexpr std::array<std::pair<ErrorCode, ErrorInfo>, 25> kErrors = {{
+// BAD_REQUEST, NOT_FOUND, CONFLICT, FORBIDDEN, PRECONDITION and UNAUTHORIZED after them are
+// the Harbor API's codes (src/lib/errors/const.go).
+constexpr std::array<std::pair<ErrorCode, ErrorInfo>, 30> kErrors = {{
     {ErrorCode::kBlobUnknown, {"BLOB_UNKNOWN", 404, "blob unknown to registry"}},
     {ErrorCode::kBlobUploadInvalid, {"BLOB_UPLOAD_INVALID", 400, "blob upload invalid"}},
     {ErrorCode::kBlobUploadUnknown,
@@ -39,6 +40,11 @@ constexpr std::array<std::pair<ErrorCode, ErrorInfo>, 25> kErrors = {{
     {ErrorCode::kPasswordPolicy, {"BAD_REQUEST", 400, "the password does not meet the policy"}},
     {ErrorCode::kBadRequest, {"BAD_REQUEST", 400, "bad request"}},
     {ErrorCode::kTokenInvalid, {"UNAUTHORIZED", 401, "invalid token"}},
+    {ErrorCode::kNotFound, {"NOT_FOUND", 404, "not found"}},
+    {ErrorCode::kConflict, {"CONFLICT", 409, "already exists"}},
+    {ErrorCode::kForbidden, {"FORBIDDEN", 403, "forbidden"}},
+    {ErrorCode::kPrecondition, {"PRECONDITION", 412, "precondition failed"}},
+    {ErrorCode::kUnauthenticated, {"UNAUTHORIZED", 401, "invalid credentials"}},
     {ErrorCode::kInternal, {"UNKNOWN", 500, "internal server error"}},
 }};
 

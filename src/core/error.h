@@ -32,6 +32,11 @@ enum class ErrorCode {
   kPasswordPolicy,
   kBadRequest,
   kTokenInvalid,
+  kNotFound,
+  kConflict,
+  kForbidden,
+  kPrecondition,
+  kUnauthenticated,
   kInternal,
 };
 

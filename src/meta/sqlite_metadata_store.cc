@@ -1,17 +1,15 @@
 #include "meta/sqlite_metadata_store.h"
 
-#include <sqlite3.h>
-
 #include <array>
-#include <limits>
-#include <map>
+
+#include "meta/sqlite_connection.h"
 
 namespace berth {
 namespace {
 
 // Versioned migrations: each runs once, in order, inside a transaction. Append, never edit.
 // The SQL stays portable (no SQLite-only types), so PostgreSQL can take the same schema.
-constexpr std::array<const char*, 1> kMigrations = {
+constexpr std::array<const char*, 2> kMigrations = {
     R"sql(
 CREATE TABLE repositories (
   id INTEGER PRIMARY KEY,
@@ -68,140 +66,82 @@ CREATE TABLE uploads (
 );
 CREATE INDEX uploads_by_age ON uploads (updated_at);
 )sql",
-};
-
-constexpr int64_t kNoLimit = std::numeric_limits<int64_t>::max();
-
-tl::unexpected<Error> DbError(sqlite3* db, const char* what) {
-  return Fail(ErrorCode::kInternal, std::string("sqlite ") + what + ": " + sqlite3_errmsg(db));
-}
-
-// A prepared statement borrowed from the connection's cache; reset when it goes out of scope.
-class Stmt {
- public:
-  Stmt(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
-  ~Stmt() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  }
-  Stmt(const Stmt&) = delete;
-
-  void Bind(int i, std::string_view v) {
-    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-  }
-  void Bind(int i, const std::string& v) { Bind(i, std::string_view(v)); }
-  void Bind(int i, const char* v) { Bind(i, std::string_view(v)); }
-  void Bind(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
-  void Bind(int i, uint64_t v) { sqlite3_bind_int64(stmt_, i, static_cast<int64_t>(v)); }
-  void Bind(int i, std::nullptr_t) { sqlite3_bind_null(stmt_, i); }
-
-  // True when a row is ready, false when done.
-  Result<bool> Step() {
-    int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    return DbError(db_, "step");
-  }
-  Status Run() {
-    auto r = Step();
-    if (!r) return tl::unexpected(r.error());
-    return {};
-  }
-  int64_t Int(int col) { return sqlite3_column_int64(stmt_, col); }
-  // Every row's first column, as text.
-  Result<std::vector<std::string>> Texts() {
-    std::vector<std::string> out;
-    while (true) {
-      auto row = Step();
-      if (!row) return tl::unexpected(row.error());
-      if (!*row) return out;
-      out.push_back(Text(0));
-    }
-  }
-  std::string Text(int col) {
-    auto p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
-    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
-             : std::string();
-  }
-
- private:
-  sqlite3* db_;
-  sqlite3_stmt* stmt_;
+    R"sql(
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  email TEXT,
+  realname TEXT NOT NULL,
+  comment TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  sysadmin INTEGER NOT NULL,
+  ldap_dn TEXT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX users_by_email ON users (email);
+CREATE TABLE user_groups (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  type INTEGER NOT NULL,
+  ldap_dn TEXT,
+  created_at BIGINT NOT NULL,
+  UNIQUE (name, type)
+);
+CREATE UNIQUE INDEX user_groups_by_dn ON user_groups (ldap_dn);
+CREATE TABLE projects (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  owner_id INTEGER NOT NULL,
+  public INTEGER NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE project_metadata (
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (project_id, name)
+);
+CREATE TABLE project_members (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  entity_type TEXT NOT NULL,
+  entity_id INTEGER NOT NULL,
+  role INTEGER NOT NULL,
+  UNIQUE (project_id, entity_type, entity_id)
+);
+CREATE INDEX project_members_by_entity ON project_members (entity_type, entity_id);
+CREATE TABLE robots (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  description TEXT NOT NULL,
+  secret_hash TEXT NOT NULL,
+  level TEXT NOT NULL,
+  project_id INTEGER REFERENCES projects(id) ON DELETE CASCADE,
+  duration BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  disabled INTEGER NOT NULL,
+  permissions TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE login_failures (
+  principal TEXT PRIMARY KEY,
+  count INTEGER NOT NULL,
+  locked_until BIGINT NOT NULL,
+  last_freeze BIGINT NOT NULL
+);
+CREATE TABLE sessions (
+  id_hash TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  csrf_token TEXT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+)sql",
 };
 
 }  // namespace
-
-class SqliteMetadataStore::Connection {
- public:
-  explicit Connection(sqlite3* db) : db_(db) {}
-  ~Connection() {
-    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
-    sqlite3_close_v2(db_);
-  }
-
-  sqlite3* db() { return db_; }
-
-  // Statements are cached by the address of their literal text.
-  template <class... Args>
-  Result<std::unique_ptr<Stmt>> Query(const char* sql, const Args&... args) {
-    sqlite3_stmt*& stmt = cache_[sql];
-    if (!stmt &&
-        sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
-      cache_.erase(sql);
-      return DbError(db_, "prepare");
-    }
-    auto s = std::make_unique<Stmt>(db_, stmt);
-    int i = 0;
-    (s->Bind(++i, args), ...);
-    return s;
-  }
-
-  template <class... Args>
-  Status Exec(const char* sql, const Args&... args) {
-    auto s = Query(sql, args...);
-    if (!s) return tl::unexpected(s.error());
-    return (*s)->Run();
-  }
-
-  Status ExecScript(const char* sql) {
-    char* err = nullptr;
-    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-      std::string message = err ? err : "unknown";
-      sqlite3_free(err);
-      return Fail(ErrorCode::kInternal, "sqlite: " + message);
-    }
-    return {};
-  }
-
-  // Returns the repository's id, or 0 when there is none.
-  Result<int64_t> RepositoryId(const std::string& name) {
-    auto q = Query("SELECT id FROM repositories WHERE name = ?", name);
-    if (!q) return tl::unexpected(q.error());
-    auto row = (*q)->Step();
-    if (!row) return tl::unexpected(row.error());
-    return *row ? (*q)->Int(0) : 0;
-  }
-
-  Result<int64_t> EnsureRepository(const std::string& name, int64_t now) {
-    if (auto s = Exec("INSERT INTO repositories (name, created_at) VALUES (?, ?) "
-                      "ON CONFLICT (name) DO NOTHING",
-                      name, now);
-        !s) {
-      return tl::unexpected(s.error());
-    }
-    return RepositoryId(name);
-  }
-
-  Result<bool> Exists(const char* sql, int64_t id, const std::string& key) {
-    auto q = Query(sql, id, key);
-    if (!q) return tl::unexpected(q.error());
-    return (*q)->Step();
-  }
-
- private:
-  sqlite3* db_;
-  std::map<const char*, sqlite3_stmt*> cache_;
-};
 
 namespace {
 
@@ -280,14 +220,6 @@ void SqliteMetadataStore::Release(std::unique_ptr<Connection> conn) {
   idle_.push_back(std::move(conn));
 }
 
-template <class F>
-auto SqliteMetadataStore::WithConnection(F&& f) -> decltype(f(std::declval<Connection&>())) {
-  auto conn = Acquire();
-  if (!conn) return tl::unexpected(conn.error());
-  auto result = f(**conn);
-  Release(std::move(*conn));
-  return result;
-}
 
 // Group commit: concurrent writers queue their bodies; whoever finds no commit under way leads,
 // running everything queued in one transaction (a savepoint each, so one body's failure

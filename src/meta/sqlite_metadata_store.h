@@ -11,11 +11,12 @@
 #include <mutex>
 #include <vector>
 
+#include "meta/identity_store.h"
 #include "meta/metadata_store.h"
 
 namespace berth {
 
-class SqliteMetadataStore : public MetadataStore {
+class SqliteMetadataStore : public MetadataStore, public IdentityStore {
  public:
   // Opens (creating if needed) the database and applies pending migrations.
   static Result<std::unique_ptr<SqliteMetadataStore>> Open(const std::filesystem::path& path);
@@ -43,6 +44,44 @@ class SqliteMetadataStore : public MetadataStore {
   Status TouchUpload(const std::string& uuid, int64_t now) override;
   Status DeleteUpload(const std::string& uuid) override;
   Result<std::vector<std::string>> StaleUploads(int64_t before) override;
+
+  Result<int64_t> CreateUser(const UserRecord& user) override;
+  Result<UserRecord> GetUser(int64_t id) override;
+  Result<UserRecord> FindUser(const std::string& username) override;
+  Result<std::vector<UserRecord>> ListUsers() override;
+  Status UpdateUser(const UserRecord& user) override;
+  Status DeleteUser(int64_t id) override;
+  Result<int64_t> CreateGroup(const GroupRecord& group) override;
+  Result<GroupRecord> GetGroup(int64_t id) override;
+  Result<GroupRecord> FindGroupByDn(const std::string& ldap_dn) override;
+  Result<std::vector<GroupRecord>> ListGroups() override;
+  Status UpdateGroup(const GroupRecord& group) override;
+  Status DeleteGroup(int64_t id) override;
+  Result<int64_t> CreateProject(const ProjectRecord& project) override;
+  Result<ProjectRecord> GetProject(int64_t id) override;
+  Result<ProjectRecord> FindProject(const std::string& name) override;
+  Result<std::vector<ProjectRecord>> ListProjects() override;
+  Status UpdateProject(const ProjectRecord& project) override;
+  Status DeleteProject(int64_t id) override;
+  Result<int64_t> CountRepositories(const std::string& project_name) override;
+  Result<int64_t> AddMember(const MemberRecord& member) override;
+  Result<std::vector<MemberRecord>> ListMembers(int64_t project_id) override;
+  Status UpdateMemberRole(int64_t project_id, int64_t member_id, int role) override;
+  Status DeleteMember(int64_t project_id, int64_t member_id) override;
+  Result<std::vector<int>> MemberRoles(int64_t project_id, int64_t user_id,
+                                       const std::vector<int64_t>& group_ids) override;
+  Result<int64_t> CreateRobot(const RobotRecord& robot) override;
+  Result<RobotRecord> GetRobot(int64_t id) override;
+  Result<RobotRecord> FindRobot(const std::string& name) override;
+  Result<std::vector<RobotRecord>> ListRobots() override;
+  Status UpdateRobot(const RobotRecord& robot) override;
+  Status DeleteRobot(int64_t id) override;
+  Result<LoginFailures> GetLoginFailures(const std::string& principal) override;
+  Status PutLoginFailures(const std::string& principal, const LoginFailures& f) override;
+  Status ClearLoginFailures(const std::string& principal) override;
+  Status CreateSession(const SessionRecord& session, int64_t now) override;
+  Result<SessionRecord> GetSession(const std::string& id_hash, int64_t now) override;
+  Status DeleteSession(const std::string& id_hash) override;
 
   class Connection;
 

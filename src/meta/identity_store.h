@@ -1,0 +1,147 @@
+// IdentityStore: who may do what. Users, user groups, projects, project members, robot
+// accounts, login failures and portal sessions, beside the registry's content in the same
+// database. Every call is one transaction. Implementations are thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+namespace berth {
+
+struct UserRecord {
+  int64_t id = 0;
+  std::string username;
+  std::string email;
+  std::string realname;
+  std::string comment;
+  std::string password_hash;  // empty for users who authenticate against LDAP
+  bool sysadmin = false;
+  std::string ldap_dn;  // set for users onboarded from LDAP
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
+// Harbor's group types: 1 LDAP, 2 HTTP, 3 OIDC.
+struct GroupRecord {
+  int64_t id = 0;
+  std::string name;
+  int type = 1;
+  std::string ldap_dn;
+  int64_t created_at = 0;
+};
+
+struct ProjectRecord {
+  int64_t id = 0;
+  std::string name;
+  int64_t owner_id = 0;
+  bool is_public = false;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+  // Harbor's project metadata ("public", "auto_scan", ...), values as strings as Harbor keeps them.
+  std::map<std::string, std::string> metadata;
+};
+
+struct MemberRecord {
+  int64_t id = 0;
+  int64_t project_id = 0;
+  char entity_type = 'u';  // 'u' user, 'g' group, as Harbor's API spells it
+  int64_t entity_id = 0;
+  std::string entity_name;  // filled on reads
+  int role = 0;             // rbac Role id
+};
+
+struct RobotRecord {
+  int64_t id = 0;
+  std::string name;  // the full name: robot$<name> or robot$<project>+<name>
+  std::string description;
+  std::string secret_hash;
+  std::string level;       // "system" or "project"
+  int64_t project_id = 0;  // 0 for system robots
+  int64_t duration = -1;   // days; -1 never expires
+  int64_t expires_at = -1;
+  bool disabled = false;
+  std::string permissions;  // Harbor's RobotPermission list, as JSON
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
+struct SessionRecord {
+  std::string id_hash;  // SHA-256 of the cookie value: a database leak reveals no session
+  int64_t user_id = 0;
+  std::string csrf_token;
+  int64_t expires_at = 0;
+};
+
+struct LoginFailures {
+  int count = 0;             // failures since the last success
+  int64_t locked_until = 0;  // Unix seconds; 0 when not frozen
+  int64_t last_freeze = 0;   // seconds of the last freeze, to grow the next
+};
+
+class IdentityStore {
+ public:
+  virtual ~IdentityStore() = default;
+
+  // kConflict when the username or email is taken. Returns the id.
+  virtual Result<int64_t> CreateUser(const UserRecord& user) = 0;
+  // kNotFound when absent.
+  virtual Result<UserRecord> GetUser(int64_t id) = 0;
+  virtual Result<UserRecord> FindUser(const std::string& username) = 0;
+  virtual Result<std::vector<UserRecord>> ListUsers() = 0;
+  // Overwrites every field but id and created_at; kNotFound, kConflict (email taken).
+  virtual Status UpdateUser(const UserRecord& user) = 0;
+  // Also removes the user's memberships and sessions.
+  virtual Status DeleteUser(int64_t id) = 0;
+
+  virtual Result<int64_t> CreateGroup(const GroupRecord& group) = 0;
+  virtual Result<GroupRecord> GetGroup(int64_t id) = 0;
+  virtual Result<GroupRecord> FindGroupByDn(const std::string& ldap_dn) = 0;
+  virtual Result<std::vector<GroupRecord>> ListGroups() = 0;
+  virtual Status UpdateGroup(const GroupRecord& group) = 0;
+  virtual Status DeleteGroup(int64_t id) = 0;
+
+  // Creates the project with its owner as projectAdmin member; kConflict on the name.
+  virtual Result<int64_t> CreateProject(const ProjectRecord& project) = 0;
+  virtual Result<ProjectRecord> GetProject(int64_t id) = 0;
+  virtual Result<ProjectRecord> FindProject(const std::string& name) = 0;
+  virtual Result<std::vector<ProjectRecord>> ListProjects() = 0;
+  virtual Status UpdateProject(const ProjectRecord& project) = 0;
+  // kPrecondition while the project holds repositories; its members, metadata and robots go.
+  virtual Status DeleteProject(int64_t id) = 0;
+  virtual Result<int64_t> CountRepositories(const std::string& project_name) = 0;
+
+  // kConflict when the entity is already a member.
+  virtual Result<int64_t> AddMember(const MemberRecord& member) = 0;
+  virtual Result<std::vector<MemberRecord>> ListMembers(int64_t project_id) = 0;
+  virtual Status UpdateMemberRole(int64_t project_id, int64_t member_id, int role) = 0;
+  virtual Status DeleteMember(int64_t project_id, int64_t member_id) = 0;
+  // The roles of the user in the project, directly and through any of `group_ids`.
+  virtual Result<std::vector<int>> MemberRoles(int64_t project_id, int64_t user_id,
+                                               const std::vector<int64_t>& group_ids) = 0;
+
+  // kConflict on the name.
+  virtual Result<int64_t> CreateRobot(const RobotRecord& robot) = 0;
+  virtual Result<RobotRecord> GetRobot(int64_t id) = 0;
+  virtual Result<RobotRecord> FindRobot(const std::string& name) = 0;
+  virtual Result<std::vector<RobotRecord>> ListRobots() = 0;
+  virtual Status UpdateRobot(const RobotRecord& robot) = 0;
+  virtual Status DeleteRobot(int64_t id) = 0;
+
+  // Failed logins, by principal name (also for names that match no account, so that timing
+  // and lockout say nothing about which exist).
+  virtual Result<LoginFailures> GetLoginFailures(const std::string& principal) = 0;
+  virtual Status PutLoginFailures(const std::string& principal, const LoginFailures& f) = 0;
+  virtual Status ClearLoginFailures(const std::string& principal) = 0;
+
+  virtual Status CreateSession(const SessionRecord& session, int64_t now) = 0;
+  // kNotFound when absent or expired at `now`.
+  virtual Result<SessionRecord> GetSession(const std::string& id_hash, int64_t now) = 0;
+  virtual Status DeleteSession(const std::string& id_hash) = 0;
+};
+
+}  // namespace berth

@@ -1,0 +1,173 @@
+// Internal to src/meta's SQLite store: the prepared-statement cache and its helpers, shared by
+// the translation units that implement SqliteMetadataStore. Not thread-safe: a Connection is
+// used by one thread at a time (the pool and the group-commit leader see to it).
+#pragma once
+
+#include <sqlite3.h>
+
+#include <limits>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "meta/sqlite_metadata_store.h"
+
+namespace berth {
+
+inline constexpr int64_t kNoLimit = std::numeric_limits<int64_t>::max();
+
+inline tl::unexpected<Error> DbError(sqlite3* db, const char* what) {
+  const int code = sqlite3_extended_errcode(db);
+  if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY)
+    return Fail(ErrorCode::kConflict, sqlite3_errmsg(db));
+  return Fail(ErrorCode::kInternal, std::string("sqlite ") + what + ": " + sqlite3_errmsg(db));
+}
+
+// A prepared statement borrowed from the connection's cache; reset when it goes out of scope.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  ~Stmt() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  Stmt(const Stmt&) = delete;
+
+  void Bind(int i, std::string_view v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  }
+  void Bind(int i, const std::string& v) { Bind(i, std::string_view(v)); }
+  void Bind(int i, const char* v) { Bind(i, std::string_view(v)); }
+  void Bind(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
+  void Bind(int i, uint64_t v) { sqlite3_bind_int64(stmt_, i, static_cast<int64_t>(v)); }
+  void Bind(int i, std::nullptr_t) { sqlite3_bind_null(stmt_, i); }
+
+  // True when a row is ready, false when done.
+  Result<bool> Step() {
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    return DbError(db_, "step");
+  }
+  Status Run() {
+    auto r = Step();
+    if (!r) return tl::unexpected(r.error());
+    return {};
+  }
+  int64_t Int(int col) { return sqlite3_column_int64(stmt_, col); }
+  // Every row, each made into a T by `read(stmt)`.
+  template <class T, class Read>
+  Result<std::vector<T>> Rows(Read read) {
+    std::vector<T> out;
+    while (true) {
+      auto row = Step();
+      if (!row) return tl::unexpected(row.error());
+      if (!*row) return out;
+      out.push_back(read(*this));
+    }
+  }
+  // Every row's first column, as text.
+  Result<std::vector<std::string>> Texts() {
+    std::vector<std::string> out;
+    while (true) {
+      auto row = Step();
+      if (!row) return tl::unexpected(row.error());
+      if (!*row) return out;
+      out.push_back(Text(0));
+    }
+  }
+  std::string Text(int col) {
+    auto p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
+    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
+             : std::string();
+  }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+};
+
+class SqliteMetadataStore::Connection {
+ public:
+  explicit Connection(sqlite3* db) : db_(db) {}
+  ~Connection() {
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    sqlite3_close_v2(db_);
+  }
+
+  sqlite3* db() { return db_; }
+
+  // Statements are cached by the address of their literal text.
+  template <class... Args>
+  Result<std::unique_ptr<Stmt>> Query(const char* sql, const Args&... args) {
+    sqlite3_stmt*& stmt = cache_[sql];
+    if (!stmt &&
+        sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
+      cache_.erase(sql);
+      return DbError(db_, "prepare");
+    }
+    auto s = std::make_unique<Stmt>(db_, stmt);
+    int i = 0;
+    (s->Bind(++i, args), ...);
+    return s;
+  }
+
+  template <class... Args>
+  Status Exec(const char* sql, const Args&... args) {
+    auto s = Query(sql, args...);
+    if (!s) return tl::unexpected(s.error());
+    return (*s)->Run();
+  }
+
+  Status ExecScript(const char* sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string message = err ? err : "unknown";
+      sqlite3_free(err);
+      return Fail(ErrorCode::kInternal, "sqlite: " + message);
+    }
+    return {};
+  }
+
+  // Returns the repository's id, or 0 when there is none.
+  Result<int64_t> RepositoryId(const std::string& name) {
+    auto q = Query("SELECT id FROM repositories WHERE name = ?", name);
+    if (!q) return tl::unexpected(q.error());
+    auto row = (*q)->Step();
+    if (!row) return tl::unexpected(row.error());
+    return *row ? (*q)->Int(0) : 0;
+  }
+
+  Result<int64_t> EnsureRepository(const std::string& name, int64_t now) {
+    if (auto s = Exec("INSERT INTO repositories (name, created_at) VALUES (?, ?) "
+                      "ON CONFLICT (name) DO NOTHING",
+                      name, now);
+        !s) {
+      return tl::unexpected(s.error());
+    }
+    return RepositoryId(name);
+  }
+
+  Result<bool> Exists(const char* sql, int64_t id, const std::string& key) {
+    auto q = Query(sql, id, key);
+    if (!q) return tl::unexpected(q.error());
+    return (*q)->Step();
+  }
+
+ private:
+  sqlite3* db_;
+  std::map<const char*, sqlite3_stmt*> cache_;
+};
+
+
+template <class F>
+auto SqliteMetadataStore::WithConnection(F&& f) -> decltype(f(std::declval<Connection&>())) {
+  auto conn = Acquire();
+  if (!conn) return tl::unexpected(conn.error());
+  auto result = f(**conn);
+  Release(std::move(*conn));
+  return result;
+}
+
+}  // namespace berth

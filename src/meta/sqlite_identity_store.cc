@@ -1,0 +1,494 @@
+// SqliteMetadataStore's IdentityStore half: users, groups, projects, members, robots, login
+// failures and sessions (schema: migration 2 in sqlite_metadata_store.cc).
+#include "meta/sqlite_connection.h"
+
+namespace berth {
+namespace {
+
+using Connection = SqliteMetadataStore::Connection;
+
+constexpr const char* kUserColumns =
+    "SELECT id, username, coalesce(email, ''), realname, comment, password_hash, sysadmin, "
+    "coalesce(ldap_dn, ''), created_at, updated_at FROM users ";
+
+UserRecord ReadUser(Stmt& q) {
+  return UserRecord{q.Int(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4),
+                    q.Text(5), q.Int(6) != 0, q.Text(7), q.Int(8), q.Int(9)};
+}
+
+GroupRecord ReadGroup(Stmt& q) {
+  return GroupRecord{q.Int(0), q.Text(1), static_cast<int>(q.Int(2)), q.Text(3), q.Int(4)};
+}
+
+ProjectRecord ReadProject(Stmt& q) {
+  return ProjectRecord{q.Int(0), q.Text(1), q.Int(2), q.Int(3) != 0, q.Int(4), q.Int(5), {}};
+}
+
+RobotRecord ReadRobot(Stmt& q) {
+  return RobotRecord{q.Int(0),  q.Text(1),      q.Text(2), q.Text(3),  q.Text(4), q.Int(5),
+                     q.Int(6),  q.Int(7),       q.Int(8) != 0, q.Text(9), q.Int(10), q.Int(11)};
+}
+
+constexpr const char* kRobotColumns =
+    "SELECT id, name, description, secret_hash, level, coalesce(project_id, 0), duration, "
+    "expires_at, disabled, permissions, created_at, updated_at FROM robots ";
+
+// The one row a lookup by key finds, or kNotFound.
+template <class T, class Read, class... Args>
+Result<T> One(Connection& c, const char* sql, Read read, const Args&... args) {
+  auto q = c.Query(sql, args...);
+  if (!q) return tl::unexpected(q.error());
+  auto row = (*q)->Step();
+  if (!row) return tl::unexpected(row.error());
+  if (!*row) return Fail(ErrorCode::kNotFound);
+  return read(**q);
+}
+
+template <class T, class Read, class... Args>
+Result<std::vector<T>> All(Connection& c, const char* sql, Read read, const Args&... args) {
+  auto q = c.Query(sql, args...);
+  if (!q) return tl::unexpected(q.error());
+  return (*q)->template Rows<T>(read);
+}
+
+// An UPDATE or DELETE that must have touched a row.
+template <class... Args>
+Status Change(Connection& c, const char* sql, const Args&... args) {
+  if (auto s = c.Exec(sql, args...); !s) return s;
+  if (sqlite3_changes(c.db()) == 0) return Fail(ErrorCode::kNotFound);
+  return {};
+}
+
+Status LoadMetadata(Connection& c, ProjectRecord& p) {
+  auto q = c.Query("SELECT name, value FROM project_metadata WHERE project_id = ?", p.id);
+  if (!q) return tl::unexpected(q.error());
+  while (true) {
+    auto row = (*q)->Step();
+    if (!row) return tl::unexpected(row.error());
+    if (!*row) return {};
+    p.metadata[(*q)->Text(0)] = (*q)->Text(1);
+  }
+}
+
+Status StoreMetadata(Connection& c, const ProjectRecord& p) {
+  if (auto s = c.Exec("DELETE FROM project_metadata WHERE project_id = ?", p.id); !s) return s;
+  for (const auto& [name, value] : p.metadata) {
+    if (auto s = c.Exec("INSERT INTO project_metadata (project_id, name, value) VALUES (?, ?, ?)",
+                        p.id, name, value);
+        !s) {
+      return s;
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<int64_t> SqliteMetadataStore::CreateUser(const UserRecord& u) {
+  int64_t id = 0;
+  Status s = Commit([&](Connection& c) -> Status {
+    auto q = c.Query(
+        "INSERT INTO users (username, email, realname, comment, password_hash, sysadmin, ldap_dn, "
+        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        u.username, nullptr, u.realname, u.comment, u.password_hash, int64_t{u.sysadmin}, nullptr,
+        u.created_at, u.updated_at);
+    if (!q) return tl::unexpected(q.error());
+    if (!u.email.empty()) (*q)->Bind(2, u.email);
+    if (!u.ldap_dn.empty()) (*q)->Bind(7, u.ldap_dn);
+    if (auto r = (*q)->Run(); !r) return r;
+    id = sqlite3_last_insert_rowid(c.db());
+    return {};
+  });
+  if (!s) return tl::unexpected(s.error());
+  return id;
+}
+
+Result<UserRecord> SqliteMetadataStore::GetUser(int64_t id) {
+  static const std::string sql = std::string(kUserColumns) + "WHERE id = ?";
+  return WithConnection([&](Connection& c) { return One<UserRecord>(c, sql.c_str(), ReadUser, id); });
+}
+
+Result<UserRecord> SqliteMetadataStore::FindUser(const std::string& username) {
+  static const std::string sql = std::string(kUserColumns) + "WHERE username = ?";
+  return WithConnection(
+      [&](Connection& c) { return One<UserRecord>(c, sql.c_str(), ReadUser, username); });
+}
+
+Result<std::vector<UserRecord>> SqliteMetadataStore::ListUsers() {
+  static const std::string sql = std::string(kUserColumns) + "ORDER BY id";
+  return WithConnection([&](Connection& c) { return All<UserRecord>(c, sql.c_str(), ReadUser); });
+}
+
+Status SqliteMetadataStore::UpdateUser(const UserRecord& u) {
+  return Commit([&](Connection& c) -> Status {
+    auto q = c.Query(
+        "UPDATE users SET username = ?, email = ?, realname = ?, comment = ?, password_hash = ?, "
+        "sysadmin = ?, ldap_dn = ?, updated_at = ? WHERE id = ?",
+        u.username, nullptr, u.realname, u.comment, u.password_hash, int64_t{u.sysadmin}, nullptr,
+        u.updated_at, u.id);
+    if (!q) return tl::unexpected(q.error());
+    if (!u.email.empty()) (*q)->Bind(2, u.email);
+    if (!u.ldap_dn.empty()) (*q)->Bind(7, u.ldap_dn);
+    if (auto r = (*q)->Run(); !r) return r;
+    if (sqlite3_changes(c.db()) == 0) return Fail(ErrorCode::kNotFound);
+    return {};
+  });
+}
+
+Status SqliteMetadataStore::DeleteUser(int64_t id) {
+  return Commit([&](Connection& c) -> Status {
+    if (auto s = c.Exec("DELETE FROM project_members WHERE entity_type = 'u' AND entity_id = ?", id);
+        !s) {
+      return s;
+    }
+    return Change(c, "DELETE FROM users WHERE id = ?", id);
+  });
+}
+
+Result<int64_t> SqliteMetadataStore::CreateGroup(const GroupRecord& g) {
+  int64_t id = 0;
+  Status s = Commit([&](Connection& c) -> Status {
+    auto q = c.Query(
+        "INSERT INTO user_groups (name, type, ldap_dn, created_at) VALUES (?, ?, ?, ?)", g.name,
+        int64_t{g.type}, nullptr, g.created_at);
+    if (!q) return tl::unexpected(q.error());
+    if (!g.ldap_dn.empty()) (*q)->Bind(3, g.ldap_dn);
+    if (auto r = (*q)->Run(); !r) return r;
+    id = sqlite3_last_insert_rowid(c.db());
+    return {};
+  });
+  if (!s) return tl::unexpected(s.error());
+  return id;
+}
+
+Result<GroupRecord> SqliteMetadataStore::GetGroup(int64_t id) {
+  return WithConnection([&](Connection& c) {
+    return One<GroupRecord>(c,
+                            "SELECT id, name, type, coalesce(ldap_dn, ''), created_at "
+                            "FROM user_groups WHERE id = ?",
+                            ReadGroup, id);
+  });
+}
+
+Result<GroupRecord> SqliteMetadataStore::FindGroupByDn(const std::string& ldap_dn) {
+  return WithConnection([&](Connection& c) {
+    return One<GroupRecord>(c,
+                            "SELECT id, name, type, coalesce(ldap_dn, ''), created_at "
+                            "FROM user_groups WHERE ldap_dn = ?",
+                            ReadGroup, ldap_dn);
+  });
+}
+
+Result<std::vector<GroupRecord>> SqliteMetadataStore::ListGroups() {
+  return WithConnection([&](Connection& c) {
+    return All<GroupRecord>(c,
+                            "SELECT id, name, type, coalesce(ldap_dn, ''), created_at "
+                            "FROM user_groups ORDER BY id",
+                            ReadGroup);
+  });
+}
+
+Status SqliteMetadataStore::UpdateGroup(const GroupRecord& g) {
+  return Commit([&](Connection& c) {
+    return Change(c, "UPDATE user_groups SET name = ? WHERE id = ?", g.name, g.id);
+  });
+}
+
+Status SqliteMetadataStore::DeleteGroup(int64_t id) {
+  return Commit([&](Connection& c) -> Status {
+    if (auto s = c.Exec("DELETE FROM project_members WHERE entity_type = 'g' AND entity_id = ?", id);
+        !s) {
+      return s;
+    }
+    return Change(c, "DELETE FROM user_groups WHERE id = ?", id);
+  });
+}
+
+Result<int64_t> SqliteMetadataStore::CreateProject(const ProjectRecord& p) {
+  int64_t id = 0;
+  Status s = Commit([&](Connection& c) -> Status {
+    if (auto r = c.Exec("INSERT INTO projects (name, owner_id, public, created_at, updated_at) "
+                        "VALUES (?, ?, ?, ?, ?)",
+                        p.name, p.owner_id, int64_t{p.is_public}, p.created_at, p.updated_at);
+        !r) {
+      return r;
+    }
+    id = sqlite3_last_insert_rowid(c.db());
+    ProjectRecord stored = p;
+    stored.id = id;
+    if (auto r = StoreMetadata(c, stored); !r) return r;
+    return c.Exec(
+        "INSERT INTO project_members (project_id, entity_type, entity_id, role) "
+        "VALUES (?, 'u', ?, 1)",
+        id, p.owner_id);
+  });
+  if (!s) return tl::unexpected(s.error());
+  return id;
+}
+
+namespace {
+
+constexpr const char* kProjectColumns =
+    "SELECT id, name, owner_id, public, created_at, updated_at FROM projects ";
+
+Result<ProjectRecord> ProjectWithMetadata(Connection& c, Result<ProjectRecord> p) {
+  if (!p) return p;
+  if (auto s = LoadMetadata(c, *p); !s) return tl::unexpected(s.error());
+  return p;
+}
+
+}  // namespace
+
+Result<ProjectRecord> SqliteMetadataStore::GetProject(int64_t id) {
+  static const std::string sql = std::string(kProjectColumns) + "WHERE id = ?";
+  return WithConnection([&](Connection& c) {
+    return ProjectWithMetadata(c, One<ProjectRecord>(c, sql.c_str(), ReadProject, id));
+  });
+}
+
+Result<ProjectRecord> SqliteMetadataStore::FindProject(const std::string& name) {
+  static const std::string sql = std::string(kProjectColumns) + "WHERE name = ?";
+  return WithConnection([&](Connection& c) {
+    return ProjectWithMetadata(c, One<ProjectRecord>(c, sql.c_str(), ReadProject, name));
+  });
+}
+
+Result<std::vector<ProjectRecord>> SqliteMetadataStore::ListProjects() {
+  static const std::string sql = std::string(kProjectColumns) + "ORDER BY id";
+  return WithConnection([&](Connection& c) -> Result<std::vector<ProjectRecord>> {
+    auto projects = All<ProjectRecord>(c, sql.c_str(), ReadProject);
+    if (!projects) return projects;
+    for (ProjectRecord& p : *projects) {
+      if (auto s = LoadMetadata(c, p); !s) return tl::unexpected(s.error());
+    }
+    return projects;
+  });
+}
+
+Status SqliteMetadataStore::UpdateProject(const ProjectRecord& p) {
+  return Commit([&](Connection& c) -> Status {
+    if (auto s = Change(c, "UPDATE projects SET public = ?, owner_id = ?, updated_at = ? WHERE id = ?",
+                        int64_t{p.is_public}, p.owner_id, p.updated_at, p.id);
+        !s) {
+      return s;
+    }
+    return StoreMetadata(c, p);
+  });
+}
+
+namespace {
+
+// Repositories of a project are named "<project>/...": a range scan on the unique name index.
+Result<int64_t> CountRepositoriesIn(Connection& c, const std::string& project_name) {
+  auto q = c.Query("SELECT count(*) FROM repositories WHERE name > ? AND name < ?",
+                   project_name + "/", project_name + "0");  // '0' is the byte after '/'
+  if (!q) return tl::unexpected(q.error());
+  auto row = (*q)->Step();
+  if (!row) return tl::unexpected(row.error());
+  return (*q)->Int(0);
+}
+
+}  // namespace
+
+Status SqliteMetadataStore::DeleteProject(int64_t id) {
+  return Commit([&](Connection& c) -> Status {
+    auto p = One<ProjectRecord>(c, "SELECT id, name, owner_id, public, created_at, updated_at "
+                                   "FROM projects WHERE id = ?",
+                                ReadProject, id);
+    if (!p) return tl::unexpected(p.error());
+    auto repositories = CountRepositoriesIn(c, p->name);
+    if (!repositories) return tl::unexpected(repositories.error());
+    if (*repositories > 0) {
+      return Fail(ErrorCode::kPrecondition,
+                  "the project " + p->name + " still holds " + std::to_string(*repositories) +
+                      " repositories");
+    }
+    return Change(c, "DELETE FROM projects WHERE id = ?", id);
+  });
+}
+
+Result<int64_t> SqliteMetadataStore::CountRepositories(const std::string& project_name) {
+  return WithConnection([&](Connection& c) { return CountRepositoriesIn(c, project_name); });
+}
+
+Result<int64_t> SqliteMetadataStore::AddMember(const MemberRecord& m) {
+  int64_t id = 0;
+  Status s = Commit([&](Connection& c) -> Status {
+    if (auto r = c.Exec("INSERT INTO project_members (project_id, entity_type, entity_id, role) "
+                        "VALUES (?, ?, ?, ?)",
+                        m.project_id, std::string(1, m.entity_type), m.entity_id,
+                        int64_t{m.role});
+        !r) {
+      return r;
+    }
+    id = sqlite3_last_insert_rowid(c.db());
+    return {};
+  });
+  if (!s) return tl::unexpected(s.error());
+  return id;
+}
+
+Result<std::vector<MemberRecord>> SqliteMetadataStore::ListMembers(int64_t project_id) {
+  return WithConnection([&](Connection& c) {
+    return All<MemberRecord>(
+        c,
+        "SELECT m.id, m.project_id, m.entity_type, m.entity_id, "
+        "coalesce(u.username, g.name, ''), m.role FROM project_members m "
+        "LEFT JOIN users u ON m.entity_type = 'u' AND u.id = m.entity_id "
+        "LEFT JOIN user_groups g ON m.entity_type = 'g' AND g.id = m.entity_id "
+        "WHERE m.project_id = ? ORDER BY m.id",
+        [](Stmt& q) {
+          return MemberRecord{q.Int(0), q.Int(1), q.Text(2).front(), q.Int(3), q.Text(4),
+                              static_cast<int>(q.Int(5))};
+        },
+        project_id);
+  });
+}
+
+Status SqliteMetadataStore::UpdateMemberRole(int64_t project_id, int64_t member_id, int role) {
+  return Commit([&](Connection& c) {
+    return Change(c, "UPDATE project_members SET role = ? WHERE id = ? AND project_id = ?",
+                  int64_t{role}, member_id, project_id);
+  });
+}
+
+Status SqliteMetadataStore::DeleteMember(int64_t project_id, int64_t member_id) {
+  return Commit([&](Connection& c) {
+    return Change(c, "DELETE FROM project_members WHERE id = ? AND project_id = ?", member_id,
+                  project_id);
+  });
+}
+
+Result<std::vector<int>> SqliteMetadataStore::MemberRoles(int64_t project_id, int64_t user_id,
+                                                          const std::vector<int64_t>& group_ids) {
+  return WithConnection([&](Connection& c) -> Result<std::vector<int>> {
+    std::vector<int> roles;
+    auto add = [&](const char* type, int64_t id) -> Status {
+      auto q = c.Query(
+          "SELECT role FROM project_members WHERE project_id = ? AND entity_type = ? AND "
+          "entity_id = ?",
+          project_id, type, id);
+      if (!q) return tl::unexpected(q.error());
+      auto found = (*q)->Rows<int>([](Stmt& s) { return static_cast<int>(s.Int(0)); });
+      if (!found) return tl::unexpected(found.error());
+      roles.insert(roles.end(), found->begin(), found->end());
+      return {};
+    };
+    if (user_id != 0) {
+      if (auto s = add("u", user_id); !s) return tl::unexpected(s.error());
+    }
+    for (int64_t group : group_ids) {
+      if (auto s = add("g", group); !s) return tl::unexpected(s.error());
+    }
+    return roles;
+  });
+}
+
+Result<int64_t> SqliteMetadataStore::CreateRobot(const RobotRecord& r) {
+  int64_t id = 0;
+  Status s = Commit([&](Connection& c) -> Status {
+    auto q = c.Query(
+        "INSERT INTO robots (name, description, secret_hash, level, project_id, duration, "
+        "expires_at, disabled, permissions, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        r.name, r.description, r.secret_hash, r.level, nullptr, r.duration, r.expires_at,
+        int64_t{r.disabled}, r.permissions, r.created_at, r.updated_at);
+    if (!q) return tl::unexpected(q.error());
+    if (r.project_id != 0) (*q)->Bind(5, r.project_id);
+    if (auto run = (*q)->Run(); !run) return run;
+    id = sqlite3_last_insert_rowid(c.db());
+    return {};
+  });
+  if (!s) return tl::unexpected(s.error());
+  return id;
+}
+
+Result<RobotRecord> SqliteMetadataStore::GetRobot(int64_t id) {
+  static const std::string sql = std::string(kRobotColumns) + "WHERE id = ?";
+  return WithConnection(
+      [&](Connection& c) { return One<RobotRecord>(c, sql.c_str(), ReadRobot, id); });
+}
+
+Result<RobotRecord> SqliteMetadataStore::FindRobot(const std::string& name) {
+  static const std::string sql = std::string(kRobotColumns) + "WHERE name = ?";
+  return WithConnection(
+      [&](Connection& c) { return One<RobotRecord>(c, sql.c_str(), ReadRobot, name); });
+}
+
+Result<std::vector<RobotRecord>> SqliteMetadataStore::ListRobots() {
+  static const std::string sql = std::string(kRobotColumns) + "ORDER BY id";
+  return WithConnection(
+      [&](Connection& c) { return All<RobotRecord>(c, sql.c_str(), ReadRobot); });
+}
+
+Status SqliteMetadataStore::UpdateRobot(const RobotRecord& r) {
+  return Commit([&](Connection& c) {
+    return Change(c,
+                  "UPDATE robots SET description = ?, secret_hash = ?, duration = ?, "
+                  "expires_at = ?, disabled = ?, permissions = ?, updated_at = ? WHERE id = ?",
+                  r.description, r.secret_hash, r.duration, r.expires_at, int64_t{r.disabled},
+                  r.permissions, r.updated_at, r.id);
+  });
+}
+
+Status SqliteMetadataStore::DeleteRobot(int64_t id) {
+  return Commit([&](Connection& c) { return Change(c, "DELETE FROM robots WHERE id = ?", id); });
+}
+
+Result<LoginFailures> SqliteMetadataStore::GetLoginFailures(const std::string& principal) {
+  return WithConnection([&](Connection& c) -> Result<LoginFailures> {
+    auto f = One<LoginFailures>(
+        c, "SELECT count, locked_until, last_freeze FROM login_failures WHERE principal = ?",
+        [](Stmt& q) { return LoginFailures{static_cast<int>(q.Int(0)), q.Int(1), q.Int(2)}; },
+        principal);
+    if (!f && f.error().code == ErrorCode::kNotFound) return LoginFailures{};
+    return f;
+  });
+}
+
+Status SqliteMetadataStore::PutLoginFailures(const std::string& principal, const LoginFailures& f) {
+  return Commit([&](Connection& c) {
+    return c.Exec(
+        "INSERT INTO login_failures (principal, count, locked_until, last_freeze) "
+        "VALUES (?, ?, ?, ?) ON CONFLICT (principal) DO UPDATE SET count = excluded.count, "
+        "locked_until = excluded.locked_until, last_freeze = excluded.last_freeze",
+        principal, int64_t{f.count}, f.locked_until, f.last_freeze);
+  });
+}
+
+Status SqliteMetadataStore::ClearLoginFailures(const std::string& principal) {
+  return Commit([&](Connection& c) {
+    return c.Exec("DELETE FROM login_failures WHERE principal = ?", principal);
+  });
+}
+
+Status SqliteMetadataStore::CreateSession(const SessionRecord& s, int64_t now) {
+  return Commit([&](Connection& c) -> Status {
+    // Expired sessions go as new ones come, so the table holds only live ones.
+    if (auto r = c.Exec("DELETE FROM sessions WHERE expires_at <= ?", now);
+        !r) {
+      return r;
+    }
+    return c.Exec(
+        "INSERT INTO sessions (id_hash, user_id, csrf_token, expires_at) VALUES (?, ?, ?, ?)",
+        s.id_hash, s.user_id, s.csrf_token, s.expires_at);
+  });
+}
+
+Result<SessionRecord> SqliteMetadataStore::GetSession(const std::string& id_hash, int64_t now) {
+  return WithConnection([&](Connection& c) {
+    return One<SessionRecord>(
+        c,
+        "SELECT id_hash, user_id, csrf_token, expires_at FROM sessions "
+        "WHERE id_hash = ? AND expires_at > ?",
+        [](Stmt& q) { return SessionRecord{q.Text(0), q.Int(1), q.Text(2), q.Int(3)}; }, id_hash,
+        now);
+  });
+}
+
+Status SqliteMetadataStore::DeleteSession(const std::string& id_hash) {
+  return Commit(
+      [&](Connection& c) { return c.Exec("DELETE FROM sessions WHERE id_hash = ?", id_hash); });
+}
+
+}  // namespace berth
