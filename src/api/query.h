@@ -27,6 +27,10 @@ struct QueryCondition {
   std::optional<std::string> min, max;  // kRange
 };
 
+// Whether a text field's value meets the condition: equal, containing (fuzzy), among the
+// values (any of, or all of for a single value), or within the range.
+bool MatchesText(const QueryCondition& condition, std::string_view value);
+
 // "k1=v1,k2=~v2,k3=[1~5],k4={a b},k5=(c d)"; commas inside quotes or brackets do not split.
 // BAD_REQUEST with the reason on malformed input.
 Result<std::vector<QueryCondition>> ParseQuery(std::string_view q);

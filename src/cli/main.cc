@@ -7,9 +7,17 @@
 #include <fstream>
 #include <iostream>
 
+#include "api/harbor_api.h"
+#include "auth/access.h"
+#include "auth/authenticator.h"
+#include "auth/bootstrap.h"
+#include "auth/jwt.h"
+#include "auth/ldap.h"
+#include "auth/token_service.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "http/router.h"
 #include "http/server.h"
 #include "meta/sqlite_metadata_store.h"
 #include "registry/registry.h"
@@ -46,26 +54,73 @@ int Serve(const std::optional<std::string>& config_path, const std::optional<std
     return 1;
   }
   SystemClock clock;
-  Registry registry(blobs, **meta, clock,
-                    RegistryOptions{config->manifest_cache_entries, config->upload_ttl,
-                                    config->upload_purge_interval});
-  registry.PurgeExpiredUploads();
-  registry.StartPurger();
+  IdentityStore& identities = **meta;
+  AuthenticatorOptions auth_options;
+  auth_options.ldap_auth = config->auth_mode == "ldap_auth";
+  auth_options.lockout_threshold = config->lockout_threshold;
+  auth_options.lockout_base = config->lockout_base;
+  auto first = Bootstrap(identities, clock, config->admin_password, auth_options.password_iterations);
+  if (!first) {
+    spdlog::critical("first start: {}", first.error().message);
+    std::cerr << "berth: " << first.error().message << "\n";
+    return 1;
+  }
+  auto signer = TokenSigner::LoadOrCreate(root / "token_key.pem");
+  if (!signer) {
+    spdlog::critical("token signing key: {}", signer.error().message);
+    return 1;
+  }
+  std::optional<LdapDirectory> ldap;
+  if (auth_options.ldap_auth) ldap.emplace(config->ldap);
+  Authenticator authenticator(identities, clock, ldap ? &*ldap : nullptr, auth_options);
+  AccessControl access(identities);
 
+  http::Router router;
   http::Server server(http::ServerOptions{config->listen, config->io_threads, config->workers,
                                           config->idle_timeout, config->shutdown_timeout,
                                           config->access_log},
-                      registry);
+                      router);
   const uint16_t port = server.port();
-  if (!config->port_file.empty()) std::ofstream(config->port_file) << port << "\n";
   std::string host = config->listen.substr(0, config->listen.rfind(':'));
-  spdlog::info("berth {} serving the OCI Distribution API on {}:{} with data in {}", BERTH_VERSION,
-               host, port, root.string());
-  std::cout << "Berth is serving on http://" << host << ":" << port << "\n"
-            << "  push:  skopeo copy --dest-tls-verify=false oci:DIR:TAG docker://" << host << ":"
-            << port << "/REPO:TAG\n"
-            << "  pull:  podman pull --tls-verify=false " << host << ":" << port << "/REPO:TAG\n"
-            << "No login is needed yet: this build serves anonymous push and pull.\n"
+  std::string external_url = config->external_url.empty()
+                                 ? "http://" + host + ":" + std::to_string(port)
+                                 : config->external_url;
+  while (external_url.ends_with('/')) external_url.pop_back();
+
+  TokenServiceOptions token_options;
+  token_options.realm = external_url + "/service/token";
+  token_options.service = config->token_service;
+  token_options.expiration = config->token_expiration;
+  TokenService tokens(**signer, authenticator, access, identities, clock, token_options);
+  TokenGuard guard(tokens, authenticator, access);
+  Registry registry(blobs, **meta, clock,
+                    RegistryOptions{config->manifest_cache_entries, config->upload_ttl,
+                                    config->upload_purge_interval},
+                    &guard);
+  registry.PurgeExpiredUploads();
+  registry.StartPurger();
+  HarborApiOptions api_options;
+  api_options.auth_mode = config->auth_mode;
+  api_options.secure_cookie = external_url.starts_with("https://");
+  HarborApi api(identities, authenticator, access, ldap ? &*ldap : nullptr, clock, api_options);
+  router.Add("/v2", registry);
+  router.Add("/service/token", tokens);
+  router.Add("/api/v2.0", api);
+  router.Add("/c", api);
+
+  if (!config->port_file.empty()) std::ofstream(config->port_file) << port << "\n";
+  spdlog::info("berth {} serving on {}:{} ({}) with data in {}", BERTH_VERSION, host, port,
+               external_url, root.string());
+  const std::string where = external_url.substr(external_url.find("://") + 3);
+  std::cout << "Berth is serving on " << external_url << "\n";
+  if (first->generated_password) {
+    std::cout << "First start: the admin password is " << *first->generated_password
+              << "\n  (shown once; set admin_password or BERTH_ADMIN_PASSWORD to choose it)\n";
+  }
+  std::cout << "  log in:  podman login --tls-verify=false -u admin " << where << "\n"
+            << "  push:    podman push --tls-verify=false IMAGE " << where << "/library/NAME:TAG\n"
+            << "  pull:    podman pull --tls-verify=false " << where << "/library/NAME:TAG\n"
+            << "  API:     curl -u admin " << external_url << "/api/v2.0/projects\n"
             << std::flush;
   server.Run();
   spdlog::info("berth stopped");

@@ -56,6 +56,13 @@ Setter Field(T Config::*member, Parse parse) {
   };
 }
 
+template <class T, class Parse>
+Setter LdapField(T Config::Ldap::*member, Parse parse) {
+  return [member, parse](Config& c, const std::string& value) -> Status {
+    return parse(value).map([&](T v) { c.ldap.*member = std::move(v); });
+  };
+}
+
 const std::map<std::string, Setter>& Setters() {
   static const std::map<std::string, Setter> setters = [] {
     auto text = [](const std::string&) { return [](const std::string& v) -> Result<std::string> { return v; }; };
@@ -76,6 +83,31 @@ const std::map<std::string, Setter>& Setters() {
         {"idle_timeout", Field(&Config::idle_timeout, duration("idle_timeout"))},
         {"cache.manifests", Field(&Config::manifest_cache_entries, size("cache.manifests"))},
         {"port_file", Field(&Config::port_file, text("port_file"))},
+        {"external_url", Field(&Config::external_url, text("external_url"))},
+        {"auth_mode", [](Config& c, const std::string& v) -> Status {
+           if (v != "db_auth" && v != "ldap_auth") return Invalid("auth_mode", v, "expected db_auth or ldap_auth");
+           c.auth_mode = v;
+           return {};
+         }},
+        {"admin_password", Field(&Config::admin_password, text("admin_password"))},
+        {"token.service", Field(&Config::token_service, text("token.service"))},
+        {"token.expiration", Field(&Config::token_expiration, duration("token.expiration"))},
+        {"lockout.threshold", Field(&Config::lockout_threshold, integer("lockout.threshold"))},
+        {"lockout.base", Field(&Config::lockout_base, duration("lockout.base"))},
+        {"ldap.url", LdapField(&Config::Ldap::url, text("ldap.url"))},
+        {"ldap.base_dn", LdapField(&Config::Ldap::base_dn, text("ldap.base_dn"))},
+        {"ldap.search_dn", LdapField(&Config::Ldap::search_dn, text("ldap.search_dn"))},
+        {"ldap.search_password", LdapField(&Config::Ldap::search_password, text("ldap.search_password"))},
+        {"ldap.filter", LdapField(&Config::Ldap::filter, text("ldap.filter"))},
+        {"ldap.uid", LdapField(&Config::Ldap::uid, text("ldap.uid"))},
+        {"ldap.scope", LdapField(&Config::Ldap::scope, integer("ldap.scope"))},
+        {"ldap.timeout", LdapField(&Config::Ldap::timeout, duration("ldap.timeout"))},
+        {"ldap.verify_cert", LdapField(&Config::Ldap::verify_cert, boolean("ldap.verify_cert"))},
+        {"ldap.group_base_dn", LdapField(&Config::Ldap::group_base_dn, text("ldap.group_base_dn"))},
+        {"ldap.group_filter", LdapField(&Config::Ldap::group_filter, text("ldap.group_filter"))},
+        {"ldap.group_name_attribute", LdapField(&Config::Ldap::group_name_attribute, text("ldap.group_name_attribute"))},
+        {"ldap.group_membership_attribute", LdapField(&Config::Ldap::group_membership_attribute, text("ldap.group_membership_attribute"))},
+        {"ldap.group_scope", LdapField(&Config::Ldap::group_scope, integer("ldap.group_scope"))},
     };
   }();
   return setters;

@@ -27,6 +27,36 @@ struct Config {
   size_t manifest_cache_entries = 8192;
   // When set, the bound port is written here once listening (tests listen on port 0).
   std::string port_file;
+
+  // The URL clients reach Berth at (behind a proxy, the proxy's): the token realm's base.
+  // Empty: http://<listen>.
+  std::string external_url;
+  // "db_auth" or "ldap_auth", as Harbor names them.
+  std::string auth_mode = "db_auth";
+  // The first start's admin password; empty: a random one, printed once.
+  std::string admin_password;
+  std::string token_service = "harbor-registry";
+  std::chrono::seconds token_expiration{std::chrono::minutes(30)};
+  // Failed logins in a row before an account freezes; each further freeze doubles the last.
+  int lockout_threshold = 5;
+  std::chrono::seconds lockout_base{std::chrono::seconds(30)};
+
+  struct Ldap {
+    std::string url;  // ldap://host:port or ldaps://
+    std::string base_dn;
+    std::string search_dn;  // empty: search anonymously
+    std::string search_password;
+    std::string filter;  // extra filter ANDed to the uid match, e.g. (objectClass=person)
+    std::string uid = "uid";
+    int scope = 2;  // 0 base, 1 one level, 2 subtree (Harbor's numbering)
+    std::chrono::seconds timeout{5};
+    bool verify_cert = true;
+    std::string group_base_dn;
+    std::string group_filter = "(objectClass=groupOfNames)";
+    std::string group_name_attribute = "cn";
+    std::string group_membership_attribute = "member";  // on the group: the users' DNs
+    int group_scope = 2;
+  } ldap;
 };
 
 using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;

@@ -57,4 +57,9 @@ bool IsValidTag(std::string_view tag) {
   return true;
 }
 
+std::string_view ProjectOf(std::string_view repository) {
+  const size_t slash = repository.find('/');
+  return slash == std::string_view::npos ? std::string_view() : repository.substr(0, slash);
+}
+
 }  // namespace berth

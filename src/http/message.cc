@@ -1,5 +1,8 @@
 #include "http/message.h"
 
+#include <boost/url/params_view.hpp>
+#include <boost/url/parse_query.hpp>
+
 #include <strings.h>
 
 namespace berth::http {
@@ -53,6 +56,15 @@ std::optional<std::string_view> Request::Query(std::string_view name) const {
 std::unique_ptr<BodySink> BufferBody(size_t limit, std::function<Response(std::string)> then,
                                      std::function<Response()> too_large) {
   return std::make_unique<BufferingSink>(limit, std::move(then), std::move(too_large));
+}
+
+std::optional<std::vector<std::pair<std::string, std::string>>> ParseForm(std::string_view body) {
+  if (!boost::urls::parse_query(body)) return std::nullopt;
+  boost::urls::encoding_opts form;
+  form.space_as_plus = true;
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& p : boost::urls::params_view(body, form)) out.emplace_back(p.key, p.value);
+  return out;
 }
 
 }  // namespace berth::http

@@ -86,6 +86,10 @@ class Handler {
   virtual Dispatch Handle(const Request& request) = 0;
 };
 
+// An application/x-www-form-urlencoded body as decoded pairs, in order ('+' is a space);
+// nullopt when it is not one.
+std::optional<std::vector<std::pair<std::string, std::string>>> ParseForm(std::string_view body);
+
 // Collects a body of at most `limit` bytes, then answers with `then(body)`.
 std::unique_ptr<BodySink> BufferBody(size_t limit, std::function<Response(std::string)> then,
                                      std::function<Response()> too_large);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string_view>
 
 namespace berth {
@@ -47,7 +48,23 @@ std::optional<Role> RoleFromName(std::string_view name);
 std::optional<Role> RoleFromId(int id);
 std::string_view RoleName(Role role);
 
-// A registry token scope's action ("pull", "push", "delete", ...) as a repository permission.
-std::optional<Action> RegistryAction(std::string_view scope_action);
+// Harbor's names for resources ("repository", "artifact-label", ...) and actions ("pull",
+// "create", ...), as robot permissions and /users/current/permissions spell them.
+std::optional<Resource> ResourceFromName(std::string_view name);
+std::string_view ResourceName(Resource resource);
+std::optional<Action> ActionFromName(std::string_view name);
+std::string_view ActionName(Action action);
+
+// Every project resource, in the table's order, and every action.
+std::span<const Resource> ProjectResources();
+std::span<const Action> AllActions();
+
+// A registry token scope's action ("pull", "push", "delete") as the permission it needs:
+// pull and push on the repository, delete of the artifact.
+struct Permission {
+  Resource resource;
+  Action action;
+};
+std::optional<Permission> RegistryPermission(std::string_view scope_action);
 
 }  // namespace berth

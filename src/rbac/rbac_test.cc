@@ -56,9 +56,19 @@ TEST(RbacTest, NamesIdsAndScopeActions) {
   EXPECT_FALSE(RoleFromId(6));
   EXPECT_FALSE(RoleFromName("owner"));
   EXPECT_EQ(static_cast<int>(*RoleFromName("maintainer")), 4);
-  EXPECT_EQ(RegistryAction("pull"), Action::kPull);
-  EXPECT_EQ(RegistryAction("delete"), Action::kDelete);
-  EXPECT_FALSE(RegistryAction("*"));
+  EXPECT_EQ(RegistryPermission("pull")->action, Action::kPull);
+  EXPECT_EQ(RegistryPermission("push")->resource, Resource::kRepository);
+  EXPECT_EQ(RegistryPermission("delete")->resource, Resource::kArtifact);
+  EXPECT_FALSE(RegistryPermission("*"));
+}
+
+TEST(RbacTest, HarborNamesRoundTrip) {
+  for (Resource r : ProjectResources()) EXPECT_EQ(ResourceFromName(ResourceName(r)), r);
+  EXPECT_EQ(ResourceFromName("artifact-label"), Resource::kArtifactLabel);
+  EXPECT_FALSE(ResourceFromName("catalog"));
+  EXPECT_EQ(ActionFromName("pull"), Action::kPull);
+  EXPECT_EQ(ActionName(Action::kStop), "stop");
+  EXPECT_FALSE(ActionFromName("fly"));
 }
 
 }  // namespace

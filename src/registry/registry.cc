@@ -298,11 +298,12 @@ Result<std::optional<Digest>> ParseManifestReference(std::string_view reference)
 }  // namespace
 
 Registry::Registry(BlobStore& blobs, MetadataStore& meta, const Clock& clock,
-                   RegistryOptions options)
+                   RegistryOptions options, RegistryGuard* guard)
     : blobs_(blobs),
       meta_(meta),
       clock_(clock),
       options_(options),
+      guard_(guard),
       uploads_(blobs, meta, clock, std::clamp<int64_t>(options.upload_ttl.count() / 10, 0, 60)),
       manifests_(options.manifest_cache_entries) {}
 
@@ -328,10 +329,72 @@ void Registry::StartPurger() {
   });
 }
 
+namespace {
+
+// What a request asks of the guard: the scope a token for it must hold.
+RegistryGuard::Ask AskFor(const std::string& method, const Registry::Route& route) {
+  switch (route.endpoint) {
+    case Endpoint::kBase:
+      return {};
+    case Endpoint::kCatalog:
+      return {"registry", "catalog", "*"};
+    case Endpoint::kUploadStart:
+    case Endpoint::kUpload:
+      return {"repository", route.name, "push"};
+    case Endpoint::kManifest:
+    case Endpoint::kBlob:
+      if (method == "PUT") return {"repository", route.name, "push"};
+      if (method == "DELETE") return {"repository", route.name, "delete"};
+      return {"repository", route.name, "pull"};
+    default:
+      return {"repository", route.name, "pull"};
+  }
+}
+
+}  // namespace
+
+std::optional<Response> Registry::Refusal(const Request& req, const Route& route, bool may_block,
+                                          bool* would_block) {
+  if (!guard_ || route.endpoint == Endpoint::kNone) return std::nullopt;
+  const RegistryGuard::Ask ask = AskFor(req.method, route);
+  const bool head = req.method == "HEAD";
+  switch (guard_->Check(req, ask, may_block)) {
+    case RegistryGuard::Verdict::kAllow:
+      return std::nullopt;
+    case RegistryGuard::Verdict::kWouldBlock:
+      if (would_block) *would_block = true;
+      return std::nullopt;
+    case RegistryGuard::Verdict::kUnauthenticated: {
+      Response res = ErrorResponse(ErrorCode::kUnauthorized, {}, head);
+      res.headers.Set("WWW-Authenticate", guard_->Challenge(ask, false));
+      return res;
+    }
+    case RegistryGuard::Verdict::kInsufficientScope: {
+      Response res = ErrorResponse(ErrorCode::kUnauthorized, {}, head);
+      res.headers.Set("WWW-Authenticate", guard_->Challenge(ask, true));
+      return res;
+    }
+    case RegistryGuard::Verdict::kDenied:
+      return ErrorResponse(ErrorCode::kDenied, {}, head);
+    case RegistryGuard::Verdict::kProjectUnknown:
+      return ErrorResponse(ErrorCode::kNameUnknown,
+                           "project " + std::string(ProjectOf(route.name)) + " not found", head);
+  }
+  return std::nullopt;
+}
+
+bool Registry::MayPull(const Request& req, std::string_view repository) {
+  return !guard_ || guard_->Check(req, {"repository", repository, "pull"}, true) ==
+                        RegistryGuard::Verdict::kAllow;
+}
+
 std::optional<Response> Registry::TryFast(const Request& req) {
   if (req.method != "GET" && req.method != "HEAD") return std::nullopt;
   auto route = ParseRoute(req.path);
   if (!route || route->endpoint != Endpoint::kManifest) return std::nullopt;
+  bool would_block = false;
+  if (auto refused = Refusal(req, *route, false, &would_block)) return refused;
+  if (would_block) return std::nullopt;
   auto entry = manifests_.Get(route->name, route->reference);
   if (!entry) return std::nullopt;
   return ManifestResponse(req, *entry);
@@ -340,6 +403,7 @@ std::optional<Response> Registry::TryFast(const Request& req) {
 Dispatch Registry::Handle(const Request& req) {
   auto route = ParseRoute(req.path);
   if (!route) return {ErrorResponse(route.error(), req.method == "HEAD"), nullptr};
+  if (auto refused = Refusal(req, *route, true)) return {std::move(*refused), nullptr};
   return HandleRoute(req, *route);
 }
 
@@ -519,8 +583,9 @@ Dispatch Registry::StartUpload(const Request& req, const Route& route) {
     auto digest = Digest::Parse(*mount);
     if (!digest) return Answer(ErrorResponse(digest.error()));
     auto from = req.Query("from");
-    // Mount only what the source repository really holds; otherwise a normal upload begins.
-    if (from && IsValidRepositoryName(*from)) {
+    // Mount only what the source repository really holds and the caller may read; otherwise a
+    // normal upload begins, which tells nothing about the source.
+    if (from && IsValidRepositoryName(*from) && MayPull(req, *from)) {
       auto size = meta_.LinkedBlobSize(std::string(*from), *digest);
       if (size && blobs_.Stat(*digest)) {
         if (auto s = meta_.LinkBlob(route.name, *digest, *size, clock_.Now()); !s) {

@@ -22,9 +22,35 @@ struct RegistryOptions {
   std::chrono::seconds upload_purge_interval{std::chrono::minutes(10)};
 };
 
+// Who may do what on /v2/ is decided outside the registry (src/auth). Without a guard the
+// registry is open to everyone, as its unit tests run it.
+class RegistryGuard {
+ public:
+  // A token scope's parts: ("repository", "library/app", "pull"), ("registry", "catalog", "*");
+  // an empty type for the base endpoint, which asks only that the caller be known.
+  struct Ask {
+    std::string_view type;
+    std::string_view name;
+    std::string_view action;
+  };
+  enum class Verdict {
+    kAllow,
+    kUnauthenticated,    // no or bad credentials: 401 and a challenge
+    kInsufficientScope,  // a token that does not cover the ask: 401 and a challenge
+    kDenied,             // known caller without the permission: 403
+    kProjectUnknown,     // the repository's project does not exist: 404
+    kWouldBlock,         // deciding needs the database or a password hash: ask again off-loop
+  };
+  virtual ~RegistryGuard() = default;
+  virtual Verdict Check(const http::Request& request, const Ask& ask, bool may_block) = 0;
+  // The WWW-Authenticate value that sends the client for a token covering `ask`.
+  virtual std::string Challenge(const Ask& ask, bool insufficient_scope) const = 0;
+};
+
 class Registry : public http::Handler {
  public:
-  Registry(BlobStore& blobs, MetadataStore& meta, const Clock& clock, RegistryOptions options);
+  Registry(BlobStore& blobs, MetadataStore& meta, const Clock& clock, RegistryOptions options,
+           RegistryGuard* guard = nullptr);
   ~Registry() override;
 
   std::optional<http::Response> TryFast(const http::Request& request) override;
@@ -39,6 +65,11 @@ class Registry : public http::Handler {
 
  private:
   http::Dispatch HandleRoute(const http::Request& req, const Route& route);
+  // The refusal when the guard does not allow the request; nullopt to go on. Sets
+  // *would_block instead when the guard cannot decide without blocking.
+  std::optional<http::Response> Refusal(const http::Request& req, const Route& route,
+                                        bool may_block, bool* would_block = nullptr);
+  bool MayPull(const http::Request& req, std::string_view repository);
   http::Response GetManifest(const http::Request& req, const Route& route);
   http::Response PutManifest(const http::Request& req, const Route& route, std::string body);
   http::Response DeleteManifest(const Route& route);
@@ -57,6 +88,7 @@ class Registry : public http::Handler {
   MetadataStore& meta_;
   const Clock& clock_;
   RegistryOptions options_;
+  RegistryGuard* guard_;
   Uploads uploads_;
   ManifestCache manifests_;
 

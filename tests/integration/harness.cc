@@ -1,5 +1,6 @@
 #include "tests/integration/harness.h"
 
+
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <netinet/in.h>
@@ -17,6 +18,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "core/base64.h"
 #include "core/digest.h"
 
 namespace berth::testing {
@@ -83,6 +85,7 @@ void BerthServer::Start() {
     ::dup2(fileno(log), 2);
     ::setenv("BERTH_PORT_FILE", port_file.c_str(), 1);
     ::setenv("BERTH_LOG_LEVEL", "debug", 1);
+    ::setenv("BERTH_ADMIN_PASSWORD", kAdminPassword, 1);
     for (const std::string& kv : env_) ::putenv(const_cast<char*>(kv.c_str()));
     ::execl(BERTH_BINARY, BERTH_BINARY, "serve", "--listen", "127.0.0.1:0", "--data",
             data_.c_str(), nullptr);
@@ -148,7 +151,13 @@ HttpResponse Http(const std::string& method, const std::string& url, const std::
   HttpResponse res;
   CURL* curl = curl_easy_init();
   curl_slist* list = nullptr;
-  for (const std::string& h : headers) list = curl_slist_append(list, h.c_str());
+  bool own_authorization = false;
+  for (const std::string& h : headers) {
+    list = curl_slist_append(list, h.c_str());
+    own_authorization = own_authorization || h.starts_with("Authorization:");
+  }
+  if (!own_authorization)
+    list = curl_slist_append(list, BasicAuth("admin", kAdminPassword).c_str());
   // curl would otherwise add "Expect: 100-continue" to large bodies: tested separately.
   list = curl_slist_append(list, "Expect:");
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
@@ -170,6 +179,10 @@ HttpResponse Http(const std::string& method, const std::string& url, const std::
   curl_easy_cleanup(curl);
   if (rc != CURLE_OK) res.body = std::string("curl: ") + curl_easy_strerror(rc);
   return res;
+}
+
+std::string BasicAuth(const std::string& user, const std::string& password) {
+  return "Authorization: Basic " + Base64Encode(user + ":" + password);
 }
 
 int RunCommand(const std::string& command, std::string* output) {

@@ -11,6 +11,9 @@
 
 namespace berth::testing {
 
+// The admin password every test server starts with (BERTH_ADMIN_PASSWORD).
+inline constexpr const char* kAdminPassword = "Harbor12345";
+
 class BerthServer {
  public:
   // `env` adds BERTH_* settings, e.g. {"BERTH_UPLOADS_TTL=1s"}.
@@ -49,8 +52,14 @@ struct HttpResponse {
   std::string Header(const std::string& lower_name) const;
 };
 
+// Acts as admin (Basic credentials) unless `headers` holds an Authorization field of its own;
+// an empty one ("Authorization:") sends none, for anonymous requests.
 HttpResponse Http(const std::string& method, const std::string& url, const std::string& body = {},
                   const std::vector<std::string>& headers = {});
+
+// "Authorization: Basic ..." for the user and password.
+std::string BasicAuth(const std::string& user, const std::string& password);
+inline const std::vector<std::string> kAnonymous = {"Authorization:"};
 
 // Runs a shell command; returns its exit status and, when asked, its combined output.
 int RunCommand(const std::string& command, std::string* output = nullptr);

@@ -91,12 +91,12 @@ TEST_F(ProtocolTest, BaseEndpointAnnouncesTheApiVersion) {
 
 TEST_F(ProtocolTest, MonolithicPushThenHeadAndGet) {
   std::string bytes = RandomBytes(100000, 1);
-  std::string digest = PushBlob("mono", bytes);
-  HttpResponse head = Do("HEAD", "/v2/mono/blobs/" + digest);
+  std::string digest = PushBlob("library/mono", bytes);
+  HttpResponse head = Do("HEAD", "/v2/library/mono/blobs/" + digest);
   EXPECT_EQ(head.status, 200);
   EXPECT_EQ(head.Header("content-length"), "100000");
   EXPECT_EQ(head.Header("docker-content-digest"), digest);
-  HttpResponse get = Do("GET", "/v2/mono/blobs/" + digest);
+  HttpResponse get = Do("GET", "/v2/library/mono/blobs/" + digest);
   EXPECT_EQ(get.status, 200);
   EXPECT_EQ(get.body, bytes);
   EXPECT_EQ(get.Header("docker-content-digest"), digest);
@@ -104,17 +104,17 @@ TEST_F(ProtocolTest, MonolithicPushThenHeadAndGet) {
 
 TEST_F(ProtocolTest, PostThenPutWithTheBody) {
   std::string bytes = RandomBytes(5000, 2);
-  std::string location = StartUpload("postput");
+  std::string location = StartUpload("library/postput");
   HttpResponse put = Do("PUT", location + "?digest=" + Sha256(bytes), bytes,
                         {"Content-Type: application/octet-stream"});
   EXPECT_EQ(put.status, 201) << put.body;
-  EXPECT_EQ(put.Header("location"), "/v2/postput/blobs/" + Sha256(bytes));
+  EXPECT_EQ(put.Header("location"), "/v2/library/postput/blobs/" + Sha256(bytes));
   EXPECT_EQ(Do("GET", put.Header("location")).body, bytes);
 }
 
 TEST_F(ProtocolTest, ChunkedUploadInThreeChunks) {
   std::string bytes = RandomBytes(3 * 70000 + 11, 3);
-  std::string location = StartUpload("chunked");
+  std::string location = StartUpload("library/chunked");
   size_t offset = 0;
   for (size_t size : {70000u, 70000u, 70011u}) {
     std::string range = std::to_string(offset) + "-" + std::to_string(offset + size - 1);
@@ -130,33 +130,33 @@ TEST_F(ProtocolTest, ChunkedUploadInThreeChunks) {
   }
   HttpResponse done = Do("PUT", location + "?digest=" + Sha256(bytes));
   EXPECT_EQ(done.status, 201) << done.body;
-  EXPECT_EQ(Do("GET", "/v2/chunked/blobs/" + Sha256(bytes)).body, bytes);
+  EXPECT_EQ(Do("GET", "/v2/library/chunked/blobs/" + Sha256(bytes)).body, bytes);
 }
 
 TEST_F(ProtocolTest, StreamedPatchWithChunkedTransferEncoding) {
   // What skopeo and podman send: one PATCH whose length is not known up front.
   std::string bytes = RandomBytes(3 << 20, 14);
-  std::string location = StartUpload("streamed");
+  std::string location = StartUpload("library/streamed");
   HttpResponse patch = Do("PATCH", location, bytes, {"Transfer-Encoding: chunked"});
   ASSERT_EQ(patch.status, 202) << patch.body;
   EXPECT_EQ(patch.Header("range"), "0-" + std::to_string(bytes.size() - 1));
   EXPECT_EQ(Do("PUT", location + "?digest=" + Sha256(bytes)).status, 201);
-  EXPECT_EQ(Do("GET", "/v2/streamed/blobs/" + Sha256(bytes)).body, bytes);
+  EXPECT_EQ(Do("GET", "/v2/library/streamed/blobs/" + Sha256(bytes)).body, bytes);
 }
 
 TEST_F(ProtocolTest, LastChunkMayComeWithThePut) {
   std::string bytes = RandomBytes(3000, 4);
-  std::string location = StartUpload("lastput");
+  std::string location = StartUpload("library/lastput");
   ASSERT_EQ(Do("PATCH", location, bytes.substr(0, 1000), {"Content-Range: 0-999"}).status, 202);
   HttpResponse done = Do("PUT", location + "?digest=" + Sha256(bytes), bytes.substr(1000),
                          {"Content-Range: 1000-2999"});
   EXPECT_EQ(done.status, 201) << done.body;
-  EXPECT_EQ(Do("GET", "/v2/lastput/blobs/" + Sha256(bytes)).body, bytes);
+  EXPECT_EQ(Do("GET", "/v2/library/lastput/blobs/" + Sha256(bytes)).body, bytes);
 }
 
 TEST_F(ProtocolTest, OutOfOrderAndStaleChunksAre416) {
   std::string bytes = RandomBytes(2000, 5);
-  std::string location = StartUpload("order");
+  std::string location = StartUpload("library/order");
   HttpResponse skip = Do("PATCH", location, bytes.substr(1000), {"Content-Range: 1000-1999"});
   EXPECT_EQ(skip.status, 416);
   EXPECT_EQ(ErrorCode(skip), "BLOB_UPLOAD_INVALID");
@@ -174,7 +174,7 @@ TEST_F(ProtocolTest, OutOfOrderAndStaleChunksAre416) {
 
 TEST_F(ProtocolTest, UploadResumesAfterARestart) {
   std::string bytes = RandomBytes(300000, 6);
-  std::string location = StartUpload("resume");
+  std::string location = StartUpload("library/resume");
   ASSERT_EQ(Do("PATCH", location, bytes.substr(0, 100000), {"Content-Range: 0-99999"}).status, 202);
   server_.Restart();
   HttpResponse status = Do("GET", location);
@@ -183,22 +183,22 @@ TEST_F(ProtocolTest, UploadResumesAfterARestart) {
   ASSERT_EQ(Do("PATCH", location, bytes.substr(100000), {"Content-Range: 100000-299999"}).status, 202);
   HttpResponse done = Do("PUT", location + "?digest=" + Sha256(bytes));
   EXPECT_EQ(done.status, 201) << done.body;
-  EXPECT_EQ(Do("GET", "/v2/resume/blobs/" + Sha256(bytes)).body, bytes);
+  EXPECT_EQ(Do("GET", "/v2/library/resume/blobs/" + Sha256(bytes)).body, bytes);
 }
 
 TEST_F(ProtocolTest, DigestMismatchIsRefusedAndNothingIsStored) {
   std::string bytes = RandomBytes(4096, 7);
   std::string wrong = Sha256("something else");
-  HttpResponse r = Do("POST", "/v2/mismatch/blobs/uploads/?digest=" + wrong, bytes);
+  HttpResponse r = Do("POST", "/v2/library/mismatch/blobs/uploads/?digest=" + wrong, bytes);
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(ErrorCode(r), "DIGEST_INVALID");
-  EXPECT_EQ(Do("HEAD", "/v2/mismatch/blobs/" + wrong).status, 404);
-  EXPECT_EQ(Do("HEAD", "/v2/mismatch/blobs/" + Sha256(bytes)).status, 404);
+  EXPECT_EQ(Do("HEAD", "/v2/library/mismatch/blobs/" + wrong).status, 404);
+  EXPECT_EQ(Do("HEAD", "/v2/library/mismatch/blobs/" + Sha256(bytes)).status, 404);
   EXPECT_TRUE(fs::is_empty(server_.data_dir() / "uploads"));
   EXPECT_FALSE(fs::exists(server_.data_dir() / "blobs" / "sha256" / Sha256(bytes).substr(7, 2) /
                           Sha256(bytes).substr(7)));
 
-  std::string location = StartUpload("mismatch");
+  std::string location = StartUpload("library/mismatch");
   ASSERT_EQ(Do("PATCH", location, bytes).status, 202);
   HttpResponse put = Do("PUT", location + "?digest=" + wrong);
   EXPECT_EQ(ErrorCode(put), "DIGEST_INVALID");
@@ -207,13 +207,13 @@ TEST_F(ProtocolTest, DigestMismatchIsRefusedAndNothingIsStored) {
 }
 
 TEST_F(ProtocolTest, CancelledUploadIsGone) {
-  std::string location = StartUpload("cancel");
+  std::string location = StartUpload("library/cancel");
   ASSERT_EQ(Do("PATCH", location, "abc").status, 202);
   EXPECT_EQ(Do("DELETE", location).status, 204);
   HttpResponse status = Do("GET", location);
   EXPECT_EQ(status.status, 404);
   EXPECT_EQ(ErrorCode(status), "BLOB_UPLOAD_UNKNOWN");
-  EXPECT_EQ(ErrorCode(Do("PATCH", "/v2/cancel/blobs/uploads/not-a-session", "x")),
+  EXPECT_EQ(ErrorCode(Do("PATCH", "/v2/library/cancel/blobs/uploads/not-a-session", "x")),
             "BLOB_UPLOAD_UNKNOWN");
 }
 
@@ -224,8 +224,10 @@ TEST_F(ProtocolTest, ARefusedUploadIsAnsweredEvenWhileItsBodyIsStillComing) {
   const std::string body = RandomBytes(6 << 20, 13);
   int fd = server_.Connect();
   ASSERT_GE(fd, 0);
-  std::string request = "PATCH /v2/linger/blobs/uploads/00000000-0000-4000-8000-000000000000 HTTP/1.1\r\n"
-                        "Host: x\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  std::string request =
+      "PATCH /v2/library/linger/blobs/uploads/00000000-0000-4000-8000-000000000000 HTTP/1.1\r\n"
+      "Host: x\r\n" + BasicAuth("admin", kAdminPassword) + "\r\nContent-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n" + body;
   size_t sent = 0;
   while (sent < request.size()) {
     ssize_t n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
@@ -242,14 +244,16 @@ TEST_F(ProtocolTest, ARefusedUploadIsAnsweredEvenWhileItsBodyIsStillComing) {
 }
 
 TEST_F(ProtocolTest, ClientsHangingUpMidDownloadDoNotHurtTheServer) {
-  std::string digest = PushBlob("hangup", RandomBytes(32 << 20, 15));
+  std::string digest = PushBlob("library/hangup", RandomBytes(32 << 20, 15));
   for (bool reset : {false, true}) {
     int fd = server_.Connect();
     ASSERT_GE(fd, 0);
-    std::string request = "GET /v2/hangup/blobs/" + digest + " HTTP/1.1\r\nHost: x\r\n\r\n";
+    std::string request = "GET /v2/library/hangup/blobs/" + digest + " HTTP/1.1\r\nHost: x\r\n" +
+                          BasicAuth("admin", kAdminPassword) + "\r\n\r\n";
     ASSERT_EQ(::send(fd, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
     char buf[4096];
-    ASSERT_GT(::recv(fd, buf, sizeof buf, 0), 0);
+    ASSERT_GT(::recv(fd, buf, sizeof buf, 0), 12);
+    ASSERT_EQ(std::string_view(buf, 12), "HTTP/1.1 200");
     if (reset) {
       linger hard{1, 0};
       ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
@@ -258,17 +262,18 @@ TEST_F(ProtocolTest, ClientsHangingUpMidDownloadDoNotHurtTheServer) {
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   EXPECT_EQ(Do("GET", "/v2/").status, 200);
-  EXPECT_EQ(Do("HEAD", "/v2/hangup/blobs/" + digest).status, 200);
+  EXPECT_EQ(Do("HEAD", "/v2/library/hangup/blobs/" + digest).status, 200);
 }
 
 TEST_F(ProtocolTest, AnUploadCutOffMidBodyResumesFromWhatArrived) {
   std::string bytes = RandomBytes(3 << 20, 16);
-  std::string location = StartUpload("cutoff");
+  std::string location = StartUpload("library/cutoff");
   int fd = server_.Connect();
   ASSERT_GE(fd, 0);
   // Announce the whole blob, send 2.5 MiB of it, and vanish.
-  std::string head = "PATCH " + location + " HTTP/1.1\r\nHost: x\r\nContent-Length: " +
-                     std::to_string(bytes.size()) + "\r\n\r\n";
+  std::string head = "PATCH " + location + " HTTP/1.1\r\nHost: x\r\n" +
+                     BasicAuth("admin", kAdminPassword) +
+                     "\r\nContent-Length: " + std::to_string(bytes.size()) + "\r\n\r\n";
   std::string partial = head + bytes.substr(0, (5 << 20) / 2);
   for (size_t sent = 0; sent < partial.size();) {
     ssize_t n = ::send(fd, partial.data() + sent, partial.size() - sent, MSG_NOSIGNAL);
@@ -289,33 +294,33 @@ TEST_F(ProtocolTest, AnUploadCutOffMidBodyResumesFromWhatArrived) {
                          {"Content-Range: " + std::to_string(have) + "-" + std::to_string(bytes.size() - 1)});
   ASSERT_EQ(rest.status, 202) << rest.body;
   EXPECT_EQ(Do("PUT", location + "?digest=" + Sha256(bytes)).status, 201);
-  EXPECT_EQ(Do("GET", "/v2/cutoff/blobs/" + Sha256(bytes)).body, bytes);
+  EXPECT_EQ(Do("GET", "/v2/library/cutoff/blobs/" + Sha256(bytes)).body, bytes);
 }
 
 TEST_F(ProtocolTest, ExpectContinueIsHonoured) {
   std::string bytes = RandomBytes(2 << 20, 8);
-  HttpResponse r = Do("POST", "/v2/expect/blobs/uploads/?digest=" + Sha256(bytes), bytes,
+  HttpResponse r = Do("POST", "/v2/library/expect/blobs/uploads/?digest=" + Sha256(bytes), bytes,
                       {"Expect: 100-continue"});
   EXPECT_EQ(r.status, 201) << r.body;
 }
 
 TEST_F(ProtocolTest, BlobsAreReadableOnlyWhereLinked) {
   std::string bytes = RandomBytes(1000, 9);
-  std::string digest = PushBlob("team-a/app", bytes);
-  HttpResponse other = Do("GET", "/v2/team-b/app/blobs/" + digest);
+  std::string digest = PushBlob("library/team-a/app", bytes);
+  HttpResponse other = Do("GET", "/v2/library/team-b/app/blobs/" + digest);
   EXPECT_EQ(other.status, 404);
   EXPECT_EQ(ErrorCode(other), "BLOB_UNKNOWN");
 
   // Mounting from a repository that does not hold the blob starts a normal upload instead.
-  HttpResponse refused = Do("POST", "/v2/team-b/app/blobs/uploads/?mount=" + digest + "&from=team-c/app");
+  HttpResponse refused = Do("POST", "/v2/library/team-b/app/blobs/uploads/?mount=" + digest + "&from=library/team-c/app");
   EXPECT_EQ(refused.status, 202);
-  EXPECT_EQ(Do("GET", "/v2/team-b/app/blobs/" + digest).status, 404);
+  EXPECT_EQ(Do("GET", "/v2/library/team-b/app/blobs/" + digest).status, 404);
 
-  HttpResponse mounted = Do("POST", "/v2/team-b/app/blobs/uploads/?mount=" + digest + "&from=team-a/app");
+  HttpResponse mounted = Do("POST", "/v2/library/team-b/app/blobs/uploads/?mount=" + digest + "&from=library/team-a/app");
   EXPECT_EQ(mounted.status, 201);
-  EXPECT_EQ(mounted.Header("location"), "/v2/team-b/app/blobs/" + digest);
+  EXPECT_EQ(mounted.Header("location"), "/v2/library/team-b/app/blobs/" + digest);
   EXPECT_EQ(mounted.Header("docker-content-digest"), digest);
-  EXPECT_EQ(Do("GET", "/v2/team-b/app/blobs/" + digest).body, bytes);
+  EXPECT_EQ(Do("GET", "/v2/library/team-b/app/blobs/" + digest).body, bytes);
 }
 
 TEST_F(ProtocolTest, ThreeClientsPushTheSameBlobAtOnce) {
@@ -325,7 +330,7 @@ TEST_F(ProtocolTest, ThreeClientsPushTheSameBlobAtOnce) {
   std::vector<std::thread> clients;
   for (int i = 0; i < 3; ++i) {
     clients.emplace_back([&, i] {
-      HttpResponse start = Http("POST", server_.Url("/v2/same/blobs/uploads/"));
+      HttpResponse start = Http("POST", server_.Url("/v2/library/same/blobs/uploads/"));
       std::string location = start.Header("location");
       for (size_t off = 0; off < bytes.size(); off += 1 << 20) {
         Http("PATCH", server_.Url(location), bytes.substr(off, 1 << 20));
@@ -335,63 +340,63 @@ TEST_F(ProtocolTest, ThreeClientsPushTheSameBlobAtOnce) {
   }
   for (auto& c : clients) c.join();
   EXPECT_EQ(statuses, (std::vector<long>{201, 201, 201}));
-  EXPECT_EQ(Do("GET", "/v2/same/blobs/" + digest).body, bytes);
+  EXPECT_EQ(Do("GET", "/v2/library/same/blobs/" + digest).body, bytes);
   EXPECT_TRUE(fs::is_empty(server_.data_dir() / "uploads"));
 }
 
 TEST_F(ProtocolTest, RangeRequests) {
   std::string bytes = RandomBytes(1000, 11);
-  std::string digest = PushBlob("range", bytes);
-  HttpResponse part = Do("GET", "/v2/range/blobs/" + digest, "", {"Range: bytes=100-199"});
+  std::string digest = PushBlob("library/range", bytes);
+  HttpResponse part = Do("GET", "/v2/library/range/blobs/" + digest, "", {"Range: bytes=100-199"});
   EXPECT_EQ(part.status, 206);
   EXPECT_EQ(part.body, bytes.substr(100, 100));
   EXPECT_EQ(part.Header("content-range"), "bytes 100-199/1000");
-  HttpResponse tail = Do("GET", "/v2/range/blobs/" + digest, "", {"Range: bytes=-10"});
+  HttpResponse tail = Do("GET", "/v2/library/range/blobs/" + digest, "", {"Range: bytes=-10"});
   EXPECT_EQ(tail.status, 206);
   EXPECT_EQ(tail.body, bytes.substr(990));
-  HttpResponse open = Do("GET", "/v2/range/blobs/" + digest, "", {"Range: bytes=995-"});
+  HttpResponse open = Do("GET", "/v2/library/range/blobs/" + digest, "", {"Range: bytes=995-"});
   EXPECT_EQ(open.body, bytes.substr(995));
-  HttpResponse beyond = Do("GET", "/v2/range/blobs/" + digest, "", {"Range: bytes=1000-1200"});
+  HttpResponse beyond = Do("GET", "/v2/library/range/blobs/" + digest, "", {"Range: bytes=1000-1200"});
   EXPECT_EQ(beyond.status, 416);
   EXPECT_EQ(beyond.Header("content-range"), "bytes */1000");
 }
 
 TEST_F(ProtocolTest, BlobDelete) {
-  std::string digest = PushBlob("blobdel", "to be deleted");
-  EXPECT_EQ(Do("DELETE", "/v2/blobdel/blobs/" + digest).status, 202);
-  EXPECT_EQ(Do("HEAD", "/v2/blobdel/blobs/" + digest).status, 404);
-  HttpResponse again = Do("DELETE", "/v2/blobdel/blobs/" + digest);
+  std::string digest = PushBlob("library/blobdel", "to be deleted");
+  EXPECT_EQ(Do("DELETE", "/v2/library/blobdel/blobs/" + digest).status, 202);
+  EXPECT_EQ(Do("HEAD", "/v2/library/blobdel/blobs/" + digest).status, 404);
+  HttpResponse again = Do("DELETE", "/v2/library/blobdel/blobs/" + digest);
   EXPECT_EQ(again.status, 404);
   EXPECT_EQ(ErrorCode(again), "BLOB_UNKNOWN");
 }
 
 TEST_F(ProtocolTest, ManifestsByTagAndDigest) {
-  std::string manifest = PushImage("img", "v1", "m");
+  std::string manifest = PushImage("library/img", "v1", "m");
   std::string digest = Sha256(manifest);
-  HttpResponse by_tag = Do("GET", "/v2/img/manifests/v1", "", {std::string("Accept: ") + kOciManifest});
+  HttpResponse by_tag = Do("GET", "/v2/library/img/manifests/v1", "", {std::string("Accept: ") + kOciManifest});
   EXPECT_EQ(by_tag.status, 200);
   EXPECT_EQ(by_tag.body, manifest);
   EXPECT_EQ(by_tag.Header("content-type"), kOciManifest);
   EXPECT_EQ(by_tag.Header("docker-content-digest"), digest);
-  HttpResponse by_digest = Do("GET", "/v2/img/manifests/" + digest);
+  HttpResponse by_digest = Do("GET", "/v2/library/img/manifests/" + digest);
   EXPECT_EQ(by_digest.body, manifest);
-  HttpResponse head = Do("HEAD", "/v2/img/manifests/v1");
+  HttpResponse head = Do("HEAD", "/v2/library/img/manifests/v1");
   EXPECT_EQ(head.status, 200);
   EXPECT_EQ(head.Header("content-length"), std::to_string(manifest.size()));
   EXPECT_EQ(head.Header("docker-content-digest"), digest);
 
-  HttpResponse put_by_digest = Do("PUT", "/v2/img/manifests/" + digest, manifest,
+  HttpResponse put_by_digest = Do("PUT", "/v2/library/img/manifests/" + digest, manifest,
                                   {std::string("Content-Type: ") + kOciManifest});
   EXPECT_EQ(put_by_digest.status, 201);
-  HttpResponse wrong_digest = Do("PUT", "/v2/img/manifests/" + Sha256("other"), manifest,
+  HttpResponse wrong_digest = Do("PUT", "/v2/library/img/manifests/" + Sha256("other"), manifest,
                                  {std::string("Content-Type: ") + kOciManifest});
   EXPECT_EQ(wrong_digest.status, 400);
   EXPECT_EQ(ErrorCode(wrong_digest), "DIGEST_INVALID");
 
-  HttpResponse missing = Do("GET", "/v2/img/manifests/nope");
+  HttpResponse missing = Do("GET", "/v2/library/img/manifests/nope");
   EXPECT_EQ(missing.status, 404);
   EXPECT_EQ(ErrorCode(missing), "MANIFEST_UNKNOWN");
-  EXPECT_EQ(ErrorCode(Do("GET", "/v2/no-such-repo/manifests/v1")), "NAME_UNKNOWN");
+  EXPECT_EQ(ErrorCode(Do("GET", "/v2/library/no-such-repo/manifests/v1")), "NAME_UNKNOWN");
 }
 
 TEST_F(ProtocolTest, ManifestValidation) {
@@ -400,66 +405,66 @@ TEST_F(ProtocolTest, ManifestValidation) {
                              R"(","config":)" +
                              Descriptor("application/vnd.oci.image.config.v1+json", Sha256("x"), 1) +
                              R"(,"layers":[]})";
-  HttpResponse r = Do("PUT", "/v2/valid/manifests/v1", missing_blob, {ct});
+  HttpResponse r = Do("PUT", "/v2/library/valid/manifests/v1", missing_blob, {ct});
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(ErrorCode(r), "MANIFEST_BLOB_UNKNOWN");
 
-  HttpResponse not_json = Do("PUT", "/v2/valid/manifests/v1", "{not json", {ct});
+  HttpResponse not_json = Do("PUT", "/v2/library/valid/manifests/v1", "{not json", {ct});
   EXPECT_EQ(ErrorCode(not_json), "MANIFEST_INVALID");
 
-  HttpResponse schema1 = Do("PUT", "/v2/valid/manifests/v1",
+  HttpResponse schema1 = Do("PUT", "/v2/library/valid/manifests/v1",
                             R"({"schemaVersion":1,"name":"valid","tag":"v1","fsLayers":[]})",
                             {"Content-Type: application/vnd.docker.distribution.manifest.v1+prettyjws"});
   EXPECT_EQ(schema1.status, 400);
   EXPECT_EQ(ErrorCode(schema1), "MANIFEST_INVALID");
   EXPECT_NE(schema1.body.find("schema 1"), std::string::npos) << schema1.body;
 
-  HttpResponse too_big = Do("PUT", "/v2/valid/manifests/v1", std::string(4 * 1024 * 1024 + 1, ' '), {ct});
+  HttpResponse too_big = Do("PUT", "/v2/library/valid/manifests/v1", std::string(4 * 1024 * 1024 + 1, ' '), {ct});
   EXPECT_EQ(too_big.status, 413);
 
   std::string index = R"({"schemaVersion":2,"mediaType":")" + std::string(kOciIndex) +
                       R"(","manifests":[)" + Descriptor(kOciManifest, Sha256("absent"), 10) + "]}";
-  HttpResponse orphan_index = Do("PUT", "/v2/valid/manifests/multi", index,
+  HttpResponse orphan_index = Do("PUT", "/v2/library/valid/manifests/multi", index,
                                  {std::string("Content-Type: ") + kOciIndex});
   EXPECT_EQ(ErrorCode(orphan_index), "MANIFEST_BLOB_UNKNOWN");
 
-  HttpResponse bad_tag = Do("PUT", "/v2/valid/manifests/-bad", "{}", {ct});
+  HttpResponse bad_tag = Do("PUT", "/v2/library/valid/manifests/-bad", "{}", {ct});
   EXPECT_EQ(bad_tag.status, 400);
-  EXPECT_EQ(Do("GET", "/v2/valid/tags/list").status, 404);  // nothing was stored
+  EXPECT_EQ(Do("GET", "/v2/library/valid/tags/list").status, 404);  // nothing was stored
 }
 
 TEST_F(ProtocolTest, IndexOfPushedManifests) {
-  std::string child = PushImage("multi", "amd64", "c1");
+  std::string child = PushImage("library/multi", "amd64", "c1");
   std::string index = R"({"schemaVersion":2,"mediaType":")" + std::string(kOciIndex) +
                       R"(","manifests":[)" + Descriptor(kOciManifest, Sha256(child), child.size()) + "]}";
-  HttpResponse r = Do("PUT", "/v2/multi/manifests/all", index, {std::string("Content-Type: ") + kOciIndex});
+  HttpResponse r = Do("PUT", "/v2/library/multi/manifests/all", index, {std::string("Content-Type: ") + kOciIndex});
   EXPECT_EQ(r.status, 201) << r.body;
-  EXPECT_EQ(Do("GET", "/v2/multi/manifests/all").Header("content-type"), kOciIndex);
+  EXPECT_EQ(Do("GET", "/v2/library/multi/manifests/all").Header("content-type"), kOciIndex);
 }
 
 TEST_F(ProtocolTest, DeletingTagsAndManifests) {
-  std::string manifest = PushImage("del", "v1", "d");
+  std::string manifest = PushImage("library/del", "v1", "d");
   std::string digest = Sha256(manifest);
-  ASSERT_EQ(Do("PUT", "/v2/del/manifests/v2", manifest, {std::string("Content-Type: ") + kOciManifest}).status, 201);
-  EXPECT_EQ(Do("DELETE", "/v2/del/manifests/v1").status, 202);
-  EXPECT_EQ(Do("GET", "/v2/del/manifests/v1").status, 404);
-  EXPECT_EQ(Do("GET", "/v2/del/manifests/v2").status, 200);
-  EXPECT_EQ(Do("DELETE", "/v2/del/manifests/" + digest).status, 202);
-  EXPECT_EQ(Do("GET", "/v2/del/manifests/" + digest).status, 404);
-  EXPECT_EQ(Do("GET", "/v2/del/manifests/v2").status, 404);
-  EXPECT_EQ(ErrorCode(Do("DELETE", "/v2/del/manifests/" + digest)), "MANIFEST_UNKNOWN");
+  ASSERT_EQ(Do("PUT", "/v2/library/del/manifests/v2", manifest, {std::string("Content-Type: ") + kOciManifest}).status, 201);
+  EXPECT_EQ(Do("DELETE", "/v2/library/del/manifests/v1").status, 202);
+  EXPECT_EQ(Do("GET", "/v2/library/del/manifests/v1").status, 404);
+  EXPECT_EQ(Do("GET", "/v2/library/del/manifests/v2").status, 200);
+  EXPECT_EQ(Do("DELETE", "/v2/library/del/manifests/" + digest).status, 202);
+  EXPECT_EQ(Do("GET", "/v2/library/del/manifests/" + digest).status, 404);
+  EXPECT_EQ(Do("GET", "/v2/library/del/manifests/v2").status, 404);
+  EXPECT_EQ(ErrorCode(Do("DELETE", "/v2/library/del/manifests/" + digest)), "MANIFEST_UNKNOWN");
 }
 
 TEST_F(ProtocolTest, TagPaginationOverAThousandTags) {
-  std::string manifest = PushImage("many", "seed", "p");
+  std::string manifest = PushImage("library/many", "seed", "p");
   std::set<std::string> pushed = {"seed"};
   for (int i = 0; i < 1000; ++i) {
     std::string tag = (i % 2 ? "T" : "t") + std::to_string(i);
     pushed.insert(tag);
-    ASSERT_EQ(Do("PUT", "/v2/many/manifests/" + tag, manifest, {std::string("Content-Type: ") + kOciManifest}).status, 201);
+    ASSERT_EQ(Do("PUT", "/v2/library/many/manifests/" + tag, manifest, {std::string("Content-Type: ") + kOciManifest}).status, 201);
   }
   std::vector<std::string> seen;
-  std::string next = "/v2/many/tags/list?n=100";
+  std::string next = "/v2/library/many/tags/list?n=100";
   int pages = 0;
   while (!next.empty()) {
     HttpResponse r = Do("GET", next);
@@ -488,16 +493,17 @@ TEST_F(ProtocolTest, TagPaginationOverAThousandTags) {
   };
   EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end(), lexical));
 
-  HttpResponse none = Do("GET", "/v2/many/tags/list?n=0");
+  HttpResponse none = Do("GET", "/v2/library/many/tags/list?n=0");
   EXPECT_EQ(none.status, 200);
   EXPECT_NE(none.body.find("\"tags\":[]"), std::string::npos) << none.body;
   EXPECT_TRUE(none.Header("link").empty());
-  HttpResponse after = Do("GET", "/v2/many/tags/list?n=2&last=t998");
+  HttpResponse after = Do("GET", "/v2/library/many/tags/list?n=2&last=t998");
   EXPECT_NE(after.body.find("\"tags\":[\"T999\"]"), std::string::npos) << after.body;
-  EXPECT_EQ(Do("GET", "/v2/many/tags/list?n=x").status, 400);
+  EXPECT_EQ(Do("GET", "/v2/library/many/tags/list?n=x").status, 400);
 }
 
 TEST_F(ProtocolTest, Catalog) {
+  ASSERT_EQ(Do("POST", "/api/v2.0/projects", R"({"project_name":"c"})").status, 201);
   for (const char* repo : {"c/one", "c/two", "c/three"}) PushBlob(repo, repo);
   HttpResponse all = Do("GET", "/v2/_catalog");
   EXPECT_EQ(all.body, R"({"repositories":["c/one","c/three","c/two"]})");
@@ -510,18 +516,18 @@ TEST_F(ProtocolTest, Catalog) {
 }
 
 TEST_F(ProtocolTest, ReferrersWithAndWithoutAFilter) {
-  std::string subject = PushImage("refs", "v1", "s");
+  std::string subject = PushImage("library/refs", "v1", "s");
   std::string subject_digest = Sha256(subject);
   std::string subject_field = R"(,"subject":)" + Descriptor(kOciManifest, subject_digest, subject.size());
-  std::string sbom = PushImage("refs", "sbom", "sbom",
+  std::string sbom = PushImage("library/refs", "sbom", "sbom",
                                R"(,"artifactType":"application/vnd.example.sbom.v1+json","annotations":{"org.example":"yes"})" +
                                    subject_field);
-  std::string sig = PushImage("refs", "sig", "sig",
+  std::string sig = PushImage("library/refs", "sig", "sig",
                               R"(,"artifactType":"application/vnd.example.signature.v1+json")" + subject_field);
-  HttpResponse put = Do("PUT", "/v2/refs/manifests/sbom", sbom, {std::string("Content-Type: ") + kOciManifest});
+  HttpResponse put = Do("PUT", "/v2/library/refs/manifests/sbom", sbom, {std::string("Content-Type: ") + kOciManifest});
   EXPECT_EQ(put.Header("oci-subject"), subject_digest);
 
-  HttpResponse all = Do("GET", "/v2/refs/referrers/" + subject_digest);
+  HttpResponse all = Do("GET", "/v2/library/refs/referrers/" + subject_digest);
   EXPECT_EQ(all.status, 200);
   EXPECT_EQ(all.Header("content-type"), kOciIndex);
   EXPECT_NE(all.body.find(Sha256(sbom)), std::string::npos);
@@ -529,13 +535,13 @@ TEST_F(ProtocolTest, ReferrersWithAndWithoutAFilter) {
   EXPECT_NE(all.body.find(R"("annotations":{"org.example":"yes"})"), std::string::npos) << all.body;
   EXPECT_TRUE(all.Header("oci-filters-applied").empty());
 
-  HttpResponse filtered = Do("GET", "/v2/refs/referrers/" + subject_digest +
+  HttpResponse filtered = Do("GET", "/v2/library/refs/referrers/" + subject_digest +
                                         "?artifactType=application%2Fvnd.example.sbom.v1%2Bjson");
   EXPECT_EQ(filtered.Header("oci-filters-applied"), "artifactType");
   EXPECT_NE(filtered.body.find(Sha256(sbom)), std::string::npos);
   EXPECT_EQ(filtered.body.find(Sha256(sig)), std::string::npos) << filtered.body;
 
-  HttpResponse none = Do("GET", "/v2/refs/referrers/" + Sha256("nothing refers to me"));
+  HttpResponse none = Do("GET", "/v2/library/refs/referrers/" + Sha256("nothing refers to me"));
   EXPECT_EQ(none.status, 200);
   EXPECT_NE(none.body.find("\"manifests\":[]"), std::string::npos);
 }
@@ -547,18 +553,18 @@ TEST_F(ProtocolTest, MalformedInputGetsTheSpecErrorNeverA500) {
     std::string code;
   };
   const Case cases[] = {
-      {"GET", "/v2/r/blobs/sha256:abc", 400, "DIGEST_INVALID"},
-      {"HEAD", "/v2/r/blobs/md5:abc", 400, ""},
-      {"GET", "/v2/r/manifests/sha256:XYZ", 400, "DIGEST_INVALID"},
-      {"GET", "/v2/r/referrers/not-a-digest", 400, "DIGEST_INVALID"},
-      {"POST", "/v2/r/blobs/uploads/?digest=sha256:short", 400, "DIGEST_INVALID"},
-      {"POST", "/v2/r/blobs/uploads/?mount=bad&from=x", 400, "DIGEST_INVALID"},
+      {"GET", "/v2/library/r/blobs/sha256:abc", 400, "DIGEST_INVALID"},
+      {"HEAD", "/v2/library/r/blobs/md5:abc", 400, ""},
+      {"GET", "/v2/library/r/manifests/sha256:XYZ", 400, "DIGEST_INVALID"},
+      {"GET", "/v2/library/r/referrers/not-a-digest", 400, "DIGEST_INVALID"},
+      {"POST", "/v2/library/r/blobs/uploads/?digest=sha256:short", 400, "DIGEST_INVALID"},
+      {"POST", "/v2/library/r/blobs/uploads/?mount=bad&from=library/x", 400, "DIGEST_INVALID"},
       {"GET", "/v2/Upper/tags/list", 400, "NAME_INVALID"},
-      {"GET", "/v2/a__b__/tags/list", 400, "NAME_INVALID"},
-      {"GET", "/v2/r/manifests/-bad", 400, "MANIFEST_INVALID"},
+      {"GET", "/v2/library/a__b__/tags/list", 400, "NAME_INVALID"},
+      {"GET", "/v2/library/r/manifests/-bad", 400, "MANIFEST_INVALID"},
       {"DELETE", "/v2/", 405, "UNSUPPORTED"},
-      {"GET", "/v2/r/unknown/thing", 404, "UNSUPPORTED"},
-      {"GET", "/v2/r/blobs/uploads/" + std::string(40, 'z'), 404, "BLOB_UPLOAD_UNKNOWN"},
+      {"GET", "/v2/library/r/unknown/thing", 404, "UNSUPPORTED"},
+      {"GET", "/v2/library/r/blobs/uploads/" + std::string(40, 'z'), 404, "BLOB_UPLOAD_UNKNOWN"},
   };
   for (const Case& c : cases) {
     HttpResponse r = Do(c.method, c.path);
@@ -567,7 +573,7 @@ TEST_F(ProtocolTest, MalformedInputGetsTheSpecErrorNeverA500) {
       EXPECT_EQ(ErrorCode(r), c.code) << c.method << " " << c.path;
     }
   }
-  std::string location = StartUpload("r");
+  std::string location = StartUpload("library/r");
   HttpResponse no_digest = Do("PUT", location);
   EXPECT_EQ(ErrorCode(no_digest), "DIGEST_INVALID");
   HttpResponse bad_range = Do("PATCH", location, "abc", {"Content-Range: x-y"});
@@ -582,7 +588,7 @@ TEST_F(ProtocolTest, SigtermFinishesTheRequestInFlight) {
   std::string digest = Sha256(bytes);
   long status = 0;
   std::thread client([&] {
-    status = Http("POST", server_.Url("/v2/term/blobs/uploads/?digest=" + digest), bytes,
+    status = Http("POST", server_.Url("/v2/library/term/blobs/uploads/?digest=" + digest), bytes,
                   {"Expect: 100-continue"}).status;
   });
   // Wait until the request is being served (its head is in), then ask berth to stop.
@@ -594,7 +600,7 @@ TEST_F(ProtocolTest, SigtermFinishesTheRequestInFlight) {
   EXPECT_TRUE(WIFEXITED(exit_status) && WEXITSTATUS(exit_status) == 0) << exit_status;
   EXPECT_EQ(status, 201);
   server_.Start();
-  EXPECT_EQ(Do("GET", "/v2/term/blobs/" + digest).body, bytes);
+  EXPECT_EQ(Do("GET", "/v2/library/term/blobs/" + digest).body, bytes);
 }
 
 }  // namespace
@@ -605,7 +611,7 @@ namespace {
 
 TEST(UploadExpiryTest, AnAbandonedUploadIsPurgedWithItsBytes) {
   BerthServer server({"BERTH_UPLOADS_TTL=1s", "BERTH_UPLOADS_PURGE_INTERVAL=1s"});
-  HttpResponse start = Http("POST", server.Url("/v2/abandoned/blobs/uploads/"));
+  HttpResponse start = Http("POST", server.Url("/v2/library/abandoned/blobs/uploads/"));
   ASSERT_EQ(start.status, 202);
   std::string location = start.Header("location");
   ASSERT_EQ(Http("PATCH", server.Url(location), "some bytes").status, 202);

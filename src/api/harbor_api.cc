@@ -1,0 +1,613 @@
+// Routing, callers and sessions, users, user groups and LDAP. Projects, members and robots
+// are in projects_api.cc.
+#include "api/harbor_api.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <charconv>
+
+#include "api/harbor_json.h"
+#include "api/query.h"
+#include "auth/credentials.h"
+#include "auth/password.h"
+#include "core/digest.h"
+#include "core/random.h"
+#include "core/strings.h"
+
+namespace berth {
+namespace {
+
+using http::Response;
+
+constexpr size_t kMaxBodyBytes = 1 << 20;
+constexpr std::string_view kSessionCookie = "sid";
+constexpr std::string_view kCsrfHeader = "X-Harbor-CSRF-Token";
+
+
+
+std::string SessionHash(std::string_view session_id) {
+  Hasher h;
+  h.Update(session_id);
+  return h.Finish().str();
+}
+
+std::optional<std::string> CookieValue(const http::Request& req, std::string_view name) {
+  auto header = req.headers.Get("Cookie");
+  if (!header) return std::nullopt;
+  for (std::string_view part : Split(*header, ';')) {
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    if (part.size() > name.size() && part.starts_with(name) && part[name.size()] == '=')
+      return std::string(part.substr(name.size() + 1));
+  }
+  return std::nullopt;
+}
+
+boost::json::object UserJson(const UserRecord& u) {
+  return {{"user_id", u.id},
+          {"username", u.username},
+          {"email", u.email},
+          {"realname", u.realname},
+          {"comment", u.comment},
+          {"sysadmin_flag", u.sysadmin},
+          {"admin_role_in_auth", false},
+          {"creation_time", Rfc3339(u.created_at)},
+          {"update_time", Rfc3339(u.updated_at)}};
+}
+
+boost::json::object GroupJson(const GroupRecord& g) {
+  return {{"id", g.id},
+          {"group_name", g.name},
+          {"group_type", g.type},
+          {"ldap_group_dn", g.ldap_dn}};
+}
+
+// Harbor refuses these characters in usernames (src/common/utils/utils.go).
+Status CheckUsername(std::string_view name) {
+  if (name.empty() || name.size() > 255)
+    return Fail(ErrorCode::kBadRequest, "username must be 1 to 255 characters");
+  if (name.find_first_of(",\"~#$%") != std::string_view::npos)
+    return Fail(ErrorCode::kBadRequest, "username may not contain any of ,\"~#$%");
+  return {};
+}
+
+Status CheckEmail(std::string_view email) {
+  const size_t at = email.find('@');
+  if (at == 0 || at == std::string_view::npos || at + 1 >= email.size() || email.size() > 255)
+    return Fail(ErrorCode::kBadRequest, "email is not a valid address");
+  return {};
+}
+
+// A query condition on a text field, from `q` or from a plain parameter of that name.
+Result<std::vector<QueryCondition>> Conditions(const http::Request& req,
+                                               std::initializer_list<std::string_view> plain) {
+  std::vector<QueryCondition> out;
+  if (auto q = req.Query("q")) {
+    auto parsed = ParseQuery(*q);
+    if (!parsed) return parsed;
+    out = std::move(*parsed);
+  }
+  for (std::string_view name : plain) {
+    if (auto v = req.Query(name)) {
+      QueryCondition c;
+      c.key = std::string(name);
+      c.values = {std::string(*v)};
+      out.push_back(std::move(c));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+HarborApi::HarborApi(IdentityStore& store, Authenticator& authenticator, AccessControl& access,
+                     const LdapDirectory* ldap, const Clock& clock, HarborApiOptions options)
+    : store_(store),
+      authenticator_(authenticator),
+      access_(access),
+      ldap_(ldap),
+      clock_(clock),
+      options_(std::move(options)) {}
+
+http::Dispatch HarborApi::Handle(const http::Request& req) {
+  const bool has_body = req.has_body;
+  auto run = [this, req](std::string body) -> Response {
+    if (req.path == "/c/login") {
+      if (req.method != "POST") return HarborError(ErrorCode::kMethodNotAllowed);
+      return Login(req, body);
+    }
+    if (req.path == "/c/log_out") return Logout(req);
+    bool via_session = false;
+    std::string csrf;
+    auto who = Caller(req, &via_session, &csrf);
+    if (!who) return HarborError(who.error());
+    // A session cookie rides along with any request the browser makes: a change needs the
+    // CSRF token the portal got at login as well.
+    const bool safe = req.method == "GET" || req.method == "HEAD";
+    if (via_session && !safe && req.headers.Get(kCsrfHeader) != std::optional<std::string_view>(csrf))
+      return HarborError(ErrorCode::kForbidden, "CSRF token invalid");
+    std::string_view rest = std::string_view(req.path).substr(kApiPrefix.size());
+    std::vector<std::string_view> path;
+    for (std::string_view part : Split(rest, '/')) {
+      if (!part.empty()) path.push_back(part);
+    }
+    Call call{req, std::move(path), std::move(*who), std::move(body)};
+    Response res = Route(call);
+    if (via_session) res.headers.Set(std::string(kCsrfHeader), csrf);
+    if (req.method == "HEAD") res.head_only = true;
+    return res;
+  };
+  if (!has_body) return {run(std::string()), nullptr};
+  if (req.content_length && *req.content_length > kMaxBodyBytes)
+    return {HarborError(ErrorCode::kBadRequest, "the body exceeds 1 MiB"), nullptr};
+  return {std::nullopt,
+          http::BufferBody(kMaxBodyBytes, std::move(run),
+                           [] { return HarborError(ErrorCode::kBadRequest, "the body exceeds 1 MiB"); })};
+}
+
+Result<Principal> HarborApi::Caller(const http::Request& req, bool* via_session,
+                                    std::string* csrf_token) {
+  Credentials creds = ParseAuthorization(req.headers.Get("Authorization"));
+  if (creds.kind == Credentials::Kind::kBasic) {
+    auto who = authenticator_.Login(creds.user, creds.password);
+    if (!who && who.error().code == ErrorCode::kUnauthenticated)
+      return Fail(ErrorCode::kUnauthenticated, "invalid username or password");
+    return who;
+  }
+  if (creds.kind != Credentials::Kind::kNone)
+    return Fail(ErrorCode::kUnauthenticated, "the API takes Basic credentials or a session");
+  if (auto sid = CookieValue(req, kSessionCookie)) {
+    auto session = store_.GetSession(SessionHash(*sid), clock_.Now());
+    if (!session) return Fail(ErrorCode::kUnauthenticated, "the session has expired");
+    auto user = store_.GetUser(session->user_id);
+    if (!user) return Fail(ErrorCode::kUnauthenticated, "the session has expired");
+    *via_session = true;
+    *csrf_token = session->csrf_token;
+    return authenticator_.ForUser(*user);
+  }
+  return Principal{};
+}
+
+Response HarborApi::Login(const http::Request& req, const std::string& form) {
+  auto fields = http::ParseForm(form);
+  if (!fields) return HarborError(ErrorCode::kBadRequest, "the body is not a URL-encoded form");
+  std::string name, password;
+  for (const auto& [key, value] : *fields) {
+    if (key == "principal") name = value;
+    if (key == "password") password = value;
+  }
+  auto who = authenticator_.Login(name, password);
+  if (!who) return HarborError(who.error());
+  if (who->kind != Principal::Kind::kUser)
+    return HarborError(ErrorCode::kForbidden, "robot accounts cannot log in to the portal");
+  const std::string sid = RandomHex(32);
+  SessionRecord session{SessionHash(sid), who->id, RandomHex(16),
+                        clock_.Now() + options_.session_ttl.count()};
+  if (auto s = store_.CreateSession(session, clock_.Now()); !s) return HarborError(s.error());
+  Response res = Empty(200);
+  res.headers.Set("Set-Cookie", std::string(kSessionCookie) + "=" + sid +
+                                    "; Path=/; HttpOnly; SameSite=Strict" +
+                                    (options_.secure_cookie ? "; Secure" : ""));
+  res.headers.Set(std::string(kCsrfHeader), session.csrf_token);
+  return res;
+}
+
+Response HarborApi::Logout(const http::Request& req) {
+  if (auto sid = CookieValue(req, kSessionCookie)) {
+    if (auto s = store_.DeleteSession(SessionHash(*sid)); !s) return HarborError(s.error());
+  }
+  Response res = Empty(200);
+  res.headers.Set("Set-Cookie", std::string(kSessionCookie) + "=; Path=/; Max-Age=0; HttpOnly");
+  return res;
+}
+
+Response HarborApi::Route(Call& call) {
+  if (call.path.empty()) return HarborError(ErrorCode::kNotFound, "no such endpoint");
+  const std::string_view top = call.path[0];
+  if (top == "users") return Users(call);
+  if (top == "usergroups") return UserGroups(call);
+  if (top == "projects") return Projects(call);
+  if (top == "robots") return Robots(call);
+  if (top == "ldap") return Ldap(call);
+  return HarborError(ErrorCode::kNotFound, "no such endpoint");
+}
+
+Status HarborApi::Require(const Principal& who, const ProjectRecord& project, Resource resource,
+                          Action action) {
+  auto can = access_.Can(who, ProjectRef{project.id, project.name, project.is_public,
+                                         project.created_at},
+                         resource, action);
+  if (!can) return tl::unexpected(can.error());
+  if (*can) return {};
+  if (who.anonymous()) return Fail(ErrorCode::kUnauthenticated, "log in first");
+  return Fail(ErrorCode::kForbidden, "the caller may not " + std::string(ActionName(action)) +
+                                         " " + std::string(ResourceName(resource)) + " in " +
+                                         project.name);
+}
+
+namespace {
+
+Status RequireUser(const Principal& who) {
+  if (who.anonymous()) return Fail(ErrorCode::kUnauthenticated, "log in first");
+  return {};
+}
+
+Status RequireAdmin(const Principal& who) {
+  if (who.anonymous()) return Fail(ErrorCode::kUnauthenticated, "log in first");
+  if (!who.sysadmin) return Fail(ErrorCode::kForbidden, "only system administrators may");
+  return {};
+}
+
+}  // namespace
+
+Result<int64_t> HarborApi::CreateUser(const boost::json::object& body) {
+  auto username = StringField(body, "username");
+  auto email = StringField(body, "email");
+  auto realname = StringField(body, "realname");
+  auto comment = StringField(body, "comment");
+  auto password = StringField(body, "password");
+  for (const auto* f : {&username, &email, &realname, &comment, &password}) {
+    if (!*f) return tl::unexpected(f->error());
+  }
+  if (!*username) return Fail(ErrorCode::kBadRequest, "username is required");
+  if (auto s = CheckUsername(**username); !s) return tl::unexpected(s.error());
+  if (*email && !(*email)->empty()) {
+    if (auto s = CheckEmail(**email); !s) return tl::unexpected(s.error());
+  }
+  if (!*password) return Fail(ErrorCode::kBadRequest, "password is required");
+  if (auto s = CheckPasswordPolicy(**password); !s) return tl::unexpected(s.error());
+  const int64_t now = clock_.Now();
+  UserRecord user{0,
+                  **username,
+                  email->value_or(""),
+                  realname->value_or(""),
+                  comment->value_or(""),
+                  HashPassword(**password, authenticator_.password_iterations()),
+                  false,
+                  "",
+                  now,
+                  now};
+  auto id = store_.CreateUser(user);
+  if (!id && id.error().code == ErrorCode::kConflict)
+    return Fail(ErrorCode::kConflict, "username or email already taken");
+  return id;
+}
+
+Response HarborApi::Users(Call& call) {
+  const auto& p = call.path;
+  const std::string& m = call.request.method;
+  const Principal& who = call.who;
+  if (p.size() == 1) {
+    if (m == "POST") {
+      if (auto s = RequireAdmin(who); !s) return HarborError(s.error());
+      if (options_.auth_mode != "db_auth")
+        return HarborError(ErrorCode::kForbidden, "users come from LDAP in ldap_auth mode");
+      auto body = ParseJsonObject(call.body);
+      if (!body) return HarborError(body.error());
+      auto id = CreateUser(*body);
+      if (!id) return HarborError(id.error());
+      return Created(std::string(kApiPrefix) + "/users/" + std::to_string(*id));
+    }
+    if (m != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
+    if (auto s = RequireAdmin(who); !s) return HarborError(s.error());
+    auto conditions = Conditions(call.request, {});
+    if (!conditions) return HarborError(conditions.error());
+    auto users = store_.ListUsers();
+    if (!users) return HarborError(users.error());
+    boost::json::array items;
+    for (const UserRecord& u : *users) {
+      bool match = true;
+      for (const QueryCondition& c : *conditions) {
+        if (c.key == "username") match = match && MatchesText(c, u.username);
+        else if (c.key == "email") match = match && MatchesText(c, u.email);
+        else return HarborError(ErrorCode::kBadRequest, "cannot filter users by " + c.key);
+      }
+      if (match) items.push_back(UserJson(u));
+    }
+    return PagedList(call.request, std::move(items));
+  }
+  if (p[1] == "current") {
+    if (p.size() == 3 && p[2] == "permissions") return CurrentPermissions(call);
+    if (p.size() != 2) return HarborError(ErrorCode::kNotFound, "no such endpoint");
+    return CurrentUser(call);
+  }
+  if (p[1] == "search" && p.size() == 2) {
+    if (m != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
+    if (auto s = RequireUser(who); !s) return HarborError(s.error());
+    auto username = call.request.Query("username");
+    if (!username || username->empty())
+      return HarborError(ErrorCode::kBadRequest, "username is required");
+    auto users = store_.ListUsers();
+    if (!users) return HarborError(users.error());
+    boost::json::array items;
+    for (const UserRecord& u : *users) {
+      if (u.username.find(*username) != std::string::npos)
+        items.push_back(boost::json::object{{"user_id", u.id}, {"username", u.username}});
+    }
+    return PagedList(call.request, std::move(items));
+  }
+  auto id = ParseId(p[1]);
+  if (!id) return HarborError(ErrorCode::kBadRequest, "the user id must be a positive integer");
+  if (auto s = RequireUser(who); !s) return HarborError(s.error());
+  const bool self = who.kind == Principal::Kind::kUser && who.id == *id;
+  if (!self && !who.sysadmin)
+    return HarborError(ErrorCode::kForbidden, "only the user or a system administrator may");
+  auto user = store_.GetUser(*id);
+  if (!user) return HarborError(user.error().code, "user " + std::string(p[1]) + " not found");
+  const int64_t now = clock_.Now();
+
+  if (p.size() == 2) {
+    if (m == "GET") return JsonBody(200, UserJson(*user));
+    if (m == "DELETE") {
+      if (!who.sysadmin) return HarborError(ErrorCode::kForbidden, "only system administrators may");
+      if (self || *id == 1)
+        return HarborError(ErrorCode::kForbidden, "the first admin and oneself cannot be deleted");
+      if (auto s = store_.DeleteUser(*id); !s) return HarborError(s.error());
+      authenticator_.ForgetVerified();
+      return Empty(200);
+    }
+    if (m != "PUT") return HarborError(ErrorCode::kMethodNotAllowed);
+    auto body = ParseJsonObject(call.body);
+    if (!body) return HarborError(body.error());
+    auto email = StringField(*body, "email");
+    auto realname = StringField(*body, "realname");
+    auto comment = StringField(*body, "comment");
+    for (const auto* f : {&email, &realname, &comment}) {
+      if (!*f) return HarborError(f->error());
+    }
+    if (*email) {
+      if (auto s = CheckEmail(**email); !s) return HarborError(s.error());
+      user->email = **email;
+    }
+    if (*realname) user->realname = **realname;
+    if (*comment) user->comment = **comment;
+    user->updated_at = now;
+    if (auto s = store_.UpdateUser(*user); !s) {
+      if (s.error().code == ErrorCode::kConflict)
+        return HarborError(ErrorCode::kConflict, "email already taken");
+      return HarborError(s.error());
+    }
+    return Empty(200);
+  }
+  if (p.size() != 3 || m != "PUT") return HarborError(ErrorCode::kNotFound, "no such endpoint");
+  auto body = ParseJsonObject(call.body);
+  if (!body) return HarborError(body.error());
+  if (p[2] == "password") {
+    if (!user->ldap_dn.empty())
+      return HarborError(ErrorCode::kForbidden, "LDAP users change their password in LDAP");
+    auto old_password = StringField(*body, "old_password");
+    auto new_password = StringField(*body, "new_password");
+    if (!old_password) return HarborError(old_password.error());
+    if (!new_password) return HarborError(new_password.error());
+    if (!*new_password) return HarborError(ErrorCode::kBadRequest, "new_password is required");
+    // A system administrator resets another's password; one's own needs the old one.
+    if (self || !who.sysadmin) {
+      if (!*old_password || !VerifyPassword(**old_password, user->password_hash))
+        return HarborError(ErrorCode::kForbidden, "the old password is wrong");
+    }
+    if (VerifyPassword(**new_password, user->password_hash))
+      return HarborError(ErrorCode::kBadRequest, "the new password is the old one");
+    if (auto s = CheckPasswordPolicy(**new_password); !s) return HarborError(s.error());
+    user->password_hash = HashPassword(**new_password, authenticator_.password_iterations());
+  } else if (p[2] == "sysadmin") {
+    if (!who.sysadmin) return HarborError(ErrorCode::kForbidden, "only system administrators may");
+    if (*id == 1) return HarborError(ErrorCode::kForbidden, "the first admin stays an admin");
+    auto flag = BoolField(*body, "sysadmin_flag");
+    if (!flag) return HarborError(flag.error());
+    if (!*flag) return HarborError(ErrorCode::kBadRequest, "sysadmin_flag is required");
+    user->sysadmin = **flag;
+  } else {
+    return HarborError(ErrorCode::kNotFound, "no such endpoint");
+  }
+  user->updated_at = now;
+  if (auto s = store_.UpdateUser(*user); !s) return HarborError(s.error());
+  authenticator_.ForgetVerified();
+  return Empty(200);
+}
+
+Response HarborApi::CurrentUser(Call& call) {
+  if (call.request.method != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
+  if (auto s = RequireUser(call.who); !s) return HarborError(s.error());
+  if (call.who.kind != Principal::Kind::kUser)
+    return HarborError(ErrorCode::kForbidden, "a robot account is not a user");
+  auto user = store_.GetUser(call.who.id);
+  if (!user) return HarborError(user.error());
+  boost::json::object body = UserJson(*user);
+  body["admin_role_in_auth"] = false;
+  return JsonBody(200, body);
+}
+
+Response HarborApi::CurrentPermissions(Call& call) {
+  if (call.request.method != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
+  if (auto s = RequireUser(call.who); !s) return HarborError(s.error());
+  // Harbor's form: scope=/project/{id}; relative=true drops the scope from resource names.
+  auto scope = call.request.Query("scope");
+  const bool relative = call.request.Query("relative") == std::optional<std::string_view>("true");
+  boost::json::array out;
+  if (!scope || !scope->starts_with("/project/")) return JsonBody(200, out);
+  auto id = ParseId(scope->substr(9));
+  if (!id) return HarborError(ErrorCode::kBadRequest, "scope must be /project/{id}");
+  auto project = store_.GetProject(*id);
+  if (!project) return HarborError(project.error().code, "project not found");
+  auto permissions = access_.Permissions(
+      call.who, ProjectRef{project->id, project->name, project->is_public, project->created_at});
+  if (!permissions) return HarborError(permissions.error());
+  for (const Permission& perm : *permissions) {
+    std::string resource(ResourceName(perm.resource));
+    if (!relative) resource = std::string(*scope) + "/" + resource;
+    out.push_back(boost::json::object{{"resource", resource}, {"action", ActionName(perm.action)}});
+  }
+  return JsonBody(200, out);
+}
+
+Response HarborApi::UserGroups(Call& call) {
+  const auto& p = call.path;
+  const std::string& m = call.request.method;
+  if (p.size() == 2 && p[1] == "search") {
+    if (m != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
+    if (auto s = RequireUser(call.who); !s) return HarborError(s.error());
+    auto name = call.request.Query("groupname");
+    if (!name) return HarborError(ErrorCode::kBadRequest, "groupname is required");
+    auto groups = store_.ListGroups();
+    if (!groups) return HarborError(groups.error());
+    boost::json::array items;
+    for (const GroupRecord& g : *groups) {
+      if (g.name.find(*name) != std::string::npos)
+        items.push_back(boost::json::object{{"id", g.id}, {"group_name", g.name}, {"group_type", g.type}});
+    }
+    return PagedList(call.request, std::move(items));
+  }
+  if (auto s = RequireAdmin(call.who); !s) return HarborError(s.error());
+  if (p.size() == 1) {
+    if (m == "GET") {
+      auto groups = store_.ListGroups();
+      if (!groups) return HarborError(groups.error());
+      auto dn = call.request.Query("ldap_group_dn");
+      auto name = call.request.Query("group_name");
+      boost::json::array items;
+      for (const GroupRecord& g : *groups) {
+        if (dn && g.ldap_dn != *dn) continue;
+        if (name && g.name.find(*name) == std::string::npos) continue;
+        items.push_back(GroupJson(g));
+      }
+      return PagedList(call.request, std::move(items));
+    }
+    if (m != "POST") return HarborError(ErrorCode::kMethodNotAllowed);
+    auto body = ParseJsonObject(call.body);
+    if (!body) return HarborError(body.error());
+    auto name = StringField(*body, "group_name");
+    auto type = IntField(*body, "group_type");
+    auto dn = StringField(*body, "ldap_group_dn");
+    if (!name) return HarborError(name.error());
+    if (!type) return HarborError(type.error());
+    if (!dn) return HarborError(dn.error());
+    GroupRecord group{0, name->value_or(""), static_cast<int>(type->value_or(1)), dn->value_or(""),
+                      clock_.Now()};
+    if (group.type < 1 || group.type > 3)
+      return HarborError(ErrorCode::kBadRequest, "group_type must be 1 (LDAP), 2 (HTTP) or 3 (OIDC)");
+    if (group.type == 1) {
+      if (group.ldap_dn.empty())
+        return HarborError(ErrorCode::kBadRequest, "an LDAP group needs its ldap_group_dn");
+      if (!ldap_) return HarborError(ErrorCode::kPrecondition, "auth_mode is not ldap_auth");
+      auto found = ldap_->SearchGroups("", group.ldap_dn);
+      if (!found) return HarborError(found.error());
+      if (found->empty())
+        return HarborError(ErrorCode::kNotFound, "no LDAP group " + group.ldap_dn);
+      if (group.name.empty()) group.name = found->front().name;
+    }
+    if (group.name.empty()) return HarborError(ErrorCode::kBadRequest, "group_name is required");
+    auto id = store_.CreateGroup(group);
+    if (!id) {
+      if (id.error().code == ErrorCode::kConflict)
+        return HarborError(ErrorCode::kConflict, "the group already exists");
+      return HarborError(id.error());
+    }
+    return Created(std::string(kApiPrefix) + "/usergroups/" + std::to_string(*id));
+  }
+  auto id = ParseId(p[1]);
+  if (!id || p.size() != 2) return HarborError(ErrorCode::kBadRequest, "the group id must be a positive integer");
+  auto group = store_.GetGroup(*id);
+  if (!group) return HarborError(group.error().code, "user group not found");
+  if (m == "GET") return JsonBody(200, GroupJson(*group));
+  if (m == "DELETE") {
+    if (auto s = store_.DeleteGroup(*id); !s) return HarborError(s.error());
+    return Empty(200);
+  }
+  if (m != "PUT") return HarborError(ErrorCode::kMethodNotAllowed);
+  auto body = ParseJsonObject(call.body);
+  if (!body) return HarborError(body.error());
+  auto name = StringField(*body, "group_name");
+  if (!name) return HarborError(name.error());
+  if (!*name || (*name)->empty()) return HarborError(ErrorCode::kBadRequest, "group_name is required");
+  group->name = **name;
+  if (auto s = store_.UpdateGroup(*group); !s) return HarborError(s.error());
+  return Empty(200);
+}
+
+Response HarborApi::Ldap(Call& call) {
+  const auto& p = call.path;
+  const std::string& m = call.request.method;
+  if (auto s = RequireAdmin(call.who); !s) return HarborError(s.error());
+  if (p.size() == 2 && p[1] == "ping") {
+    if (m != "POST") return HarborError(ErrorCode::kMethodNotAllowed);
+    Config::Ldap config = ldap_ ? ldap_->config() : Config::Ldap{};
+    if (!call.body.empty()) {
+      auto body = ParseJsonObject(call.body);
+      if (!body) return HarborError(body.error());
+      auto text = [&](std::string_view key, std::string& into) -> Status {
+        auto v = StringField(*body, key);
+        if (!v) return tl::unexpected(v.error());
+        if (*v && !(*v)->empty()) into = **v;
+        return {};
+      };
+      for (auto [key, into] : {std::pair{"ldap_url", &config.url},
+                               std::pair{"ldap_search_dn", &config.search_dn},
+                               std::pair{"ldap_search_password", &config.search_password},
+                               std::pair{"ldap_base_dn", &config.base_dn}}) {
+        if (auto s = text(key, *into); !s) return HarborError(s.error());
+      }
+      auto verify = BoolField(*body, "ldap_verify_cert");
+      if (!verify) return HarborError(verify.error());
+      if (*verify) config.verify_cert = **verify;
+    }
+    Status ping = LdapDirectory::Ping(config);
+    return JsonBody(200, boost::json::object{{"success", bool(ping)},
+                                             {"message", ping ? "" : ping.error().message}});
+  }
+  if (!ldap_) return HarborError(ErrorCode::kPrecondition, "auth_mode is not ldap_auth");
+  if (p.size() == 3 && p[1] == "users" && p[2] == "search") {
+    if (m != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
+    auto users = ldap_->SearchUsers(call.request.Query("username").value_or(""));
+    if (!users) return HarborError(users.error());
+    boost::json::array out;
+    for (const LdapUser& u : *users) {
+      out.push_back(boost::json::object{{"username", u.username}, {"realname", u.realname}, {"email", u.email}});
+    }
+    return JsonBody(200, out);
+  }
+  if (p.size() == 3 && p[1] == "users" && p[2] == "import") {
+    if (m != "POST") return HarborError(ErrorCode::kMethodNotAllowed);
+    auto body = ParseJsonObject(call.body);
+    if (!body) return HarborError(body.error());
+    const auto* list = body->if_contains("ldap_uid_list");
+    if (!list || !list->is_array())
+      return HarborError(ErrorCode::kBadRequest, "ldap_uid_list must be an array");
+    boost::json::array failed;
+    for (const auto& uid : list->as_array()) {
+      if (!uid.is_string()) return HarborError(ErrorCode::kBadRequest, "uids must be strings");
+      const std::string name(uid.as_string());
+      auto found = ldap_->SearchUsers(name);
+      if (!found) return HarborError(found.error());
+      if (found->size() != 1) {
+        failed.push_back(boost::json::object{{"uid", name}, {"error", "not found in LDAP"}});
+        continue;
+      }
+      const LdapUser& u = found->front();
+      const int64_t now = clock_.Now();
+      auto id = store_.CreateUser(UserRecord{0, u.username, u.email, u.realname, "from LDAP", "",
+                                             false, u.dn, now, now});
+      if (!id) {
+        failed.push_back(boost::json::object{
+            {"uid", name},
+            {"error", id.error().code == ErrorCode::kConflict ? "already exists" : id.error().message}});
+      }
+    }
+    if (!failed.empty()) return JsonBody(404, failed);
+    return Empty(200);
+  }
+  if (p.size() == 3 && p[1] == "groups" && p[2] == "search") {
+    if (m != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
+    auto groups = ldap_->SearchGroups(call.request.Query("groupname").value_or(""),
+                                      call.request.Query("groupdn").value_or(""));
+    if (!groups) return HarborError(groups.error());
+    boost::json::array out;
+    for (const LdapGroup& g : *groups) {
+      out.push_back(boost::json::object{{"group_name", g.name}, {"group_type", 1}, {"ldap_group_dn", g.dn}});
+    }
+    return JsonBody(200, out);
+  }
+  return HarborError(ErrorCode::kNotFound, "no such endpoint");
+}
+
+}  // namespace berth

@@ -1,0 +1,80 @@
+// Harbor's REST API v2.0 (../shared/reference/harbor-swagger.yaml, same paths and bodies) for
+// the identity side: users, user groups, projects and their members and metadata, robot
+// accounts, LDAP; and the portal's /c/login and /c/log_out with a session cookie and a CSRF
+// token. Every permission is asked of AccessControl. Thread-safe.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "auth/access.h"
+#include "auth/authenticator.h"
+#include "auth/ldap.h"
+#include "core/clock.h"
+#include "core/result.h"
+#include "http/message.h"
+#include "meta/identity_store.h"
+
+namespace berth {
+
+struct HarborApiOptions {
+  std::string auth_mode = "db_auth";
+  std::chrono::seconds session_ttl{std::chrono::hours(12)};
+  bool secure_cookie = false;  // when the external URL is https
+};
+
+class HarborApi : public http::Handler {
+ public:
+  HarborApi(IdentityStore& store, Authenticator& authenticator, AccessControl& access,
+            const LdapDirectory* ldap, const Clock& clock, HarborApiOptions options);
+
+  http::Dispatch Handle(const http::Request& request) override;
+
+  // One API call once its body (if any) has arrived and its caller is known.
+  struct Call {
+    const http::Request& request;
+    std::vector<std::string_view> path;  // segments after /api/v2.0
+    Principal who;
+    std::string body;
+  };
+
+ private:
+  http::Response Route(Call& call);
+  Result<Principal> Caller(const http::Request& request, bool* via_session,
+                           std::string* csrf_token);
+  http::Response Login(const http::Request& request, const std::string& form);
+  http::Response Logout(const http::Request& request);
+
+  http::Response Users(Call& call);
+  http::Response CurrentUser(Call& call);
+  http::Response CurrentPermissions(Call& call);
+  http::Response UserGroups(Call& call);
+  http::Response Projects(Call& call);
+  http::Response OneProject(Call& call, const ProjectRecord& project);
+  http::Response Members(Call& call, const ProjectRecord& project);
+  http::Response Robots(Call& call);
+  http::Response Ldap(Call& call);
+
+  // The project named or numbered by `key` (a name when the X-Is-Resource-Name header says
+  // so or the key is not a number); kNotFound otherwise.
+  Result<ProjectRecord> ProjectByKey(const http::Request& request, std::string_view key);
+  // FORBIDDEN (or UNAUTHORIZED for anonymous callers) unless the caller may.
+  Status Require(const Principal& who, const ProjectRecord& project, Resource resource,
+                 Action action);
+  boost::json::object ProjectJson(const Principal& who, const ProjectRecord& project);
+  Result<boost::json::object> RobotJson(const RobotRecord& robot);
+  Result<int64_t> CreateUser(const boost::json::object& body);
+  Result<RobotRecord> RobotFromBody(const Principal& who, const boost::json::object& body,
+                                    RobotRecord robot);
+
+  IdentityStore& store_;
+  Authenticator& authenticator_;
+  AccessControl& access_;
+  const LdapDirectory* ldap_;
+  const Clock& clock_;
+  HarborApiOptions options_;
+};
+
+}  // namespace berth

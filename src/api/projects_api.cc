@@ -1,0 +1,716 @@
+// Projects, their metadata and members, and robot accounts.
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <charconv>
+
+#include "api/harbor_api.h"
+#include "api/harbor_json.h"
+#include "api/query.h"
+#include "auth/password.h"
+
+namespace berth {
+namespace {
+
+using http::Response;
+
+
+// Harbor's metadata keys (ProjectMetadata in the swagger); others are refused.
+constexpr std::string_view kMetadataKeys[] = {
+    "public",      "enable_content_trust", "enable_content_trust_cosign", "prevent_vul",
+    "severity",    "auto_scan",            "auto_sbom_generation",        "reuse_sys_cve_allowlist",
+    "retention_id", "proxy_speed_kb",      "max_upstream_conn",
+};
+
+
+
+// Harbor's rule for project and robot names: ^[a-z0-9]+(?:[._-][a-z0-9]+)*$.
+bool IsHarborName(std::string_view name) {
+  if (name.empty() || name.size() > 255) return false;
+  bool after_separator = true;
+  for (char c : name) {
+    const bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (alnum) {
+      after_separator = false;
+    } else if (c == '.' || c == '_' || c == '-') {
+      if (after_separator) return false;
+      after_separator = true;
+    } else {
+      return false;
+    }
+  }
+  return !after_separator;
+}
+
+ProjectRef RefOf(const ProjectRecord& p) { return {p.id, p.name, p.is_public, p.created_at}; }
+
+// A robot secret: 32 characters with upper and lower case and digits, so that it also
+// passes the password policy that a secret chosen by hand must meet.
+std::string NewSecret() {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  while (true) {
+    unsigned char raw[32];
+    RAND_bytes(raw, sizeof raw);
+    std::string secret;
+    for (unsigned char b : raw) secret.push_back(kAlphabet[b % 62]);
+    if (CheckPasswordPolicy(secret)) return secret;
+  }
+}
+
+Result<std::map<std::string, std::string>> MetadataFrom(const boost::json::value& v) {
+  if (!v.is_object()) return Fail(ErrorCode::kBadRequest, "metadata must be an object");
+  std::map<std::string, std::string> out;
+  for (const auto& [key, value] : v.as_object()) {
+    if (std::find(std::begin(kMetadataKeys), std::end(kMetadataKeys), key) ==
+        std::end(kMetadataKeys)) {
+      return Fail(ErrorCode::kBadRequest, "unknown metadata " + std::string(key));
+    }
+    if (!value.is_string())
+      return Fail(ErrorCode::kBadRequest, "metadata " + std::string(key) + " must be a string");
+    out[std::string(key)] = std::string(value.as_string());
+  }
+  if (auto it = out.find("public"); it != out.end() && it->second != "true" && it->second != "false")
+    return Fail(ErrorCode::kBadRequest, "metadata public must be \"true\" or \"false\"");
+  return out;
+}
+
+// Reads public and metadata of a ProjectReq into `project`.
+Status ApplyProjectReq(const boost::json::object& body, ProjectRecord& project) {
+  if (const auto* metadata = body.if_contains("metadata"); metadata && !metadata->is_null()) {
+    auto parsed = MetadataFrom(*metadata);
+    if (!parsed) return tl::unexpected(parsed.error());
+    for (auto& [k, v] : *parsed) project.metadata[k] = v;
+    if (auto it = parsed->find("public"); it != parsed->end()) project.is_public = it->second == "true";
+  }
+  auto is_public = BoolField(body, "public");
+  if (!is_public) return tl::unexpected(is_public.error());
+  if (*is_public) project.is_public = **is_public;
+  project.metadata["public"] = project.is_public ? "true" : "false";
+  return {};
+}
+
+}  // namespace
+
+Result<ProjectRecord> HarborApi::ProjectByKey(const http::Request& req, std::string_view key) {
+  const bool by_name =
+      req.headers.Get("X-Is-Resource-Name") == std::optional<std::string_view>("true");
+  auto id = by_name ? std::nullopt : ParseId(key);
+  auto project = id ? store_.GetProject(*id) : store_.FindProject(std::string(key));
+  if (!project && project.error().code == ErrorCode::kNotFound)
+    return Fail(ErrorCode::kNotFound, "project " + std::string(key) + " not found");
+  return project;
+}
+
+boost::json::object HarborApi::ProjectJson(const Principal& who, const ProjectRecord& p) {
+  boost::json::object metadata;
+  for (const auto& [k, v] : p.metadata) metadata[k] = v;
+  boost::json::object out{{"project_id", p.id},
+                          {"owner_id", p.owner_id},
+                          {"name", p.name},
+                          {"creation_time", Rfc3339(p.created_at)},
+                          {"update_time", Rfc3339(p.updated_at)},
+                          {"deleted", false},
+                          {"togglable", true},
+                          {"metadata", metadata}};
+  if (auto owner = store_.GetUser(p.owner_id)) out["owner_name"] = owner->username;
+  if (auto repos = store_.CountRepositories(p.name)) out["repo_count"] = *repos;
+  if (auto roles = access_.Roles(who, RefOf(p)); roles && !roles->empty()) {
+    boost::json::array ids;
+    for (Role r : *roles) ids.push_back(static_cast<int>(r));
+    out["current_user_role_id"] = static_cast<int>(*std::min_element(roles->begin(), roles->end()));
+    out["current_user_role_ids"] = ids;
+  }
+  return out;
+}
+
+Response HarborApi::Projects(Call& call) {
+  const auto& p = call.path;
+  const std::string& m = call.request.method;
+  const Principal& who = call.who;
+  if (p.size() == 1) {
+    if (m == "HEAD") {
+      auto name = call.request.Query("project_name");
+      if (!name || name->empty()) return HarborError(ErrorCode::kBadRequest, "project_name is required");
+      auto project = store_.FindProject(std::string(*name));
+      if (!project) return HarborError(project.error().code, "project not found");
+      return Empty(200);
+    }
+    if (m == "POST") {
+      if (who.anonymous()) return HarborError(ErrorCode::kUnauthenticated, "log in first");
+      if (who.kind != Principal::Kind::kUser)
+        return HarborError(ErrorCode::kForbidden, "robot accounts cannot create projects");
+      auto body = ParseJsonObject(call.body);
+      if (!body) return HarborError(body.error());
+      auto name = StringField(*body, "project_name");
+      if (!name) return HarborError(name.error());
+      if (!*name || !IsHarborName(**name)) {
+        return HarborError(ErrorCode::kBadRequest,
+                           "project_name must match ^[a-z0-9]+(?:[._-][a-z0-9]+)*$");
+      }
+      if (auto limit = IntField(*body, "storage_limit"); !limit) return HarborError(limit.error());
+      const int64_t now = clock_.Now();
+      ProjectRecord project{0, **name, who.id, false, now, now, {}};
+      if (auto s = ApplyProjectReq(*body, project); !s) return HarborError(s.error());
+      auto id = store_.CreateProject(project);
+      if (!id) {
+        if (id.error().code == ErrorCode::kConflict)
+          return HarborError(ErrorCode::kConflict, "project " + **name + " already exists");
+        return HarborError(id.error());
+      }
+      access_.ProjectsChanged();
+      return Created(std::string(kApiPrefix) + "/projects/" + std::to_string(*id));
+    }
+    if (m != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
+    auto conditions = ParseQuery(call.request.Query("q").value_or(""));
+    if (!conditions) return HarborError(conditions.error());
+    for (std::string_view plain : {"name", "public", "owner"}) {
+      if (auto v = call.request.Query(plain)) {
+        QueryCondition c;
+        c.key = std::string(plain);
+        // Harbor's name parameter matches fuzzily.
+        c.kind = plain == "name" ? QueryCondition::Kind::kFuzzy : QueryCondition::Kind::kExact;
+        c.values = {std::string(*v)};
+        conditions->push_back(std::move(c));
+      }
+    }
+    auto sort = ParseSort(call.request.Query("sort").value_or(""));
+    if (!sort) return HarborError(sort.error());
+    auto projects = store_.ListProjects();
+    if (!projects) return HarborError(projects.error());
+    std::vector<ProjectRecord> visible;
+    for (const ProjectRecord& project : *projects) {
+      bool match = true;
+      for (const QueryCondition& c : *conditions) {
+        if (c.key == "name") {
+          match = match && MatchesText(c, project.name);
+        } else if (c.key == "public") {
+          match = match && MatchesText(c, project.is_public ? "true" : "false");
+        } else if (c.key == "owner") {
+          auto owner = store_.GetUser(project.owner_id);
+          match = match && owner && MatchesText(c, owner->username);
+        } else if (c.key == "project_id") {
+          match = match && MatchesText(c, std::to_string(project.id));
+        } else {
+          return HarborError(ErrorCode::kBadRequest, "cannot filter projects by " + c.key);
+        }
+      }
+      if (!match) continue;
+      auto can = access_.Can(who, RefOf(project), Resource::kProject, Action::kRead);
+      if (!can) return HarborError(can.error());
+      if (*can) visible.push_back(project);
+    }
+    for (auto it = sort->rbegin(); it != sort->rend(); ++it) {
+      const SortKey& key = *it;
+      auto field = [&](const ProjectRecord& r) -> std::pair<int64_t, std::string> {
+        if (key.field == "name") return {0, r.name};
+        if (key.field == "creation_time") return {r.created_at, ""};
+        if (key.field == "update_time") return {r.updated_at, ""};
+        return {r.id, ""};
+      };
+      std::stable_sort(visible.begin(), visible.end(), [&](const auto& a, const auto& b) {
+        return key.descending ? field(b) < field(a) : field(a) < field(b);
+      });
+    }
+    boost::json::array items;
+    for (const ProjectRecord& project : visible) items.push_back(ProjectJson(who, project));
+    return PagedList(call.request, std::move(items));
+  }
+  auto project = ProjectByKey(call.request, p[1]);
+  if (!project) return HarborError(project.error());
+  return OneProject(call, *project);
+}
+
+Response HarborApi::OneProject(Call& call, const ProjectRecord& project) {
+  const auto& p = call.path;
+  const std::string& m = call.request.method;
+  const Principal& who = call.who;
+  auto require = [&](Resource r, Action a) { return Require(who, project, r, a); };
+  if (p.size() >= 3 && p[2] == "members") return Members(call, project);
+
+  if (p.size() == 2) {
+    if (m == "GET" || m == "HEAD") {
+      if (auto s = require(Resource::kProject, Action::kRead); !s) return HarborError(s.error());
+      return JsonBody(200, ProjectJson(who, project));
+    }
+    if (m == "PUT") {
+      if (auto s = require(Resource::kProject, Action::kUpdate); !s) return HarborError(s.error());
+      auto body = ParseJsonObject(call.body);
+      if (!body) return HarborError(body.error());
+      ProjectRecord updated = project;
+      if (auto s = ApplyProjectReq(*body, updated); !s) return HarborError(s.error());
+      updated.updated_at = clock_.Now();
+      if (auto s = store_.UpdateProject(updated); !s) return HarborError(s.error());
+      access_.ProjectsChanged();
+      return Empty(200);
+    }
+    if (m == "DELETE") {
+      if (auto s = require(Resource::kProject, Action::kDelete); !s) return HarborError(s.error());
+      if (auto s = store_.DeleteProject(project.id); !s) return HarborError(s.error());
+      access_.ProjectsChanged();
+      authenticator_.ForgetVerified();
+      return Empty(200);
+    }
+    return HarborError(ErrorCode::kMethodNotAllowed);
+  }
+  if (p.size() == 3 && p[2] == "summary") {
+    if (m != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
+    if (auto s = require(Resource::kProject, Action::kRead); !s) return HarborError(s.error());
+    auto repos = store_.CountRepositories(project.name);
+    if (!repos) return HarborError(repos.error());
+    boost::json::object out{{"repo_count", *repos}};
+    if (auto can = access_.Can(who, RefOf(project), Resource::kMember, Action::kList); can && *can) {
+      auto members = store_.ListMembers(project.id);
+      if (!members) return HarborError(members.error());
+      int counts[6] = {};
+      for (const MemberRecord& member : *members) {
+        if (member.role >= 1 && member.role <= 5) ++counts[member.role];
+      }
+      out["project_admin_count"] = counts[1];
+      out["developer_count"] = counts[2];
+      out["guest_count"] = counts[3];
+      out["maintainer_count"] = counts[4];
+      out["limited_guest_count"] = counts[5];
+    }
+    return JsonBody(200, out);
+  }
+  if (p.size() == 3 && p[2] == "_deletable") {
+    if (m != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
+    if (auto s = require(Resource::kProject, Action::kDelete); !s) return HarborError(s.error());
+    auto repos = store_.CountRepositories(project.name);
+    if (!repos) return HarborError(repos.error());
+    return JsonBody(200, boost::json::object{
+                             {"deletable", *repos == 0},
+                             {"message", *repos == 0 ? "" : "the project holds repositories"}});
+  }
+  if (p.size() >= 3 && p[2] == "metadatas") {
+    ProjectRecord updated = project;
+    if (p.size() == 3 && m == "GET") {
+      if (auto s = require(Resource::kMetadata, Action::kRead); !s) return HarborError(s.error());
+      boost::json::object out;
+      for (const auto& [k, v] : project.metadata) out[k] = v;
+      return JsonBody(200, out);
+    }
+    if (p.size() == 4 && m == "GET") {
+      if (auto s = require(Resource::kMetadata, Action::kRead); !s) return HarborError(s.error());
+      auto it = project.metadata.find(std::string(p[3]));
+      if (it == project.metadata.end()) return HarborError(ErrorCode::kNotFound, "no such metadata");
+      return JsonBody(200, boost::json::object{{it->first, it->second}});
+    }
+    if ((p.size() == 3 && m == "POST") || (p.size() == 4 && m == "PUT")) {
+      if (auto s = require(Resource::kMetadata, m == "POST" ? Action::kCreate : Action::kUpdate); !s)
+        return HarborError(s.error());
+      auto body = ParseJsonObject(call.body);
+      if (!body) return HarborError(body.error());
+      if (p.size() == 4 && (body->size() != 1 || !body->contains(p[3])))
+        return HarborError(ErrorCode::kBadRequest, "the body must hold exactly " + std::string(p[3]));
+      auto metadata = MetadataFrom(*body);
+      if (!metadata) return HarborError(metadata.error());
+      for (auto& [k, v] : *metadata) updated.metadata[k] = v;
+      updated.is_public = updated.metadata["public"] == "true";
+    } else if (p.size() == 4 && m == "DELETE") {
+      if (auto s = require(Resource::kMetadata, Action::kDelete); !s) return HarborError(s.error());
+      if (p[3] == "public") return HarborError(ErrorCode::kBadRequest, "public cannot be removed");
+      if (!updated.metadata.erase(std::string(p[3])))
+        return HarborError(ErrorCode::kNotFound, "no such metadata");
+    } else {
+      return HarborError(ErrorCode::kMethodNotAllowed);
+    }
+    updated.updated_at = clock_.Now();
+    if (auto s = store_.UpdateProject(updated); !s) return HarborError(s.error());
+    access_.ProjectsChanged();
+    return Empty(200);
+  }
+  return HarborError(ErrorCode::kNotFound, "no such endpoint");
+}
+
+namespace {
+
+boost::json::object MemberJson(const MemberRecord& m) {
+  auto role = RoleFromId(m.role);
+  return {{"id", m.id},
+          {"project_id", m.project_id},
+          {"entity_name", m.entity_name},
+          {"role_name", role ? RoleName(*role) : ""},
+          {"role_id", m.role},
+          {"entity_id", m.entity_id},
+          {"entity_type", std::string(1, m.entity_type)}};
+}
+
+Result<int> RoleIdFrom(const boost::json::object& body) {
+  auto role = IntField(body, "role_id");
+  if (!role) return tl::unexpected(role.error());
+  if (!*role || !RoleFromId(static_cast<int>(**role)))
+    return Fail(ErrorCode::kBadRequest, "role_id must be 1 to 5");
+  return static_cast<int>(**role);
+}
+
+}  // namespace
+
+Response HarborApi::Members(Call& call, const ProjectRecord& project) {
+  const auto& p = call.path;
+  const std::string& m = call.request.method;
+  auto require = [&](Action a) { return Require(call.who, project, Resource::kMember, a); };
+  const std::string base =
+      std::string(kApiPrefix) + "/projects/" + std::to_string(project.id) + "/members";
+  if (p.size() == 3) {
+    if (m == "GET") {
+      if (auto s = require(Action::kList); !s) return HarborError(s.error());
+      auto members = store_.ListMembers(project.id);
+      if (!members) return HarborError(members.error());
+      auto entity = call.request.Query("entityname");
+      boost::json::array items;
+      for (const MemberRecord& member : *members) {
+        if (entity && member.entity_name.find(*entity) == std::string::npos) continue;
+        items.push_back(MemberJson(member));
+      }
+      return PagedList(call.request, std::move(items));
+    }
+    if (m != "POST") return HarborError(ErrorCode::kMethodNotAllowed);
+    if (auto s = require(Action::kCreate); !s) return HarborError(s.error());
+    auto body = ParseJsonObject(call.body);
+    if (!body) return HarborError(body.error());
+    auto role = RoleIdFrom(*body);
+    if (!role) return HarborError(role.error());
+    MemberRecord member{0, project.id, 'u', 0, "", *role};
+    const auto* user = body->if_contains("member_user");
+    const auto* group = body->if_contains("member_group");
+    if (user && user->is_object()) {
+      auto id = IntField(user->as_object(), "user_id");
+      auto name = StringField(user->as_object(), "username");
+      if (!id) return HarborError(id.error());
+      if (!name) return HarborError(name.error());
+      Result<UserRecord> found = Fail(ErrorCode::kBadRequest, "member_user needs user_id or username");
+      if (*id && **id > 0) found = store_.GetUser(**id);
+      else if (*name) found = store_.FindUser(**name);
+      // In ldap_auth, a user not yet onboarded is looked up in LDAP, as Harbor does.
+      if (!found && found.error().code == ErrorCode::kNotFound && ldap_ && *name) {
+        auto entries = ldap_->SearchUsers(**name);
+        if (entries && entries->size() == 1) {
+          const LdapUser& u = entries->front();
+          const int64_t now = clock_.Now();
+          UserRecord created{0, u.username, u.email, u.realname, "from LDAP", "", false, u.dn, now, now};
+          if (auto id2 = store_.CreateUser(created)) {
+            created.id = *id2;
+            found = created;
+          }
+        }
+      }
+      if (!found) return HarborError(found.error().code, "user not found");
+      member.entity_id = found->id;
+    } else if (group && group->is_object()) {
+      member.entity_type = 'g';
+      auto id = IntField(group->as_object(), "id");
+      auto dn = StringField(group->as_object(), "ldap_group_dn");
+      auto name = StringField(group->as_object(), "group_name");
+      if (!id) return HarborError(id.error());
+      if (!dn) return HarborError(dn.error());
+      if (!name) return HarborError(name.error());
+      Result<GroupRecord> found = Fail(ErrorCode::kBadRequest, "member_group needs id or ldap_group_dn");
+      if (*id && **id > 0) {
+        found = store_.GetGroup(**id);
+      } else if (*dn) {
+        found = store_.FindGroupByDn(**dn);
+        // An LDAP group is added to Berth's groups the first time it becomes a member.
+        if (!found && found.error().code == ErrorCode::kNotFound && ldap_) {
+          auto entries = ldap_->SearchGroups("", **dn);
+          if (!entries) return HarborError(entries.error());
+          if (entries->size() == 1) {
+            GroupRecord created{0, name->value_or(entries->front().name), 1, **dn, clock_.Now()};
+            auto gid = store_.CreateGroup(created);
+            if (!gid) return HarborError(gid.error());
+            created.id = *gid;
+            found = created;
+          }
+        }
+      }
+      if (!found) return HarborError(found.error().code, "group not found");
+      member.entity_id = found->id;
+    } else {
+      return HarborError(ErrorCode::kBadRequest, "member_user or member_group is required");
+    }
+    auto id = store_.AddMember(member);
+    if (!id) {
+      if (id.error().code == ErrorCode::kConflict)
+        return HarborError(ErrorCode::kConflict, "already a member of " + project.name);
+      return HarborError(id.error());
+    }
+    return Created(base + "/" + std::to_string(*id));
+  }
+  auto mid = ParseId(p[3]);
+  if (!mid || p.size() != 4) return HarborError(ErrorCode::kBadRequest, "the member id must be a positive integer");
+  auto members = store_.ListMembers(project.id);
+  if (!members) return HarborError(members.error());
+  auto member = std::find_if(members->begin(), members->end(),
+                             [&](const MemberRecord& r) { return r.id == *mid; });
+  if (m == "GET") {
+    if (auto s = require(Action::kRead); !s) return HarborError(s.error());
+    if (member == members->end()) return HarborError(ErrorCode::kNotFound, "member not found");
+    return JsonBody(200, MemberJson(*member));
+  }
+  const Action action = m == "PUT" ? Action::kUpdate : Action::kDelete;
+  if (m != "PUT" && m != "DELETE") return HarborError(ErrorCode::kMethodNotAllowed);
+  if (auto s = require(action); !s) return HarborError(s.error());
+  if (member == members->end()) return HarborError(ErrorCode::kNotFound, "member not found");
+  // Harbor forbids changing one's own membership: an admin cannot lock themselves out.
+  if (member->entity_type == 'u' && call.who.kind == Principal::Kind::kUser &&
+      member->entity_id == call.who.id) {
+    return HarborError(ErrorCode::kForbidden, "one cannot change one's own membership");
+  }
+  if (m == "DELETE") {
+    if (auto s = store_.DeleteMember(project.id, *mid); !s) return HarborError(s.error());
+    return Empty(200);
+  }
+  auto body = ParseJsonObject(call.body);
+  if (!body) return HarborError(body.error());
+  auto role = RoleIdFrom(*body);
+  if (!role) return HarborError(role.error());
+  if (auto s = store_.UpdateMemberRole(project.id, *mid, *role); !s) return HarborError(s.error());
+  return Empty(200);
+}
+
+Result<boost::json::object> HarborApi::RobotJson(const RobotRecord& r) {
+  boost::system::error_code ec;
+  boost::json::value permissions = boost::json::parse(r.permissions, ec);
+  if (ec) permissions = boost::json::array();
+  return boost::json::object{{"id", r.id},
+                             {"name", r.name},
+                             {"description", r.description},
+                             {"level", r.level},
+                             {"duration", r.duration},
+                             {"editable", true},
+                             {"disable", r.disabled},
+                             {"expires_at", r.expires_at},
+                             {"permissions", permissions},
+                             {"creation_time", Rfc3339(r.created_at)},
+                             {"update_time", Rfc3339(r.updated_at)}};
+}
+
+// Validates a RobotCreate or Robot body into `robot` (name and level only when it is new),
+// and checks that the caller may manage a robot with those permissions.
+Result<RobotRecord> HarborApi::RobotFromBody(const Principal& who, const boost::json::object& body,
+                                             RobotRecord robot) {
+  const bool creating = robot.id == 0;
+  auto name = StringField(body, "name");
+  auto description = StringField(body, "description");
+  auto level = StringField(body, "level");
+  auto disable = BoolField(body, "disable");
+  auto duration = IntField(body, "duration");
+  for (const auto* f : {&name, &description, &level}) {
+    if (!*f) return tl::unexpected(f->error());
+  }
+  if (!disable) return tl::unexpected(disable.error());
+  if (!duration) return tl::unexpected(duration.error());
+  if (*description) robot.description = **description;
+  if (*disable) robot.disabled = **disable;
+  if (*duration) {
+    if (**duration != -1 && **duration <= 0)
+      return Fail(ErrorCode::kBadRequest, "duration must be -1 (never expires) or days > 0");
+    robot.duration = **duration;
+    robot.expires_at = robot.duration == -1 ? -1 : clock_.Now() + robot.duration * 86400;
+  }
+  if (creating) {
+    if (!*level || (**level != "system" && **level != "project"))
+      return Fail(ErrorCode::kBadRequest, "level must be system or project");
+    robot.level = **level;
+    if (!*name || !IsHarborName(**name))
+      return Fail(ErrorCode::kBadRequest, "name must match ^[a-z0-9]+(?:[._-][a-z0-9]+)*$");
+  } else if (*level && **level != robot.level) {
+    return Fail(ErrorCode::kBadRequest, "the level of a robot cannot change");
+  }
+  const auto* permissions = body.if_contains("permissions");
+  if (creating && (!permissions || !permissions->is_array() || permissions->as_array().empty()))
+    return Fail(ErrorCode::kBadRequest, "permissions must list at least one permission");
+  if (permissions && !permissions->is_null()) {
+    if (!permissions->is_array()) return Fail(ErrorCode::kBadRequest, "permissions must be a list");
+    std::optional<ProjectRecord> project;
+    for (const auto& perm : permissions->as_array()) {
+      const auto* o = perm.if_object();
+      if (!o) return Fail(ErrorCode::kBadRequest, "each permission must be an object");
+      auto kind = StringField(*o, "kind");
+      auto ns = StringField(*o, "namespace");
+      if (!kind || !*kind || !ns || !*ns)
+        return Fail(ErrorCode::kBadRequest, "each permission needs kind and namespace");
+      const auto* access = o->if_contains("access");
+      if (!access || !access->is_array())
+        return Fail(ErrorCode::kBadRequest, "each permission needs an access list");
+      for (const auto& a : access->as_array()) {
+        const auto* ao = a.if_object();
+        auto resource = ao ? StringField(*ao, "resource") : Fail(ErrorCode::kBadRequest);
+        auto action = ao ? StringField(*ao, "action") : Fail(ErrorCode::kBadRequest);
+        if (!resource || !*resource || !action || !*action)
+          return Fail(ErrorCode::kBadRequest, "each access needs resource and action");
+        if (**kind == "project" &&
+            (!ResourceFromName(**resource) || !ActionFromName(**action))) {
+          return Fail(ErrorCode::kBadRequest,
+                      "unknown project permission " + **resource + ":" + **action);
+        }
+      }
+      if (**kind == "system") {
+        if (robot.level != "system")
+          return Fail(ErrorCode::kBadRequest, "only system robots hold system permissions");
+        continue;
+      }
+      if (**kind != "project") return Fail(ErrorCode::kBadRequest, "kind must be system or project");
+      if (**ns == "*") {
+        if (robot.level != "system")
+          return Fail(ErrorCode::kBadRequest, "only system robots cover every project");
+        continue;
+      }
+      auto found = store_.FindProject(**ns);
+      if (!found) return Fail(ErrorCode::kNotFound, "project " + **ns + " not found");
+      if (robot.level == "project") {
+        if (project && project->id != found->id)
+          return Fail(ErrorCode::kBadRequest, "a project robot covers one project");
+        if (!creating && found->id != robot.project_id)
+          return Fail(ErrorCode::kBadRequest, "a project robot cannot move to another project");
+      }
+      project = *found;
+    }
+    if (robot.level == "project") {
+      if (!project) return Fail(ErrorCode::kBadRequest, "a project robot needs its project");
+      robot.project_id = project->id;
+    }
+    robot.permissions = boost::json::serialize(*permissions);
+  }
+  // Who may: system robots, system administrators; project robots, the project's admins.
+  if (robot.level == "system") {
+    if (!who.sysadmin) return Fail(ErrorCode::kForbidden, "only system administrators manage system robots");
+  } else {
+    auto project = store_.GetProject(robot.project_id);
+    if (!project) return tl::unexpected(project.error());
+    if (auto s = Require(who, *project, Resource::kRobot, creating ? Action::kCreate : Action::kUpdate); !s)
+      return tl::unexpected(s.error());
+    if (creating) robot.name = std::string(kRobotPrefix) + project->name + "+" + **name;
+  }
+  if (creating && robot.level == "system") robot.name = std::string(kRobotPrefix) + **name;
+  return robot;
+}
+
+Response HarborApi::Robots(Call& call) {
+  const auto& p = call.path;
+  const std::string& m = call.request.method;
+  const Principal& who = call.who;
+  if (who.anonymous()) return HarborError(ErrorCode::kUnauthenticated, "log in first");
+  if (who.kind == Principal::Kind::kRobot)
+    return HarborError(ErrorCode::kForbidden, "robot accounts cannot manage robot accounts");
+  const int64_t now = clock_.Now();
+  if (p.size() == 1) {
+    if (m == "POST") {
+      auto body = ParseJsonObject(call.body);
+      if (!body) return HarborError(body.error());
+      RobotRecord robot;
+      robot.created_at = robot.updated_at = now;
+      auto built = RobotFromBody(who, *body, robot);
+      if (!built) return HarborError(built.error());
+      const std::string secret = NewSecret();
+      built->secret_hash = HashPassword(secret, authenticator_.password_iterations());
+      auto id = store_.CreateRobot(*built);
+      if (!id) {
+        if (id.error().code == ErrorCode::kConflict)
+          return HarborError(ErrorCode::kConflict, "robot " + built->name + " already exists");
+        return HarborError(id.error());
+      }
+      Response res = JsonBody(201, boost::json::object{{"id", *id},
+                                                       {"name", built->name},
+                                                       {"secret", secret},
+                                                       {"creation_time", Rfc3339(now)},
+                                                       {"expires_at", built->expires_at}});
+      res.headers.Set("Location", std::string(kApiPrefix) + "/robots/" + std::to_string(*id));
+      return res;
+    }
+    if (m != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
+    auto conditions = ParseQuery(call.request.Query("q").value_or(""));
+    if (!conditions) return HarborError(conditions.error());
+    std::optional<int64_t> project_id;
+    std::optional<std::string> level;
+    std::vector<QueryCondition> by_name;
+    for (const QueryCondition& c : *conditions) {
+      if (c.key == "ProjectID" && c.kind == QueryCondition::Kind::kExact) {
+        project_id = ParseId(c.values.front());
+        if (!project_id) return HarborError(ErrorCode::kBadRequest, "ProjectID must be a number");
+      } else if (c.key == "Level" && c.kind == QueryCondition::Kind::kExact) {
+        level = c.values.front();
+      } else if (c.key == "name") {
+        by_name.push_back(c);
+      } else {
+        return HarborError(ErrorCode::kBadRequest, "cannot filter robots by " + c.key);
+      }
+    }
+    if (!who.sysadmin) {
+      if (!project_id)
+        return HarborError(ErrorCode::kForbidden, "only system administrators list every robot");
+      auto project = store_.GetProject(*project_id);
+      if (!project) return HarborError(project.error().code, "project not found");
+      if (auto s = Require(who, *project, Resource::kRobot, Action::kList); !s)
+        return HarborError(s.error());
+    }
+    auto robots = store_.ListRobots();
+    if (!robots) return HarborError(robots.error());
+    boost::json::array items;
+    for (const RobotRecord& r : *robots) {
+      if (project_id && r.project_id != *project_id) continue;
+      if (level && r.level != *level) continue;
+      if (!std::all_of(by_name.begin(), by_name.end(),
+                       [&](const QueryCondition& c) { return MatchesText(c, r.name); }))
+        continue;
+      auto json = RobotJson(r);
+      if (!json) return HarborError(json.error());
+      items.push_back(std::move(*json));
+    }
+    return PagedList(call.request, std::move(items));
+  }
+  auto id = ParseId(p[1]);
+  if (!id || p.size() != 2) return HarborError(ErrorCode::kBadRequest, "the robot id must be a positive integer");
+  auto robot = store_.GetRobot(*id);
+  if (!robot) return HarborError(robot.error().code, "robot not found");
+  // Reading or changing a robot takes the same right as listing or updating its project's.
+  auto may = [&](Action action) -> Status {
+    if (robot->level == "system") return who.sysadmin ? Status{} : Fail(ErrorCode::kForbidden, "only system administrators may");
+    auto project = store_.GetProject(robot->project_id);
+    if (!project) return tl::unexpected(project.error());
+    return Require(who, *project, Resource::kRobot, action);
+  };
+  if (m == "GET") {
+    if (auto s = may(Action::kRead); !s) return HarborError(s.error());
+    auto json = RobotJson(*robot);
+    if (!json) return HarborError(json.error());
+    return JsonBody(200, *json);
+  }
+  if (m == "DELETE") {
+    if (auto s = may(Action::kDelete); !s) return HarborError(s.error());
+    if (auto s = store_.DeleteRobot(*id); !s) return HarborError(s.error());
+    authenticator_.ForgetVerified();
+    return Empty(200);
+  }
+  if (m != "PUT" && m != "PATCH") return HarborError(ErrorCode::kMethodNotAllowed);
+  auto body = ParseJsonObject(call.body);
+  if (!body) return HarborError(body.error());
+  if (m == "PATCH") {
+    if (auto s = may(Action::kUpdate); !s) return HarborError(s.error());
+    auto chosen = StringField(*body, "secret");
+    if (!chosen) return HarborError(chosen.error());
+    std::string secret = chosen->value_or("");
+    if (secret.empty()) {
+      secret = NewSecret();
+    } else if (auto s = CheckPasswordPolicy(secret); !s) {
+      return HarborError(s.error());
+    }
+    robot->secret_hash = HashPassword(secret, authenticator_.password_iterations());
+    robot->updated_at = now;
+    if (auto s = store_.UpdateRobot(*robot); !s) return HarborError(s.error());
+    authenticator_.ForgetVerified();
+    return JsonBody(200, boost::json::object{{"secret", secret}});
+  }
+  if (auto name = StringField(*body, "name"); name && *name && **name != robot->name)
+    return HarborError(ErrorCode::kBadRequest, "the name of a robot cannot change");
+  auto updated = RobotFromBody(who, *body, *robot);
+  if (!updated) return HarborError(updated.error());
+  updated->updated_at = now;
+  if (auto s = store_.UpdateRobot(*updated); !s) return HarborError(s.error());
+  authenticator_.ForgetVerified();
+  return Empty(200);
+}
+
+}  // namespace berth
