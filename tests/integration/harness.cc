@@ -181,6 +181,38 @@ HttpResponse Http(const std::string& method, const std::string& url, const std::
   return res;
 }
 
+std::string FetchToken(const BerthServer& server, const std::string& user,
+                       const std::string& password, const std::vector<std::string>& scopes) {
+  std::string url = server.Url("/service/token?service=harbor-registry");
+  for (const std::string& scope : scopes) url += "&scope=" + scope;
+  HttpResponse r = Http("GET", url, "",
+                        {user.empty() ? std::string("Authorization:") : BasicAuth(user, password)});
+  if (r.status != 200) return "";
+  return std::string(boost::json::parse(r.body).at("token").as_string());
+}
+
+std::string Bearer(const std::string& token) { return "Authorization: Bearer " + token; }
+
+std::string JwtClaims(const std::string& token) {
+  const size_t first = token.find('.');
+  const size_t second = token.find('.', first + 1);
+  return Base64UrlDecode(token.substr(first + 1, second - first - 1)).value_or("");
+}
+
+std::string GrantedActions(const std::string& token, const std::string& type,
+                           const std::string& name) {
+  boost::json::value claims = boost::json::parse(JwtClaims(token));
+  std::string out;
+  for (const auto& entry : claims.at("access").as_array()) {
+    if (entry.at("type").as_string() != type || entry.at("name").as_string() != name) continue;
+    for (const auto& action : entry.at("actions").as_array()) {
+      if (!out.empty()) out += ",";
+      out += std::string(action.as_string());
+    }
+  }
+  return out;
+}
+
 std::string BasicAuth(const std::string& user, const std::string& password) {
   return "Authorization: Basic " + Base64Encode(user + ":" + password);
 }

@@ -73,4 +73,16 @@ std::string ErrorCode(const HttpResponse& response);
 
 std::string Sha256(const std::string& bytes);
 
+// A token from berth's token service for the scopes (none: anonymous when `user` is empty);
+// "" when the service refuses.
+std::string FetchToken(const BerthServer& server, const std::string& user,
+                       const std::string& password, const std::vector<std::string>& scopes);
+// "Authorization: Bearer <token>".
+std::string Bearer(const std::string& token);
+// The decoded JSON text of a JWT's claims.
+std::string JwtClaims(const std::string& token);
+// The actions a token grants on "repository:<name>", comma-joined in the token's order.
+std::string GrantedActions(const std::string& token, const std::string& type,
+                           const std::string& name);
+
 }  // namespace berth::testing

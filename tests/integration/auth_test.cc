@@ -1,0 +1,369 @@
+// The Docker token flow against the real binary: challenges, what a token grants, the OAuth2
+// grants, and the attacks a registry must refuse (forged, stale, stretched or stolen tokens,
+// robots and mounts reaching outside their project, password guessing).
+#include <gtest/gtest.h>
+#include <openssl/hmac.h>
+#include <openssl/pem.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <thread>
+
+#include "auth/jwt.h"
+#include "core/base64.h"
+#include "tests/integration/harness.h"
+
+namespace berth::testing {
+namespace {
+
+int64_t Now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+class AuthTest : public ::testing::Test {
+ protected:
+  HttpResponse Do(const std::string& method, const std::string& path, const std::string& body = {},
+                  const std::vector<std::string>& headers = {}) {
+    return Http(method, server_.Url(path), body, headers);
+  }
+
+  void CreateUser(const std::string& name, const std::string& password) {
+    HttpResponse r = Do("POST", "/api/v2.0/users",
+                        R"({"username":")" + name + R"(","password":")" + password +
+                            R"(","email":")" + name + R"(@berth.test","realname":")" + name + "\"}");
+    ASSERT_EQ(r.status, 201) << r.body;
+  }
+  void CreateProject(const std::string& name, bool is_public = false) {
+    HttpResponse r = Do("POST", "/api/v2.0/projects",
+                        R"({"project_name":")" + name + R"(","public":)" +
+                            (is_public ? "true" : "false") + "}");
+    ASSERT_EQ(r.status, 201) << r.body;
+  }
+  void AddMember(const std::string& project, const std::string& user, int role) {
+    HttpResponse r = Do("POST", "/api/v2.0/projects/" + project + "/members",
+                        R"({"role_id":)" + std::to_string(role) + R"(,"member_user":{"username":")" +
+                            user + "\"}}");
+    ASSERT_EQ(r.status, 201) << r.body;
+  }
+  // Pushes a one-layer image as admin; returns the manifest's digest.
+  std::string PushImage(const std::string& repo, const std::string& tag, const std::string& seed) {
+    auto blob = [&](const std::string& bytes) {
+      std::string digest = Sha256(bytes);
+      EXPECT_EQ(Do("POST", "/v2/" + repo + "/blobs/uploads/?digest=" + digest, bytes).status, 201);
+      return digest;
+    };
+    std::string config = R"({"architecture":"amd64","os":"linux","seed":")" + seed + "\"}";
+    std::string layer = "layer " + seed;
+    std::string manifest =
+        R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":")" +
+        blob(config) + R"(","size":)" + std::to_string(config.size()) +
+        R"(},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":")" +
+        blob(layer) + R"(","size":)" + std::to_string(layer.size()) + "}]}";
+    HttpResponse r = Do("PUT", "/v2/" + repo + "/manifests/" + tag, manifest,
+                        {"Content-Type: application/vnd.oci.image.manifest.v1+json"});
+    EXPECT_EQ(r.status, 201) << r.body;
+    return Sha256(manifest);
+  }
+
+  // A token signed with the server's own key, for claims the token service would never issue.
+  std::string SignWithServerKey(TokenClaims claims) {
+    auto signer = TokenSigner::LoadOrCreate(server_.data_dir() / "token_key.pem");
+    EXPECT_TRUE(signer);
+    return (*signer)->Sign(claims);
+  }
+
+  TokenClaims ValidClaims(const std::string& repo, std::vector<std::string> actions) {
+    TokenClaims c;
+    c.issuer = "harbor-token-issuer";
+    c.subject = "admin";
+    c.audience = "harbor-registry";
+    c.issued_at = c.not_before = Now();
+    c.expires_at = Now() + 600;
+    c.id = "test";
+    c.access = {{"repository", repo, std::move(actions)}};
+    return c;
+  }
+
+  BerthServer server_{{"BERTH_LOCKOUT_BASE=3s", "BERTH_LOCKOUT_THRESHOLD=3"}};
+};
+
+TEST_F(AuthTest, ChallengesNameTheTokenServiceAndTheScope) {
+  BerthServer proxied({"BERTH_EXTERNAL_URL=https://registry.example.com/"});
+  HttpResponse base = Http("GET", proxied.Url("/v2/"), "", kAnonymous);
+  EXPECT_EQ(base.status, 401);
+  EXPECT_EQ(base.Header("www-authenticate"),
+            R"(Bearer realm="https://registry.example.com/service/token",service="harbor-registry")");
+  EXPECT_EQ(ErrorCode(base), "UNAUTHORIZED");
+  ASSERT_EQ(Http("POST", proxied.Url("/api/v2.0/projects"), R"({"project_name":"team"})").status, 201);
+  HttpResponse pull = Http("GET", proxied.Url("/v2/team/app/manifests/1"), "", kAnonymous);
+  EXPECT_EQ(pull.status, 401);
+  EXPECT_EQ(pull.Header("www-authenticate"),
+            R"(Bearer realm="https://registry.example.com/service/token",service="harbor-registry",scope="repository:team/app:pull")");
+  // The public library needs no token to pull; what is missing there is simply unknown.
+  EXPECT_EQ(Http("GET", proxied.Url("/v2/library/app/manifests/1"), "", kAnonymous).status, 404);
+  HttpResponse push = Http("POST", proxied.Url("/v2/library/app/blobs/uploads/"), "", kAnonymous);
+  EXPECT_EQ(push.status, 401);
+  EXPECT_NE(push.Header("www-authenticate").find(R"(scope="repository:library/app:pull,push")"),
+            std::string::npos);
+  HttpResponse catalog = Http("GET", proxied.Url("/v2/_catalog"), "", kAnonymous);
+  EXPECT_NE(catalog.Header("www-authenticate").find(R"(scope="registry:catalog:*")"),
+            std::string::npos);
+  // Any valid token opens the base endpoint, even an anonymous one that grants nothing.
+  std::string anonymous = FetchToken(proxied, "", "", {});
+  ASSERT_FALSE(anonymous.empty());
+  EXPECT_EQ(Http("GET", proxied.Url("/v2/"), "", {Bearer(anonymous)}).status, 200);
+}
+
+TEST_F(AuthTest, ATokenHoldsWhatWasAskedAndIsAllowedNothingMore) {
+  CreateUser("dev", "Developer1");
+  CreateProject("team");
+  AddMember("team", "dev", 2);
+  const std::string token =
+      FetchToken(server_, "dev", "Developer1",
+                 {"repository:team/app:pull,push,delete", "repository:secret/app:pull",
+                  "registry:catalog:*", "repository:library/app:pull,push"});
+  ASSERT_FALSE(token.empty());
+  boost::json::object claims = boost::json::parse(JwtClaims(token)).as_object();
+  EXPECT_EQ(claims.at("iss").as_string(), "harbor-token-issuer");
+  EXPECT_EQ(claims.at("sub").as_string(), "dev");
+  EXPECT_EQ(claims.at("aud").as_string(), "harbor-registry");
+  EXPECT_EQ(claims.at("exp").as_int64() - claims.at("iat").as_int64(), 1800);
+  EXPECT_EQ(claims.at("nbf").as_int64(), claims.at("iat").as_int64());
+  EXPECT_FALSE(claims.at("jti").as_string().empty());
+  // Developers push but do not delete; other projects and the catalog are not theirs; the
+  // public library lets them pull.
+  boost::json::array expected = {
+      boost::json::object{{"type", "repository"}, {"name", "team/app"}, {"actions", {"pull", "push"}}},
+      boost::json::object{{"type", "repository"}, {"name", "library/app"}, {"actions", {"pull"}}}};
+  EXPECT_EQ(claims.at("access"), expected) << JwtClaims(token);
+  std::string header = *Base64UrlDecode(token.substr(0, token.find('.')));
+  EXPECT_NE(header.find(R"("alg":"ES256")"), std::string::npos) << header;
+  EXPECT_NE(header.find(R"("kid":")"), std::string::npos) << header;
+
+  const std::string admin = FetchToken(server_, "admin", kAdminPassword, {"registry:catalog:*"});
+  EXPECT_EQ(GrantedActions(admin, "registry", "catalog"), "*");
+  EXPECT_EQ(Do("GET", "/v2/_catalog", "", {Bearer(admin)}).status, 200);
+  EXPECT_EQ(Do("GET", "/v2/_catalog", "", {Bearer(token)}).status, 401);
+
+  const std::string anonymous = FetchToken(server_, "", "", {"repository:library/app:pull,push"});
+  EXPECT_EQ(GrantedActions(anonymous, "repository", "library/app"), "pull");
+  EXPECT_EQ(Do("GET", "/service/token?scope=repository:team/app:pull", "",
+               {BasicAuth("dev", "wrong-Password1")})
+                .status,
+            401);
+}
+
+TEST_F(AuthTest, OAuthPasswordAndRefreshGrants) {
+  HttpResponse issued = Do("POST", "/service/token",
+                           "grant_type=password&username=admin&password=" +
+                               std::string(kAdminPassword) +
+                               "&service=harbor-registry&client_id=podman&access_type=offline"
+                               "&scope=repository%3Alibrary%2Fapp%3Apull+registry%3Acatalog%3A*",
+                           {"Authorization:", "Content-Type: application/x-www-form-urlencoded"});
+  ASSERT_EQ(issued.status, 200) << issued.body;
+  boost::json::object body = boost::json::parse(issued.body).as_object();
+  const std::string access = std::string(body.at("access_token").as_string());
+  const std::string refresh = std::string(body.at("refresh_token").as_string());
+  EXPECT_EQ(body.at("scope").as_string(), "repository:library/app:pull registry:catalog:*");
+  EXPECT_EQ(GrantedActions(access, "repository", "library/app"), "pull");
+
+  HttpResponse renewed = Do("POST", "/service/token",
+                            "grant_type=refresh_token&refresh_token=" + refresh +
+                                "&service=harbor-registry&scope=registry%3Acatalog%3A*",
+                            {"Authorization:"});
+  ASSERT_EQ(renewed.status, 200) << renewed.body;
+  const std::string again = std::string(boost::json::parse(renewed.body).at("access_token").as_string());
+  EXPECT_EQ(Do("GET", "/v2/_catalog", "", {Bearer(again)}).status, 200);
+  // A refresh token is not an access token, and a wrong password gets nothing.
+  EXPECT_EQ(Do("GET", "/v2/_catalog", "", {Bearer(refresh)}).status, 401);
+  EXPECT_EQ(Do("POST", "/service/token", "grant_type=password&username=admin&password=nope",
+               {"Authorization:"})
+                .status,
+            401);
+  EXPECT_EQ(Do("POST", "/service/token", "grant_type=client_credentials", {"Authorization:"}).status,
+            400);
+}
+
+TEST_F(AuthTest, ForgedAndStretchedTokensAreRefused) {
+  const std::string digest = PushImage("library/app", "1", "forge");
+  const std::string path = "/v2/library/app/manifests/" + digest;
+  const std::string good = FetchToken(server_, "admin", kAdminPassword, {"repository:library/app:pull"});
+  ASSERT_EQ(Do("GET", path, "", {Bearer(good)}).status, 200);
+  const size_t dot1 = good.find('.');
+  const size_t dot2 = good.find('.', dot1 + 1);
+  const std::string payload = good.substr(dot1 + 1, dot2 - dot1 - 1);
+
+  auto refused = [&](const std::string& token, const char* what) {
+    HttpResponse r = Do("GET", "/v2/library/private/manifests/" + digest, "", {Bearer(token)});
+    EXPECT_EQ(r.status, 401) << what;
+    HttpResponse own = Do("GET", path, "", {Bearer(token)});
+    // The public repository is readable anonymously, but not with a forged token.
+    EXPECT_EQ(own.status, 401) << what;
+  };
+  refused(Base64UrlEncode(R"({"alg":"none","typ":"JWT"})") + "." + payload + ".", "alg none");
+
+  // HS256 keyed with the public key, the classic confusion attack.
+  FILE* f = std::fopen((server_.data_dir() / "token_key.pem").c_str(), "r");
+  ASSERT_NE(f, nullptr);
+  EVP_PKEY* key = PEM_read_PrivateKey(f, nullptr, nullptr, nullptr);
+  std::fclose(f);
+  BIO* bio = BIO_new(BIO_s_mem());
+  PEM_write_bio_PUBKEY(bio, key);
+  char* pem = nullptr;
+  long pem_len = BIO_get_mem_data(bio, &pem);
+  const std::string hs_input = Base64UrlEncode(R"({"alg":"HS256","typ":"JWT"})") + "." + payload;
+  unsigned char mac[32];
+  unsigned int mac_len = 0;
+  HMAC(EVP_sha256(), pem, static_cast<int>(pem_len),
+       reinterpret_cast<const unsigned char*>(hs_input.data()), hs_input.size(), mac, &mac_len);
+  BIO_free(bio);
+  EVP_PKEY_free(key);
+  refused(hs_input + "." + Base64UrlEncode(std::string(reinterpret_cast<char*>(mac), mac_len)),
+          "HS256 with the public key");
+
+  std::string bad_signature = good;
+  bad_signature[dot2 + 5] = bad_signature[dot2 + 5] == 'A' ? 'B' : 'A';
+  refused(bad_signature, "bad signature");
+
+  TokenClaims expired = ValidClaims("library/app", {"pull"});
+  expired.issued_at = expired.not_before = Now() - 3600;
+  expired.expires_at = Now() - 600;
+  refused(SignWithServerKey(expired), "expired");
+  TokenClaims early = ValidClaims("library/app", {"pull"});
+  early.not_before = Now() + 600;
+  refused(SignWithServerKey(early), "not yet valid");
+  TokenClaims audience = ValidClaims("library/app", {"pull"});
+  audience.audience = "another-registry";
+  refused(SignWithServerKey(audience), "wrong audience");
+  TokenClaims issuer = ValidClaims("library/app", {"pull"});
+  issuer.issuer = "someone-else";
+  refused(SignWithServerKey(issuer), "wrong issuer");
+
+  // The access claim widened after signing: the signature no longer matches.
+  std::string claims = JwtClaims(good);
+  const size_t at = claims.find("library/app");
+  ASSERT_NE(at, std::string::npos);
+  claims.replace(at, 11, "library/pri");
+  refused(good.substr(0, dot1 + 1) + Base64UrlEncode(claims) + good.substr(dot2), "tampered access");
+
+  // A valid token for one repository opens no other, and says why.
+  const std::string other = "/v2/library/private/manifests/" + digest;
+  HttpResponse stretched = Do("GET", other, "", {Bearer(good)});
+  EXPECT_EQ(stretched.status, 401);
+  EXPECT_NE(stretched.Header("www-authenticate").find(R"(error="insufficient_scope")"), std::string::npos);
+  // Nor does it let the holder push where it may pull.
+  EXPECT_EQ(Do("POST", "/v2/library/app/blobs/uploads/", "", {Bearer(good)}).status, 401);
+}
+
+TEST_F(AuthTest, ATokenFromBeforeItsProjectWasCreatedGrantsNothingInIt) {
+  CreateProject("phoenix");
+  const std::string stale = FetchToken(server_, "admin", kAdminPassword, {"repository:phoenix/app:push"});
+  ASSERT_EQ(GrantedActions(stale, "repository", "phoenix/app"), "push");
+  EXPECT_EQ(Do("POST", "/v2/phoenix/app/blobs/uploads/", "", {Bearer(stale)}).status, 202);
+  // Token times are whole seconds: the new project must be born in a later one.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  ASSERT_EQ(Do("DELETE", "/api/v2.0/projects/phoenix", "", {"X-Is-Resource-Name: true"}).status, 200);
+  CreateProject("phoenix");
+  HttpResponse r = Do("POST", "/v2/phoenix/app/blobs/uploads/", "", {Bearer(stale)});
+  EXPECT_EQ(r.status, 401) << r.body;
+  const std::string fresh = FetchToken(server_, "admin", kAdminPassword, {"repository:phoenix/app:push"});
+  EXPECT_EQ(Do("POST", "/v2/phoenix/app/blobs/uploads/", "", {Bearer(fresh)}).status, 202);
+  // And a project that does not exist grants nothing, not even to the admin.
+  EXPECT_EQ(GrantedActions(FetchToken(server_, "admin", kAdminPassword, {"repository:nowhere/app:pull"}),
+                           "repository", "nowhere/app"),
+            "");
+  HttpResponse missing = Do("POST", "/v2/nowhere/app/blobs/uploads/");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(ErrorCode(missing), "NAME_UNKNOWN");
+}
+
+TEST_F(AuthTest, RobotsStayInsideTheirProject) {
+  CreateProject("inside");
+  CreateProject("outside");
+  PushImage("outside/app", "1", "outside");
+  HttpResponse created = Do("POST", "/api/v2.0/robots", R"({
+    "name":"ci","level":"project","duration":-1,
+    "permissions":[{"kind":"project","namespace":"inside","access":[
+      {"resource":"repository","action":"pull"},{"resource":"repository","action":"push"}]}]})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  boost::json::object robot = boost::json::parse(created.body).as_object();
+  const std::string name(robot.at("name").as_string());
+  const std::string secret(robot.at("secret").as_string());
+  EXPECT_EQ(name, "robot$inside+ci");
+  const std::string token = FetchToken(server_, name, secret,
+                                       {"repository:inside/app:pull,push", "repository:outside/app:pull",
+                                        "repository:library/app:push"});
+  EXPECT_EQ(GrantedActions(token, "repository", "inside/app"), "pull,push");
+  EXPECT_EQ(GrantedActions(token, "repository", "outside/app"), "");
+  EXPECT_EQ(GrantedActions(token, "repository", "library/app"), "");
+  EXPECT_EQ(Do("POST", "/v2/inside/app/blobs/uploads/", "", {Bearer(token)}).status, 202);
+  EXPECT_EQ(Do("GET", "/v2/outside/app/manifests/1", "", {Bearer(token)}).status, 401);
+  // With Basic credentials straight on the registry: known, but not allowed.
+  HttpResponse basic = Do("GET", "/v2/outside/app/manifests/1", "", {BasicAuth(name, secret)});
+  EXPECT_EQ(basic.status, 403);
+  EXPECT_EQ(ErrorCode(basic), "DENIED");
+  EXPECT_EQ(Do("GET", "/v2/inside/app/tags/list", "", {BasicAuth(name, secret)}).status, 404);
+  // Robots manage no robots, and a disabled robot logs in no more.
+  EXPECT_EQ(Do("GET", "/api/v2.0/robots?q=ProjectID=2", "", {BasicAuth(name, secret)}).status, 403);
+  const std::string id = std::to_string(robot.at("id").as_int64());
+  ASSERT_EQ(Do("PUT", "/api/v2.0/robots/" + id, R"({"disable":true})").status, 200);
+  EXPECT_EQ(FetchToken(server_, name, secret, {}), "");
+}
+
+TEST_F(AuthTest, AMountFromAnUnreadableRepositoryFallsBackToAnUpload) {
+  CreateUser("dev", "Developer1");
+  CreateProject("mine");
+  CreateProject("theirs");
+  AddMember("mine", "dev", 2);
+  const std::string secret_layer = "a layer only theirs may read";
+  const std::string digest = Sha256(secret_layer);
+  ASSERT_EQ(Do("POST", "/v2/theirs/app/blobs/uploads/?digest=" + digest, secret_layer).status, 201);
+  const std::string dev = BasicAuth("dev", "Developer1");
+  HttpResponse mount =
+      Do("POST", "/v2/mine/app/blobs/uploads/?mount=" + digest + "&from=theirs/app", "", {dev});
+  EXPECT_EQ(mount.status, 202) << mount.body;
+  EXPECT_EQ(mount.Header("docker-content-digest"), "");
+  EXPECT_EQ(Do("HEAD", "/v2/mine/app/blobs/" + digest, "", {dev}).status, 404);
+  // Where the caller may read the source, the same mount links the blob.
+  CreateProject("shared");
+  AddMember("shared", "dev", 3);
+  ASSERT_EQ(Do("POST", "/v2/shared/app/blobs/uploads/?digest=" + digest, secret_layer).status, 201);
+  EXPECT_EQ(Do("POST", "/v2/mine/app/blobs/uploads/?mount=" + digest + "&from=shared/app", "", {dev}).status,
+            201);
+}
+
+TEST_F(AuthTest, RepeatedBadPasswordsFreezeTheAccountForAGrowingWindow) {
+  CreateUser("guesser", "Right12345");
+  auto login = [&](const std::string& user, const std::string& password) {
+    return Do("GET", "/service/token?service=harbor-registry", "", {BasicAuth(user, password)});
+  };
+  ASSERT_EQ(login("guesser", "Right12345").status, 200);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(login("guesser", "Wrong12345").status, 401);
+  // Frozen: even the right password is refused, in the same words as a wrong one or a
+  // name that does not exist.
+  HttpResponse frozen = login("guesser", "Right12345");
+  EXPECT_EQ(frozen.status, 401);
+  HttpResponse wrong = login("guesser", "Wrong12345");
+  HttpResponse nobody = login("nobody-at-all", "Wrong12345");
+  EXPECT_EQ(frozen.body, wrong.body);
+  EXPECT_EQ(frozen.body, nobody.body);
+  // The freeze is in the database: a restart does not lift it. Freezes end on whole seconds,
+  // so a 3 s freeze lasts between 2 and 3 s.
+  server_.Restart();
+  EXPECT_EQ(login("guesser", "Right12345").status, 401);
+  std::this_thread::sleep_for(std::chrono::milliseconds(3200));
+  EXPECT_EQ(login("guesser", "Right12345").status, 200);
+  // Failures that go on past a freeze earn a longer one (6 s); a success starts over.
+  for (int i = 0; i < 3; ++i) login("guesser", "Wrong12345");
+  std::this_thread::sleep_for(std::chrono::milliseconds(3200));
+  for (int i = 0; i < 3; ++i) login("guesser", "Wrong12345");
+  std::this_thread::sleep_for(std::chrono::milliseconds(3200));
+  EXPECT_EQ(login("guesser", "Right12345").status, 401) << "the second freeze lasts 6 s";
+  std::this_thread::sleep_for(std::chrono::milliseconds(3200));
+  EXPECT_EQ(login("guesser", "Right12345").status, 200);
+}
+
+}  // namespace
+}  // namespace berth::testing
