@@ -68,7 +68,7 @@ Result<std::vector<Permission>> AccessControl::Permissions(const Principal& prin
   std::vector<Permission> out;
   for (Resource resource : ProjectResources()) {
     for (Action action : AllActions()) {
-      bool can = principal.sysadmin ||
+      bool can = (principal.sysadmin && Allowed(Role::kProjectAdmin, resource, action)) ||
                  (project.is_public && Allowed(Role::kLimitedGuest, resource, action)) ||
                  std::any_of(roles->begin(), roles->end(),
                              [&](Role r) { return Allowed(r, resource, action); });
