@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/scoped_temp_dir.h"
+#include "meta/identity_store_conformance.h"
 #include "meta/metadata_store_conformance.h"
 
 namespace berth {
@@ -16,6 +17,16 @@ struct MetadataStoreFactory<SqliteMetadataStore> {
 };
 
 INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, MetadataStoreConformance, SqliteMetadataStore);
+
+template <>
+struct IdentityStoreFactory<SqliteMetadataStore> {
+  static std::unique_ptr<SqliteMetadataStore> Make(const std::filesystem::path& dir) {
+    auto store = SqliteMetadataStore::Open(dir / "berth.db");
+    return store ? std::move(*store) : nullptr;
+  }
+};
+
+INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, IdentityStoreConformance, SqliteMetadataStore);
 
 namespace {
 
