@@ -5,13 +5,22 @@
 //   bench_client push   HOST:PORT REPO FILE [CHUNK_BYTES]   (0 or absent: monolithic)
 //   bench_client pull   HOST:PORT REPO DIGEST
 //   bench_client images HOST:PORT COUNT WORKERS [REPO_PREFIX]
+//
+// With BENCH_CREDS=user:password, each connection logs in as Docker clients do: the registry's
+// challenge names the token service, a token is fetched there once per repository and sent as
+// a Bearer token from then on (the token requests are part of the timed work).
 #include <curl/curl.h>
 
+#include <strings.h>
+
 #include <atomic>
+#include <boost/json.hpp>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -23,19 +32,37 @@ namespace {
 struct Reply {
   long status = 0;
   std::string location;
+  std::string challenge;  // WWW-Authenticate
+  std::string body;
 };
 
 size_t Discard(char*, size_t size, size_t n, void*) { return size * n; }
 
-size_t HeaderLocation(char* data, size_t size, size_t n, void* out) {
+size_t Collect(char* data, size_t size, size_t n, void* out) {
+  static_cast<std::string*>(out)->append(data, size * n);
+  return size * n;
+}
+
+size_t Headers(char* data, size_t size, size_t n, void* out) {
   std::string line(data, size * n);
-  if (line.size() > 9 && (line.compare(0, 9, "Location:") == 0 || line.compare(0, 9, "location:") == 0)) {
-    std::string v = line.substr(9);
+  auto value = [&](size_t from) {
+    std::string v = line.substr(from);
     while (!v.empty() && (v.front() == ' ')) v.erase(0, 1);
     while (!v.empty() && (v.back() == '\r' || v.back() == '\n')) v.pop_back();
-    *static_cast<std::string*>(out) = v;
-  }
+    return v;
+  };
+  auto* reply = static_cast<Reply*>(out);
+  if (strncasecmp(line.c_str(), "Location:", 9) == 0) reply->location = value(9);
+  if (strncasecmp(line.c_str(), "WWW-Authenticate:", 17) == 0) reply->challenge = value(17);
   return size * n;
+}
+
+// The quoted value of `key` in a Bearer challenge.
+std::string ChallengeParam(const std::string& challenge, const std::string& key) {
+  size_t at = challenge.find(key + "=\"");
+  if (at == std::string::npos) return "";
+  at += key.size() + 2;
+  return challenge.substr(at, challenge.find('"', at) - at);
 }
 
 struct FileSource {
@@ -53,8 +80,48 @@ size_t ReadFile(char* buf, size_t size, size_t n, void* p) {
 
 class Client {
  public:
-  explicit Client(std::string base) : base_(std::move(base)), curl_(curl_easy_init()) {}
+  explicit Client(std::string base) : base_(std::move(base)), curl_(curl_easy_init()) {
+    if (const char* creds = std::getenv("BENCH_CREDS")) creds_ = creds;
+  }
   ~Client() { curl_easy_cleanup(curl_); }
+
+  // Logs in for `repo` when credentials are set: from then on requests carry its token.
+  bool Authorize(const std::string& repo) {
+    if (creds_.empty()) return true;
+    if (auto known = tokens_.find(repo); known != tokens_.end()) {
+      authorization_ = known->second;
+      return true;
+    }
+    if (realm_.empty()) {
+      Reply probe = Do("GET", "/v2/");
+      realm_ = ChallengeParam(probe.challenge, "realm");
+      service_ = ChallengeParam(probe.challenge, "service");
+      if (realm_.empty()) return std::cerr << "no Bearer challenge from /v2/\n", false;
+    }
+    CURLU* url = curl_url();
+    curl_url_set(url, CURLUPART_URL, realm_.c_str(), 0);
+    curl_url_set(url, CURLUPART_QUERY, ("service=" + service_).c_str(), CURLU_APPENDQUERY | CURLU_URLENCODE);
+    curl_url_set(url, CURLUPART_QUERY, ("scope=repository:" + repo + ":pull,push").c_str(),
+                 CURLU_APPENDQUERY | CURLU_URLENCODE);
+    char* text = nullptr;
+    curl_url_get(url, CURLUPART_URL, &text, 0);
+    std::string token_url = text;
+    curl_free(text);
+    curl_url_cleanup(url);
+    authorization_.clear();
+    std::string reply;
+    curl_easy_reset(curl_);
+    curl_easy_setopt(curl_, CURLOPT_URL, token_url.c_str());
+    curl_easy_setopt(curl_, CURLOPT_USERPWD, creds_.c_str());
+    curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, Collect);
+    curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &reply);
+    long status = 0;
+    if (curl_easy_perform(curl_) == CURLE_OK) curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &status);
+    if (status != 200) return std::cerr << "token: " << status << "\n", false;
+    const std::string token(boost::json::parse(reply).at("token").as_string());
+    authorization_ = tokens_[repo] = "Authorization: Bearer " + token;
+    return true;
+  }
 
   // A request whose body is `body`, or `length` bytes of `file` from its current position.
   Reply Do(const char* method, const std::string& url, const std::string* body = nullptr,
@@ -62,6 +129,7 @@ class Client {
     curl_easy_reset(curl_);
     Reply reply;
     curl_slist* list = curl_slist_append(nullptr, "Expect:");
+    if (!authorization_.empty()) list = curl_slist_append(list, authorization_.c_str());
     for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
     std::string full = url.starts_with("http") ? url : base_ + url;
     curl_easy_setopt(curl_, CURLOPT_URL, full.c_str());
@@ -71,8 +139,8 @@ class Client {
     // libcurl's default 16 KiB receive buffer made the client the bottleneck of 512 MiB pulls
     // (for both servers, and more so for sendfile's page-sized segments).
     curl_easy_setopt(curl_, CURLOPT_BUFFERSIZE, 512L << 10);
-    curl_easy_setopt(curl_, CURLOPT_HEADERFUNCTION, HeaderLocation);
-    curl_easy_setopt(curl_, CURLOPT_HEADERDATA, &reply.location);
+    curl_easy_setopt(curl_, CURLOPT_HEADERFUNCTION, Headers);
+    curl_easy_setopt(curl_, CURLOPT_HEADERDATA, &reply);
     FileSource src{file, length};
     if (body) {
       curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, body->data());
@@ -104,6 +172,8 @@ class Client {
   std::string base_;
   CURL* curl_;
   const std::string empty_;
+  std::string creds_, realm_, service_, authorization_;
+  std::map<std::string, std::string> tokens_;  // by repository, as clients cache them by scope
 };
 
 double Seconds(std::chrono::steady_clock::time_point since) {
@@ -126,6 +196,7 @@ int Push(const std::string& host, const std::string& repo, const std::string& pa
   std::fseek(file, 0, SEEK_SET);
   Client c("http://" + host);
   auto t0 = std::chrono::steady_clock::now();
+  if (!c.Authorize(repo)) return 1;
   std::string empty;
   Reply start = c.Do("POST", "/v2/" + repo + "/blobs/uploads/", &empty);
   if (start.status != 202) return std::cerr << "POST " << start.status << "\n", 1;
@@ -150,6 +221,7 @@ int Push(const std::string& host, const std::string& repo, const std::string& pa
 int Pull(const std::string& host, const std::string& repo, const std::string& digest) {
   Client c("http://" + host);
   auto t0 = std::chrono::steady_clock::now();
+  if (!c.Authorize(repo)) return 1;
   Reply r = c.Do("GET", "/v2/" + repo + "/blobs/" + digest);
   if (r.status != 200) return std::cerr << "GET " << r.status << "\n", 1;
   std::printf("%.4f\n", Seconds(t0));
@@ -176,7 +248,7 @@ int Images(const std::string& host, int count, int workers, const std::string& p
             cd + R"(","size":)" + std::to_string(config.size()) +
             R"(},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":")" + ld +
             R"(","size":)" + std::to_string(layer.size()) + "}]}";
-        bool ok = c.PushSmall(repo, config, cd) && c.PushSmall(repo, layer, ld) &&
+        bool ok = c.Authorize(repo) && c.PushSmall(repo, config, cd) && c.PushSmall(repo, layer, ld) &&
                   c.Do("PUT", "/v2/" + repo + "/manifests/v" + std::to_string(i), &manifest, nullptr, 0,
                        {"Content-Type: application/vnd.oci.image.manifest.v1+json"})
                           .status == 201;
