@@ -7,9 +7,11 @@ namespace berth {
 Result<std::optional<ProjectRef>> AccessControl::FindProject(std::string_view name,
                                                              bool may_block, bool* would_block) {
   const std::string key(name);
+  const auto now = std::chrono::steady_clock::now();
   {
     std::lock_guard lock(mu_);
-    if (auto it = projects_.find(key); it != projects_.end()) return it->second;
+    if (auto it = projects_.find(key); it != projects_.end() && it->second.until > now)
+      return it->second.project;
   }
   if (!may_block) {
     if (would_block) *would_block = true;
@@ -22,7 +24,7 @@ Result<std::optional<ProjectRef>> AccessControl::FindProject(std::string_view na
   }
   ProjectRef ref{record->id, record->name, record->is_public, record->created_at};
   std::lock_guard lock(mu_);
-  projects_[key] = ref;
+  projects_[key] = Cached{ref, now + kProjectCacheTtl};
   return ref;
 }
 

@@ -2,10 +2,12 @@
 // action on this resource of this project? Roles come from project membership (directly or
 // through a group), robots from their permission list, system admins may do everything, and
 // anyone may read and pull what a public project holds. The rules are rbac/rbac.cc's table.
-// Project lookups are cached in memory (a few fields per project) and dropped on any change
-// made through this node. Thread-safe.
+// Project lookups are cached in memory (a few fields per project), dropped on any change made
+// through this node and kept at most kProjectCacheTtl, after which another node's change shows.
+// Thread-safe.
 #pragma once
 
+#include <chrono>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -25,6 +27,8 @@ struct ProjectRef {
   bool is_public = false;
   int64_t created_at = 0;
 };
+
+inline constexpr std::chrono::seconds kProjectCacheTtl{5};
 
 class AccessControl {
  public:
@@ -55,7 +59,11 @@ class AccessControl {
  private:
   IdentityStore& store_;
   std::mutex mu_;
-  std::unordered_map<std::string, ProjectRef> projects_;  // guarded by mu_
+  struct Cached {
+    ProjectRef project;
+    std::chrono::steady_clock::time_point until;
+  };
+  std::unordered_map<std::string, Cached> projects_;  // guarded by mu_
 };
 
 }  // namespace berth
