@@ -585,8 +585,7 @@ Response HarborApi::Ldap(Call& call) {
       }
       const LdapUser& u = found->front();
       const int64_t now = clock_.Now();
-      auto id = store_.CreateUser(UserRecord{0, u.username, u.email, u.realname, "from LDAP", "",
-                                             false, u.dn, now, now});
+      auto id = store_.CreateUser(OnboardedUser(u, now));
       if (!id) {
         failed.push_back(boost::json::object{
             {"uid", name},

@@ -390,7 +390,7 @@ Response HarborApi::Members(Call& call, const ProjectRecord& project) {
         if (entries && entries->size() == 1) {
           const LdapUser& u = entries->front();
           const int64_t now = clock_.Now();
-          UserRecord created{0, u.username, u.email, u.realname, "from LDAP", "", false, u.dn, now, now};
+          UserRecord created = OnboardedUser(u, now);
           if (auto id2 = store_.CreateUser(created)) {
             created.id = *id2;
             found = created;

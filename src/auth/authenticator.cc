@@ -163,17 +163,22 @@ Result<Principal> Authenticator::Verify(std::string_view name, std::string_view 
     verified_[key] = Verified{stored_hash, now + seconds};
   };
 
+  // A missing account or hash costs the time of a wrong password, on a dummy hash.
+  auto matches = [&](const std::string* stored_hash) {
+    if (!stored_hash || stored_hash->empty()) {
+      VerifyPassword(password, dummy_hash_);
+      return false;
+    }
+    if (remembered(*stored_hash)) return true;
+    if (!VerifyPassword(password, *stored_hash)) return false;
+    remember(*stored_hash, kVerifiedSeconds);
+    return true;
+  };
+
   if (name.starts_with(kRobotPrefix)) {
     auto robot = store_.FindRobot(std::string(name));
-    if (!robot) {
-      if (robot.error().code != ErrorCode::kNotFound) return tl::unexpected(robot.error());
-      VerifyPassword(password, dummy_hash_);
-      return Fail(ErrorCode::kUnauthenticated);
-    }
-    if (!remembered(robot->secret_hash)) {
-      if (!VerifyPassword(password, robot->secret_hash)) return Fail(ErrorCode::kUnauthenticated);
-      remember(robot->secret_hash, kVerifiedSeconds);
-    }
+    if (!robot && robot.error().code != ErrorCode::kNotFound) return tl::unexpected(robot.error());
+    if (!matches(robot ? &robot->secret_hash : nullptr)) return Fail(ErrorCode::kUnauthenticated);
     return ForRobot(*robot);
   }
 
@@ -184,14 +189,7 @@ Result<Principal> Authenticator::Verify(std::string_view name, std::string_view 
     if (user && remembered("ldap:" + user->ldap_dn)) return ForUser(*user);
     return VerifyLdap(name, password);
   }
-  if (!user || user->password_hash.empty()) {
-    VerifyPassword(password, dummy_hash_);
-    return Fail(ErrorCode::kUnauthenticated);
-  }
-  if (!remembered(user->password_hash)) {
-    if (!VerifyPassword(password, user->password_hash)) return Fail(ErrorCode::kUnauthenticated);
-    remember(user->password_hash, kVerifiedSeconds);
-  }
+  if (!matches(user ? &user->password_hash : nullptr)) return Fail(ErrorCode::kUnauthenticated);
   return ForUser(*user);
 }
 
@@ -207,8 +205,7 @@ Result<Principal> Authenticator::VerifyLdap(std::string_view name, std::string_v
   auto user = store_.FindUser(entry->username);
   if (!user) {
     if (user.error().code != ErrorCode::kNotFound) return tl::unexpected(user.error());
-    UserRecord created{0, entry->username, entry->email, entry->realname, "from LDAP", "", false,
-                       entry->dn, now, now};
+    UserRecord created = OnboardedUser(*entry, now);
     auto id = store_.CreateUser(created);
     if (!id) return tl::unexpected(id.error());
     created.id = *id;

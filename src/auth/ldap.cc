@@ -119,6 +119,11 @@ Result<std::vector<LdapUser>> FindUsers(LDAP* ld, const Config::Ldap& config,
 
 }  // namespace
 
+UserRecord OnboardedUser(const LdapUser& user, int64_t now) {
+  return UserRecord{0, user.username, user.email, user.realname, "from LDAP", "", false, user.dn,
+                    now, now};
+}
+
 Status LdapDirectory::Ping(const Config::Ldap& config) {
   auto ld = Connect(config);
   if (!ld) return tl::unexpected(ld.error());

@@ -9,6 +9,7 @@
 
 #include "core/config.h"
 #include "core/result.h"
+#include "meta/identity_store.h"
 
 namespace berth {
 
@@ -23,6 +24,9 @@ struct LdapGroup {
   std::string dn;
   std::string name;
 };
+
+// The local record of an LDAP user on first sight: no password (LDAP keeps it), the DN kept.
+UserRecord OnboardedUser(const LdapUser& user, int64_t now);
 
 class LdapDirectory {
  public:
