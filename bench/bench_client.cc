@@ -10,7 +10,6 @@
 // challenge names the token service, a token is fetched there once per repository and sent as
 // a Bearer token from then on (the token requests are part of the timed work).
 #include <curl/curl.h>
-
 #include <strings.h>
 
 #include <atomic>
@@ -100,7 +99,8 @@ class Client {
     }
     CURLU* url = curl_url();
     curl_url_set(url, CURLUPART_URL, realm_.c_str(), 0);
-    curl_url_set(url, CURLUPART_QUERY, ("service=" + service_).c_str(), CURLU_APPENDQUERY | CURLU_URLENCODE);
+    curl_url_set(url, CURLUPART_QUERY, ("service=" + service_).c_str(),
+                 CURLU_APPENDQUERY | CURLU_URLENCODE);
     curl_url_set(url, CURLUPART_QUERY, ("scope=repository:" + repo + ":pull,push").c_str(),
                  CURLU_APPENDQUERY | CURLU_URLENCODE);
     char* text = nullptr;
@@ -116,7 +116,8 @@ class Client {
     curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, Collect);
     curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &reply);
     long status = 0;
-    if (curl_easy_perform(curl_) == CURLE_OK) curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &status);
+    if (curl_easy_perform(curl_) == CURLE_OK)
+      curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &status);
     if (status != 200) return std::cerr << "token: " << status << "\n", false;
     const std::string token(boost::json::parse(reply).at("token").as_string());
     authorization_ = tokens_[repo] = "Authorization: Bearer " + token;
@@ -125,7 +126,8 @@ class Client {
 
   // A request whose body is `body`, or `length` bytes of `file` from its current position.
   Reply Do(const char* method, const std::string& url, const std::string* body = nullptr,
-           FILE* file = nullptr, uint64_t length = 0, const std::vector<std::string>& headers = {}) {
+           FILE* file = nullptr, uint64_t length = 0,
+           const std::vector<std::string>& headers = {}) {
     curl_easy_reset(curl_);
     Reply reply;
     curl_slist* list = curl_slist_append(nullptr, "Expect:");
@@ -184,11 +186,13 @@ std::string DigestOfFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   berth::Hasher h;
   std::vector<char> buf(1 << 20);
-  while (in.read(buf.data(), buf.size()) || in.gcount() > 0) h.Update(std::span<const char>(buf.data(), in.gcount()));
+  while (in.read(buf.data(), buf.size()) || in.gcount() > 0)
+    h.Update(std::span<const char>(buf.data(), in.gcount()));
   return h.Finish().str();
 }
 
-int Push(const std::string& host, const std::string& repo, const std::string& path, uint64_t chunk) {
+int Push(const std::string& host, const std::string& repo, const std::string& path,
+         uint64_t chunk) {
   std::string digest = DigestOfFile(path);
   FILE* file = std::fopen(path.c_str(), "rb");
   std::fseek(file, 0, SEEK_END);
@@ -239,18 +243,20 @@ int Images(const std::string& host, int count, int workers, const std::string& p
       for (int i; (i = next++) < count;) {
         // By image number, not worker: image 0 (the manifest GET target) is always in prefix0.
         std::string repo = prefix + std::to_string(i % workers);
-        std::string config = R"({"architecture":"amd64","os":"linux","image":)" + std::to_string(i) + "}";
+        std::string config =
+            R"({"architecture":"amd64","os":"linux","image":)" + std::to_string(i) + "}";
         std::string layer(16384, static_cast<char>('a' + i % 26));
         layer += std::to_string(i);
         std::string cd = berth::DigestOf(config).str(), ld = berth::DigestOf(layer).str();
         std::string manifest =
             R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":")" +
             cd + R"(","size":)" + std::to_string(config.size()) +
-            R"(},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":")" + ld +
-            R"(","size":)" + std::to_string(layer.size()) + "}]}";
-        bool ok = c.Authorize(repo) && c.PushSmall(repo, config, cd) && c.PushSmall(repo, layer, ld) &&
-                  c.Do("PUT", "/v2/" + repo + "/manifests/v" + std::to_string(i), &manifest, nullptr, 0,
-                       {"Content-Type: application/vnd.oci.image.manifest.v1+json"})
+            R"(},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":")" +
+            ld + R"(","size":)" + std::to_string(layer.size()) + "}]}";
+        bool ok = c.Authorize(repo) && c.PushSmall(repo, config, cd) &&
+                  c.PushSmall(repo, layer, ld) &&
+                  c.Do("PUT", "/v2/" + repo + "/manifests/v" + std::to_string(i), &manifest,
+                       nullptr, 0, {"Content-Type: application/vnd.oci.image.manifest.v1+json"})
                           .status == 201;
         if (!ok) ++failed;
       }
@@ -267,12 +273,14 @@ int Images(const std::string& host, int count, int workers, const std::string& p
 int main(int argc, char** argv) {
   curl_global_init(CURL_GLOBAL_DEFAULT);
   std::vector<std::string> a(argv + 1, argv + argc);
-  if (a.size() >= 4 && a[0] == "push") return Push(a[1], a[2], a[3], a.size() > 4 ? std::stoull(a[4]) : 0);
+  if (a.size() >= 4 && a[0] == "push")
+    return Push(a[1], a[2], a[3], a.size() > 4 ? std::stoull(a[4]) : 0);
   if (a.size() == 4 && a[0] == "pull") return Pull(a[1], a[2], a[3]);
   if (a.size() >= 4 && a[0] == "images") {
     return Images(a[1], std::stoi(a[2]), std::stoi(a[3]), a.size() > 4 ? a[4] : "bench/small");
   }
-  std::cerr << "usage: bench_client push HOST:PORT REPO FILE [CHUNK] | pull HOST:PORT REPO DIGEST | "
-               "images HOST:PORT COUNT WORKERS [REPO_PREFIX]\n";
+  std::cerr
+      << "usage: bench_client push HOST:PORT REPO FILE [CHUNK] | pull HOST:PORT REPO DIGEST | "
+         "images HOST:PORT COUNT WORKERS [REPO_PREFIX]\n";
   return 2;
 }

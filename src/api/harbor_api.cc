@@ -2,11 +2,10 @@
 // are in projects_api.cc.
 #include "api/harbor_api.h"
 
-#include <spdlog/spdlog.h>
+#include <openssl/crypto.h>
 
 #include <algorithm>
 #include <boost/json.hpp>
-#include <charconv>
 
 #include "api/harbor_json.h"
 #include "api/query.h"
@@ -25,7 +24,11 @@ constexpr size_t kMaxBodyBytes = 1 << 20;
 constexpr std::string_view kSessionCookie = "sid";
 constexpr std::string_view kCsrfHeader = "X-Harbor-CSRF-Token";
 
-
+// Constant-time, so that the time of a refusal says nothing about how much of a guess was right.
+bool SameSecret(std::string_view given, std::string_view expected) {
+  return given.size() == expected.size() &&
+         CRYPTO_memcmp(given.data(), expected.data(), given.size()) == 0;
+}
 
 std::string SessionHash(std::string_view session_id) {
   Hasher h;
@@ -57,10 +60,8 @@ boost::json::object UserJson(const UserRecord& u) {
 }
 
 boost::json::object GroupJson(const GroupRecord& g) {
-  return {{"id", g.id},
-          {"group_name", g.name},
-          {"group_type", g.type},
-          {"ldap_group_dn", g.ldap_dn}};
+  return {
+      {"id", g.id}, {"group_name", g.name}, {"group_type", g.type}, {"ldap_group_dn", g.ldap_dn}};
 }
 
 // Harbor refuses these characters in usernames (src/common/utils/utils.go).
@@ -125,7 +126,7 @@ http::Dispatch HarborApi::Handle(const http::Request& req) {
     // A session cookie rides along with any request the browser makes: a change needs the
     // CSRF token the portal got at login as well.
     const bool safe = req.method == "GET" || req.method == "HEAD";
-    if (via_session && !safe && req.headers.Get(kCsrfHeader) != std::optional<std::string_view>(csrf))
+    if (via_session && !safe && !SameSecret(req.headers.Get(kCsrfHeader).value_or(""), csrf))
       return HarborError(ErrorCode::kForbidden, "CSRF token invalid");
     std::string_view rest = std::string_view(req.path).substr(kApiPrefix.size());
     std::vector<std::string_view> path;
@@ -141,9 +142,9 @@ http::Dispatch HarborApi::Handle(const http::Request& req) {
   if (!has_body) return {run(std::string()), nullptr};
   if (req.content_length && *req.content_length > kMaxBodyBytes)
     return {HarborError(ErrorCode::kBadRequest, "the body exceeds 1 MiB"), nullptr};
-  return {std::nullopt,
-          http::BufferBody(kMaxBodyBytes, std::move(run),
-                           [] { return HarborError(ErrorCode::kBadRequest, "the body exceeds 1 MiB"); })};
+  return {std::nullopt, http::BufferBody(kMaxBodyBytes, std::move(run), [] {
+            return HarborError(ErrorCode::kBadRequest, "the body exceeds 1 MiB");
+          })};
 }
 
 Result<Principal> HarborApi::Caller(const http::Request& req, bool* via_session,
@@ -215,14 +216,14 @@ Response HarborApi::Route(Call& call) {
 
 Status HarborApi::Require(const Principal& who, const ProjectRecord& project, Resource resource,
                           Action action) {
-  auto can = access_.Can(who, ProjectRef{project.id, project.name, project.is_public,
-                                         project.created_at},
-                         resource, action);
+  auto can =
+      access_.Can(who, ProjectRef{project.id, project.name, project.is_public, project.created_at},
+                  resource, action);
   if (!can) return tl::unexpected(can.error());
   if (*can) return {};
   if (who.anonymous()) return Fail(ErrorCode::kUnauthenticated, "log in first");
-  return Fail(ErrorCode::kForbidden, "the caller may not " + std::string(ActionName(action)) +
-                                         " " + std::string(ResourceName(resource)) + " in " +
+  return Fail(ErrorCode::kForbidden, "the caller may not " + std::string(ActionName(action)) + " " +
+                                         std::string(ResourceName(resource)) + " in " +
                                          project.name);
 }
 
@@ -299,9 +300,12 @@ Response HarborApi::Users(Call& call) {
     for (const UserRecord& u : *users) {
       bool match = true;
       for (const QueryCondition& c : *conditions) {
-        if (c.key == "username") match = match && MatchesText(c, u.username);
-        else if (c.key == "email") match = match && MatchesText(c, u.email);
-        else return HarborError(ErrorCode::kBadRequest, "cannot filter users by " + c.key);
+        if (c.key == "username")
+          match = match && MatchesText(c, u.username);
+        else if (c.key == "email")
+          match = match && MatchesText(c, u.email);
+        else
+          return HarborError(ErrorCode::kBadRequest, "cannot filter users by " + c.key);
       }
       if (match) items.push_back(UserJson(u));
     }
@@ -340,7 +344,8 @@ Response HarborApi::Users(Call& call) {
   if (p.size() == 2) {
     if (m == "GET") return JsonBody(200, UserJson(*user));
     if (m == "DELETE") {
-      if (!who.sysadmin) return HarborError(ErrorCode::kForbidden, "only system administrators may");
+      if (!who.sysadmin)
+        return HarborError(ErrorCode::kForbidden, "only system administrators may");
       if (self || *id == 1)
         return HarborError(ErrorCode::kForbidden, "the first admin and oneself cannot be deleted");
       if (auto s = store_.DeleteUser(*id); !s) return HarborError(s.error());
@@ -454,7 +459,8 @@ Response HarborApi::UserGroups(Call& call) {
     boost::json::array items;
     for (const GroupRecord& g : *groups) {
       if (g.name.find(*name) != std::string::npos)
-        items.push_back(boost::json::object{{"id", g.id}, {"group_name", g.name}, {"group_type", g.type}});
+        items.push_back(
+            boost::json::object{{"id", g.id}, {"group_name", g.name}, {"group_type", g.type}});
     }
     return PagedList(call.request, std::move(items));
   }
@@ -485,7 +491,8 @@ Response HarborApi::UserGroups(Call& call) {
     GroupRecord group{0, name->value_or(""), static_cast<int>(type->value_or(1)), dn->value_or(""),
                       clock_.Now()};
     if (group.type < 1 || group.type > 3)
-      return HarborError(ErrorCode::kBadRequest, "group_type must be 1 (LDAP), 2 (HTTP) or 3 (OIDC)");
+      return HarborError(ErrorCode::kBadRequest,
+                         "group_type must be 1 (LDAP), 2 (HTTP) or 3 (OIDC)");
     if (group.type == 1) {
       if (group.ldap_dn.empty())
         return HarborError(ErrorCode::kBadRequest, "an LDAP group needs its ldap_group_dn");
@@ -506,7 +513,8 @@ Response HarborApi::UserGroups(Call& call) {
     return Created(std::string(kApiPrefix) + "/usergroups/" + std::to_string(*id));
   }
   auto id = ParseId(p[1]);
-  if (!id || p.size() != 2) return HarborError(ErrorCode::kBadRequest, "the group id must be a positive integer");
+  if (!id || p.size() != 2)
+    return HarborError(ErrorCode::kBadRequest, "the group id must be a positive integer");
   auto group = store_.GetGroup(*id);
   if (!group) return HarborError(group.error().code, "user group not found");
   if (m == "GET") return JsonBody(200, GroupJson(*group));
@@ -519,7 +527,8 @@ Response HarborApi::UserGroups(Call& call) {
   if (!body) return HarborError(body.error());
   auto name = StringField(*body, "group_name");
   if (!name) return HarborError(name.error());
-  if (!*name || (*name)->empty()) return HarborError(ErrorCode::kBadRequest, "group_name is required");
+  if (!*name || (*name)->empty())
+    return HarborError(ErrorCode::kBadRequest, "group_name is required");
   group->name = **name;
   if (auto s = store_.UpdateGroup(*group); !s) return HarborError(s.error());
   return Empty(200);
@@ -541,10 +550,10 @@ Response HarborApi::Ldap(Call& call) {
         if (*v && !(*v)->empty()) into = **v;
         return {};
       };
-      for (auto [key, into] : {std::pair{"ldap_url", &config.url},
-                               std::pair{"ldap_search_dn", &config.search_dn},
-                               std::pair{"ldap_search_password", &config.search_password},
-                               std::pair{"ldap_base_dn", &config.base_dn}}) {
+      for (auto [key, into] :
+           {std::pair{"ldap_url", &config.url}, std::pair{"ldap_search_dn", &config.search_dn},
+            std::pair{"ldap_search_password", &config.search_password},
+            std::pair{"ldap_base_dn", &config.base_dn}}) {
         if (auto s = text(key, *into); !s) return HarborError(s.error());
       }
       auto verify = BoolField(*body, "ldap_verify_cert");
@@ -562,7 +571,8 @@ Response HarborApi::Ldap(Call& call) {
     if (!users) return HarborError(users.error());
     boost::json::array out;
     for (const LdapUser& u : *users) {
-      out.push_back(boost::json::object{{"username", u.username}, {"realname", u.realname}, {"email", u.email}});
+      out.push_back(boost::json::object{
+          {"username", u.username}, {"realname", u.realname}, {"email", u.email}});
     }
     return JsonBody(200, out);
   }
@@ -589,7 +599,8 @@ Response HarborApi::Ldap(Call& call) {
       if (!id) {
         failed.push_back(boost::json::object{
             {"uid", name},
-            {"error", id.error().code == ErrorCode::kConflict ? "already exists" : id.error().message}});
+            {"error",
+             id.error().code == ErrorCode::kConflict ? "already exists" : id.error().message}});
       }
     }
     if (!failed.empty()) return JsonBody(404, failed);
@@ -602,7 +613,8 @@ Response HarborApi::Ldap(Call& call) {
     if (!groups) return HarborError(groups.error());
     boost::json::array out;
     for (const LdapGroup& g : *groups) {
-      out.push_back(boost::json::object{{"group_name", g.name}, {"group_type", 1}, {"ldap_group_dn", g.dn}});
+      out.push_back(
+          boost::json::object{{"group_name", g.name}, {"group_type", 1}, {"ldap_group_dn", g.dn}});
     }
     return JsonBody(200, out);
   }

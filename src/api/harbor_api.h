@@ -64,7 +64,7 @@ class HarborApi : public http::Handler {
   Status Require(const Principal& who, const ProjectRecord& project, Resource resource,
                  Action action);
   boost::json::object ProjectJson(const Principal& who, const ProjectRecord& project);
-  Result<boost::json::object> RobotJson(const RobotRecord& robot);
+  static boost::json::object RobotJson(const RobotRecord& robot);
   Result<int64_t> CreateUser(const boost::json::object& body);
   Result<RobotRecord> RobotFromBody(const Principal& who, const boost::json::object& body,
                                     RobotRecord robot);

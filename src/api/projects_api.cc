@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
-#include <charconv>
 
 #include "api/harbor_api.h"
 #include "api/harbor_json.h"
@@ -15,15 +14,20 @@ namespace {
 
 using http::Response;
 
-
 // Harbor's metadata keys (ProjectMetadata in the swagger); others are refused.
 constexpr std::string_view kMetadataKeys[] = {
-    "public",      "enable_content_trust", "enable_content_trust_cosign", "prevent_vul",
-    "severity",    "auto_scan",            "auto_sbom_generation",        "reuse_sys_cve_allowlist",
-    "retention_id", "proxy_speed_kb",      "max_upstream_conn",
+    "public",
+    "enable_content_trust",
+    "enable_content_trust_cosign",
+    "prevent_vul",
+    "severity",
+    "auto_scan",
+    "auto_sbom_generation",
+    "reuse_sys_cve_allowlist",
+    "retention_id",
+    "proxy_speed_kb",
+    "max_upstream_conn",
 };
-
-
 
 // Harbor's rule for project and robot names: ^[a-z0-9]+(?:[._-][a-z0-9]+)*$.
 bool IsHarborName(std::string_view name) {
@@ -71,7 +75,8 @@ Result<std::map<std::string, std::string>> MetadataFrom(const boost::json::value
       return Fail(ErrorCode::kBadRequest, "metadata " + std::string(key) + " must be a string");
     out[std::string(key)] = std::string(value.as_string());
   }
-  if (auto it = out.find("public"); it != out.end() && it->second != "true" && it->second != "false")
+  if (auto it = out.find("public");
+      it != out.end() && it->second != "true" && it->second != "false")
     return Fail(ErrorCode::kBadRequest, "metadata public must be \"true\" or \"false\"");
   return out;
 }
@@ -82,7 +87,8 @@ Status ApplyProjectReq(const boost::json::object& body, ProjectRecord& project) 
     auto parsed = MetadataFrom(*metadata);
     if (!parsed) return tl::unexpected(parsed.error());
     for (auto& [k, v] : *parsed) project.metadata[k] = v;
-    if (auto it = parsed->find("public"); it != parsed->end()) project.is_public = it->second == "true";
+    if (auto it = parsed->find("public"); it != parsed->end())
+      project.is_public = it->second == "true";
   }
   auto is_public = BoolField(body, "public");
   if (!is_public) return tl::unexpected(is_public.error());
@@ -132,7 +138,8 @@ Response HarborApi::Projects(Call& call) {
   if (p.size() == 1) {
     if (m == "HEAD") {
       auto name = call.request.Query("project_name");
-      if (!name || name->empty()) return HarborError(ErrorCode::kBadRequest, "project_name is required");
+      if (!name || name->empty())
+        return HarborError(ErrorCode::kBadRequest, "project_name is required");
       auto project = store_.FindProject(std::string(*name));
       if (!project) return HarborError(project.error().code, "project not found");
       return Empty(200);
@@ -260,7 +267,8 @@ Response HarborApi::OneProject(Call& call, const ProjectRecord& project) {
     auto repos = store_.CountRepositories(project.name);
     if (!repos) return HarborError(repos.error());
     boost::json::object out{{"repo_count", *repos}};
-    if (auto can = access_.Can(who, RefOf(project), Resource::kMember, Action::kList); can && *can) {
+    if (auto can = access_.Can(who, RefOf(project), Resource::kMember, Action::kList);
+        can && *can) {
       auto members = store_.ListMembers(project.id);
       if (!members) return HarborError(members.error());
       int counts[6] = {};
@@ -280,9 +288,9 @@ Response HarborApi::OneProject(Call& call, const ProjectRecord& project) {
     if (auto s = require(Resource::kProject, Action::kDelete); !s) return HarborError(s.error());
     auto repos = store_.CountRepositories(project.name);
     if (!repos) return HarborError(repos.error());
-    return JsonBody(200, boost::json::object{
-                             {"deletable", *repos == 0},
-                             {"message", *repos == 0 ? "" : "the project holds repositories"}});
+    return JsonBody(
+        200, boost::json::object{{"deletable", *repos == 0},
+                                 {"message", *repos == 0 ? "" : "the project holds repositories"}});
   }
   if (p.size() >= 3 && p[2] == "metadatas") {
     ProjectRecord updated = project;
@@ -295,16 +303,19 @@ Response HarborApi::OneProject(Call& call, const ProjectRecord& project) {
     if (p.size() == 4 && m == "GET") {
       if (auto s = require(Resource::kMetadata, Action::kRead); !s) return HarborError(s.error());
       auto it = project.metadata.find(std::string(p[3]));
-      if (it == project.metadata.end()) return HarborError(ErrorCode::kNotFound, "no such metadata");
+      if (it == project.metadata.end())
+        return HarborError(ErrorCode::kNotFound, "no such metadata");
       return JsonBody(200, boost::json::object{{it->first, it->second}});
     }
     if ((p.size() == 3 && m == "POST") || (p.size() == 4 && m == "PUT")) {
-      if (auto s = require(Resource::kMetadata, m == "POST" ? Action::kCreate : Action::kUpdate); !s)
+      if (auto s = require(Resource::kMetadata, m == "POST" ? Action::kCreate : Action::kUpdate);
+          !s)
         return HarborError(s.error());
       auto body = ParseJsonObject(call.body);
       if (!body) return HarborError(body.error());
       if (p.size() == 4 && (body->size() != 1 || !body->contains(p[3])))
-        return HarborError(ErrorCode::kBadRequest, "the body must hold exactly " + std::string(p[3]));
+        return HarborError(ErrorCode::kBadRequest,
+                           "the body must hold exactly " + std::string(p[3]));
       auto metadata = MetadataFrom(*body);
       if (!metadata) return HarborError(metadata.error());
       for (auto& [k, v] : *metadata) updated.metadata[k] = v;
@@ -381,9 +392,12 @@ Response HarborApi::Members(Call& call, const ProjectRecord& project) {
       auto name = StringField(user->as_object(), "username");
       if (!id) return HarborError(id.error());
       if (!name) return HarborError(name.error());
-      Result<UserRecord> found = Fail(ErrorCode::kBadRequest, "member_user needs user_id or username");
-      if (*id && **id > 0) found = store_.GetUser(**id);
-      else if (*name) found = store_.FindUser(**name);
+      Result<UserRecord> found =
+          Fail(ErrorCode::kBadRequest, "member_user needs user_id or username");
+      if (*id && **id > 0)
+        found = store_.GetUser(**id);
+      else if (*name)
+        found = store_.FindUser(**name);
       // In ldap_auth, a user not yet onboarded is looked up in LDAP, as Harbor does.
       if (!found && found.error().code == ErrorCode::kNotFound && ldap_ && *name) {
         auto entries = ldap_->SearchUsers(**name);
@@ -407,7 +421,8 @@ Response HarborApi::Members(Call& call, const ProjectRecord& project) {
       if (!id) return HarborError(id.error());
       if (!dn) return HarborError(dn.error());
       if (!name) return HarborError(name.error());
-      Result<GroupRecord> found = Fail(ErrorCode::kBadRequest, "member_group needs id or ldap_group_dn");
+      Result<GroupRecord> found =
+          Fail(ErrorCode::kBadRequest, "member_group needs id or ldap_group_dn");
       if (*id && **id > 0) {
         found = store_.GetGroup(**id);
       } else if (*dn) {
@@ -439,7 +454,8 @@ Response HarborApi::Members(Call& call, const ProjectRecord& project) {
     return Created(base + "/" + std::to_string(*id));
   }
   auto mid = ParseId(p[3]);
-  if (!mid || p.size() != 4) return HarborError(ErrorCode::kBadRequest, "the member id must be a positive integer");
+  if (!mid || p.size() != 4)
+    return HarborError(ErrorCode::kBadRequest, "the member id must be a positive integer");
   auto members = store_.ListMembers(project.id);
   if (!members) return HarborError(members.error());
   auto member = std::find_if(members->begin(), members->end(),
@@ -470,21 +486,21 @@ Response HarborApi::Members(Call& call, const ProjectRecord& project) {
   return Empty(200);
 }
 
-Result<boost::json::object> HarborApi::RobotJson(const RobotRecord& r) {
+boost::json::object HarborApi::RobotJson(const RobotRecord& r) {
   boost::system::error_code ec;
   boost::json::value permissions = boost::json::parse(r.permissions, ec);
   if (ec) permissions = boost::json::array();
-  return boost::json::object{{"id", r.id},
-                             {"name", r.name},
-                             {"description", r.description},
-                             {"level", r.level},
-                             {"duration", r.duration},
-                             {"editable", true},
-                             {"disable", r.disabled},
-                             {"expires_at", r.expires_at},
-                             {"permissions", permissions},
-                             {"creation_time", Rfc3339(r.created_at)},
-                             {"update_time", Rfc3339(r.updated_at)}};
+  return {{"id", r.id},
+          {"name", r.name},
+          {"description", r.description},
+          {"level", r.level},
+          {"duration", r.duration},
+          {"editable", true},
+          {"disable", r.disabled},
+          {"expires_at", r.expires_at},
+          {"permissions", permissions},
+          {"creation_time", Rfc3339(r.created_at)},
+          {"update_time", Rfc3339(r.updated_at)}};
 }
 
 // Validates a RobotCreate or Robot body into `robot` (name and level only when it is new),
@@ -541,8 +557,7 @@ Result<RobotRecord> HarborApi::RobotFromBody(const Principal& who, const boost::
         auto action = ao ? StringField(*ao, "action") : Fail(ErrorCode::kBadRequest);
         if (!resource || !*resource || !action || !*action)
           return Fail(ErrorCode::kBadRequest, "each access needs resource and action");
-        if (**kind == "project" &&
-            (!ResourceFromName(**resource) || !ActionFromName(**action))) {
+        if (**kind == "project" && (!ResourceFromName(**resource) || !ActionFromName(**action))) {
           return Fail(ErrorCode::kBadRequest,
                       "unknown project permission " + **resource + ":" + **action);
         }
@@ -552,7 +567,8 @@ Result<RobotRecord> HarborApi::RobotFromBody(const Principal& who, const boost::
           return Fail(ErrorCode::kBadRequest, "only system robots hold system permissions");
         continue;
       }
-      if (**kind != "project") return Fail(ErrorCode::kBadRequest, "kind must be system or project");
+      if (**kind != "project")
+        return Fail(ErrorCode::kBadRequest, "kind must be system or project");
       if (**ns == "*") {
         if (robot.level != "system")
           return Fail(ErrorCode::kBadRequest, "only system robots cover every project");
@@ -576,11 +592,14 @@ Result<RobotRecord> HarborApi::RobotFromBody(const Principal& who, const boost::
   }
   // Who may: system robots, system administrators; project robots, the project's admins.
   if (robot.level == "system") {
-    if (!who.sysadmin) return Fail(ErrorCode::kForbidden, "only system administrators manage system robots");
+    if (!who.sysadmin)
+      return Fail(ErrorCode::kForbidden, "only system administrators manage system robots");
   } else {
     auto project = store_.GetProject(robot.project_id);
     if (!project) return tl::unexpected(project.error());
-    if (auto s = Require(who, *project, Resource::kRobot, creating ? Action::kCreate : Action::kUpdate); !s)
+    if (auto s =
+            Require(who, *project, Resource::kRobot, creating ? Action::kCreate : Action::kUpdate);
+        !s)
       return tl::unexpected(s.error());
     if (creating) robot.name = std::string(kRobotPrefix) + project->name + "+" + **name;
   }
@@ -655,28 +674,27 @@ Response HarborApi::Robots(Call& call) {
       if (!std::all_of(by_name.begin(), by_name.end(),
                        [&](const QueryCondition& c) { return MatchesText(c, r.name); }))
         continue;
-      auto json = RobotJson(r);
-      if (!json) return HarborError(json.error());
-      items.push_back(std::move(*json));
+      items.push_back(RobotJson(r));
     }
     return PagedList(call.request, std::move(items));
   }
   auto id = ParseId(p[1]);
-  if (!id || p.size() != 2) return HarborError(ErrorCode::kBadRequest, "the robot id must be a positive integer");
+  if (!id || p.size() != 2)
+    return HarborError(ErrorCode::kBadRequest, "the robot id must be a positive integer");
   auto robot = store_.GetRobot(*id);
   if (!robot) return HarborError(robot.error().code, "robot not found");
   // Reading or changing a robot takes the same right as listing or updating its project's.
   auto may = [&](Action action) -> Status {
-    if (robot->level == "system") return who.sysadmin ? Status{} : Fail(ErrorCode::kForbidden, "only system administrators may");
+    if (robot->level == "system")
+      return who.sysadmin ? Status{}
+                          : Fail(ErrorCode::kForbidden, "only system administrators may");
     auto project = store_.GetProject(robot->project_id);
     if (!project) return tl::unexpected(project.error());
     return Require(who, *project, Resource::kRobot, action);
   };
   if (m == "GET") {
     if (auto s = may(Action::kRead); !s) return HarborError(s.error());
-    auto json = RobotJson(*robot);
-    if (!json) return HarborError(json.error());
-    return JsonBody(200, *json);
+    return JsonBody(200, RobotJson(*robot));
   }
   if (m == "DELETE") {
     if (auto s = may(Action::kDelete); !s) return HarborError(s.error());

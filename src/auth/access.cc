@@ -4,8 +4,8 @@
 
 namespace berth {
 
-Result<std::optional<ProjectRef>> AccessControl::FindProject(std::string_view name,
-                                                             bool may_block, bool* would_block) {
+Result<std::optional<ProjectRef>> AccessControl::FindProject(std::string_view name, bool may_block,
+                                                             bool* would_block) {
   const std::string key(name);
   const auto now = std::chrono::steady_clock::now();
   {

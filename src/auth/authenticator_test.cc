@@ -23,9 +23,8 @@ class AuthenticatorTest : public ::testing::Test {
     options.lockout_max = std::chrono::seconds(100);
     options.password_iterations = kFastIterations;
     auth_ = std::make_unique<Authenticator>(*store_, clock_, nullptr, options);
-    user_id_ = *store_->CreateUser(UserRecord{0, "alice", "", "", "",
-                                              HashPassword("Right123", kFastIterations), false,
-                                              "", 1, 1});
+    user_id_ = *store_->CreateUser(UserRecord{
+        0, "alice", "", "", "", HashPassword("Right123", kFastIterations), false, "", 1, 1});
   }
 
   ScopedTempDir dir_;
@@ -87,8 +86,9 @@ TEST_F(AuthenticatorTest, RobotsNeedToBeEnabledUnexpiredAndStayInTheirProject) {
       {"resource":"repository","action":"push","effect":"deny"}]},
     {"kind":"project","namespace":"q","access":[{"resource":"repository","action":"pull"}]},
     {"kind":"system","namespace":"/","access":[{"resource":"catalog","action":"read"}]}])";
-  RobotRecord robot{0, "robot$p+ci", "", HashPassword("Secret123", kFastIterations), "project",
-                    project, 1, 2000, false, permissions, 1, 1};
+  RobotRecord robot{0,         "robot$p+ci", "", HashPassword("Secret123", kFastIterations),
+                    "project", project,      1,  2000,
+                    false,     permissions,  1,  1};
   robot.id = *store_->CreateRobot(robot);
   auto who = auth_->Login("robot$p+ci", "Secret123");
   ASSERT_TRUE(who);

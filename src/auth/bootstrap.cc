@@ -22,12 +22,12 @@ Result<BootstrapResult> Bootstrap(IdentityStore& store, const Clock& clock,
                 "admin_password: at least 8 characters with upper case, lower case and a digit");
   }
   const int64_t now = clock.Now();
-  auto id = store.CreateUser(UserRecord{0, "admin", "", "system admin", "admin user",
-                                        HashPassword(password, password_iterations), true, "",
-                                        now, now});
+  auto id =
+      store.CreateUser(UserRecord{0, "admin", "", "system admin", "admin user",
+                                  HashPassword(password, password_iterations), true, "", now, now});
   if (!id) return tl::unexpected(id.error());
-  auto library = store.CreateProject(
-      ProjectRecord{0, "library", *id, true, now, now, {{"public", "true"}}});
+  auto library =
+      store.CreateProject(ProjectRecord{0, "library", *id, true, now, now, {{"public", "true"}}});
   if (!library && library.error().code != ErrorCode::kConflict)
     return tl::unexpected(library.error());
   result.first_start = true;

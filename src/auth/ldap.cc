@@ -84,11 +84,10 @@ int Scope(int harbor_scope) {
 
 // Runs a search and hands each entry to `each(entry)`.
 template <class Each>
-Status Search(LDAP* ld, const std::string& base, int scope, const std::string& filter,
-              Each each) {
+Status Search(LDAP* ld, const std::string& base, int scope, const std::string& filter, Each each) {
   LDAPMessage* raw = nullptr;
-  int rc = ldap_search_ext_s(ld, base.c_str(), scope, filter.c_str(), nullptr, 0, nullptr,
-                             nullptr, nullptr, LDAP_NO_LIMIT, &raw);
+  int rc = ldap_search_ext_s(ld, base.c_str(), scope, filter.c_str(), nullptr, 0, nullptr, nullptr,
+                             nullptr, LDAP_NO_LIMIT, &raw);
   std::unique_ptr<LDAPMessage, FreeMessage> result(raw);
   if (rc == LDAP_NO_SUCH_OBJECT) return {};
   if (rc != LDAP_SUCCESS) return LdapError("search", rc);
@@ -120,8 +119,8 @@ Result<std::vector<LdapUser>> FindUsers(LDAP* ld, const Config::Ldap& config,
 }  // namespace
 
 UserRecord OnboardedUser(const LdapUser& user, int64_t now) {
-  return UserRecord{0, user.username, user.email, user.realname, "from LDAP", "", false, user.dn,
-                    now, now};
+  return UserRecord{0,  user.username, user.email, user.realname, "from LDAP",
+                    "", false,         user.dn,    now,           now};
 }
 
 Status LdapDirectory::Ping(const Config::Ldap& config) {

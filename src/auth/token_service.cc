@@ -126,8 +126,8 @@ std::string TokenService::Issue(const Principal& principal, std::vector<AccessEn
 }
 
 http::Response TokenService::TokenResponse(const Principal& principal,
-                                           const std::vector<AccessEntry>& asked,
-                                           bool with_refresh, bool oauth) {
+                                           const std::vector<AccessEntry>& asked, bool with_refresh,
+                                           bool oauth) {
   auto granted = Grant(principal, asked);
   if (!granted) return HarborError(granted.error());
   int64_t issued_at = 0;
@@ -196,12 +196,18 @@ http::Response TokenService::PostToken(const std::string& form) {
   if (!fields) return HarborError(ErrorCode::kBadRequest, "the body is not a URL-encoded form");
   std::string grant_type, username, password, refresh_token, scope, access_type;
   for (const auto& [key, value] : *fields) {
-    if (key == "grant_type") grant_type = value;
-    else if (key == "username") username = value;
-    else if (key == "password") password = value;
-    else if (key == "refresh_token") refresh_token = value;
-    else if (key == "scope") scope += (scope.empty() ? "" : " ") + value;
-    else if (key == "access_type") access_type = value;
+    if (key == "grant_type")
+      grant_type = value;
+    else if (key == "username")
+      username = value;
+    else if (key == "password")
+      password = value;
+    else if (key == "refresh_token")
+      refresh_token = value;
+    else if (key == "scope")
+      scope += (scope.empty() ? "" : " ") + value;
+    else if (key == "access_type")
+      access_type = value;
   }
   Result<Principal> principal = Fail(ErrorCode::kBadRequest);
   if (grant_type == "password") {
@@ -209,8 +215,7 @@ http::Response TokenService::PostToken(const std::string& form) {
   } else if (grant_type == "refresh_token") {
     principal = FromRefreshToken(refresh_token);
   } else {
-    return HarborError(ErrorCode::kBadRequest,
-                       "grant_type must be password or refresh_token");
+    return HarborError(ErrorCode::kBadRequest, "grant_type must be password or refresh_token");
   }
   if (!principal) return HarborError(principal.error());
   // A password grant returns a refresh token when asked for offline access, as docker's
@@ -219,8 +224,7 @@ http::Response TokenService::PostToken(const std::string& form) {
                        grant_type == "password" && access_type == "offline", true);
 }
 
-RegistryGuard::Verdict TokenGuard::Check(const http::Request& req, const Ask& ask,
-                                         bool may_block) {
+RegistryGuard::Verdict TokenGuard::Check(const http::Request& req, const Ask& ask, bool may_block) {
   Credentials creds = ParseAuthorization(req.headers.Get("Authorization"));
   switch (creds.kind) {
     case Credentials::Kind::kNone:
@@ -250,11 +254,12 @@ RegistryGuard::Verdict TokenGuard::CheckToken(const std::string& token, const As
   auto claims = tokens_.Verify(token);
   if (!claims) return Verdict::kUnauthenticated;
   if (ask.type.empty()) return Verdict::kAllow;
-  const bool covered = std::any_of(claims->access.begin(), claims->access.end(), [&](const AccessEntry& e) {
-    return e.type == ask.type && e.name == ask.name &&
-           std::any_of(e.actions.begin(), e.actions.end(),
-                       [&](const std::string& a) { return a == ask.action || a == "*"; });
-  });
+  const bool covered =
+      std::any_of(claims->access.begin(), claims->access.end(), [&](const AccessEntry& e) {
+        return e.type == ask.type && e.name == ask.name &&
+               std::any_of(e.actions.begin(), e.actions.end(),
+                           [&](const std::string& a) { return a == ask.action || a == "*"; });
+      });
   if (!covered) return Verdict::kInsufficientScope;
   if (ask.type != "repository") return Verdict::kAllow;
   bool would_block = false;

@@ -23,11 +23,11 @@ class TokenServiceTest : public ::testing::Test {
     access_ = std::make_unique<AccessControl>(*store_);
     TokenServiceOptions token_options;
     token_options.realm = "https://r.example/service/token";
-    tokens_ = std::make_unique<TokenService>(*signer_, *auth_, *access_, *store_, clock_,
-                                             token_options);
+    tokens_ =
+        std::make_unique<TokenService>(*signer_, *auth_, *access_, *store_, clock_, token_options);
     guard_ = std::make_unique<TokenGuard>(*tokens_, *auth_, *access_);
-    admin_ = *store_->CreateUser(UserRecord{0, "admin", "", "", "", HashPassword("Admin123", 1000),
-                                            true, "", 1, 1});
+    admin_ = *store_->CreateUser(
+        UserRecord{0, "admin", "", "", "", HashPassword("Admin123", 1000), true, "", 1, 1});
     store_->CreateProject(ProjectRecord{0, "pub", admin_, true, 1000, 1000, {}});
     store_->CreateProject(ProjectRecord{0, "priv", admin_, false, 1000, 1000, {}});
   }
@@ -97,11 +97,13 @@ TEST_F(TokenServiceTest, TheGuardDecidesOnTheEventLoopOnlyWhatNeedsNoDatabase) {
   EXPECT_EQ(guard_->Check(Get("/v2/pub/a/manifests/1"), pull_pub, false), Verdict::kWouldBlock);
   EXPECT_EQ(guard_->Check(Get("/v2/pub/a/manifests/1"), pull_pub, true), Verdict::kAllow);
   EXPECT_EQ(guard_->Check(Get("/v2/pub/a/manifests/1"), pull_pub, false), Verdict::kAllow);
-  EXPECT_EQ(guard_->Check(Get("/v2/priv/a/manifests/1"), pull_priv, true), Verdict::kUnauthenticated);
+  EXPECT_EQ(guard_->Check(Get("/v2/priv/a/manifests/1"), pull_priv, true),
+            Verdict::kUnauthenticated);
   EXPECT_EQ(guard_->Check(Get("/v2/"), {}, true), Verdict::kUnauthenticated);
   // Basic credentials always go to a worker (a password hash is slow by design).
   const std::string basic = "Basic " + Base64Encode("admin:Admin123");
-  EXPECT_EQ(guard_->Check(Get("/v2/priv/a/manifests/1", basic), pull_priv, false), Verdict::kWouldBlock);
+  EXPECT_EQ(guard_->Check(Get("/v2/priv/a/manifests/1", basic), pull_priv, false),
+            Verdict::kWouldBlock);
   EXPECT_EQ(guard_->Check(Get("/v2/priv/a/manifests/1", basic), pull_priv, true), Verdict::kAllow);
   EXPECT_EQ(guard_->Check(Get("/v2/x", "Basic " + Base64Encode("admin:no")), pull_priv, true),
             Verdict::kUnauthenticated);
@@ -121,8 +123,9 @@ TEST_F(TokenServiceTest, TheGuardDecidesOnTheEventLoopOnlyWhatNeedsNoDatabase) {
   access_->ProjectsChanged();
   EXPECT_EQ(guard_->Check(Get("/v2/priv/a/manifests/1", "Bearer " + token), pull_priv, true),
             Verdict::kInsufficientScope);
-  EXPECT_EQ(guard_->Challenge({"repository", "priv/a", "push"}, true),
-            R"(Bearer realm="https://r.example/service/token",service="harbor-registry",scope="repository:priv/a:pull,push",error="insufficient_scope")");
+  EXPECT_EQ(
+      guard_->Challenge({"repository", "priv/a", "push"}, true),
+      R"(Bearer realm="https://r.example/service/token",service="harbor-registry",scope="repository:priv/a:pull,push",error="insufficient_scope")");
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 // berth: the registry in one binary. Subcommands: serve, version.
-#include <CLI/CLI.hpp>
 #include <sys/resource.h>
 
+#include <CLI/CLI.hpp>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -59,7 +59,8 @@ int Serve(const std::optional<std::string>& config_path, const std::optional<std
   auth_options.ldap_auth = config->auth_mode == "ldap_auth";
   auth_options.lockout_threshold = config->lockout_threshold;
   auth_options.lockout_base = config->lockout_base;
-  auto first = Bootstrap(identities, clock, config->admin_password, auth_options.password_iterations);
+  auto first =
+      Bootstrap(identities, clock, config->admin_password, auth_options.password_iterations);
   if (!first) {
     spdlog::critical("first start: {}", first.error().message);
     std::cerr << "berth: " << first.error().message << "\n";
@@ -76,10 +77,10 @@ int Serve(const std::optional<std::string>& config_path, const std::optional<std
   AccessControl access(identities);
 
   http::Router router;
-  http::Server server(http::ServerOptions{config->listen, config->io_threads, config->workers,
-                                          config->idle_timeout, config->shutdown_timeout,
-                                          config->access_log},
-                      router);
+  http::Server server(
+      http::ServerOptions{config->listen, config->io_threads, config->workers, config->idle_timeout,
+                          config->shutdown_timeout, config->access_log},
+      router);
   const uint16_t port = server.port();
   std::string host = config->listen.substr(0, config->listen.rfind(':'));
   std::string external_url = config->external_url.empty()

@@ -32,11 +32,23 @@ Result<std::chrono::seconds> ParseDuration(const std::string& key, const std::st
   long scale = 1;
   std::string digits = value;
   switch (value.back()) {
-    case 's': digits.pop_back(); break;
-    case 'm': scale = 60; digits.pop_back(); break;
-    case 'h': scale = 3600; digits.pop_back(); break;
-    case 'd': scale = 86400; digits.pop_back(); break;
-    default: break;
+    case 's':
+      digits.pop_back();
+      break;
+    case 'm':
+      scale = 60;
+      digits.pop_back();
+      break;
+    case 'h':
+      scale = 3600;
+      digits.pop_back();
+      break;
+    case 'd':
+      scale = 86400;
+      digits.pop_back();
+      break;
+    default:
+      break;
   }
   auto n = ParseInt<long>(key, digits);
   if (!n) return tl::unexpected(n.error());
@@ -65,11 +77,21 @@ Setter LdapField(T Config::Ldap::*member, Parse parse) {
 
 const std::map<std::string, Setter>& Setters() {
   static const std::map<std::string, Setter> setters = [] {
-    auto text = [](const std::string&) { return [](const std::string& v) -> Result<std::string> { return v; }; };
-    auto integer = [](const std::string& k) { return [k](const std::string& v) { return ParseInt<int>(k, v); }; };
-    auto size = [](const std::string& k) { return [k](const std::string& v) { return ParseInt<size_t>(k, v); }; };
-    auto duration = [](const std::string& k) { return [k](const std::string& v) { return ParseDuration(k, v); }; };
-    auto boolean = [](const std::string& k) { return [k](const std::string& v) { return ParseBool(k, v); }; };
+    auto text = [](const std::string&) {
+      return [](const std::string& v) -> Result<std::string> { return v; };
+    };
+    auto integer = [](const std::string& k) {
+      return [k](const std::string& v) { return ParseInt<int>(k, v); };
+    };
+    auto size = [](const std::string& k) {
+      return [k](const std::string& v) { return ParseInt<size_t>(k, v); };
+    };
+    auto duration = [](const std::string& k) {
+      return [k](const std::string& v) { return ParseDuration(k, v); };
+    };
+    auto boolean = [](const std::string& k) {
+      return [k](const std::string& v) { return ParseBool(k, v); };
+    };
     return std::map<std::string, Setter>{
         {"listen", Field(&Config::listen, text("listen"))},
         {"data_dir", Field(&Config::data_dir, text("data_dir"))},
@@ -78,14 +100,17 @@ const std::map<std::string, Setter>& Setters() {
         {"workers", Field(&Config::workers, integer("workers"))},
         {"io_threads", Field(&Config::io_threads, integer("io_threads"))},
         {"uploads.ttl", Field(&Config::upload_ttl, duration("uploads.ttl"))},
-        {"uploads.purge_interval", Field(&Config::upload_purge_interval, duration("uploads.purge_interval"))},
+        {"uploads.purge_interval",
+         Field(&Config::upload_purge_interval, duration("uploads.purge_interval"))},
         {"shutdown_timeout", Field(&Config::shutdown_timeout, duration("shutdown_timeout"))},
         {"idle_timeout", Field(&Config::idle_timeout, duration("idle_timeout"))},
         {"cache.manifests", Field(&Config::manifest_cache_entries, size("cache.manifests"))},
         {"port_file", Field(&Config::port_file, text("port_file"))},
         {"external_url", Field(&Config::external_url, text("external_url"))},
-        {"auth_mode", [](Config& c, const std::string& v) -> Status {
-           if (v != "db_auth" && v != "ldap_auth") return Invalid("auth_mode", v, "expected db_auth or ldap_auth");
+        {"auth_mode",
+         [](Config& c, const std::string& v) -> Status {
+           if (v != "db_auth" && v != "ldap_auth")
+             return Invalid("auth_mode", v, "expected db_auth or ldap_auth");
            c.auth_mode = v;
            return {};
          }},
@@ -97,7 +122,8 @@ const std::map<std::string, Setter>& Setters() {
         {"ldap.url", LdapField(&Config::Ldap::url, text("ldap.url"))},
         {"ldap.base_dn", LdapField(&Config::Ldap::base_dn, text("ldap.base_dn"))},
         {"ldap.search_dn", LdapField(&Config::Ldap::search_dn, text("ldap.search_dn"))},
-        {"ldap.search_password", LdapField(&Config::Ldap::search_password, text("ldap.search_password"))},
+        {"ldap.search_password",
+         LdapField(&Config::Ldap::search_password, text("ldap.search_password"))},
         {"ldap.filter", LdapField(&Config::Ldap::filter, text("ldap.filter"))},
         {"ldap.uid", LdapField(&Config::Ldap::uid, text("ldap.uid"))},
         {"ldap.scope", LdapField(&Config::Ldap::scope, integer("ldap.scope"))},
@@ -105,8 +131,10 @@ const std::map<std::string, Setter>& Setters() {
         {"ldap.verify_cert", LdapField(&Config::Ldap::verify_cert, boolean("ldap.verify_cert"))},
         {"ldap.group_base_dn", LdapField(&Config::Ldap::group_base_dn, text("ldap.group_base_dn"))},
         {"ldap.group_filter", LdapField(&Config::Ldap::group_filter, text("ldap.group_filter"))},
-        {"ldap.group_name_attribute", LdapField(&Config::Ldap::group_name_attribute, text("ldap.group_name_attribute"))},
-        {"ldap.group_membership_attribute", LdapField(&Config::Ldap::group_membership_attribute, text("ldap.group_membership_attribute"))},
+        {"ldap.group_name_attribute",
+         LdapField(&Config::Ldap::group_name_attribute, text("ldap.group_name_attribute"))},
+        {"ldap.group_membership_attribute", LdapField(&Config::Ldap::group_membership_attribute,
+                                                      text("ldap.group_membership_attribute"))},
         {"ldap.group_scope", LdapField(&Config::Ldap::group_scope, integer("ldap.group_scope"))},
     };
   }();

@@ -1,9 +1,9 @@
 #include "http/message.h"
 
+#include <strings.h>
+
 #include <boost/url/params_view.hpp>
 #include <boost/url/parse_query.hpp>
-
-#include <strings.h>
 
 namespace berth::http {
 namespace {

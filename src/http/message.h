@@ -31,7 +31,7 @@ class Headers {
 
 struct Request {
   std::string method;
-  std::string path;    // decoded
+  std::string path;                                        // decoded
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   Headers headers;
   bool has_body = false;

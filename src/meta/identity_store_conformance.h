@@ -35,7 +35,8 @@ class IdentityStoreConformance : public ::testing::Test {
     return id.value_or(0);
   }
   int64_t Project(const std::string& name, int64_t owner) {
-    auto id = ids().CreateProject(ProjectRecord{0, name, owner, false, 5, 5, {{"public", "false"}}});
+    auto id =
+        ids().CreateProject(ProjectRecord{0, name, owner, false, 5, 5, {{"public", "false"}}});
     EXPECT_TRUE(id) << id.error().message;
     return id.value_or(0);
   }
@@ -50,9 +51,13 @@ TYPED_TEST_P(IdentityStoreConformance, UsersAreUniqueByNameAndEmail) {
   const int64_t a = this->User("alice", "a@x");
   this->User("bob");
   this->User("carol");  // two users without an email do not clash
-  EXPECT_EQ(this->ids().CreateUser(UserRecord{0, "alice", "", "", "", "h", false, "", 1, 1}).error().code,
-            ErrorCode::kConflict);
-  EXPECT_EQ(this->ids().CreateUser(UserRecord{0, "dave", "a@x", "", "", "h", false, "", 1, 1}).error().code,
+  EXPECT_EQ(
+      this->ids().CreateUser(UserRecord{0, "alice", "", "", "", "h", false, "", 1, 1}).error().code,
+      ErrorCode::kConflict);
+  EXPECT_EQ(this->ids()
+                .CreateUser(UserRecord{0, "dave", "a@x", "", "", "h", false, "", 1, 1})
+                .error()
+                .code,
             ErrorCode::kConflict);
   auto found = this->ids().FindUser("alice");
   ASSERT_TRUE(found);
@@ -70,11 +75,13 @@ TYPED_TEST_P(IdentityStoreConformance, UsersAreUniqueByNameAndEmail) {
   EXPECT_EQ(this->ids().FindUser("nobody").error().code, ErrorCode::kNotFound);
 }
 
-TYPED_TEST_P(IdentityStoreConformance, ProjectsKeepMetadataAndRefuseDeletionWhileHoldingRepositories) {
+TYPED_TEST_P(IdentityStoreConformance,
+             ProjectsKeepMetadataAndRefuseDeletionWhileHoldingRepositories) {
   const int64_t owner = this->User("owner");
   const int64_t p = this->Project("team", owner);
-  EXPECT_EQ(this->ids().CreateProject(ProjectRecord{0, "team", owner, false, 1, 1, {}}).error().code,
-            ErrorCode::kConflict);
+  EXPECT_EQ(
+      this->ids().CreateProject(ProjectRecord{0, "team", owner, false, 1, 1, {}}).error().code,
+      ErrorCode::kConflict);
   auto project = this->ids().FindProject("team");
   ASSERT_TRUE(project);
   EXPECT_EQ(project->metadata.at("public"), "false");
@@ -115,7 +122,8 @@ TYPED_TEST_P(IdentityStoreConformance, MembersGiveRolesDirectlyAndThroughGroups)
   EXPECT_EQ(this->ids().FindGroupByDn("cn=devs,dc=x")->id, *group);
   auto direct = this->ids().AddMember(MemberRecord{0, p, 'u', dev, "", 2});
   ASSERT_TRUE(direct);
-  EXPECT_EQ(this->ids().AddMember(MemberRecord{0, p, 'u', dev, "", 3}).error().code, ErrorCode::kConflict);
+  EXPECT_EQ(this->ids().AddMember(MemberRecord{0, p, 'u', dev, "", 3}).error().code,
+            ErrorCode::kConflict);
   ASSERT_TRUE(this->ids().AddMember(MemberRecord{0, p, 'g', *group, "", 4}));
   EXPECT_EQ(*this->ids().MemberRoles(p, dev, {}), std::vector<int>{2});
   EXPECT_EQ(*this->ids().MemberRoles(p, dev, {*group}), (std::vector<int>{2, 4}));
@@ -132,11 +140,12 @@ TYPED_TEST_P(IdentityStoreConformance, MembersGiveRolesDirectlyAndThroughGroups)
 TYPED_TEST_P(IdentityStoreConformance, RobotsFailuresAndSessions) {
   ASSERT_TRUE(this->ids().CreateRobot(
       RobotRecord{0, "robot$sys", "d", "h", "system", 0, -1, -1, false, "[]", 1, 1}));
-  EXPECT_EQ(this->ids()
-                .CreateRobot(RobotRecord{0, "robot$sys", "", "h", "system", 0, -1, -1, false, "[]", 1, 1})
-                .error()
-                .code,
-            ErrorCode::kConflict);
+  EXPECT_EQ(
+      this->ids()
+          .CreateRobot(RobotRecord{0, "robot$sys", "", "h", "system", 0, -1, -1, false, "[]", 1, 1})
+          .error()
+          .code,
+      ErrorCode::kConflict);
   auto robot = this->ids().FindRobot("robot$sys");
   ASSERT_TRUE(robot);
   EXPECT_EQ(robot->project_id, 0);

@@ -160,7 +160,6 @@ class SqliteMetadataStore::Connection {
   std::map<const char*, sqlite3_stmt*> cache_;
 };
 
-
 template <class F>
 auto SqliteMetadataStore::WithConnection(F&& f) -> decltype(f(std::declval<Connection&>())) {
   auto conn = Acquire();

@@ -12,8 +12,8 @@ constexpr const char* kUserColumns =
     "coalesce(ldap_dn, ''), created_at, updated_at FROM users ";
 
 UserRecord ReadUser(Stmt& q) {
-  return UserRecord{q.Int(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4),
-                    q.Text(5), q.Int(6) != 0, q.Text(7), q.Int(8), q.Int(9)};
+  return UserRecord{q.Int(0),  q.Text(1),     q.Text(2), q.Text(3), q.Text(4),
+                    q.Text(5), q.Int(6) != 0, q.Text(7), q.Int(8),  q.Int(9)};
 }
 
 GroupRecord ReadGroup(Stmt& q) {
@@ -25,8 +25,8 @@ ProjectRecord ReadProject(Stmt& q) {
 }
 
 RobotRecord ReadRobot(Stmt& q) {
-  return RobotRecord{q.Int(0),  q.Text(1),      q.Text(2), q.Text(3),  q.Text(4), q.Int(5),
-                     q.Int(6),  q.Int(7),       q.Int(8) != 0, q.Text(9), q.Int(10), q.Int(11)};
+  return RobotRecord{q.Int(0), q.Text(1), q.Text(2),     q.Text(3), q.Text(4), q.Int(5),
+                     q.Int(6), q.Int(7),  q.Int(8) != 0, q.Text(9), q.Int(10), q.Int(11)};
 }
 
 constexpr const char* kRobotColumns =
@@ -105,7 +105,8 @@ Result<int64_t> SqliteMetadataStore::CreateUser(const UserRecord& u) {
 
 Result<UserRecord> SqliteMetadataStore::GetUser(int64_t id) {
   static const std::string sql = std::string(kUserColumns) + "WHERE id = ?";
-  return WithConnection([&](Connection& c) { return One<UserRecord>(c, sql.c_str(), ReadUser, id); });
+  return WithConnection(
+      [&](Connection& c) { return One<UserRecord>(c, sql.c_str(), ReadUser, id); });
 }
 
 Result<UserRecord> SqliteMetadataStore::FindUser(const std::string& username) {
@@ -137,7 +138,8 @@ Status SqliteMetadataStore::UpdateUser(const UserRecord& u) {
 
 Status SqliteMetadataStore::DeleteUser(int64_t id) {
   return Commit([&](Connection& c) -> Status {
-    if (auto s = c.Exec("DELETE FROM project_members WHERE entity_type = 'u' AND entity_id = ?", id);
+    if (auto s =
+            c.Exec("DELETE FROM project_members WHERE entity_type = 'u' AND entity_id = ?", id);
         !s) {
       return s;
     }
@@ -148,9 +150,9 @@ Status SqliteMetadataStore::DeleteUser(int64_t id) {
 Result<int64_t> SqliteMetadataStore::CreateGroup(const GroupRecord& g) {
   int64_t id = 0;
   Status s = Commit([&](Connection& c) -> Status {
-    auto q = c.Query(
-        "INSERT INTO user_groups (name, type, ldap_dn, created_at) VALUES (?, ?, ?, ?)", g.name,
-        int64_t{g.type}, nullptr, g.created_at);
+    auto q =
+        c.Query("INSERT INTO user_groups (name, type, ldap_dn, created_at) VALUES (?, ?, ?, ?)",
+                g.name, int64_t{g.type}, nullptr, g.created_at);
     if (!q) return tl::unexpected(q.error());
     if (!g.ldap_dn.empty()) (*q)->Bind(3, g.ldap_dn);
     if (auto r = (*q)->Run(); !r) return r;
@@ -196,7 +198,8 @@ Status SqliteMetadataStore::UpdateGroup(const GroupRecord& g) {
 
 Status SqliteMetadataStore::DeleteGroup(int64_t id) {
   return Commit([&](Connection& c) -> Status {
-    if (auto s = c.Exec("DELETE FROM project_members WHERE entity_type = 'g' AND entity_id = ?", id);
+    if (auto s =
+            c.Exec("DELETE FROM project_members WHERE entity_type = 'g' AND entity_id = ?", id);
         !s) {
       return s;
     }
@@ -267,8 +270,9 @@ Result<std::vector<ProjectRecord>> SqliteMetadataStore::ListProjects() {
 
 Status SqliteMetadataStore::UpdateProject(const ProjectRecord& p) {
   return Commit([&](Connection& c) -> Status {
-    if (auto s = Change(c, "UPDATE projects SET public = ?, owner_id = ?, updated_at = ? WHERE id = ?",
-                        int64_t{p.is_public}, p.owner_id, p.updated_at, p.id);
+    if (auto s =
+            Change(c, "UPDATE projects SET public = ?, owner_id = ?, updated_at = ? WHERE id = ?",
+                   int64_t{p.is_public}, p.owner_id, p.updated_at, p.id);
         !s) {
       return s;
     }
@@ -292,16 +296,16 @@ Result<int64_t> CountRepositoriesIn(Connection& c, const std::string& project_na
 
 Status SqliteMetadataStore::DeleteProject(int64_t id) {
   return Commit([&](Connection& c) -> Status {
-    auto p = One<ProjectRecord>(c, "SELECT id, name, owner_id, public, created_at, updated_at "
-                                   "FROM projects WHERE id = ?",
+    auto p = One<ProjectRecord>(c,
+                                "SELECT id, name, owner_id, public, created_at, updated_at "
+                                "FROM projects WHERE id = ?",
                                 ReadProject, id);
     if (!p) return tl::unexpected(p.error());
     auto repositories = CountRepositoriesIn(c, p->name);
     if (!repositories) return tl::unexpected(repositories.error());
     if (*repositories > 0) {
-      return Fail(ErrorCode::kPrecondition,
-                  "the project " + p->name + " still holds " + std::to_string(*repositories) +
-                      " repositories");
+      return Fail(ErrorCode::kPrecondition, "the project " + p->name + " still holds " +
+                                                std::to_string(*repositories) + " repositories");
     }
     return Change(c, "DELETE FROM projects WHERE id = ?", id);
   });
@@ -316,8 +320,7 @@ Result<int64_t> SqliteMetadataStore::AddMember(const MemberRecord& m) {
   Status s = Commit([&](Connection& c) -> Status {
     if (auto r = c.Exec("INSERT INTO project_members (project_id, entity_type, entity_id, role) "
                         "VALUES (?, ?, ?, ?)",
-                        m.project_id, std::string(1, m.entity_type), m.entity_id,
-                        int64_t{m.role});
+                        m.project_id, std::string(1, m.entity_type), m.entity_id, int64_t{m.role});
         !r) {
       return r;
     }
@@ -338,8 +341,8 @@ Result<std::vector<MemberRecord>> SqliteMetadataStore::ListMembers(int64_t proje
         "LEFT JOIN user_groups g ON m.entity_type = 'g' AND g.id = m.entity_id "
         "WHERE m.project_id = ? ORDER BY m.id",
         [](Stmt& q) {
-          return MemberRecord{q.Int(0), q.Int(1), q.Text(2).front(), q.Int(3), q.Text(4),
-                              static_cast<int>(q.Int(5))};
+          return MemberRecord{q.Int(0), q.Int(1),  q.Text(2).front(),
+                              q.Int(3), q.Text(4), static_cast<int>(q.Int(5))};
         },
         project_id);
   });
@@ -417,8 +420,7 @@ Result<RobotRecord> SqliteMetadataStore::FindRobot(const std::string& name) {
 
 Result<std::vector<RobotRecord>> SqliteMetadataStore::ListRobots() {
   static const std::string sql = std::string(kRobotColumns) + "ORDER BY id";
-  return WithConnection(
-      [&](Connection& c) { return All<RobotRecord>(c, sql.c_str(), ReadRobot); });
+  return WithConnection([&](Connection& c) { return All<RobotRecord>(c, sql.c_str(), ReadRobot); });
 }
 
 Status SqliteMetadataStore::UpdateRobot(const RobotRecord& r) {
@@ -439,7 +441,9 @@ Result<LoginFailures> SqliteMetadataStore::GetLoginFailures(const std::string& p
   return WithConnection([&](Connection& c) -> Result<LoginFailures> {
     auto f = One<LoginFailures>(
         c, "SELECT count, locked_until, last_freeze FROM login_failures WHERE principal = ?",
-        [](Stmt& q) { return LoginFailures{static_cast<int>(q.Int(0)), q.Int(1), q.Int(2)}; },
+        [](Stmt& q) {
+          return LoginFailures{static_cast<int>(q.Int(0)), q.Int(1), q.Int(2)};
+        },
         principal);
     if (!f && f.error().code == ErrorCode::kNotFound) return LoginFailures{};
     return f;
@@ -465,8 +469,7 @@ Status SqliteMetadataStore::ClearLoginFailures(const std::string& principal) {
 Status SqliteMetadataStore::CreateSession(const SessionRecord& s, int64_t now) {
   return Commit([&](Connection& c) -> Status {
     // Expired sessions go as new ones come, so the table holds only live ones.
-    if (auto r = c.Exec("DELETE FROM sessions WHERE expires_at <= ?", now);
-        !r) {
+    if (auto r = c.Exec("DELETE FROM sessions WHERE expires_at <= ?", now); !r) {
       return r;
     }
     return c.Exec(
@@ -481,8 +484,10 @@ Result<SessionRecord> SqliteMetadataStore::GetSession(const std::string& id_hash
         c,
         "SELECT id_hash, user_id, csrf_token, expires_at FROM sessions "
         "WHERE id_hash = ? AND expires_at > ?",
-        [](Stmt& q) { return SessionRecord{q.Text(0), q.Int(1), q.Text(2), q.Int(3)}; }, id_hash,
-        now);
+        [](Stmt& q) {
+          return SessionRecord{q.Text(0), q.Int(1), q.Text(2), q.Int(3)};
+        },
+        id_hash, now);
   });
 }
 

@@ -220,7 +220,6 @@ void SqliteMetadataStore::Release(std::unique_ptr<Connection> conn) {
   idle_.push_back(std::move(conn));
 }
 
-
 // Group commit: concurrent writers queue their bodies; whoever finds no commit under way leads,
 // running everything queued in one transaction (a savepoint each, so one body's failure
 // undoes only its own changes) and paying for one fsync on behalf of the whole batch.

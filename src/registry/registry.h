@@ -60,7 +60,7 @@ class Registry : public http::Handler {
   void StartPurger();
   size_t PurgeExpiredUploads() { return uploads_.PurgeStale(options_.upload_ttl.count()); }
 
- // A parsed /v2/ path: which endpoint, for which repository and reference.
+  // A parsed /v2/ path: which endpoint, for which repository and reference.
   struct Route;
 
  private:

@@ -23,19 +23,29 @@ std::string Lower(std::string s) {
   return s;
 }
 
-enum Ask { kPull, kPush, kDeleteArtifact, kDeleteRepository, kReadMembers, kManageMembers,
-           kCreateRobot, kReadLogs, kUpdateProject, kAsks };
-constexpr const char* kAskNames[] = {"pull", "push", "delete artifact", "delete repository",
-                                     "read members", "manage members", "create robot",
-                                     "read logs", "update project"};
+enum Ask {
+  kPull,
+  kPush,
+  kDeleteArtifact,
+  kDeleteRepository,
+  kReadMembers,
+  kManageMembers,
+  kCreateRobot,
+  kReadLogs,
+  kUpdateProject,
+  kAsks
+};
+constexpr const char* kAskNames[] = {
+    "pull",           "push",         "delete artifact", "delete repository", "read members",
+    "manage members", "create robot", "read logs",       "update project"};
 
 // ../shared/reference/harbor-rbac.md, by role, in the order of Ask.
 constexpr bool kRoleMayDo[5][kAsks] = {
-    {true, true, true, true, true, true, true, true, true},           // projectAdmin
-    {true, true, true, true, true, false, false, false, false},        // maintainer
-    {true, true, false, false, true, false, false, false, false},      // developer
-    {true, false, false, false, true, false, false, false, false},     // guest
-    {true, false, false, false, false, false, false, false, false},    // limitedGuest
+    {true, true, true, true, true, true, true, true, true},          // projectAdmin
+    {true, true, true, true, true, false, false, false, false},      // maintainer
+    {true, true, false, false, true, false, false, false, false},    // developer
+    {true, false, false, false, true, false, false, false, false},   // guest
+    {true, false, false, false, false, false, false, false, false},  // limitedGuest
 };
 
 class AccessTest : public ::testing::Test {
@@ -87,8 +97,10 @@ class AccessTest : public ::testing::Test {
     const std::string basic = BasicAuth(who.user, who.password);
     const std::string project_path = "/api/v2.0/projects/proj";
     auto has_permission = [&](const std::string& resource, const std::string& action) {
-      HttpResponse r = Do("GET", "/api/v2.0/users/current/permissions?scope=/project/" +
-                                     project_id_ + "&relative=true", "", {basic});
+      HttpResponse r =
+          Do("GET",
+             "/api/v2.0/users/current/permissions?scope=/project/" + project_id_ + "&relative=true",
+             "", {basic});
       EXPECT_EQ(r.status, 200) << r.body;
       const boost::json::value list = boost::json::parse(r.body);
       for (const auto& p : list.as_array()) {
@@ -105,16 +117,18 @@ class AccessTest : public ::testing::Test {
       case kDeleteArtifact: {
         const std::string repo = "proj/del-" + std::to_string(index);
         const std::string digest = PushImage(repo, "victim");
-        const std::string t = FetchToken(*server_, who.user, who.password,
-                                         {"repository:" + repo + ":delete"});
-        const int status = Do("DELETE", "/v2/" + repo + "/manifests/" + digest, "", {Bearer(t)}).status;
+        const std::string t =
+            FetchToken(*server_, who.user, who.password, {"repository:" + repo + ":delete"});
+        const int status =
+            Do("DELETE", "/v2/" + repo + "/manifests/" + digest, "", {Bearer(t)}).status;
         EXPECT_TRUE(status == 202 || status == 401) << status;
         return status == 202;
       }
       case kDeleteRepository:
         return has_permission("repository", "delete");
       case kReadMembers:
-        return Do("GET", project_path + "/members", "", {basic, "X-Is-Resource-Name: true"}).status == 200;
+        return Do("GET", project_path + "/members", "", {basic, "X-Is-Resource-Name: true"})
+                   .status == 200;
       case kManageMembers: {
         HttpResponse r = Do("POST", project_path + "/members",
                             R"({"role_id":3,"member_user":{"username":"outsider"}})",
@@ -124,10 +138,11 @@ class AccessTest : public ::testing::Test {
         return true;
       }
       case kCreateRobot: {
-        HttpResponse r = Do("POST", "/api/v2.0/robots",
-                            R"({"name":"made-)" + std::to_string(index) +
-                                R"(","level":"project","duration":1,"permissions":[{"kind":"project","namespace":"proj","access":[{"resource":"repository","action":"pull"}]}]})",
-                            {basic});
+        HttpResponse r = Do(
+            "POST", "/api/v2.0/robots",
+            R"({"name":"made-)" + std::to_string(index) +
+                R"(","level":"project","duration":1,"permissions":[{"kind":"project","namespace":"proj","access":[{"resource":"repository","action":"pull"}]}]})",
+            {basic});
         return r.status == 201;
       }
       case kReadLogs:
@@ -167,14 +182,15 @@ TEST_F(AccessTest, EveryRoleAndActionForUsersGroupMembersAndRobots) {
     callers.push_back({{std::string(kRoles[r]) + " user", "u-" + role, kPassword}, r});
     // A group member: the LDAP group is the member, the user is in it only in LDAP.
     m = Do("POST", "/api/v2.0/projects/" + project_id_ + "/members",
-           R"({"role_id":)" + std::to_string(kRoleIds[r]) + R"(,"member_group":{"ldap_group_dn":")" +
-               Slapd::GroupDn("grp-" + role) + "\"}}");
+           R"({"role_id":)" + std::to_string(kRoleIds[r]) +
+               R"(,"member_group":{"ldap_group_dn":")" + Slapd::GroupDn("grp-" + role) + "\"}}");
     ASSERT_EQ(m.status, 201) << m.body;
     callers.push_back({{std::string(kRoles[r]) + " group member", "g-" + role, kPassword}, r});
     // A robot holding the role's rights on what robots may hold: repositories, artifacts, tags.
-    HttpResponse perms = Do("GET", "/api/v2.0/users/current/permissions?scope=/project/" +
-                                       project_id_ + "&relative=true",
-                            "", {BasicAuth("u-" + role, kPassword)});
+    HttpResponse perms =
+        Do("GET",
+           "/api/v2.0/users/current/permissions?scope=/project/" + project_id_ + "&relative=true",
+           "", {BasicAuth("u-" + role, kPassword)});
     ASSERT_EQ(perms.status, 200) << perms.body;
     boost::json::array access;
     const boost::json::value granted = boost::json::parse(perms.body);
@@ -183,13 +199,12 @@ TEST_F(AccessTest, EveryRoleAndActionForUsersGroupMembersAndRobots) {
       if (resource == "repository" || resource == "artifact" || resource == "tag")
         access.push_back(p);
     }
-    boost::json::object robot{{"name", "bot-" + role},
-                              {"level", "project"},
-                              {"duration", -1},
-                              {"permissions", boost::json::array{boost::json::object{
-                                                  {"kind", "project"},
-                                                  {"namespace", "proj"},
-                                                  {"access", access}}}}};
+    boost::json::object robot{
+        {"name", "bot-" + role},
+        {"level", "project"},
+        {"duration", -1},
+        {"permissions", boost::json::array{boost::json::object{
+                            {"kind", "project"}, {"namespace", "proj"}, {"access", access}}}}};
     HttpResponse made = Do("POST", "/api/v2.0/robots", boost::json::serialize(robot));
     ASSERT_EQ(made.status, 201) << made.body;
     boost::json::object body = boost::json::parse(made.body).as_object();
@@ -201,12 +216,14 @@ TEST_F(AccessTest, EveryRoleAndActionForUsersGroupMembersAndRobots) {
   int index = 0;
   for (const auto& [who, role] : callers) {
     ++index;
-    const std::string token = FetchToken(*server_, who.user, who.password,
-                                         {"repository:proj/app:pull,push,delete"});
+    const std::string token =
+        FetchToken(*server_, who.user, who.password, {"repository:proj/app:pull,push,delete"});
     ASSERT_FALSE(token.empty()) << who.label;
     std::string expected_claim;
-    for (auto [ask, action] : {std::pair{kPull, "pull"}, {kPush, "push"}, {kDeleteArtifact, "delete"}}) {
-      if (kRoleMayDo[role][ask]) expected_claim += (expected_claim.empty() ? "" : ",") + std::string(action);
+    for (auto [ask, action] :
+         {std::pair{kPull, "pull"}, {kPush, "push"}, {kDeleteArtifact, "delete"}}) {
+      if (kRoleMayDo[role][ask])
+        expected_claim += (expected_claim.empty() ? "" : ",") + std::string(action);
     }
     EXPECT_EQ(GrantedActions(token, "repository", "proj/app"), expected_claim) << who.label;
     for (int ask = 0; ask < kAsks; ++ask) {
@@ -217,7 +234,8 @@ TEST_F(AccessTest, EveryRoleAndActionForUsersGroupMembersAndRobots) {
     }
   }
   // The outsider, in LDAP but in no project, gets nothing in the private project.
-  const std::string outsider = FetchToken(*server_, "outsider", kPassword, {"repository:proj/app:pull"});
+  const std::string outsider =
+      FetchToken(*server_, "outsider", kPassword, {"repository:proj/app:pull"});
   ASSERT_FALSE(outsider.empty());
   EXPECT_EQ(GrantedActions(outsider, "repository", "proj/app"), "");
 }
@@ -225,13 +243,15 @@ TEST_F(AccessTest, EveryRoleAndActionForUsersGroupMembersAndRobots) {
 TEST_F(AccessTest, LdapLoginOnboardsAndTheDirectoryEndpointsSearchAndImport) {
   // First login creates the user from LDAP; a wrong password does not.
   EXPECT_EQ(FetchToken(*server_, "u-guest", "wrong", {}), "");
-  HttpResponse current = Do("GET", "/api/v2.0/users/current", "", {BasicAuth("u-guest", kPassword)});
+  HttpResponse current =
+      Do("GET", "/api/v2.0/users/current", "", {BasicAuth("u-guest", kPassword)});
   ASSERT_EQ(current.status, 200) << current.body;
   EXPECT_EQ(boost::json::parse(current.body).at("email").as_string(), "u-guest@berth.test");
   // The local admin still logs in from the database.
   EXPECT_EQ(Do("GET", "/api/v2.0/users/current").status, 200);
   // In ldap_auth, users are not created by hand.
-  EXPECT_EQ(Do("POST", "/api/v2.0/users", R"({"username":"x","password":"Abcdefg123"})").status, 403);
+  EXPECT_EQ(Do("POST", "/api/v2.0/users", R"({"username":"x","password":"Abcdefg123"})").status,
+            403);
 
   HttpResponse ping = Do("POST", "/api/v2.0/ldap/ping", "");
   ASSERT_EQ(ping.status, 200);
@@ -241,9 +261,11 @@ TEST_F(AccessTest, LdapLoginOnboardsAndTheDirectoryEndpointsSearchAndImport) {
 
   HttpResponse search = Do("GET", "/api/v2.0/ldap/users/search?username=outsider");
   ASSERT_EQ(search.status, 200);
-  EXPECT_EQ(search.body, R"([{"username":"outsider","realname":"outsider person","email":"outsider@berth.test"}])");
-  HttpResponse imported = Do("POST", "/api/v2.0/ldap/users/import",
-                             R"({"ldap_uid_list":["newcomer","nobody"]})");
+  EXPECT_EQ(
+      search.body,
+      R"([{"username":"outsider","realname":"outsider person","email":"outsider@berth.test"}])");
+  HttpResponse imported =
+      Do("POST", "/api/v2.0/ldap/users/import", R"({"ldap_uid_list":["newcomer","nobody"]})");
   EXPECT_EQ(imported.status, 404);
   EXPECT_EQ(imported.body, R"([{"uid":"nobody","error":"not found in LDAP"}])");
   HttpResponse users = Do("GET", "/api/v2.0/users?q=username%3Dnewcomer");
@@ -253,8 +275,9 @@ TEST_F(AccessTest, LdapLoginOnboardsAndTheDirectoryEndpointsSearchAndImport) {
   ASSERT_EQ(groups.status, 200);
   EXPECT_EQ(groups.body, R"([{"group_name":"grp-guest","group_type":1,"ldap_group_dn":")" +
                              Slapd::GroupDn("grp-guest") + "\"}]");
-  HttpResponse made = Do("POST", "/api/v2.0/usergroups",
-                         R"({"group_type":1,"ldap_group_dn":")" + Slapd::GroupDn("grp-spare") + "\"}");
+  HttpResponse made =
+      Do("POST", "/api/v2.0/usergroups",
+         R"({"group_type":1,"ldap_group_dn":")" + Slapd::GroupDn("grp-spare") + "\"}");
   ASSERT_EQ(made.status, 201) << made.body;
   HttpResponse group = Do("GET", made.Header("location"));
   EXPECT_EQ(boost::json::parse(group.body).at("group_name"), "grp-spare") << group.body;
@@ -263,8 +286,10 @@ TEST_F(AccessTest, LdapLoginOnboardsAndTheDirectoryEndpointsSearchAndImport) {
                 .status,
             404);
   // Only system administrators reach the directory.
-  EXPECT_EQ(Do("GET", "/api/v2.0/ldap/users/search?username=x", "", {BasicAuth("u-guest", kPassword)}).status,
-            403);
+  EXPECT_EQ(
+      Do("GET", "/api/v2.0/ldap/users/search?username=x", "", {BasicAuth("u-guest", kPassword)})
+          .status,
+      403);
 }
 
 }  // namespace

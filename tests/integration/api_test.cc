@@ -53,17 +53,20 @@ void ExpectError(const HttpResponse& r, long status, const std::string& code) {
 
 TEST_F(ApiTest, UsersAreCreatedListedReadUpdatedAndDeleted) {
   const std::string alice = CreateUser("alice");
-  ExpectError(Do("POST", "/users", R"({"username":"alice","password":"Passw0rd1"})"), 409, "CONFLICT");
-  ExpectError(Do("POST", "/users", R"({"username":"weak","password":"password"})"), 400, "BAD_REQUEST");
-  ExpectError(Do("POST", "/users", R"({"username":"a#b","password":"Passw0rd1"})"), 400, "BAD_REQUEST");
-  ExpectError(Do("POST", "/users", R"({"username":"e","password":"Passw0rd1","email":"no-at"})"), 400,
+  ExpectError(Do("POST", "/users", R"({"username":"alice","password":"Passw0rd1"})"), 409,
+              "CONFLICT");
+  ExpectError(Do("POST", "/users", R"({"username":"weak","password":"password"})"), 400,
               "BAD_REQUEST");
+  ExpectError(Do("POST", "/users", R"({"username":"a#b","password":"Passw0rd1"})"), 400,
+              "BAD_REQUEST");
+  ExpectError(Do("POST", "/users", R"({"username":"e","password":"Passw0rd1","email":"no-at"})"),
+              400, "BAD_REQUEST");
   ExpectError(Do("POST", "/users", R"({"username":)"), 400, "BAD_REQUEST");
   ExpectError(Do("POST", "/users", R"({"username":7,"password":"Passw0rd1"})"), 400, "BAD_REQUEST");
-  ExpectError(Do("POST", "/users", R"({"username":"anon","password":"Passw0rd1"})", kAnonymous), 401,
-              "UNAUTHORIZED");
-  ExpectError(Do("POST", "/users", R"({"username":"x","password":"Passw0rd1"})", {As("alice")}), 403,
-              "FORBIDDEN");
+  ExpectError(Do("POST", "/users", R"({"username":"anon","password":"Passw0rd1"})", kAnonymous),
+              401, "UNAUTHORIZED");
+  ExpectError(Do("POST", "/users", R"({"username":"x","password":"Passw0rd1"})", {As("alice")}),
+              403, "FORBIDDEN");
   ExpectError(Do("GET", "/users", "", {BasicAuth("alice", "wrong")}), 401, "UNAUTHORIZED");
 
   for (const char* name : {"bob", "carol", "dave"}) CreateUser(name);
@@ -77,7 +80,8 @@ TEST_F(ApiTest, UsersAreCreatedListedReadUpdatedAndDeleted) {
   EXPECT_EQ(users[0].at("sysadmin_flag"), false);
   EXPECT_FALSE(users[0].as_object().contains("password"));
   EXPECT_EQ(page.Header("link"),
-            "</api/v2.0/users?page=1&page_size=2>; rel=\"prev\" , </api/v2.0/users?page=3&page_size=2>; rel=\"next\"");
+            "</api/v2.0/users?page=1&page_size=2>; rel=\"prev\" , "
+            "</api/v2.0/users?page=3&page_size=2>; rel=\"next\"");
   HttpResponse fuzzy = Do("GET", "/users?q=username%3D~ar");
   EXPECT_EQ(fuzzy.Header("x-total-count"), "1");
   EXPECT_EQ(parse(fuzzy.body).at(0).at("username"), "carol");
@@ -99,7 +103,9 @@ TEST_F(ApiTest, UsersAreCreatedListedReadUpdatedAndDeleted) {
   EXPECT_EQ(search.body, R"([{"user_id":5,"username":"dave"}])");
   ExpectError(Do("GET", "/users/search", "", {As("alice")}), 400, "BAD_REQUEST");
 
-  ASSERT_EQ(Do("PUT", "/users/" + alice, R"({"realname":"Alice L.","comment":"hi"})", {As("alice")}).status, 200);
+  ASSERT_EQ(Do("PUT", "/users/" + alice, R"({"realname":"Alice L.","comment":"hi"})", {As("alice")})
+                .status,
+            200);
   EXPECT_EQ(parse(Do("GET", "/users/" + alice).body).at("realname"), "Alice L.");
   ExpectError(Do("PUT", "/users/" + alice, R"({"email":"bob@berth.test"})"), 409, "CONFLICT");
 
@@ -116,7 +122,8 @@ TEST_F(ApiTest, UsersAreCreatedListedReadUpdatedAndDeleted) {
             200);
   ExpectError(Do("GET", "/users/current", "", {As("alice")}), 401, "UNAUTHORIZED");
   EXPECT_EQ(Do("GET", "/users/current", "", {As("alice", "Newpass123")}).status, 200);
-  ASSERT_EQ(Do("PUT", "/users/" + alice + "/password", R"({"new_password":"Reset12345"})").status, 200);
+  ASSERT_EQ(Do("PUT", "/users/" + alice + "/password", R"({"new_password":"Reset12345"})").status,
+            200);
   EXPECT_EQ(Do("GET", "/users/current", "", {As("alice", "Reset12345")}).status, 200);
 
   // Sysadmin flag.
@@ -137,7 +144,8 @@ TEST_F(ApiTest, UsersAreCreatedListedReadUpdatedAndDeleted) {
 
 TEST_F(ApiTest, PortalSessionsNeedTheCsrfTokenToChangeAnything) {
   CreateUser("erin");
-  HttpResponse bad = Http("POST", server_.Url("/c/login"), "principal=erin&password=wrong", kAnonymous);
+  HttpResponse bad =
+      Http("POST", server_.Url("/c/login"), "principal=erin&password=wrong", kAnonymous);
   ExpectError(bad, 401, "UNAUTHORIZED");
   HttpResponse login = Http("POST", server_.Url("/c/login"), "principal=erin&password=Passw0rd1",
                             {"Authorization:", "Content-Type: application/x-www-form-urlencoded"});
@@ -151,8 +159,9 @@ TEST_F(ApiTest, PortalSessionsNeedTheCsrfTokenToChangeAnything) {
   HttpResponse me = Do("GET", "/users/current", "", {"Authorization:", cookie});
   ASSERT_EQ(me.status, 200) << me.body;
   EXPECT_EQ(parse(me.body).at("username"), "erin");
-  ExpectError(Do("POST", "/projects", R"({"project_name":"viaportal"})", {"Authorization:", cookie}), 403,
-              "FORBIDDEN");
+  ExpectError(
+      Do("POST", "/projects", R"({"project_name":"viaportal"})", {"Authorization:", cookie}), 403,
+      "FORBIDDEN");
   ExpectError(Do("POST", "/projects", R"({"project_name":"viaportal"})",
                  {"Authorization:", cookie, "X-Harbor-CSRF-Token: forged"}),
               403, "FORBIDDEN");
@@ -172,8 +181,10 @@ TEST_F(ApiTest, PortalSessionsNeedTheCsrfTokenToChangeAnything) {
 TEST_F(ApiTest, ProjectsAreCreatedFoundListedUpdatedAndDeleted) {
   CreateUser("frank");
   CreateUser("grace");
-  const std::string secret = Created(Do("POST", "/projects", R"({"project_name":"secret"})", {As("frank")}));
-  Created(Do("POST", "/projects", R"({"project_name":"open","metadata":{"public":"true"}})", {As("frank")}));
+  const std::string secret =
+      Created(Do("POST", "/projects", R"({"project_name":"secret"})", {As("frank")}));
+  Created(Do("POST", "/projects", R"({"project_name":"open","metadata":{"public":"true"}})",
+             {As("frank")}));
   Created(Do("POST", "/projects", R"({"project_name":"admins-only"})"));
   ExpectError(Do("POST", "/projects", R"({"project_name":"secret"})"), 409, "CONFLICT");
   ExpectError(Do("POST", "/projects", R"({"project_name":"Bad Name"})"), 400, "BAD_REQUEST");
@@ -181,7 +192,8 @@ TEST_F(ApiTest, ProjectsAreCreatedFoundListedUpdatedAndDeleted) {
               "BAD_REQUEST");
   ExpectError(Do("POST", "/projects", R"({"project_name":"x","metadata":{"color":"red"}})"), 400,
               "BAD_REQUEST");
-  ExpectError(Do("POST", "/projects", R"({"project_name":"anon"})", kAnonymous), 401, "UNAUTHORIZED");
+  ExpectError(Do("POST", "/projects", R"({"project_name":"anon"})", kAnonymous), 401,
+              "UNAUTHORIZED");
   EXPECT_EQ(Do("HEAD", "/projects?project_name=secret").status, 200);
   EXPECT_EQ(Do("HEAD", "/projects?project_name=none").status, 404);
 
@@ -212,21 +224,29 @@ TEST_F(ApiTest, ProjectsAreCreatedFoundListedUpdatedAndDeleted) {
   EXPECT_EQ(p.at("current_user_role_id"), 1);
   EXPECT_EQ(p.at("metadata").at("public"), "false");
   EXPECT_EQ(p.at("repo_count"), 0);
-  EXPECT_EQ(Do("GET", "/projects/secret", "", {As("frank"), "X-Is-Resource-Name: true"}).status, 200);
+  EXPECT_EQ(Do("GET", "/projects/secret", "", {As("frank"), "X-Is-Resource-Name: true"}).status,
+            200);
   EXPECT_EQ(Do("GET", "/projects/secret", "", {As("frank")}).status, 200);
   ExpectError(Do("GET", "/projects/" + secret, "", {As("grace")}), 403, "FORBIDDEN");
   ExpectError(Do("GET", "/projects/" + secret, "", kAnonymous), 401, "UNAUTHORIZED");
   ExpectError(Do("GET", "/projects/nowhere"), 404, "NOT_FOUND");
 
-  ExpectError(Do("PUT", "/projects/" + secret, R"({"public":true})", {As("grace")}), 403, "FORBIDDEN");
+  ExpectError(Do("PUT", "/projects/" + secret, R"({"public":true})", {As("grace")}), 403,
+              "FORBIDDEN");
   ASSERT_EQ(Do("PUT", "/projects/" + secret, R"({"public":true})", {As("frank")}).status, 200);
   EXPECT_EQ(Do("GET", "/projects/" + secret, "", kAnonymous).status, 200);
   ExpectError(Do("PUT", "/projects/" + secret, R"({"public":"yes"})"), 400, "BAD_REQUEST");
 
   // Metadata.
-  ASSERT_EQ(Do("POST", "/projects/" + secret + "/metadatas", R"({"auto_scan":"true"})", {As("frank")}).status, 200);
-  EXPECT_EQ(Do("GET", "/projects/" + secret + "/metadatas/auto_scan").body, R"({"auto_scan":"true"})");
-  ASSERT_EQ(Do("PUT", "/projects/" + secret + "/metadatas/auto_scan", R"({"auto_scan":"false"})").status, 200);
+  ASSERT_EQ(
+      Do("POST", "/projects/" + secret + "/metadatas", R"({"auto_scan":"true"})", {As("frank")})
+          .status,
+      200);
+  EXPECT_EQ(Do("GET", "/projects/" + secret + "/metadatas/auto_scan").body,
+            R"({"auto_scan":"true"})");
+  ASSERT_EQ(
+      Do("PUT", "/projects/" + secret + "/metadatas/auto_scan", R"({"auto_scan":"false"})").status,
+      200);
   EXPECT_EQ(parse(Do("GET", "/projects/" + secret + "/metadatas").body).at("auto_scan"), "false");
   ASSERT_EQ(Do("DELETE", "/projects/" + secret + "/metadatas/auto_scan").status, 200);
   ExpectError(Do("GET", "/projects/" + secret + "/metadatas/auto_scan"), 404, "NOT_FOUND");
@@ -234,7 +254,9 @@ TEST_F(ApiTest, ProjectsAreCreatedFoundListedUpdatedAndDeleted) {
 
   // A project that holds a repository is not deleted.
   const std::string blob = "a blob";
-  ASSERT_EQ(Http("POST", server_.Url("/v2/secret/app/blobs/uploads/?digest=" + Sha256(blob)), blob).status, 201);
+  ASSERT_EQ(Http("POST", server_.Url("/v2/secret/app/blobs/uploads/?digest=" + Sha256(blob)), blob)
+                .status,
+            201);
   HttpResponse summary = Do("GET", "/projects/" + secret + "/summary", "", {As("frank")});
   EXPECT_EQ(parse(summary.body).at("repo_count"), 1) << summary.body;
   EXPECT_EQ(parse(summary.body).at("project_admin_count"), 1) << summary.body;
@@ -250,14 +272,18 @@ TEST_F(ApiTest, MembersAreAddedReadChangedAndRemoved) {
   CreateUser("ivy");
   const std::string p = Created(Do("POST", "/projects", R"({"project_name":"crew"})"));
   const std::string base = "/projects/" + p + "/members";
-  const std::string by_name = Created(Do("POST", base, R"({"role_id":2,"member_user":{"username":"henry"}})"));
-  ExpectError(Do("POST", base, R"({"role_id":2,"member_user":{"user_id":)" + henry + "}}"), 409, "CONFLICT");
-  ExpectError(Do("POST", base, R"({"role_id":9,"member_user":{"username":"ivy"}})"), 400, "BAD_REQUEST");
-  ExpectError(Do("POST", base, R"({"role_id":2,"member_user":{"username":"nobody"}})"), 404, "NOT_FOUND");
+  const std::string by_name =
+      Created(Do("POST", base, R"({"role_id":2,"member_user":{"username":"henry"}})"));
+  ExpectError(Do("POST", base, R"({"role_id":2,"member_user":{"user_id":)" + henry + "}}"), 409,
+              "CONFLICT");
+  ExpectError(Do("POST", base, R"({"role_id":9,"member_user":{"username":"ivy"}})"), 400,
+              "BAD_REQUEST");
+  ExpectError(Do("POST", base, R"({"role_id":2,"member_user":{"username":"nobody"}})"), 404,
+              "NOT_FOUND");
   ExpectError(Do("POST", base, R"({"role_id":2})"), 400, "BAD_REQUEST");
   // A developer reads members but does not manage them.
-  ExpectError(Do("POST", base, R"({"role_id":3,"member_user":{"username":"ivy"}})", {As("henry")}), 403,
-              "FORBIDDEN");
+  ExpectError(Do("POST", base, R"({"role_id":3,"member_user":{"username":"ivy"}})", {As("henry")}),
+              403, "FORBIDDEN");
   HttpResponse list = Do("GET", base, "", {As("henry")});
   ASSERT_EQ(list.status, 200);
   EXPECT_EQ(list.Header("x-total-count"), "2");
@@ -276,13 +302,16 @@ TEST_F(ApiTest, MembersAreAddedReadChangedAndRemoved) {
   ExpectError(Do("PUT", base + "/" + by_name, R"({"role_id":3})", {As("henry")}), 403, "FORBIDDEN");
   ExpectError(Do("PUT", base + "/999", R"({"role_id":3})"), 404, "NOT_FOUND");
   // henry, now projectAdmin, manages the others.
-  const std::string ivy = Created(Do("POST", base, R"({"role_id":3,"member_user":{"username":"ivy"}})", {As("henry")}));
+  const std::string ivy =
+      Created(Do("POST", base, R"({"role_id":3,"member_user":{"username":"ivy"}})", {As("henry")}));
   EXPECT_EQ(Do("DELETE", base + "/" + ivy, "", {As("henry")}).status, 200);
   ExpectError(Do("GET", base + "/" + ivy), 404, "NOT_FOUND");
 
   // Groups are members too.
-  const std::string group = Created(Do("POST", "/usergroups", R"({"group_name":"ops","group_type":2})"));
-  const std::string gm = Created(Do("POST", base, R"({"role_id":4,"member_group":{"id":)" + group + "}}"));
+  const std::string group =
+      Created(Do("POST", "/usergroups", R"({"group_name":"ops","group_type":2})"));
+  const std::string gm =
+      Created(Do("POST", base, R"({"role_id":4,"member_group":{"id":)" + group + "}}"));
   EXPECT_EQ(parse(Do("GET", base + "/" + gm).body).at("entity_type"), "g");
 }
 
@@ -292,8 +321,9 @@ TEST_F(ApiTest, RobotsAreCreatedListedRefreshedDisabledAndDeleted) {
   Do("POST", "/projects/" + p + "/members", R"({"role_id":1,"member_user":{"username":"jack"}})");
   const std::string perms =
       R"("permissions":[{"kind":"project","namespace":"bots","access":[{"resource":"repository","action":"pull"}]}])";
-  HttpResponse made = Do("POST", "/robots", R"({"name":"ci","level":"project","duration":30,)" + perms + "}",
-                         {As("jack")});
+  HttpResponse made =
+      Do("POST", "/robots", R"({"name":"ci","level":"project","duration":30,)" + perms + "}",
+         {As("jack")});
   ASSERT_EQ(made.status, 201) << made.body;
   boost::json::value robot = parse(made.body);
   const std::string id = std::to_string(robot.at("id").as_int64());
@@ -301,20 +331,28 @@ TEST_F(ApiTest, RobotsAreCreatedListedRefreshedDisabledAndDeleted) {
   EXPECT_EQ(robot.at("name"), "robot$bots+ci");
   EXPECT_GT(robot.at("expires_at").as_int64(), 0);
   EXPECT_EQ(made.Header("location"), "/api/v2.0/robots/" + id);
-  ExpectError(Do("POST", "/robots", R"({"name":"ci","level":"project","duration":30,)" + perms + "}"), 409,
-              "CONFLICT");
-  ExpectError(Do("POST", "/robots", R"({"name":"Bad!","level":"project",)" + perms + "}"), 400, "BAD_REQUEST");
-  ExpectError(Do("POST", "/robots", R"({"name":"np","level":"project","permissions":[]})"), 400, "BAD_REQUEST");
-  ExpectError(Do("POST", "/robots",
-                 R"({"name":"x","level":"project","permissions":[{"kind":"project","namespace":"bots","access":[{"resource":"spaceship","action":"fly"}]}]})"),
-              400, "BAD_REQUEST");
-  ExpectError(Do("POST", "/robots",
-                 R"({"name":"x","level":"project","permissions":[{"kind":"project","namespace":"ghost","access":[{"resource":"repository","action":"pull"}]}]})"),
-              404, "NOT_FOUND");
-  ExpectError(Do("POST", "/robots", R"({"name":"sys","level":"system","permissions":[{"kind":"project","namespace":"*","access":[{"resource":"repository","action":"pull"}]}]})",
-                 {As("jack")}),
-              403, "FORBIDDEN");
-  const std::string sys = Created(Do("POST", "/robots",
+  ExpectError(
+      Do("POST", "/robots", R"({"name":"ci","level":"project","duration":30,)" + perms + "}"), 409,
+      "CONFLICT");
+  ExpectError(Do("POST", "/robots", R"({"name":"Bad!","level":"project",)" + perms + "}"), 400,
+              "BAD_REQUEST");
+  ExpectError(Do("POST", "/robots", R"({"name":"np","level":"project","permissions":[]})"), 400,
+              "BAD_REQUEST");
+  ExpectError(
+      Do("POST", "/robots",
+         R"({"name":"x","level":"project","permissions":[{"kind":"project","namespace":"bots","access":[{"resource":"spaceship","action":"fly"}]}]})"),
+      400, "BAD_REQUEST");
+  ExpectError(
+      Do("POST", "/robots",
+         R"({"name":"x","level":"project","permissions":[{"kind":"project","namespace":"ghost","access":[{"resource":"repository","action":"pull"}]}]})"),
+      404, "NOT_FOUND");
+  ExpectError(
+      Do("POST", "/robots",
+         R"({"name":"sys","level":"system","permissions":[{"kind":"project","namespace":"*","access":[{"resource":"repository","action":"pull"}]}]})",
+         {As("jack")}),
+      403, "FORBIDDEN");
+  const std::string sys = Created(Do(
+      "POST", "/robots",
       R"({"name":"sys","level":"system","duration":-1,"permissions":[{"kind":"system","namespace":"/","access":[{"resource":"catalog","action":"read"}]},{"kind":"project","namespace":"*","access":[{"resource":"repository","action":"pull"}]}]})"));
 
   HttpResponse list = Do("GET", "/robots?q=Level%3Dproject%2CProjectID%3D" + p, "", {As("jack")});
@@ -325,27 +363,45 @@ TEST_F(ApiTest, RobotsAreCreatedListedRefreshedDisabledAndDeleted) {
   ExpectError(Do("GET", "/robots", "", {As("jack")}), 403, "FORBIDDEN");
   ExpectError(Do("GET", "/robots?q=Color%3Dred"), 400, "BAD_REQUEST");
   ExpectError(Do("GET", "/robots/" + sys, "", {As("jack")}), 403, "FORBIDDEN");
-  EXPECT_EQ(parse(Do("GET", "/robots/" + id, "", {As("jack")}).body).at("permissions").at(0).at("namespace"), "bots");
+  EXPECT_EQ(parse(Do("GET", "/robots/" + id, "", {As("jack")}).body)
+                .at("permissions")
+                .at(0)
+                .at("namespace"),
+            "bots");
 
   // The system robot reads the catalog.
-  const std::string sys_secret = parse(Do("PATCH", "/robots/" + sys, "{}").body).at("secret").as_string().c_str();
-  EXPECT_EQ(Http("GET", server_.Url("/v2/_catalog"), "", {BasicAuth("robot$sys", sys_secret)}).status, 200);
+  const std::string sys_secret =
+      parse(Do("PATCH", "/robots/" + sys, "{}").body).at("secret").as_string().c_str();
+  EXPECT_EQ(
+      Http("GET", server_.Url("/v2/_catalog"), "", {BasicAuth("robot$sys", sys_secret)}).status,
+      200);
 
   // Refreshing the secret retires the old one.
   const std::string robot_name = "robot$bots+ci";
-  EXPECT_EQ(Http("GET", server_.Url("/v2/bots/app/tags/list"), "", {BasicAuth(robot_name, secret)}).status, 404);
-  ExpectError(Do("PATCH", "/robots/" + id, R"({"secret":"weak"})", {As("jack")}), 400, "BAD_REQUEST");
-  ASSERT_EQ(Do("PATCH", "/robots/" + id, R"({"secret":"Chosen12345"})", {As("jack")}).status, 200);
-  EXPECT_EQ(Http("GET", server_.Url("/v2/bots/app/tags/list"), "", {BasicAuth(robot_name, secret)}).status, 401);
-  EXPECT_EQ(Http("GET", server_.Url("/v2/bots/app/tags/list"), "", {BasicAuth(robot_name, "Chosen12345")}).status,
+  EXPECT_EQ(Http("GET", server_.Url("/v2/bots/app/tags/list"), "", {BasicAuth(robot_name, secret)})
+                .status,
             404);
+  ExpectError(Do("PATCH", "/robots/" + id, R"({"secret":"weak"})", {As("jack")}), 400,
+              "BAD_REQUEST");
+  ASSERT_EQ(Do("PATCH", "/robots/" + id, R"({"secret":"Chosen12345"})", {As("jack")}).status, 200);
+  EXPECT_EQ(Http("GET", server_.Url("/v2/bots/app/tags/list"), "", {BasicAuth(robot_name, secret)})
+                .status,
+            401);
+  EXPECT_EQ(
+      Http("GET", server_.Url("/v2/bots/app/tags/list"), "", {BasicAuth(robot_name, "Chosen12345")})
+          .status,
+      404);
 
-  ASSERT_EQ(Do("PUT", "/robots/" + id, R"({"description":"builds","disable":true})", {As("jack")}).status, 200);
+  ASSERT_EQ(
+      Do("PUT", "/robots/" + id, R"({"description":"builds","disable":true})", {As("jack")}).status,
+      200);
   boost::json::value updated = parse(Do("GET", "/robots/" + id).body);
   EXPECT_EQ(updated.at("description"), "builds");
   EXPECT_EQ(updated.at("disable"), true);
-  EXPECT_EQ(Http("GET", server_.Url("/v2/bots/app/tags/list"), "", {BasicAuth(robot_name, "Chosen12345")}).status,
-            401);
+  EXPECT_EQ(
+      Http("GET", server_.Url("/v2/bots/app/tags/list"), "", {BasicAuth(robot_name, "Chosen12345")})
+          .status,
+      401);
   ExpectError(Do("PUT", "/robots/" + id, R"({"level":"system"})"), 400, "BAD_REQUEST");
   ExpectError(Do("PUT", "/robots/" + id, R"({"name":"robot$other"})"), 400, "BAD_REQUEST");
   EXPECT_EQ(Do("DELETE", "/robots/" + id, "", {As("jack")}).status, 200);
@@ -360,7 +416,8 @@ TEST_F(ApiTest, UserGroupsAndPermissions) {
   const std::string g = Created(Do("POST", "/usergroups", R"({"group_name":"qa","group_type":2})"));
   ExpectError(Do("POST", "/usergroups", R"({"group_name":"qa","group_type":2})"), 409, "CONFLICT");
   ExpectError(Do("POST", "/usergroups", R"({"group_type":2})"), 400, "BAD_REQUEST");
-  ExpectError(Do("POST", "/usergroups", R"({"group_name":"x","group_type":7})"), 400, "BAD_REQUEST");
+  ExpectError(Do("POST", "/usergroups", R"({"group_name":"x","group_type":7})"), 400,
+              "BAD_REQUEST");
   // LDAP groups need ldap_auth.
   ExpectError(Do("POST", "/usergroups", R"({"group_type":1,"ldap_group_dn":"cn=x,dc=y"})"), 412,
               "PRECONDITION");
@@ -377,7 +434,8 @@ TEST_F(ApiTest, UserGroupsAndPermissions) {
   ExpectError(Do("GET", "/ldap/users/search?username=x"), 412, "PRECONDITION");
 
   // What kate may do in the public library: read and pull, nothing more.
-  HttpResponse perms = Do("GET", "/users/current/permissions?scope=/project/1&relative=true", "", {As("kate")});
+  HttpResponse perms =
+      Do("GET", "/users/current/permissions?scope=/project/1&relative=true", "", {As("kate")});
   ASSERT_EQ(perms.status, 200);
   boost::json::value granted = parse(perms.body);
   bool pull = false, push = false;

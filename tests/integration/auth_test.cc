@@ -30,21 +30,22 @@ class AuthTest : public ::testing::Test {
   }
 
   void CreateUser(const std::string& name, const std::string& password) {
-    HttpResponse r = Do("POST", "/api/v2.0/users",
-                        R"({"username":")" + name + R"(","password":")" + password +
-                            R"(","email":")" + name + R"(@berth.test","realname":")" + name + "\"}");
+    HttpResponse r =
+        Do("POST", "/api/v2.0/users",
+           R"({"username":")" + name + R"(","password":")" + password + R"(","email":")" + name +
+               R"(@berth.test","realname":")" + name + "\"}");
     ASSERT_EQ(r.status, 201) << r.body;
   }
   void CreateProject(const std::string& name, bool is_public = false) {
-    HttpResponse r = Do("POST", "/api/v2.0/projects",
-                        R"({"project_name":")" + name + R"(","public":)" +
-                            (is_public ? "true" : "false") + "}");
+    HttpResponse r =
+        Do("POST", "/api/v2.0/projects",
+           R"({"project_name":")" + name + R"(","public":)" + (is_public ? "true" : "false") + "}");
     ASSERT_EQ(r.status, 201) << r.body;
   }
   void AddMember(const std::string& project, const std::string& user, int role) {
     HttpResponse r = Do("POST", "/api/v2.0/projects/" + project + "/members",
-                        R"({"role_id":)" + std::to_string(role) + R"(,"member_user":{"username":")" +
-                            user + "\"}}");
+                        R"({"role_id":)" + std::to_string(role) +
+                            R"(,"member_user":{"username":")" + user + "\"}}");
     ASSERT_EQ(r.status, 201) << r.body;
   }
   // Pushes a one-layer image as admin; returns the manifest's digest.
@@ -93,14 +94,17 @@ TEST_F(AuthTest, ChallengesNameTheTokenServiceAndTheScope) {
   BerthServer proxied({"BERTH_EXTERNAL_URL=https://registry.example.com/"});
   HttpResponse base = Http("GET", proxied.Url("/v2/"), "", kAnonymous);
   EXPECT_EQ(base.status, 401);
-  EXPECT_EQ(base.Header("www-authenticate"),
-            R"(Bearer realm="https://registry.example.com/service/token",service="harbor-registry")");
+  EXPECT_EQ(
+      base.Header("www-authenticate"),
+      R"(Bearer realm="https://registry.example.com/service/token",service="harbor-registry")");
   EXPECT_EQ(ErrorCode(base), "UNAUTHORIZED");
-  ASSERT_EQ(Http("POST", proxied.Url("/api/v2.0/projects"), R"({"project_name":"team"})").status, 201);
+  ASSERT_EQ(Http("POST", proxied.Url("/api/v2.0/projects"), R"({"project_name":"team"})").status,
+            201);
   HttpResponse pull = Http("GET", proxied.Url("/v2/team/app/manifests/1"), "", kAnonymous);
   EXPECT_EQ(pull.status, 401);
-  EXPECT_EQ(pull.Header("www-authenticate"),
-            R"(Bearer realm="https://registry.example.com/service/token",service="harbor-registry",scope="repository:team/app:pull")");
+  EXPECT_EQ(
+      pull.Header("www-authenticate"),
+      R"(Bearer realm="https://registry.example.com/service/token",service="harbor-registry",scope="repository:team/app:pull")");
   // The public library needs no token to pull; what is missing there is simply unknown.
   EXPECT_EQ(Http("GET", proxied.Url("/v2/library/app/manifests/1"), "", kAnonymous).status, 404);
   HttpResponse push = Http("POST", proxied.Url("/v2/library/app/blobs/uploads/"), "", kAnonymous);
@@ -135,7 +139,8 @@ TEST_F(AuthTest, ATokenHoldsWhatWasAskedAndIsAllowedNothingMore) {
   // Developers push but do not delete; other projects and the catalog are not theirs; the
   // public library lets them pull.
   boost::json::array expected = {
-      boost::json::object{{"type", "repository"}, {"name", "team/app"}, {"actions", {"pull", "push"}}},
+      boost::json::object{
+          {"type", "repository"}, {"name", "team/app"}, {"actions", {"pull", "push"}}},
       boost::json::object{{"type", "repository"}, {"name", "library/app"}, {"actions", {"pull"}}}};
   EXPECT_EQ(claims.at("access"), expected) << JwtClaims(token);
   std::string header = *Base64UrlDecode(token.substr(0, token.find('.')));
@@ -156,12 +161,12 @@ TEST_F(AuthTest, ATokenHoldsWhatWasAskedAndIsAllowedNothingMore) {
 }
 
 TEST_F(AuthTest, OAuthPasswordAndRefreshGrants) {
-  HttpResponse issued = Do("POST", "/service/token",
-                           "grant_type=password&username=admin&password=" +
-                               std::string(kAdminPassword) +
-                               "&service=harbor-registry&client_id=podman&access_type=offline"
-                               "&scope=repository%3Alibrary%2Fapp%3Apull+registry%3Acatalog%3A*",
-                           {"Authorization:", "Content-Type: application/x-www-form-urlencoded"});
+  HttpResponse issued =
+      Do("POST", "/service/token",
+         "grant_type=password&username=admin&password=" + std::string(kAdminPassword) +
+             "&service=harbor-registry&client_id=podman&access_type=offline"
+             "&scope=repository%3Alibrary%2Fapp%3Apull+registry%3Acatalog%3A*",
+         {"Authorization:", "Content-Type: application/x-www-form-urlencoded"});
   ASSERT_EQ(issued.status, 200) << issued.body;
   boost::json::object body = boost::json::parse(issued.body).as_object();
   const std::string access = std::string(body.at("access_token").as_string());
@@ -174,7 +179,8 @@ TEST_F(AuthTest, OAuthPasswordAndRefreshGrants) {
                                 "&service=harbor-registry&scope=registry%3Acatalog%3A*",
                             {"Authorization:"});
   ASSERT_EQ(renewed.status, 200) << renewed.body;
-  const std::string again = std::string(boost::json::parse(renewed.body).at("access_token").as_string());
+  const std::string again =
+      std::string(boost::json::parse(renewed.body).at("access_token").as_string());
   EXPECT_EQ(Do("GET", "/v2/_catalog", "", {Bearer(again)}).status, 200);
   // A refresh token is not an access token, and a wrong password gets nothing.
   EXPECT_EQ(Do("GET", "/v2/_catalog", "", {Bearer(refresh)}).status, 401);
@@ -182,14 +188,16 @@ TEST_F(AuthTest, OAuthPasswordAndRefreshGrants) {
                {"Authorization:"})
                 .status,
             401);
-  EXPECT_EQ(Do("POST", "/service/token", "grant_type=client_credentials", {"Authorization:"}).status,
-            400);
+  EXPECT_EQ(
+      Do("POST", "/service/token", "grant_type=client_credentials", {"Authorization:"}).status,
+      400);
 }
 
 TEST_F(AuthTest, ForgedAndStretchedTokensAreRefused) {
   const std::string digest = PushImage("library/app", "1", "forge");
   const std::string path = "/v2/library/app/manifests/" + digest;
-  const std::string good = FetchToken(server_, "admin", kAdminPassword, {"repository:library/app:pull"});
+  const std::string good =
+      FetchToken(server_, "admin", kAdminPassword, {"repository:library/app:pull"});
   ASSERT_EQ(Do("GET", path, "", {Bearer(good)}).status, 200);
   const size_t dot1 = good.find('.');
   const size_t dot2 = good.find('.', dot1 + 1);
@@ -246,34 +254,40 @@ TEST_F(AuthTest, ForgedAndStretchedTokensAreRefused) {
   const size_t at = claims.find("library/app");
   ASSERT_NE(at, std::string::npos);
   claims.replace(at, 11, "library/pri");
-  refused(good.substr(0, dot1 + 1) + Base64UrlEncode(claims) + good.substr(dot2), "tampered access");
+  refused(good.substr(0, dot1 + 1) + Base64UrlEncode(claims) + good.substr(dot2),
+          "tampered access");
 
   // A valid token for one repository opens no other, and says why.
   const std::string other = "/v2/library/private/manifests/" + digest;
   HttpResponse stretched = Do("GET", other, "", {Bearer(good)});
   EXPECT_EQ(stretched.status, 401);
-  EXPECT_NE(stretched.Header("www-authenticate").find(R"(error="insufficient_scope")"), std::string::npos);
+  EXPECT_NE(stretched.Header("www-authenticate").find(R"(error="insufficient_scope")"),
+            std::string::npos);
   // Nor does it let the holder push where it may pull.
   EXPECT_EQ(Do("POST", "/v2/library/app/blobs/uploads/", "", {Bearer(good)}).status, 401);
 }
 
 TEST_F(AuthTest, ATokenFromBeforeItsProjectWasCreatedGrantsNothingInIt) {
   CreateProject("phoenix");
-  const std::string stale = FetchToken(server_, "admin", kAdminPassword, {"repository:phoenix/app:push"});
+  const std::string stale =
+      FetchToken(server_, "admin", kAdminPassword, {"repository:phoenix/app:push"});
   ASSERT_EQ(GrantedActions(stale, "repository", "phoenix/app"), "push");
   EXPECT_EQ(Do("POST", "/v2/phoenix/app/blobs/uploads/", "", {Bearer(stale)}).status, 202);
   // Token times are whole seconds: the new project must be born in a later one.
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
-  ASSERT_EQ(Do("DELETE", "/api/v2.0/projects/phoenix", "", {"X-Is-Resource-Name: true"}).status, 200);
+  ASSERT_EQ(Do("DELETE", "/api/v2.0/projects/phoenix", "", {"X-Is-Resource-Name: true"}).status,
+            200);
   CreateProject("phoenix");
   HttpResponse r = Do("POST", "/v2/phoenix/app/blobs/uploads/", "", {Bearer(stale)});
   EXPECT_EQ(r.status, 401) << r.body;
-  const std::string fresh = FetchToken(server_, "admin", kAdminPassword, {"repository:phoenix/app:push"});
+  const std::string fresh =
+      FetchToken(server_, "admin", kAdminPassword, {"repository:phoenix/app:push"});
   EXPECT_EQ(Do("POST", "/v2/phoenix/app/blobs/uploads/", "", {Bearer(fresh)}).status, 202);
   // And a project that does not exist grants nothing, not even to the admin.
-  EXPECT_EQ(GrantedActions(FetchToken(server_, "admin", kAdminPassword, {"repository:nowhere/app:pull"}),
-                           "repository", "nowhere/app"),
-            "");
+  EXPECT_EQ(
+      GrantedActions(FetchToken(server_, "admin", kAdminPassword, {"repository:nowhere/app:pull"}),
+                     "repository", "nowhere/app"),
+      "");
   HttpResponse missing = Do("POST", "/v2/nowhere/app/blobs/uploads/");
   EXPECT_EQ(missing.status, 404);
   EXPECT_EQ(ErrorCode(missing), "NAME_UNKNOWN");
@@ -292,9 +306,10 @@ TEST_F(AuthTest, RobotsStayInsideTheirProject) {
   const std::string name(robot.at("name").as_string());
   const std::string secret(robot.at("secret").as_string());
   EXPECT_EQ(name, "robot$inside+ci");
-  const std::string token = FetchToken(server_, name, secret,
-                                       {"repository:inside/app:pull,push", "repository:outside/app:pull",
-                                        "repository:library/app:push"});
+  const std::string token =
+      FetchToken(server_, name, secret,
+                 {"repository:inside/app:pull,push", "repository:outside/app:pull",
+                  "repository:library/app:push"});
   EXPECT_EQ(GrantedActions(token, "repository", "inside/app"), "pull,push");
   EXPECT_EQ(GrantedActions(token, "repository", "outside/app"), "");
   EXPECT_EQ(GrantedActions(token, "repository", "library/app"), "");
@@ -330,8 +345,10 @@ TEST_F(AuthTest, AMountFromAnUnreadableRepositoryFallsBackToAnUpload) {
   CreateProject("shared");
   AddMember("shared", "dev", 3);
   ASSERT_EQ(Do("POST", "/v2/shared/app/blobs/uploads/?digest=" + digest, secret_layer).status, 201);
-  EXPECT_EQ(Do("POST", "/v2/mine/app/blobs/uploads/?mount=" + digest + "&from=shared/app", "", {dev}).status,
-            201);
+  EXPECT_EQ(
+      Do("POST", "/v2/mine/app/blobs/uploads/?mount=" + digest + "&from=shared/app", "", {dev})
+          .status,
+      201);
 }
 
 TEST_F(AuthTest, RepeatedBadPasswordsFreezeTheAccountForAGrowingWindow) {

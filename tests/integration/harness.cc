@@ -1,12 +1,11 @@
 #include "tests/integration/harness.h"
 
-
 #include <arpa/inet.h>
 #include <curl/curl.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -66,7 +65,8 @@ BerthServer::~BerthServer() {
   Stop();
   // Under the sanitizer preset, berth reports to its log: a finding there fails the test.
   std::string log = Log();
-  for (const char* finding : {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"}) {
+  for (const char* finding :
+       {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"}) {
     if (auto at = log.find(finding); at != std::string::npos) {
       ADD_FAILURE() << "berth reported: " << log.substr(at, 4000);
     }
@@ -87,8 +87,8 @@ void BerthServer::Start() {
     ::setenv("BERTH_LOG_LEVEL", "debug", 1);
     ::setenv("BERTH_ADMIN_PASSWORD", kAdminPassword, 1);
     for (const std::string& kv : env_) ::putenv(const_cast<char*>(kv.c_str()));
-    ::execl(BERTH_BINARY, BERTH_BINARY, "serve", "--listen", "127.0.0.1:0", "--data",
-            data_.c_str(), nullptr);
+    ::execl(BERTH_BINARY, BERTH_BINARY, "serve", "--listen", "127.0.0.1:0", "--data", data_.c_str(),
+            nullptr);
     std::_Exit(127);
   }
   for (int i = 0; i < 1000; ++i) {
@@ -229,7 +229,9 @@ int RunCommand(const std::string& command, std::string* output) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-std::string SharedDir() { return Env("BERTH_SHARED_DIR", std::string(BERTH_SOURCE_DIR) + "/../shared"); }
+std::string SharedDir() {
+  return Env("BERTH_SHARED_DIR", std::string(BERTH_SOURCE_DIR) + "/../shared");
+}
 std::string CorpusDir() { return Env("BERTH_CORPUS", "/tmp/fixture-corpus"); }
 
 std::string ErrorCode(const HttpResponse& response) {

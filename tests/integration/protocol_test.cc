@@ -1,7 +1,6 @@
 // The OCI Distribution API spoken by a plain HTTP client against the real binary: every
 // endpoint, and the error codes and statuses of the spec.
 #include <gtest/gtest.h>
-
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -58,14 +57,12 @@ class ProtocolTest : public ::testing::Test {
     std::string layer = "layer of " + seed;
     std::string config_digest = PushBlob(repo, config);
     std::string layer_digest = PushBlob(repo, layer);
-    std::string manifest = R"({"schemaVersion":2,"mediaType":")" + std::string(kOciManifest) +
-                           R"(","config":)" +
-                           Descriptor("application/vnd.oci.image.config.v1+json", config_digest,
-                                      config.size()) +
-                           R"(,"layers":[)" +
-                           Descriptor("application/vnd.oci.image.layer.v1.tar+gzip",
-                                      layer_digest, layer.size()) +
-                           "]" + extra + "}";
+    std::string manifest =
+        R"({"schemaVersion":2,"mediaType":")" + std::string(kOciManifest) + R"(","config":)" +
+        Descriptor("application/vnd.oci.image.config.v1+json", config_digest, config.size()) +
+        R"(,"layers":[)" +
+        Descriptor("application/vnd.oci.image.layer.v1.tar+gzip", layer_digest, layer.size()) +
+        "]" + extra + "}";
     HttpResponse r = Do("PUT", "/v2/" + repo + "/manifests/" + tag, manifest,
                         {std::string("Content-Type: ") + kOciManifest});
     EXPECT_EQ(r.status, 201) << r.body;
@@ -180,7 +177,8 @@ TEST_F(ProtocolTest, UploadResumesAfterARestart) {
   HttpResponse status = Do("GET", location);
   EXPECT_EQ(status.status, 204);
   EXPECT_EQ(status.Header("range"), "0-99999");
-  ASSERT_EQ(Do("PATCH", location, bytes.substr(100000), {"Content-Range: 100000-299999"}).status, 202);
+  ASSERT_EQ(Do("PATCH", location, bytes.substr(100000), {"Content-Range: 100000-299999"}).status,
+            202);
   HttpResponse done = Do("PUT", location + "?digest=" + Sha256(bytes));
   EXPECT_EQ(done.status, 201) << done.body;
   EXPECT_EQ(Do("GET", "/v2/library/resume/blobs/" + Sha256(bytes)).body, bytes);
@@ -226,12 +224,14 @@ TEST_F(ProtocolTest, ARefusedUploadIsAnsweredEvenWhileItsBodyIsStillComing) {
   ASSERT_GE(fd, 0);
   std::string request =
       "PATCH /v2/library/linger/blobs/uploads/00000000-0000-4000-8000-000000000000 HTTP/1.1\r\n"
-      "Host: x\r\n" + BasicAuth("admin", kAdminPassword) + "\r\nContent-Length: " +
-      std::to_string(body.size()) + "\r\n\r\n" + body;
+      "Host: x\r\n" +
+      BasicAuth("admin", kAdminPassword) + "\r\nContent-Length: " + std::to_string(body.size()) +
+      "\r\n\r\n" + body;
   size_t sent = 0;
   while (sent < request.size()) {
     ssize_t n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
-    ASSERT_GT(n, 0) << "the connection was reset after " << sent << " bytes: " << std::strerror(errno);
+    ASSERT_GT(n, 0) << "the connection was reset after " << sent
+                    << " bytes: " << std::strerror(errno);
     sent += static_cast<size_t>(n);
   }
   std::string answer;
@@ -290,8 +290,9 @@ TEST_F(ProtocolTest, AnUploadCutOffMidBodyResumesFromWhatArrived) {
   size_t have = std::stoul(range.substr(2)) + 1;
   if (range == "0-0") have = 0;
   EXPECT_LE(have, (5u << 20) / 2);
-  HttpResponse rest = Do("PATCH", location, bytes.substr(have),
-                         {"Content-Range: " + std::to_string(have) + "-" + std::to_string(bytes.size() - 1)});
+  HttpResponse rest =
+      Do("PATCH", location, bytes.substr(have),
+         {"Content-Range: " + std::to_string(have) + "-" + std::to_string(bytes.size() - 1)});
   ASSERT_EQ(rest.status, 202) << rest.body;
   EXPECT_EQ(Do("PUT", location + "?digest=" + Sha256(bytes)).status, 201);
   EXPECT_EQ(Do("GET", "/v2/library/cutoff/blobs/" + Sha256(bytes)).body, bytes);
@@ -312,11 +313,13 @@ TEST_F(ProtocolTest, BlobsAreReadableOnlyWhereLinked) {
   EXPECT_EQ(ErrorCode(other), "BLOB_UNKNOWN");
 
   // Mounting from a repository that does not hold the blob starts a normal upload instead.
-  HttpResponse refused = Do("POST", "/v2/library/team-b/app/blobs/uploads/?mount=" + digest + "&from=library/team-c/app");
+  HttpResponse refused = Do(
+      "POST", "/v2/library/team-b/app/blobs/uploads/?mount=" + digest + "&from=library/team-c/app");
   EXPECT_EQ(refused.status, 202);
   EXPECT_EQ(Do("GET", "/v2/library/team-b/app/blobs/" + digest).status, 404);
 
-  HttpResponse mounted = Do("POST", "/v2/library/team-b/app/blobs/uploads/?mount=" + digest + "&from=library/team-a/app");
+  HttpResponse mounted = Do(
+      "POST", "/v2/library/team-b/app/blobs/uploads/?mount=" + digest + "&from=library/team-a/app");
   EXPECT_EQ(mounted.status, 201);
   EXPECT_EQ(mounted.Header("location"), "/v2/library/team-b/app/blobs/" + digest);
   EXPECT_EQ(mounted.Header("docker-content-digest"), digest);
@@ -356,7 +359,8 @@ TEST_F(ProtocolTest, RangeRequests) {
   EXPECT_EQ(tail.body, bytes.substr(990));
   HttpResponse open = Do("GET", "/v2/library/range/blobs/" + digest, "", {"Range: bytes=995-"});
   EXPECT_EQ(open.body, bytes.substr(995));
-  HttpResponse beyond = Do("GET", "/v2/library/range/blobs/" + digest, "", {"Range: bytes=1000-1200"});
+  HttpResponse beyond =
+      Do("GET", "/v2/library/range/blobs/" + digest, "", {"Range: bytes=1000-1200"});
   EXPECT_EQ(beyond.status, 416);
   EXPECT_EQ(beyond.Header("content-range"), "bytes */1000");
 }
@@ -373,7 +377,8 @@ TEST_F(ProtocolTest, BlobDelete) {
 TEST_F(ProtocolTest, ManifestsByTagAndDigest) {
   std::string manifest = PushImage("library/img", "v1", "m");
   std::string digest = Sha256(manifest);
-  HttpResponse by_tag = Do("GET", "/v2/library/img/manifests/v1", "", {std::string("Accept: ") + kOciManifest});
+  HttpResponse by_tag =
+      Do("GET", "/v2/library/img/manifests/v1", "", {std::string("Accept: ") + kOciManifest});
   EXPECT_EQ(by_tag.status, 200);
   EXPECT_EQ(by_tag.body, manifest);
   EXPECT_EQ(by_tag.Header("content-type"), kOciManifest);
@@ -401,10 +406,9 @@ TEST_F(ProtocolTest, ManifestsByTagAndDigest) {
 
 TEST_F(ProtocolTest, ManifestValidation) {
   const std::string ct = std::string("Content-Type: ") + kOciManifest;
-  std::string missing_blob = R"({"schemaVersion":2,"mediaType":")" + std::string(kOciManifest) +
-                             R"(","config":)" +
-                             Descriptor("application/vnd.oci.image.config.v1+json", Sha256("x"), 1) +
-                             R"(,"layers":[]})";
+  std::string missing_blob =
+      R"({"schemaVersion":2,"mediaType":")" + std::string(kOciManifest) + R"(","config":)" +
+      Descriptor("application/vnd.oci.image.config.v1+json", Sha256("x"), 1) + R"(,"layers":[]})";
   HttpResponse r = Do("PUT", "/v2/library/valid/manifests/v1", missing_blob, {ct});
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(ErrorCode(r), "MANIFEST_BLOB_UNKNOWN");
@@ -412,14 +416,16 @@ TEST_F(ProtocolTest, ManifestValidation) {
   HttpResponse not_json = Do("PUT", "/v2/library/valid/manifests/v1", "{not json", {ct});
   EXPECT_EQ(ErrorCode(not_json), "MANIFEST_INVALID");
 
-  HttpResponse schema1 = Do("PUT", "/v2/library/valid/manifests/v1",
-                            R"({"schemaVersion":1,"name":"valid","tag":"v1","fsLayers":[]})",
-                            {"Content-Type: application/vnd.docker.distribution.manifest.v1+prettyjws"});
+  HttpResponse schema1 =
+      Do("PUT", "/v2/library/valid/manifests/v1",
+         R"({"schemaVersion":1,"name":"valid","tag":"v1","fsLayers":[]})",
+         {"Content-Type: application/vnd.docker.distribution.manifest.v1+prettyjws"});
   EXPECT_EQ(schema1.status, 400);
   EXPECT_EQ(ErrorCode(schema1), "MANIFEST_INVALID");
   EXPECT_NE(schema1.body.find("schema 1"), std::string::npos) << schema1.body;
 
-  HttpResponse too_big = Do("PUT", "/v2/library/valid/manifests/v1", std::string(4 * 1024 * 1024 + 1, ' '), {ct});
+  HttpResponse too_big =
+      Do("PUT", "/v2/library/valid/manifests/v1", std::string(4 * 1024 * 1024 + 1, ' '), {ct});
   EXPECT_EQ(too_big.status, 413);
 
   std::string index = R"({"schemaVersion":2,"mediaType":")" + std::string(kOciIndex) +
@@ -436,8 +442,10 @@ TEST_F(ProtocolTest, ManifestValidation) {
 TEST_F(ProtocolTest, IndexOfPushedManifests) {
   std::string child = PushImage("library/multi", "amd64", "c1");
   std::string index = R"({"schemaVersion":2,"mediaType":")" + std::string(kOciIndex) +
-                      R"(","manifests":[)" + Descriptor(kOciManifest, Sha256(child), child.size()) + "]}";
-  HttpResponse r = Do("PUT", "/v2/library/multi/manifests/all", index, {std::string("Content-Type: ") + kOciIndex});
+                      R"(","manifests":[)" + Descriptor(kOciManifest, Sha256(child), child.size()) +
+                      "]}";
+  HttpResponse r = Do("PUT", "/v2/library/multi/manifests/all", index,
+                      {std::string("Content-Type: ") + kOciIndex});
   EXPECT_EQ(r.status, 201) << r.body;
   EXPECT_EQ(Do("GET", "/v2/library/multi/manifests/all").Header("content-type"), kOciIndex);
 }
@@ -445,7 +453,10 @@ TEST_F(ProtocolTest, IndexOfPushedManifests) {
 TEST_F(ProtocolTest, DeletingTagsAndManifests) {
   std::string manifest = PushImage("library/del", "v1", "d");
   std::string digest = Sha256(manifest);
-  ASSERT_EQ(Do("PUT", "/v2/library/del/manifests/v2", manifest, {std::string("Content-Type: ") + kOciManifest}).status, 201);
+  ASSERT_EQ(Do("PUT", "/v2/library/del/manifests/v2", manifest,
+               {std::string("Content-Type: ") + kOciManifest})
+                .status,
+            201);
   EXPECT_EQ(Do("DELETE", "/v2/library/del/manifests/v1").status, 202);
   EXPECT_EQ(Do("GET", "/v2/library/del/manifests/v1").status, 404);
   EXPECT_EQ(Do("GET", "/v2/library/del/manifests/v2").status, 200);
@@ -461,7 +472,10 @@ TEST_F(ProtocolTest, TagPaginationOverAThousandTags) {
   for (int i = 0; i < 1000; ++i) {
     std::string tag = (i % 2 ? "T" : "t") + std::to_string(i);
     pushed.insert(tag);
-    ASSERT_EQ(Do("PUT", "/v2/library/many/manifests/" + tag, manifest, {std::string("Content-Type: ") + kOciManifest}).status, 201);
+    ASSERT_EQ(Do("PUT", "/v2/library/many/manifests/" + tag, manifest,
+                 {std::string("Content-Type: ") + kOciManifest})
+                  .status,
+              201);
   }
   std::vector<std::string> seen;
   std::string next = "/v2/library/many/tags/list?n=100";
@@ -518,13 +532,17 @@ TEST_F(ProtocolTest, Catalog) {
 TEST_F(ProtocolTest, ReferrersWithAndWithoutAFilter) {
   std::string subject = PushImage("library/refs", "v1", "s");
   std::string subject_digest = Sha256(subject);
-  std::string subject_field = R"(,"subject":)" + Descriptor(kOciManifest, subject_digest, subject.size());
-  std::string sbom = PushImage("library/refs", "sbom", "sbom",
-                               R"(,"artifactType":"application/vnd.example.sbom.v1+json","annotations":{"org.example":"yes"})" +
-                                   subject_field);
-  std::string sig = PushImage("library/refs", "sig", "sig",
-                              R"(,"artifactType":"application/vnd.example.signature.v1+json")" + subject_field);
-  HttpResponse put = Do("PUT", "/v2/library/refs/manifests/sbom", sbom, {std::string("Content-Type: ") + kOciManifest});
+  std::string subject_field =
+      R"(,"subject":)" + Descriptor(kOciManifest, subject_digest, subject.size());
+  std::string sbom = PushImage(
+      "library/refs", "sbom", "sbom",
+      R"(,"artifactType":"application/vnd.example.sbom.v1+json","annotations":{"org.example":"yes"})" +
+          subject_field);
+  std::string sig =
+      PushImage("library/refs", "sig", "sig",
+                R"(,"artifactType":"application/vnd.example.signature.v1+json")" + subject_field);
+  HttpResponse put = Do("PUT", "/v2/library/refs/manifests/sbom", sbom,
+                        {std::string("Content-Type: ") + kOciManifest});
   EXPECT_EQ(put.Header("oci-subject"), subject_digest);
 
   HttpResponse all = Do("GET", "/v2/library/refs/referrers/" + subject_digest);
@@ -589,7 +607,8 @@ TEST_F(ProtocolTest, SigtermFinishesTheRequestInFlight) {
   long status = 0;
   std::thread client([&] {
     status = Http("POST", server_.Url("/v2/library/term/blobs/uploads/?digest=" + digest), bytes,
-                  {"Expect: 100-continue"}).status;
+                  {"Expect: 100-continue"})
+                 .status;
   });
   // Wait until the request is being served (its head is in), then ask berth to stop.
   for (int i = 0; i < 5000 && server_.Log().find("method=POST") == std::string::npos; ++i) {

@@ -43,12 +43,14 @@ Slapd::Slapd(const std::vector<User>& users, const std::vector<Group>& groups) {
          "include /etc/ldap/schema/cosine.schema\n"
          "include /etc/ldap/schema/inetorgperson.schema\n"
          "modulepath /usr/lib/ldap\nmoduleload back_mdb\n"
-         "pidfile " << (dir_ / "slapd.pid").string() << "\n"
+         "pidfile "
+      << (dir_ / "slapd.pid").string() << "\n"
       << "database mdb\nmaxsize 10485760\nsuffix \"" << kBaseDn << "\"\n"
       << "rootdn \"" << kAdminDn << "\"\nrootpw " << kAdminPassword << "\n"
       << "directory " << (dir_ / "db").string() << "\n";
   std::ofstream seed(dir_ / "seed.ldif");
-  seed << "dn: " << kBaseDn << "\nobjectClass: dcObject\nobjectClass: organization\no: berth\ndc: berth\n\n"
+  seed << "dn: " << kBaseDn
+       << "\nobjectClass: dcObject\nobjectClass: organization\no: berth\ndc: berth\n\n"
        << "dn: " << kPeopleDn << "\nobjectClass: organizationalUnit\nou: people\n\n"
        << "dn: " << kGroupsDn << "\nobjectClass: organizationalUnit\nou: groups\n\n";
   for (const User& u : users) {
@@ -63,9 +65,9 @@ Slapd::Slapd(const std::vector<User>& users, const std::vector<Group>& groups) {
   }
   seed.close();
   std::string out;
-  if (RunCommand("slapadd -f " + (dir_ / "slapd.conf").string() + " -l " +
-                     (dir_ / "seed.ldif").string(),
-                 &out) != 0) {
+  if (RunCommand(
+          "slapadd -f " + (dir_ / "slapd.conf").string() + " -l " + (dir_ / "seed.ldif").string(),
+          &out) != 0) {
     throw std::runtime_error("slapadd failed: " + out);
   }
   port_ = FreePort();
@@ -81,7 +83,8 @@ Slapd::Slapd(const std::vector<User>& users, const std::vector<Group>& groups) {
     std::_Exit(127);
   }
   for (int i = 0; i < 500; ++i) {
-    if (RunCommand("ldapsearch -x -H " + Url() + " -b " + kBaseDn + " -s base >/dev/null 2>&1") == 0)
+    if (RunCommand("ldapsearch -x -H " + Url() + " -b " + kBaseDn + " -s base >/dev/null 2>&1") ==
+        0)
       return;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
