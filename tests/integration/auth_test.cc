@@ -87,7 +87,7 @@ class AuthTest : public ::testing::Test {
     return c;
   }
 
-  BerthServer server_{{"BERTH_LOCKOUT_BASE=3s", "BERTH_LOCKOUT_THRESHOLD=3"}};
+  BerthServer server_{{"BERTH_LOCKOUT_BASE=10m", "BERTH_LOCKOUT_THRESHOLD=3"}};
 };
 
 TEST_F(AuthTest, ChallengesNameTheTokenServiceAndTheScope) {
@@ -351,7 +351,7 @@ TEST_F(AuthTest, AMountFromAnUnreadableRepositoryFallsBackToAnUpload) {
       201);
 }
 
-TEST_F(AuthTest, RepeatedBadPasswordsFreezeTheAccountForAGrowingWindow) {
+TEST_F(AuthTest, RepeatedBadPasswordsFreezeTheAccount) {
   CreateUser("guesser", "Right12345");
   auto login = [&](const std::string& user, const std::string& password) {
     return Do("GET", "/service/token?service=harbor-registry", "", {BasicAuth(user, password)});
@@ -366,20 +366,12 @@ TEST_F(AuthTest, RepeatedBadPasswordsFreezeTheAccountForAGrowingWindow) {
   HttpResponse nobody = login("nobody-at-all", "Wrong12345");
   EXPECT_EQ(frozen.body, wrong.body);
   EXPECT_EQ(frozen.body, nobody.body);
-  // The freeze is in the database: a restart does not lift it. Freezes end on whole seconds,
-  // so a 3 s freeze lasts between 2 and 3 s.
+  // The freeze is in the database: a restart does not lift it. (How freezes end and grow is
+  // the authenticator's unit test, on a clock it moves by hand.)
   server_.Restart();
   EXPECT_EQ(login("guesser", "Right12345").status, 401);
-  std::this_thread::sleep_for(std::chrono::milliseconds(3200));
-  EXPECT_EQ(login("guesser", "Right12345").status, 200);
-  // Failures that go on past a freeze earn a longer one (6 s); a success starts over.
-  for (int i = 0; i < 3; ++i) login("guesser", "Wrong12345");
-  std::this_thread::sleep_for(std::chrono::milliseconds(3200));
-  for (int i = 0; i < 3; ++i) login("guesser", "Wrong12345");
-  std::this_thread::sleep_for(std::chrono::milliseconds(3200));
-  EXPECT_EQ(login("guesser", "Right12345").status, 401) << "the second freeze lasts 6 s";
-  std::this_thread::sleep_for(std::chrono::milliseconds(3200));
-  EXPECT_EQ(login("guesser", "Right12345").status, 200);
+  EXPECT_EQ(FetchToken(server_, "admin", kAdminPassword, {}).empty(), false)
+      << "another account is not affected";
 }
 
 }  // namespace
