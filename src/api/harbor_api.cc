@@ -119,6 +119,7 @@ http::Dispatch HarborApi::Handle(const http::Request& req) {
       return Login(req, body);
     }
     if (req.path == "/c/log_out") return Logout(req);
+    if (!req.path.starts_with(kApiPrefix)) return HarborError(ErrorCode::kNotFound, "no such endpoint");
     bool via_session = false;
     std::string csrf;
     auto who = Caller(req, &via_session, &csrf);

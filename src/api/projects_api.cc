@@ -137,6 +137,8 @@ Response HarborApi::Projects(Call& call) {
   const Principal& who = call.who;
   if (p.size() == 1) {
     if (m == "HEAD") {
+      // Existence of private projects is not for anonymous eyes.
+      if (who.anonymous()) return HarborError(ErrorCode::kUnauthenticated, "log in first");
       auto name = call.request.Query("project_name");
       if (!name || name->empty())
         return HarborError(ErrorCode::kBadRequest, "project_name is required");

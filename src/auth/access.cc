@@ -1,35 +1,35 @@
 #include "auth/access.h"
 
 #include <algorithm>
+#include <mutex>
 
 namespace berth {
 
-Result<std::optional<ProjectRef>> AccessControl::FindProject(std::string_view name, bool may_block,
-                                                             bool* would_block) {
-  const std::string key(name);
+Result<std::optional<ProjectRef>> AccessControl::FindProject(std::string_view name,
+                                                             bool may_block, bool* would_block) {
   const auto now = std::chrono::steady_clock::now();
   {
-    std::lock_guard lock(mu_);
-    if (auto it = projects_.find(key); it != projects_.end() && it->second.until > now)
+    std::shared_lock lock(mu_);
+    if (auto it = projects_.find(name); it != projects_.end() && it->second.until > now)
       return it->second.project;
   }
   if (!may_block) {
     if (would_block) *would_block = true;
     return std::optional<ProjectRef>();
   }
-  auto record = store_.FindProject(key);
+  auto record = store_.FindProject(std::string(name));
   if (!record) {
     if (record.error().code == ErrorCode::kNotFound) return std::optional<ProjectRef>();
     return tl::unexpected(record.error());
   }
   ProjectRef ref{record->id, record->name, record->is_public, record->created_at};
-  std::lock_guard lock(mu_);
-  projects_[key] = Cached{ref, now + kProjectCacheTtl};
+  std::unique_lock lock(mu_);
+  projects_.insert_or_assign(std::string(name), Cached{ref, now + kProjectCacheTtl});
   return ref;
 }
 
 void AccessControl::ProjectsChanged() {
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
   projects_.clear();
 }
 

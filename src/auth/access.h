@@ -8,13 +8,13 @@
 #pragma once
 
 #include <chrono>
-#include <mutex>
+#include <shared_mutex>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "auth/principal.h"
+#include "core/strings.h"
 #include "core/reference.h"
 #include "meta/identity_store.h"
 #include "rbac/rbac.h"
@@ -58,12 +58,12 @@ class AccessControl {
 
  private:
   IdentityStore& store_;
-  std::mutex mu_;
+  std::shared_mutex mu_;
   struct Cached {
     ProjectRef project;
     std::chrono::steady_clock::time_point until;
   };
-  std::unordered_map<std::string, Cached> projects_;  // guarded by mu_
+  TextMap<Cached> projects_;  // guarded by mu_
 };
 
 }  // namespace berth

@@ -62,22 +62,21 @@ http::Dispatch TokenService::Handle(const http::Request& req) {
   return {HarborError(ErrorCode::kMethodNotAllowed), nullptr};
 }
 
-Result<TokenClaims> TokenService::Verify(std::string_view token) {
+Result<std::shared_ptr<const TokenClaims>> TokenService::Verify(std::string_view token) {
   const int64_t now = clock_.Now();
-  const std::string key(token);
   {
-    std::lock_guard lock(mu_);
-    if (auto it = verified_.find(key); it != verified_.end()) {
-      if (it->second.expires_at > now) return it->second;
-      verified_.erase(it);
-    }
+    std::shared_lock lock(mu_);
+    if (auto it = verified_.find(token); it != verified_.end() && it->second->expires_at > now)
+      return it->second;
   }
   auto claims = signer_.Verify(token, TokenCheck{options_.issuer, options_.service, now});
-  if (!claims) return claims;
-  std::lock_guard lock(mu_);
+  if (!claims) return tl::unexpected(claims.error());
+  auto shared = std::make_shared<const TokenClaims>(std::move(*claims));
+  std::unique_lock lock(mu_);
+  // Expired entries go all at once when the cache is full, rather than one by one.
   if (verified_.size() >= kMaxVerifiedTokens) verified_.clear();
-  verified_.emplace(key, *claims);
-  return claims;
+  verified_.insert_or_assign(std::string(token), shared);
+  return shared;
 }
 
 Result<std::vector<AccessEntry>> TokenService::Grant(const Principal& principal,
@@ -251,8 +250,9 @@ RegistryGuard::Verdict TokenGuard::Check(const http::Request& req, const Ask& as
 
 RegistryGuard::Verdict TokenGuard::CheckToken(const std::string& token, const Ask& ask,
                                               bool may_block) {
-  auto claims = tokens_.Verify(token);
-  if (!claims) return Verdict::kUnauthenticated;
+  auto verified = tokens_.Verify(token);
+  if (!verified) return Verdict::kUnauthenticated;
+  const TokenClaims* claims = verified->get();
   if (ask.type.empty()) return Verdict::kAllow;
   const bool covered =
       std::any_of(claims->access.begin(), claims->access.end(), [&](const AccessEntry& e) {

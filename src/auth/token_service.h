@@ -9,14 +9,15 @@
 #pragma once
 
 #include <chrono>
-#include <mutex>
+#include <memory>
+#include <shared_mutex>
 #include <string>
-#include <unordered_map>
 
 #include "auth/access.h"
 #include "auth/authenticator.h"
 #include "auth/jwt.h"
 #include "core/clock.h"
+#include "core/strings.h"
 #include "http/message.h"
 #include "registry/registry.h"
 
@@ -39,7 +40,7 @@ class TokenService : public http::Handler {
 
   // The claims of a token this service issued for the registry; checked once, then
   // remembered until it expires.
-  Result<TokenClaims> Verify(std::string_view token);
+  Result<std::shared_ptr<const TokenClaims>> Verify(std::string_view token);
   // The access entries of `asked` that `principal` is granted (entries granting nothing
   // are left out).
   Result<std::vector<AccessEntry>> Grant(const Principal& principal,
@@ -64,8 +65,8 @@ class TokenService : public http::Handler {
   const Clock& clock_;
   TokenServiceOptions options_;
 
-  std::mutex mu_;
-  std::unordered_map<std::string, TokenClaims> verified_;  // guarded by mu_
+  std::shared_mutex mu_;
+  TextMap<std::shared_ptr<const TokenClaims>> verified_;  // guarded by mu_
 };
 
 class TokenGuard : public RegistryGuard {

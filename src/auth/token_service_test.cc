@@ -84,7 +84,7 @@ TEST_F(TokenServiceTest, TheGetEndpointAnswersWithTokenAndTimes) {
   EXPECT_EQ(body.at("issued_at"), "1970-01-01T01:23:20Z");
   auto claims = tokens_->Verify(body.at("token").as_string());
   ASSERT_TRUE(claims);
-  EXPECT_EQ(claims->subject, "admin");
+  EXPECT_EQ((*claims)->subject, "admin");
   req.headers = {};
   req.headers.Add("Authorization", "Basic " + Base64Encode("admin:wrong"));
   EXPECT_EQ(tokens_->Handle(req).response->status, 401);

@@ -1,7 +1,10 @@
-// Small string helpers shared by the parsers. Pure functions, thread-safe.
+// Small string helpers shared by the parsers and caches. Pure functions, thread-safe.
 #pragma once
 
+#include <functional>
+#include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace berth {
@@ -17,5 +20,13 @@ inline std::vector<std::string_view> Split(std::string_view s, char separator) {
     start = at + 1;
   }
 }
+
+// A hash map keyed by strings that is searched with a string_view, copying nothing per lookup.
+struct TextHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+template <class Value>
+using TextMap = std::unordered_map<std::string, Value, TextHash, std::equal_to<>>;
 
 }  // namespace berth

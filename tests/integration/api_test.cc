@@ -176,6 +176,7 @@ TEST_F(ApiTest, PortalSessionsNeedTheCsrfTokenToChangeAnything) {
   ExpectError(Do("GET", "/users/current", "", {"Authorization:", cookie}), 401, "UNAUTHORIZED");
   ExpectError(Do("GET", "/users/current", "", {"Authorization:", "Cookie: sid=made-up"}), 401,
               "UNAUTHORIZED");
+  ExpectError(Http("GET", server_.Url("/c/elsewhere")), 404, "NOT_FOUND");
 }
 
 TEST_F(ApiTest, ProjectsAreCreatedFoundListedUpdatedAndDeleted) {
@@ -196,6 +197,7 @@ TEST_F(ApiTest, ProjectsAreCreatedFoundListedUpdatedAndDeleted) {
               "UNAUTHORIZED");
   EXPECT_EQ(Do("HEAD", "/projects?project_name=secret").status, 200);
   EXPECT_EQ(Do("HEAD", "/projects?project_name=none").status, 404);
+  EXPECT_EQ(Do("HEAD", "/projects?project_name=secret", "", kAnonymous).status, 401);
 
   auto names = [&](const HttpResponse& r) {
     std::string out;
