@@ -292,5 +292,21 @@ TEST_F(AccessTest, LdapLoginOnboardsAndTheDirectoryEndpointsSearchAndImport) {
       403);
 }
 
+TEST(LdapTlsTest, LdapsWorksAndTheCertificateIsCheckedUnlessToldNotTo) {
+  Slapd ldaps({{"tls-user", kPassword}}, {}, true);
+  std::vector<std::string> trusting = ldaps.BerthEnv();
+  trusting.push_back("BERTH_LDAP_VERIFY_CERT=false");
+  BerthServer lenient(trusting);
+  HttpResponse ping = Http("POST", lenient.Url("/api/v2.0/ldap/ping"));
+  EXPECT_EQ(boost::json::parse(ping.body).at("success"), true) << ping.body;
+  EXPECT_FALSE(FetchToken(lenient, "tls-user", kPassword, {}).empty());
+
+  // By default the self-signed certificate is refused, and so is every LDAP login.
+  BerthServer strict(ldaps.BerthEnv());
+  HttpResponse refused = Http("POST", strict.Url("/api/v2.0/ldap/ping"));
+  EXPECT_EQ(boost::json::parse(refused.body).at("success"), false) << refused.body;
+  EXPECT_EQ(FetchToken(strict, "tls-user", kPassword, {}), "");
+}
+
 }  // namespace
 }  // namespace berth::testing

@@ -33,12 +33,26 @@ int FreePort() {
 
 }  // namespace
 
-Slapd::Slapd(const std::vector<User>& users, const std::vector<Group>& groups) {
+Slapd::Slapd(const std::vector<User>& users, const std::vector<Group>& groups, bool tls)
+    : tls_(tls) {
   char tmpl[] = "/tmp/berth-slapd-XXXXXX";
   if (!::mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
   dir_ = tmpl;
   fs::create_directories(dir_ / "db");
+  std::string tls_config;
+  if (tls) {
+    std::string out;
+    if (RunCommand("openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
+                   "-addext subjectAltName=IP:127.0.0.1 -keyout " + (dir_ / "key.pem").string() +
+                       " -out " + (dir_ / "cert.pem").string(),
+                   &out) != 0) {
+      throw std::runtime_error("openssl req failed: " + out);
+    }
+    tls_config = "TLSCertificateFile " + (dir_ / "cert.pem").string() +
+                 "\nTLSCertificateKeyFile " + (dir_ / "key.pem").string() + "\n";
+  }
   std::ofstream(dir_ / "slapd.conf")
+      << tls_config
       << "include /etc/ldap/schema/core.schema\n"
          "include /etc/ldap/schema/cosine.schema\n"
          "include /etc/ldap/schema/inetorgperson.schema\n"
@@ -82,13 +96,22 @@ Slapd::Slapd(const std::vector<User>& users, const std::vector<Group>& groups) {
             "-d", "0", nullptr);
     std::_Exit(127);
   }
+  // Ready once it listens: slapd opens its listener after loading the database.
   for (int i = 0; i < 500; ++i) {
-    if (RunCommand("ldapsearch -x -H " + Url() + " -b " + kBaseDn + " -s base >/dev/null 2>&1") ==
-        0)
-      return;
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port_));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const bool up = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    ::close(fd);
+    if (up) return;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  throw std::runtime_error("slapd did not start within 10 s");
+  std::ifstream log(dir_ / "slapd.log");
+  std::string tail((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  throw std::runtime_error("slapd did not start within 10 s:\n" +
+                           tail.substr(tail.size() > 2000 ? tail.size() - 2000 : 0));
 }
 
 Slapd::~Slapd() {

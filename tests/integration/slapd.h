@@ -27,10 +27,13 @@ class Slapd {
     std::vector<std::string> member_uids;
   };
 
-  Slapd(const std::vector<User>& users, const std::vector<Group>& groups);
+  // With `tls`, slapd serves ldaps:// with a self-signed certificate made for the run.
+  Slapd(const std::vector<User>& users, const std::vector<Group>& groups, bool tls = false);
   ~Slapd();
 
-  std::string Url() const { return "ldap://127.0.0.1:" + std::to_string(port_); }
+  std::string Url() const {
+    return (tls_ ? "ldaps://127.0.0.1:" : "ldap://127.0.0.1:") + std::to_string(port_);
+  }
   static std::string UserDn(const std::string& uid) { return "uid=" + uid + "," + kPeopleDn; }
   static std::string GroupDn(const std::string& cn) { return "cn=" + cn + "," + kGroupsDn; }
   // BERTH_* settings for a berth in ldap_auth mode against this directory.
@@ -40,6 +43,7 @@ class Slapd {
   std::filesystem::path dir_;
   int port_ = 0;
   pid_t pid_ = -1;
+  bool tls_ = false;
 };
 
 }  // namespace berth::testing
