@@ -84,9 +84,20 @@ Status StoreMetadata(Connection& c, const ProjectRecord& p) {
 
 }  // namespace
 
-Result<int64_t> SqliteMetadataStore::CreateUser(const UserRecord& u) {
+Result<int64_t> SqliteMetadataStore::CommitInsert(
+    const std::function<Status(Connection&)>& insert) {
   int64_t id = 0;
   Status s = Commit([&](Connection& c) -> Status {
+    if (auto r = insert(c); !r) return r;
+    id = sqlite3_last_insert_rowid(c.db());
+    return {};
+  });
+  if (!s) return tl::unexpected(s.error());
+  return id;
+}
+
+Result<int64_t> SqliteMetadataStore::CreateUser(const UserRecord& u) {
+  return CommitInsert([&](Connection& c) -> Status {
     auto q = c.Query(
         "INSERT INTO users (username, email, realname, comment, password_hash, sysadmin, ldap_dn, "
         "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -95,12 +106,8 @@ Result<int64_t> SqliteMetadataStore::CreateUser(const UserRecord& u) {
     if (!q) return tl::unexpected(q.error());
     if (!u.email.empty()) (*q)->Bind(2, u.email);
     if (!u.ldap_dn.empty()) (*q)->Bind(7, u.ldap_dn);
-    if (auto r = (*q)->Run(); !r) return r;
-    id = sqlite3_last_insert_rowid(c.db());
-    return {};
+    return (*q)->Run();
   });
-  if (!s) return tl::unexpected(s.error());
-  return id;
 }
 
 Result<UserRecord> SqliteMetadataStore::GetUser(int64_t id) {
@@ -148,19 +155,14 @@ Status SqliteMetadataStore::DeleteUser(int64_t id) {
 }
 
 Result<int64_t> SqliteMetadataStore::CreateGroup(const GroupRecord& g) {
-  int64_t id = 0;
-  Status s = Commit([&](Connection& c) -> Status {
+  return CommitInsert([&](Connection& c) -> Status {
     auto q =
         c.Query("INSERT INTO user_groups (name, type, ldap_dn, created_at) VALUES (?, ?, ?, ?)",
                 g.name, int64_t{g.type}, nullptr, g.created_at);
     if (!q) return tl::unexpected(q.error());
     if (!g.ldap_dn.empty()) (*q)->Bind(3, g.ldap_dn);
-    if (auto r = (*q)->Run(); !r) return r;
-    id = sqlite3_last_insert_rowid(c.db());
-    return {};
+    return (*q)->Run();
   });
-  if (!s) return tl::unexpected(s.error());
-  return id;
 }
 
 Result<GroupRecord> SqliteMetadataStore::GetGroup(int64_t id) {
@@ -316,19 +318,12 @@ Result<int64_t> SqliteMetadataStore::CountRepositories(const std::string& projec
 }
 
 Result<int64_t> SqliteMetadataStore::AddMember(const MemberRecord& m) {
-  int64_t id = 0;
-  Status s = Commit([&](Connection& c) -> Status {
-    if (auto r = c.Exec("INSERT INTO project_members (project_id, entity_type, entity_id, role) "
-                        "VALUES (?, ?, ?, ?)",
-                        m.project_id, std::string(1, m.entity_type), m.entity_id, int64_t{m.role});
-        !r) {
-      return r;
-    }
-    id = sqlite3_last_insert_rowid(c.db());
-    return {};
+  return CommitInsert([&](Connection& c) -> Status {
+    return c.Exec(
+        "INSERT INTO project_members (project_id, entity_type, entity_id, role) "
+        "VALUES (?, ?, ?, ?)",
+        m.project_id, std::string(1, m.entity_type), m.entity_id, int64_t{m.role});
   });
-  if (!s) return tl::unexpected(s.error());
-  return id;
 }
 
 Result<std::vector<MemberRecord>> SqliteMetadataStore::ListMembers(int64_t project_id) {
@@ -388,8 +383,7 @@ Result<std::vector<int>> SqliteMetadataStore::MemberRoles(int64_t project_id, in
 }
 
 Result<int64_t> SqliteMetadataStore::CreateRobot(const RobotRecord& r) {
-  int64_t id = 0;
-  Status s = Commit([&](Connection& c) -> Status {
+  return CommitInsert([&](Connection& c) -> Status {
     auto q = c.Query(
         "INSERT INTO robots (name, description, secret_hash, level, project_id, duration, "
         "expires_at, disabled, permissions, created_at, updated_at) "
@@ -398,12 +392,8 @@ Result<int64_t> SqliteMetadataStore::CreateRobot(const RobotRecord& r) {
         int64_t{r.disabled}, r.permissions, r.created_at, r.updated_at);
     if (!q) return tl::unexpected(q.error());
     if (r.project_id != 0) (*q)->Bind(5, r.project_id);
-    if (auto run = (*q)->Run(); !run) return run;
-    id = sqlite3_last_insert_rowid(c.db());
-    return {};
+    return (*q)->Run();
   });
-  if (!s) return tl::unexpected(s.error());
-  return id;
 }
 
 Result<RobotRecord> SqliteMetadataStore::GetRobot(int64_t id) {

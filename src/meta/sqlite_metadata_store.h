@@ -101,6 +101,8 @@ class SqliteMetadataStore : public MetadataStore, public IdentityStore {
   // Runs `body` in a write transaction shared with the writers queued at the same moment.
   Status Commit(const std::function<Status(Connection&)>& body);
   void RunBatch(const std::vector<PendingWrite*>& batch);
+  // Commit for a body that inserts one row: returns that row's id.
+  Result<int64_t> CommitInsert(const std::function<Status(Connection&)>& insert);
 
   std::filesystem::path path_;
   std::mutex mu_;
