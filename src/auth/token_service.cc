@@ -178,14 +178,16 @@ Result<Principal> TokenService::FromRefreshToken(std::string_view token) {
       token, TokenCheck{options_.issuer, options_.service + std::string(kRefreshAudienceSuffix),
                         clock_.Now()});
   if (!claims) return Fail(ErrorCode::kUnauthenticated, "invalid refresh token");
+  // An account changed since the token was issued (a new password or secret, disabled, deleted
+  // and made again) no longer honours it: the holder must log in again.
   if (claims->subject.starts_with(kRobotPrefix)) {
     auto robot = store_.FindRobot(claims->subject);
-    if (!robot) return Fail(ErrorCode::kUnauthenticated, "invalid refresh token");
+    if (!robot || robot->updated_at > claims->issued_at)
+      return Fail(ErrorCode::kUnauthenticated, "invalid refresh token");
     return authenticator_.ForRobot(*robot);
   }
   auto user = store_.FindUser(claims->subject);
-  // A user deleted and re-created since is another account: the old token is not theirs.
-  if (!user || user->created_at > claims->issued_at)
+  if (!user || user->updated_at > claims->issued_at)
     return Fail(ErrorCode::kUnauthenticated, "invalid refresh token");
   return authenticator_.ForUser(*user);
 }

@@ -191,6 +191,19 @@ TEST_F(AuthTest, OAuthPasswordAndRefreshGrants) {
   EXPECT_EQ(
       Do("POST", "/service/token", "grant_type=client_credentials", {"Authorization:"}).status,
       400);
+
+  // A password changed after the refresh token was issued retires it.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  ASSERT_EQ(Do("PUT", "/api/v2.0/users/1/password",
+               R"({"old_password":")" + std::string(kAdminPassword) +
+                   R"(","new_password":"Changed123"})")
+                .status,
+            200);
+  EXPECT_EQ(Do("POST", "/service/token",
+               "grant_type=refresh_token&refresh_token=" + refresh + "&service=harbor-registry",
+               {"Authorization:"})
+                .status,
+            401);
 }
 
 TEST_F(AuthTest, ForgedAndStretchedTokensAreRefused) {
