@@ -102,9 +102,12 @@ Result<std::vector<QueryCondition>> Conditions(const http::Request& req,
 
 }  // namespace
 
-HarborApi::HarborApi(IdentityStore& store, Authenticator& authenticator, AccessControl& access,
-                     const LdapDirectory* ldap, const Clock& clock, HarborApiOptions options)
+HarborApi::HarborApi(IdentityStore& store, MetadataStore& content, Registry& registry,
+                     Authenticator& authenticator, AccessControl& access, const LdapDirectory* ldap,
+                     const Clock& clock, HarborApiOptions options)
     : store_(store),
+      content_(content),
+      registry_(registry),
       authenticator_(authenticator),
       access_(access),
       ldap_(ldap),
@@ -119,7 +122,8 @@ http::Dispatch HarborApi::Handle(const http::Request& req) {
       return Login(req, body);
     }
     if (req.path == "/c/log_out") return Logout(req);
-    if (!req.path.starts_with(kApiPrefix)) return HarborError(ErrorCode::kNotFound, "no such endpoint");
+    if (!req.path.starts_with(kApiPrefix))
+      return HarborError(ErrorCode::kNotFound, "no such endpoint");
     bool via_session = false;
     std::string csrf;
     auto who = Caller(req, &via_session, &csrf);
@@ -211,6 +215,7 @@ Response HarborApi::Route(Call& call) {
   if (top == "usergroups") return UserGroups(call);
   if (top == "projects") return Projects(call);
   if (top == "robots") return Robots(call);
+  if (top == "repositories" && call.path.size() == 1) return AllRepositories(call);
   if (top == "ldap") return Ldap(call);
   return HarborError(ErrorCode::kNotFound, "no such endpoint");
 }

@@ -1,6 +1,6 @@
-// Harbor's REST API v2.0 (../shared/reference/harbor-swagger.yaml, same paths and bodies) for
-// the identity side: users, user groups, projects and their members and metadata, robot
-// accounts, LDAP; and the portal's /c/login and /c/log_out with a session cookie and a CSRF
+// Harbor's REST API v2.0 (../shared/reference/harbor-swagger.yaml, same paths and bodies):
+// users, user groups, projects and their members and metadata, robot accounts, LDAP,
+// repositories; and the portal's /c/login and /c/log_out with a session cookie and a CSRF
 // token. Every permission is asked of AccessControl. Thread-safe.
 #pragma once
 
@@ -16,6 +16,8 @@
 #include "core/result.h"
 #include "http/message.h"
 #include "meta/identity_store.h"
+#include "meta/metadata_store.h"
+#include "registry/registry.h"
 
 namespace berth {
 
@@ -27,8 +29,9 @@ struct HarborApiOptions {
 
 class HarborApi : public http::Handler {
  public:
-  HarborApi(IdentityStore& store, Authenticator& authenticator, AccessControl& access,
-            const LdapDirectory* ldap, const Clock& clock, HarborApiOptions options);
+  HarborApi(IdentityStore& store, MetadataStore& content, Registry& registry,
+            Authenticator& authenticator, AccessControl& access, const LdapDirectory* ldap,
+            const Clock& clock, HarborApiOptions options);
 
   http::Dispatch Handle(const http::Request& request) override;
 
@@ -55,6 +58,8 @@ class HarborApi : public http::Handler {
   http::Response OneProject(Call& call, const ProjectRecord& project);
   http::Response Members(Call& call, const ProjectRecord& project);
   http::Response Robots(Call& call);
+  http::Response Repositories(Call& call, const ProjectRecord& project);
+  http::Response AllRepositories(Call& call);
   http::Response Ldap(Call& call);
 
   // The project named or numbered by `key` (a name when the X-Is-Resource-Name header says
@@ -70,6 +75,8 @@ class HarborApi : public http::Handler {
                                     RobotRecord robot);
 
   IdentityStore& store_;
+  MetadataStore& content_;
+  Registry& registry_;
   Authenticator& authenticator_;
   AccessControl& access_;
   const LdapDirectory* ldap_;

@@ -210,18 +210,16 @@ Response HarborApi::Projects(Call& call) {
       if (!can) return HarborError(can.error());
       if (*can) visible.push_back(project);
     }
-    for (auto it = sort->rbegin(); it != sort->rend(); ++it) {
-      const SortKey& key = *it;
-      auto field = [&](const ProjectRecord& r) -> std::pair<int64_t, std::string> {
-        if (key.field == "name") return {0, r.name};
-        if (key.field == "creation_time") return {r.created_at, ""};
-        if (key.field == "update_time") return {r.updated_at, ""};
-        return {r.id, ""};
-      };
-      std::stable_sort(visible.begin(), visible.end(), [&](const auto& a, const auto& b) {
-        return key.descending ? field(b) < field(a) : field(a) < field(b);
-      });
-    }
+    auto sorted =
+        SortItems(visible, *sort,
+                  [](const ProjectRecord& r, const std::string& f) -> std::optional<SortValue> {
+                    if (f == "name") return r.name;
+                    if (f == "project_id") return r.id;
+                    if (f == "creation_time") return r.created_at;
+                    if (f == "update_time") return r.updated_at;
+                    return std::nullopt;
+                  });
+    if (!sorted) return HarborError(sorted.error());
     boost::json::array items;
     for (const ProjectRecord& project : visible) items.push_back(ProjectJson(who, project));
     return PagedList(call.request, std::move(items));
@@ -237,6 +235,7 @@ Response HarborApi::OneProject(Call& call, const ProjectRecord& project) {
   const Principal& who = call.who;
   auto require = [&](Resource r, Action a) { return Require(who, project, r, a); };
   if (p.size() >= 3 && p[2] == "members") return Members(call, project);
+  if (p.size() >= 3 && p[2] == "repositories") return Repositories(call, project);
 
   if (p.size() == 2) {
     if (m == "GET" || m == "HEAD") {

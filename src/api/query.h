@@ -2,9 +2,11 @@
 // `page`/`page_size` with the `Link` header. Pure functions, thread-safe.
 #pragma once
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "core/result.h"
@@ -42,6 +44,26 @@ struct SortKey {
 
 // "field1,-field2"; BAD_REQUEST on an empty field.
 Result<std::vector<SortKey>> ParseSort(std::string_view sort);
+
+// A value to sort on: a number, or a text.
+using SortValue = std::variant<int64_t, std::string>;
+
+// Stable-sorts `items` by `keys` (the first key decides first). `field(item, name)` gives the
+// item's value for a field, or nullopt when the list cannot be sorted on that field: then
+// BAD_REQUEST, before anything moves.
+template <class T, class Field>
+Status SortItems(std::vector<T>& items, const std::vector<SortKey>& keys, Field field) {
+  for (const SortKey& key : keys) {
+    if (!field(T{}, key.field)) return Fail(ErrorCode::kBadRequest, "cannot sort by " + key.field);
+  }
+  for (auto key = keys.rbegin(); key != keys.rend(); ++key) {
+    std::stable_sort(items.begin(), items.end(), [&](const T& a, const T& b) {
+      return key->descending ? *field(b, key->field) < *field(a, key->field)
+                             : *field(a, key->field) < *field(b, key->field);
+    });
+  }
+  return {};
+}
 
 struct PageRequest {
   int64_t page = 1;

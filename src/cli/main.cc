@@ -103,7 +103,8 @@ int Serve(const std::optional<std::string>& config_path, const std::optional<std
   HarborApiOptions api_options;
   api_options.auth_mode = config->auth_mode;
   api_options.secure_cookie = external_url.starts_with("https://");
-  HarborApi api(identities, authenticator, access, ldap ? &*ldap : nullptr, clock, api_options);
+  HarborApi api(identities, **meta, registry, authenticator, access, ldap ? &*ldap : nullptr, clock,
+                api_options);
   router.Add("/v2", registry);
   router.Add("/service/token", tokens);
   router.Add("/api/v2.0", api);

@@ -20,7 +20,7 @@ struct ManifestRecord {
   std::string content;  // the bytes exactly as pushed
   std::string subject;  // digest of the `subject` manifest, or empty
   std::string artifact_type;
-  int64_t pushed_at = 0;  // Unix seconds
+  int64_t pushed_at = 0;              // Unix seconds
   std::vector<std::string> blobs;     // config and layers: must be linked to the repository
   std::vector<std::string> children;  // an index's manifests: must exist in the repository
 };
@@ -30,6 +30,15 @@ struct UploadRecord {
   std::string repository;
   int64_t created_at = 0;
   int64_t updated_at = 0;
+};
+
+struct RepositoryRecord {
+  int64_t id = 0;
+  std::string name;
+  std::string description;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;      // the last push or tag change, or creation
+  int64_t artifact_count = 0;  // manifests in the repository
 };
 
 struct Page {
@@ -43,6 +52,17 @@ class MetadataStore {
 
   // Repository names in lexical order, after page.last.
   virtual Result<std::vector<std::string>> ListRepositories(const Page& page) = 0;
+
+  // The repositories of a project ("<project>/..."), or every one for "", by name.
+  virtual Result<std::vector<RepositoryRecord>> ListRepositoryRecords(
+      const std::string& project) = 0;
+  // kNotFound when absent.
+  virtual Result<RepositoryRecord> GetRepository(const std::string& name) = 0;
+  virtual Status SetRepositoryDescription(const std::string& name, const std::string& description,
+                                          int64_t now) = 0;
+  // The repository with its manifests, tags and blob links (the blobs stay for garbage
+  // collection); kNotFound when absent.
+  virtual Status DeleteRepository(const std::string& name) = 0;
 
   // Returns the size of `digest` if it is linked to `repository`; kBlobUnknown otherwise.
   virtual Result<uint64_t> LinkedBlobSize(const std::string& repository, const Digest& digest) = 0;

@@ -152,10 +152,47 @@ TYPED_TEST_P(MetadataStoreConformance, ConcurrentPushesOfTheSameBlobAndTag) {
   EXPECT_EQ(this->store_->GetManifest("repo", "latest")->digest, m.digest);
 }
 
+TYPED_TEST_P(MetadataStoreConformance, RepositoriesAreListedDescribedAndDeleted) {
+  Digest layer = DigestOf("layer");
+  ASSERT_TRUE(this->store_->LinkBlob("team/app", layer, 5, 100));
+  ASSERT_TRUE(this->store_->LinkBlob("team/web/ui", layer, 5, 100));
+  ASSERT_TRUE(this->store_->LinkBlob("teammate/x", layer, 5, 100));
+  ASSERT_TRUE(
+      this->store_->PutManifest(this->Manifest("team/app", "{\"a\":1}", {layer.str()}), "v1", 250));
+  ASSERT_TRUE(this->store_->PutManifest(this->Manifest("team/app", "{\"a\":2}", {layer.str()}),
+                                        std::nullopt, 300));
+  auto team = this->store_->ListRepositoryRecords("team");
+  ASSERT_TRUE(team);
+  ASSERT_EQ(team->size(), 2u);
+  EXPECT_EQ((*team)[0].name, "team/app");
+  EXPECT_EQ((*team)[0].artifact_count, 2);
+  EXPECT_EQ((*team)[0].created_at, 100);
+  EXPECT_EQ((*team)[0].updated_at, 300);
+  EXPECT_EQ((*team)[1].name, "team/web/ui");
+  EXPECT_EQ((*team)[1].artifact_count, 0);
+  EXPECT_EQ(this->store_->ListRepositoryRecords("")->size(), 3u);
+
+  ASSERT_TRUE(this->store_->SetRepositoryDescription("team/web/ui", "the portal", 400));
+  auto ui = this->store_->GetRepository("team/web/ui");
+  ASSERT_TRUE(ui);
+  EXPECT_EQ(ui->description, "the portal");
+  EXPECT_EQ(ui->updated_at, 400);
+  EXPECT_EQ(this->store_->GetRepository("team/none").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(this->store_->SetRepositoryDescription("team/none", "x", 1).error().code,
+            ErrorCode::kNotFound);
+
+  ASSERT_TRUE(this->store_->DeleteRepository("team/app"));
+  EXPECT_EQ(this->store_->DeleteRepository("team/app").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(this->store_->GetManifest("team/app", "v1").error().code, ErrorCode::kNameUnknown);
+  EXPECT_EQ(this->store_->LinkedBlobSize("team/app", layer).error().code, ErrorCode::kBlobUnknown);
+  EXPECT_EQ(*this->store_->LinkedBlobSize("team/web/ui", layer), 5u)
+      << "other repositories keep theirs";
+}
+
 REGISTER_TYPED_TEST_SUITE_P(MetadataStoreConformance, BlobLinksArePerRepository,
-                            ManifestNeedsItsBlobsLinked, IndexNeedsItsChildren,
-                            TagsMoveAndListInOrderWithPagination, Referrers, Uploads,
-                            AFinishedUploadLinksItsBlobAndEndsTogether,
+                            RepositoriesAreListedDescribedAndDeleted, ManifestNeedsItsBlobsLinked,
+                            IndexNeedsItsChildren, TagsMoveAndListInOrderWithPagination, Referrers,
+                            Uploads, AFinishedUploadLinksItsBlobAndEndsTogether,
                             ConcurrentPushesOfTheSameBlobAndTag);
 
 }  // namespace berth

@@ -9,7 +9,7 @@ namespace {
 
 // Versioned migrations: each runs once, in order, inside a transaction. Append, never edit.
 // The SQL stays portable (no SQLite-only types), so PostgreSQL can take the same schema.
-constexpr std::array<const char*, 2> kMigrations = {
+constexpr std::array<const char*, 3> kMigrations = {
     R"sql(
 CREATE TABLE repositories (
   id INTEGER PRIMARY KEY,
@@ -138,6 +138,10 @@ CREATE TABLE sessions (
   csrf_token TEXT NOT NULL,
   expires_at BIGINT NOT NULL
 );
+)sql",
+    R"sql(
+ALTER TABLE repositories ADD COLUMN description TEXT NOT NULL DEFAULT '';
+ALTER TABLE repositories ADD COLUMN updated_at BIGINT NOT NULL DEFAULT 0;
 )sql",
 };
 
@@ -277,6 +281,72 @@ Result<std::vector<std::string>> SqliteMetadataStore::ListRepositories(const Pag
                      page.last, page.limit ? static_cast<int64_t>(page.limit) : kNoLimit);
     if (!q) return tl::unexpected(q.error());
     return (*q)->Texts();
+  });
+}
+
+namespace {
+
+// A repository's row with its artifact count; updated_at is the later of its own (a description
+// change) and its newest manifest or tag.
+constexpr const char* kRepositoryColumns =
+    "SELECT r.id, r.name, r.description, r.created_at, "
+    "max(r.updated_at, r.created_at, "
+    "coalesce((SELECT max(pushed_at) FROM manifests WHERE repository_id = r.id), 0), "
+    "coalesce((SELECT max(updated_at) FROM tags WHERE repository_id = r.id), 0)), "
+    "(SELECT count(*) FROM manifests WHERE repository_id = r.id) FROM repositories r ";
+
+RepositoryRecord ReadRepository(Stmt& q) {
+  return RepositoryRecord{q.Int(0), q.Text(1), q.Text(2), q.Int(3), q.Int(4), q.Int(5)};
+}
+
+}  // namespace
+
+Result<std::vector<RepositoryRecord>> SqliteMetadataStore::ListRepositoryRecords(
+    const std::string& project) {
+  static const std::string all = std::string(kRepositoryColumns) + "ORDER BY r.name";
+  // "<project>/" up to, not including, "<project>0": '0' is the byte after '/'.
+  static const std::string in_project =
+      std::string(kRepositoryColumns) + "WHERE r.name > ? AND r.name < ? ORDER BY r.name";
+  return WithConnection([&](Connection& c) -> Result<std::vector<RepositoryRecord>> {
+    auto q = project.empty() ? c.Query(all.c_str())
+                             : c.Query(in_project.c_str(), project + "/", project + "0");
+    if (!q) return tl::unexpected(q.error());
+    return (*q)->Rows<RepositoryRecord>(ReadRepository);
+  });
+}
+
+Result<RepositoryRecord> SqliteMetadataStore::GetRepository(const std::string& name) {
+  static const std::string sql = std::string(kRepositoryColumns) + "WHERE r.name = ?";
+  return WithConnection([&](Connection& c) -> Result<RepositoryRecord> {
+    auto q = c.Query(sql.c_str(), name);
+    if (!q) return tl::unexpected(q.error());
+    auto row = (*q)->Step();
+    if (!row) return tl::unexpected(row.error());
+    if (!*row) return Fail(ErrorCode::kNotFound, "repository " + name + " not found");
+    return ReadRepository(**q);
+  });
+}
+
+Status SqliteMetadataStore::SetRepositoryDescription(const std::string& name,
+                                                     const std::string& description, int64_t now) {
+  return Commit([&](Connection& c) -> Status {
+    if (auto s = c.Exec("UPDATE repositories SET description = ?, updated_at = ? WHERE name = ?",
+                        description, now, name);
+        !s) {
+      return s;
+    }
+    if (sqlite3_changes(c.db()) == 0)
+      return Fail(ErrorCode::kNotFound, "repository " + name + " not found");
+    return {};
+  });
+}
+
+Status SqliteMetadataStore::DeleteRepository(const std::string& name) {
+  return Commit([&](Connection& c) -> Status {
+    if (auto s = c.Exec("DELETE FROM repositories WHERE name = ?", name); !s) return s;
+    if (sqlite3_changes(c.db()) == 0)
+      return Fail(ErrorCode::kNotFound, "repository " + name + " not found");
+    return {};
   });
 }
 

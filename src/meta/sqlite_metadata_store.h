@@ -23,6 +23,11 @@ class SqliteMetadataStore : public MetadataStore, public IdentityStore {
   ~SqliteMetadataStore() override;
 
   Result<std::vector<std::string>> ListRepositories(const Page& page) override;
+  Result<std::vector<RepositoryRecord>> ListRepositoryRecords(const std::string& project) override;
+  Result<RepositoryRecord> GetRepository(const std::string& name) override;
+  Status SetRepositoryDescription(const std::string& name, const std::string& description,
+                                  int64_t now) override;
+  Status DeleteRepository(const std::string& name) override;
   Result<uint64_t> LinkedBlobSize(const std::string& repository, const Digest& digest) override;
   Status LinkBlob(const std::string& repository, const Digest& digest, uint64_t size,
                   int64_t now) override;

@@ -316,6 +316,12 @@ Registry::~Registry() {
   if (purger_.joinable()) purger_.join();
 }
 
+Status Registry::DeleteRepository(const std::string& name) {
+  Status deleted = meta_.DeleteRepository(name);
+  manifests_.Invalidate(name);
+  return deleted;
+}
+
 void Registry::StartPurger() {
   purger_ = std::thread([this] {
     std::unique_lock lock(purger_mu_);

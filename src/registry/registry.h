@@ -56,6 +56,10 @@ class Registry : public http::Handler {
   std::optional<http::Response> TryFast(const http::Request& request) override;
   http::Dispatch Handle(const http::Request& request) override;
 
+  // Deletes the repository with its manifests and tags (the management API's DELETE), and
+  // forgets its cached manifests; kNotFound when absent.
+  Status DeleteRepository(const std::string& name);
+
   // Starts the background purge of expired upload sessions; stopped by the destructor.
   void StartPurger();
   size_t PurgeExpiredUploads() { return uploads_.PurgeStale(options_.upload_ttl.count()); }

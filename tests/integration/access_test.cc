@@ -124,8 +124,15 @@ class AccessTest : public ::testing::Test {
         EXPECT_TRUE(status == 202 || status == 401) << status;
         return status == 202;
       }
-      case kDeleteRepository:
-        return has_permission("repository", "delete");
+      case kDeleteRepository: {
+        const std::string repo = "gone-" + std::to_string(index);
+        PushImage("proj/" + repo, "doomed");
+        const int status = Do("DELETE", project_path + "/repositories/" + repo, "",
+                              {basic, "X-Is-Resource-Name: true"})
+                               .status;
+        EXPECT_TRUE(status == 200 || status == 403) << status;
+        return status == 200;
+      }
       case kReadMembers:
         return Do("GET", project_path + "/members", "", {basic, "X-Is-Resource-Name: true"})
                    .status == 200;

@@ -414,6 +414,68 @@ TEST_F(ApiTest, RobotsAreCreatedListedRefreshedDisabledAndDeleted) {
   EXPECT_EQ(Do("GET", "/robots").Header("x-total-count"), "1");
 }
 
+TEST_F(ApiTest, RepositoriesAreListedDescribedAndDeleted) {
+  CreateUser("lena");
+  const std::string p = Created(Do("POST", "/projects", R"({"project_name":"shelf"})"));
+  Do("POST", "/projects/" + p + "/members", R"({"role_id":2,"member_user":{"username":"lena"}})");
+  auto push = [&](const std::string& repo, const std::string& tag) {
+    const std::string config = R"({"repo":")" + repo + tag + "\"}";
+    ASSERT_EQ(Http("POST", server_.Url("/v2/" + repo + "/blobs/uploads/?digest=" + Sha256(config)),
+                   config)
+                  .status,
+              201);
+    const std::string manifest =
+        R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":")" +
+        Sha256(config) + R"(","size":)" + std::to_string(config.size()) + R"(},"layers":[]})";
+    ASSERT_EQ(Http("PUT", server_.Url("/v2/" + repo + "/manifests/" + tag), manifest,
+                   {"Content-Type: application/vnd.oci.image.manifest.v1+json"})
+                  .status,
+              201);
+  };
+  push("shelf/app", "1");
+  push("shelf/app", "2");
+  push("shelf/web/ui", "1");
+  push("library/open", "1");
+
+  HttpResponse list = Do("GET", "/projects/shelf/repositories?sort=-name", "", {As("lena")});
+  ASSERT_EQ(list.status, 200) << list.body;
+  EXPECT_EQ(list.Header("x-total-count"), "2");
+  boost::json::value repos = parse(list.body);
+  EXPECT_EQ(repos.at(0).at("name"), "shelf/web/ui");
+  EXPECT_EQ(repos.at(1).at("name"), "shelf/app");
+  EXPECT_EQ(repos.at(1).at("artifact_count"), 2);
+  EXPECT_EQ(repos.at(1).at("project_id").as_int64(), std::stoll(p));
+  EXPECT_EQ(Do("GET", "/projects/shelf/repositories?q=name%3D~web").Header("x-total-count"), "1");
+  ExpectError(Do("GET", "/projects/shelf/repositories?sort=color"), 400, "BAD_REQUEST");
+  ExpectError(Do("GET", "/projects/shelf/repositories", "", kAnonymous), 401, "UNAUTHORIZED");
+  // Across projects, each caller sees what they may: anonymous callers the public library.
+  EXPECT_EQ(Do("GET", "/repositories").Header("x-total-count"), "3");
+  EXPECT_EQ(Do("GET", "/repositories", "", {As("lena")}).Header("x-total-count"), "3");
+  EXPECT_EQ(Do("GET", "/repositories", "", kAnonymous).body.find("shelf"), std::string::npos);
+
+  // Names with slashes come double-encoded from Harbor's clients, or as plain segments.
+  HttpResponse one = Do("GET", "/projects/shelf/repositories/web%252Fui");
+  ASSERT_EQ(one.status, 200) << one.body;
+  EXPECT_EQ(parse(one.body).at("name"), "shelf/web/ui");
+  EXPECT_EQ(Do("GET", "/projects/shelf/repositories/web/ui").status, 200);
+  ExpectError(Do("GET", "/projects/shelf/repositories/none"), 404, "NOT_FOUND");
+  ASSERT_EQ(
+      Do("PUT", "/projects/shelf/repositories/app", R"({"description":"the app"})", {As("lena")})
+          .status,
+      200);
+  EXPECT_EQ(parse(Do("GET", "/projects/shelf/repositories/app").body).at("description"), "the app");
+
+  // A developer does not delete repositories; a project admin does, and its manifests go.
+  ExpectError(Do("DELETE", "/projects/shelf/repositories/app", "", {As("lena")}), 403, "FORBIDDEN");
+  EXPECT_EQ(Http("GET", server_.Url("/v2/shelf/app/manifests/1")).status, 200);
+  EXPECT_EQ(Do("DELETE", "/projects/shelf/repositories/app").status, 200);
+  EXPECT_EQ(Http("GET", server_.Url("/v2/shelf/app/manifests/1")).status, 404);
+  ExpectError(Do("DELETE", "/projects/shelf/repositories/app"), 404, "NOT_FOUND");
+  ExpectError(Do("DELETE", "/projects/" + p), 412, "PRECONDITION");
+  EXPECT_EQ(Do("DELETE", "/projects/shelf/repositories/web%252Fui").status, 200);
+  EXPECT_EQ(Do("DELETE", "/projects/" + p).status, 200);
+}
+
 TEST_F(ApiTest, UserGroupsAndPermissions) {
   const std::string g = Created(Do("POST", "/usergroups", R"({"group_name":"qa","group_type":2})"));
   ExpectError(Do("POST", "/usergroups", R"({"group_name":"qa","group_type":2})"), 409, "CONFLICT");
