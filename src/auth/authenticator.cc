@@ -51,6 +51,15 @@ void AddGrants(Principal& p, const std::string& permissions) {
   }
 }
 
+Principal UserPrincipal(const UserRecord& user) {
+  Principal p;
+  p.kind = Principal::Kind::kUser;
+  p.id = user.id;
+  p.name = user.username;
+  p.sysadmin = user.sysadmin;
+  return p;
+}
+
 }  // namespace
 
 Authenticator::Authenticator(IdentityStore& store, const Clock& clock, const LdapDirectory* ldap,
@@ -79,11 +88,7 @@ void Authenticator::ForgetVerified() {
 }
 
 Result<Principal> Authenticator::ForUser(const UserRecord& user) {
-  Principal p;
-  p.kind = Principal::Kind::kUser;
-  p.id = user.id;
-  p.name = user.username;
-  p.sysadmin = user.sysadmin;
+  Principal p = UserPrincipal(user);
   if (ldap_ && !user.ldap_dn.empty()) {
     auto dns = ldap_->GroupsOf(user.ldap_dn);
     if (!dns) {
@@ -186,7 +191,12 @@ Result<Principal> Authenticator::Verify(std::string_view name, std::string_view 
   if (!user && user.error().code != ErrorCode::kNotFound) return tl::unexpected(user.error());
   // In ldap_auth, LDAP decides for every user but the local admin (id 1), as in Harbor.
   if (ldap_ && (!user || user->id != 1)) {
-    if (user && remembered("ldap:" + user->ldap_dn)) return ForUser(*user);
+    if (user && remembered("ldap:" + user->ldap_dn)) {
+      Principal p = UserPrincipal(*user);
+      std::lock_guard lock(mu_);
+      p.group_ids = verified_[key].ldap_groups;
+      return p;
+    }
     return VerifyLdap(name, password);
   }
   if (!matches(user ? &user->password_hash : nullptr)) return Fail(ErrorCode::kUnauthenticated);
@@ -216,12 +226,13 @@ Result<Principal> Authenticator::VerifyLdap(std::string_view name, std::string_v
     user->updated_at = now;
     if (auto s = store_.UpdateUser(*user); !s) return tl::unexpected(s.error());
   }
-  {
-    std::lock_guard lock(mu_);
-    if (verified_.size() >= kMaxVerified) verified_.clear();
-    verified_[CacheKey(name, password)] = Verified{"ldap:" + entry->dn, now + kLdapVerifiedSeconds};
-  }
-  return ForUser(*user);
+  auto principal = ForUser(*user);
+  if (!principal) return principal;
+  std::lock_guard lock(mu_);
+  if (verified_.size() >= kMaxVerified) verified_.clear();
+  verified_[CacheKey(name, password)] =
+      Verified{"ldap:" + entry->dn, now + kLdapVerifiedSeconds, principal->group_ids};
+  return principal;
 }
 
 }  // namespace berth

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "auth/ldap.h"
 #include "auth/principal.h"
@@ -63,10 +64,12 @@ class Authenticator {
 
   // PBKDF2 costs a quarter of a second by design; clients log in before every push and pull.
   // A verified (name, password) is remembered, keyed by an HMAC of both, for a short while and
-  // only as long as the stored hash it was checked against stays the same.
+  // only as long as the stored hash it was checked against stays the same. For LDAP users the
+  // groups found at that login are kept too, so a remembered login asks LDAP nothing.
   struct Verified {
     std::string stored_hash;
     int64_t until = 0;
+    std::vector<int64_t> ldap_groups;
   };
   std::mutex mu_;
   std::unordered_map<std::string, Verified> verified_;  // guarded by mu_
