@@ -217,6 +217,8 @@ Response HarborApi::Route(Call& call) {
   if (top == "robots") return Robots(call);
   if (top == "repositories" && call.path.size() == 1) return AllRepositories(call);
   if (top == "ldap") return Ldap(call);
+  if ((top == "ping" || top == "systeminfo" || top == "health") && call.path.size() == 1)
+    return System(call);
   return HarborError(ErrorCode::kNotFound, "no such endpoint");
 }
 
@@ -625,6 +627,47 @@ Response HarborApi::Ldap(Call& call) {
     return JsonBody(200, out);
   }
   return HarborError(ErrorCode::kNotFound, "no such endpoint");
+}
+
+Response HarborApi::System(Call& call) {
+  if (call.request.method != "GET" && call.request.method != "HEAD")
+    return HarborError(ErrorCode::kMethodNotAllowed);
+  const std::string_view what = call.path[0];
+  if (what == "ping") {
+    Response res = Empty(200);
+    res.headers.Set("Content-Type", "text/plain");
+    res.body = "Pong";
+    return res;
+  }
+  if (what == "health") {
+    // The database answers a read, or the node is of no use.
+    auto admin = store_.GetUser(1);
+    boost::json::object database{{"name", "database"}, {"status", admin ? "healthy" : "unhealthy"}};
+    if (!admin) database["error"] = admin.error().message;
+    boost::json::array components{boost::json::object{{"name", "core"}, {"status", "healthy"}},
+                                  database};
+    return JsonBody(admin ? 200 : 503,
+                    boost::json::object{{"status", admin ? "healthy" : "unhealthy"},
+                                        {"components", components}});
+  }
+  // As Harbor: anonymous callers learn only what the login page needs.
+  boost::json::object info{{"auth_mode", options_.auth_mode},
+                           {"primary_auth_mode", false},
+                           {"self_registration", false},
+                           {"harbor_version", "berth-" BERTH_VERSION},
+                           {"current_time", Rfc3339(clock_.Now())}};
+  if (!call.who.anonymous()) {
+    const size_t scheme = options_.external_url.find("://");
+    info["external_url"] = options_.external_url;
+    info["registry_url"] = scheme == std::string::npos ? options_.external_url
+                                                       : options_.external_url.substr(scheme + 3);
+    info["project_creation_restriction"] = "everyone";
+    info["has_ca_root"] = false;
+    info["registry_storage_provider_name"] = "filesystem";
+    info["read_only"] = false;
+    info["notification_enable"] = false;
+  }
+  return JsonBody(200, info);
 }
 
 }  // namespace berth

@@ -1,7 +1,7 @@
 // Harbor's REST API v2.0 (../shared/reference/harbor-swagger.yaml, same paths and bodies):
 // users, user groups, projects and their members and metadata, robot accounts, LDAP,
-// repositories; and the portal's /c/login and /c/log_out with a session cookie and a CSRF
-// token. Every permission is asked of AccessControl. Thread-safe.
+// repositories, ping, health and system info; and the portal's /c/login and /c/log_out with a
+// session cookie and a CSRF token. Every permission is asked of AccessControl. Thread-safe.
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -25,6 +25,7 @@ struct HarborApiOptions {
   std::string auth_mode = "db_auth";
   std::chrono::seconds session_ttl{std::chrono::hours(12)};
   bool secure_cookie = false;  // when the external URL is https
+  std::string external_url;    // how clients reach Berth, for /systeminfo
 };
 
 class HarborApi : public http::Handler {
@@ -61,6 +62,7 @@ class HarborApi : public http::Handler {
   http::Response Repositories(Call& call, const ProjectRecord& project);
   http::Response AllRepositories(Call& call);
   http::Response Ldap(Call& call);
+  http::Response System(Call& call);
 
   // The project named or numbered by `key` (a name when the X-Is-Resource-Name header says
   // so or the key is not a number); kNotFound otherwise.

@@ -103,6 +103,7 @@ int Serve(const std::optional<std::string>& config_path, const std::optional<std
   HarborApiOptions api_options;
   api_options.auth_mode = config->auth_mode;
   api_options.secure_cookie = external_url.starts_with("https://");
+  api_options.external_url = external_url;
   HarborApi api(identities, **meta, registry, authenticator, access, ldap ? &*ldap : nullptr, clock,
                 api_options);
   router.Add("/v2", registry);

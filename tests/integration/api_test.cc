@@ -476,6 +476,26 @@ TEST_F(ApiTest, RepositoriesAreListedDescribedAndDeleted) {
   EXPECT_EQ(Do("DELETE", "/projects/" + p).status, 200);
 }
 
+TEST_F(ApiTest, PingHealthAndSystemInfo) {
+  HttpResponse ping = Do("GET", "/ping", "", kAnonymous);
+  EXPECT_EQ(ping.status, 200);
+  EXPECT_EQ(ping.body, "Pong");
+  HttpResponse health = Do("GET", "/health", "", kAnonymous);
+  ASSERT_EQ(health.status, 200) << health.body;
+  EXPECT_EQ(
+      health.body,
+      R"({"status":"healthy","components":[{"name":"core","status":"healthy"},{"name":"database","status":"healthy"}]})");
+  // Anonymous callers see what a login page needs; a logged-in one the rest.
+  boost::json::value open = parse(Do("GET", "/systeminfo", "", kAnonymous).body);
+  EXPECT_EQ(open.at("auth_mode"), "db_auth");
+  EXPECT_FALSE(open.as_object().contains("external_url"));
+  boost::json::value full = parse(Do("GET", "/systeminfo").body);
+  EXPECT_EQ(full.at("external_url").as_string(), "http://" + server_.HostPort());
+  EXPECT_EQ(full.at("registry_url").as_string(), server_.HostPort());
+  EXPECT_EQ(full.at("read_only"), false);
+  ExpectError(Do("POST", "/ping"), 405, "UNSUPPORTED");
+}
+
 TEST_F(ApiTest, UserGroupsAndPermissions) {
   const std::string g = Created(Do("POST", "/usergroups", R"({"group_name":"qa","group_type":2})"));
   ExpectError(Do("POST", "/usergroups", R"({"group_name":"qa","group_type":2})"), 409, "CONFLICT");
