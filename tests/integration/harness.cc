@@ -101,6 +101,10 @@ void BerthServer::Start() {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
+  // A constructor that throws runs no destructor: the process must not outlive the test.
+  ::kill(pid_, SIGKILL);
+  ::waitpid(pid_, nullptr, 0);
+  pid_ = -1;
   throw std::runtime_error("berth did not start within 10 s:\n" + Log());
 }
 

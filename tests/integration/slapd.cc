@@ -43,13 +43,13 @@ Slapd::Slapd(const std::vector<User>& users, const std::vector<Group>& groups, b
   if (tls) {
     std::string out;
     if (RunCommand("openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
-                   "-addext subjectAltName=IP:127.0.0.1 -keyout " + (dir_ / "key.pem").string() +
-                       " -out " + (dir_ / "cert.pem").string(),
+                   "-addext subjectAltName=IP:127.0.0.1 -keyout " +
+                       (dir_ / "key.pem").string() + " -out " + (dir_ / "cert.pem").string(),
                    &out) != 0) {
       throw std::runtime_error("openssl req failed: " + out);
     }
-    tls_config = "TLSCertificateFile " + (dir_ / "cert.pem").string() +
-                 "\nTLSCertificateKeyFile " + (dir_ / "key.pem").string() + "\n";
+    tls_config = "TLSCertificateFile " + (dir_ / "cert.pem").string() + "\nTLSCertificateKeyFile " +
+                 (dir_ / "key.pem").string() + "\n";
   }
   std::ofstream(dir_ / "slapd.conf")
       << tls_config
@@ -108,8 +108,13 @@ Slapd::Slapd(const std::vector<User>& users, const std::vector<Group>& groups, b
     if (up) return;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
+  // A constructor that throws runs no destructor: slapd and its folder must not outlive the test.
+  ::kill(pid_, SIGKILL);
+  ::waitpid(pid_, nullptr, 0);
   std::ifstream log(dir_ / "slapd.log");
   std::string tail((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  std::error_code ec;
+  fs::remove_all(dir_, ec);
   throw std::runtime_error("slapd did not start within 10 s:\n" +
                            tail.substr(tail.size() > 2000 ? tail.size() - 2000 : 0));
 }
