@@ -80,26 +80,6 @@ Status CheckEmail(std::string_view email) {
   return {};
 }
 
-// A query condition on a text field, from `q` or from a plain parameter of that name.
-Result<std::vector<QueryCondition>> Conditions(const http::Request& req,
-                                               std::initializer_list<std::string_view> plain) {
-  std::vector<QueryCondition> out;
-  if (auto q = req.Query("q")) {
-    auto parsed = ParseQuery(*q);
-    if (!parsed) return parsed;
-    out = std::move(*parsed);
-  }
-  for (std::string_view name : plain) {
-    if (auto v = req.Query(name)) {
-      QueryCondition c;
-      c.key = std::string(name);
-      c.values = {std::string(*v)};
-      out.push_back(std::move(c));
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 HarborApi::HarborApi(IdentityStore& store, MetadataStore& content, Registry& registry,
@@ -300,7 +280,7 @@ Response HarborApi::Users(Call& call) {
     }
     if (m != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
     if (auto s = RequireAdmin(who); !s) return HarborError(s.error());
-    auto conditions = Conditions(call.request, {});
+    auto conditions = ParseQuery(call.request.Query("q").value_or(""));
     if (!conditions) return HarborError(conditions.error());
     auto users = store_.ListUsers();
     if (!users) return HarborError(users.error());

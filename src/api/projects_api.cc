@@ -81,19 +81,33 @@ Result<std::map<std::string, std::string>> MetadataFrom(const boost::json::value
   return out;
 }
 
+// "public" is kept in the project's own field, the other keys in its metadata.
+void ApplyMetadata(ProjectRecord& project, std::map<std::string, std::string> metadata) {
+  if (auto it = metadata.find("public"); it != metadata.end()) {
+    project.is_public = it->second == "true";
+    metadata.erase(it);
+  }
+  for (auto& [k, v] : metadata) project.metadata[k] = std::move(v);
+}
+
+// The metadata as Harbor shows it, "public" included.
+boost::json::object MetadataJson(const ProjectRecord& project) {
+  boost::json::object out;
+  for (const auto& [k, v] : project.metadata) out[k] = v;
+  out["public"] = project.is_public ? "true" : "false";
+  return out;
+}
+
 // Reads public and metadata of a ProjectReq into `project`.
 Status ApplyProjectReq(const boost::json::object& body, ProjectRecord& project) {
   if (const auto* metadata = body.if_contains("metadata"); metadata && !metadata->is_null()) {
     auto parsed = MetadataFrom(*metadata);
     if (!parsed) return tl::unexpected(parsed.error());
-    for (auto& [k, v] : *parsed) project.metadata[k] = v;
-    if (auto it = parsed->find("public"); it != parsed->end())
-      project.is_public = it->second == "true";
+    ApplyMetadata(project, std::move(*parsed));
   }
   auto is_public = BoolField(body, "public");
   if (!is_public) return tl::unexpected(is_public.error());
   if (*is_public) project.is_public = **is_public;
-  project.metadata["public"] = project.is_public ? "true" : "false";
   return {};
 }
 
@@ -110,8 +124,6 @@ Result<ProjectRecord> HarborApi::ProjectByKey(const http::Request& req, std::str
 }
 
 boost::json::object HarborApi::ProjectJson(const Principal& who, const ProjectRecord& p) {
-  boost::json::object metadata;
-  for (const auto& [k, v] : p.metadata) metadata[k] = v;
   boost::json::object out{{"project_id", p.id},
                           {"owner_id", p.owner_id},
                           {"name", p.name},
@@ -119,7 +131,7 @@ boost::json::object HarborApi::ProjectJson(const Principal& who, const ProjectRe
                           {"update_time", Rfc3339(p.updated_at)},
                           {"deleted", false},
                           {"togglable", true},
-                          {"metadata", metadata}};
+                          {"metadata", MetadataJson(p)}};
   if (auto owner = store_.GetUser(p.owner_id)) out["owner_name"] = owner->username;
   if (auto repos = store_.CountRepositories(p.name)) out["repo_count"] = *repos;
   if (auto roles = access_.Roles(who, RefOf(p)); roles && !roles->empty()) {
@@ -297,16 +309,14 @@ Response HarborApi::OneProject(Call& call, const ProjectRecord& project) {
     ProjectRecord updated = project;
     if (p.size() == 3 && m == "GET") {
       if (auto s = require(Resource::kMetadata, Action::kRead); !s) return HarborError(s.error());
-      boost::json::object out;
-      for (const auto& [k, v] : project.metadata) out[k] = v;
-      return JsonBody(200, out);
+      return JsonBody(200, MetadataJson(project));
     }
     if (p.size() == 4 && m == "GET") {
       if (auto s = require(Resource::kMetadata, Action::kRead); !s) return HarborError(s.error());
-      auto it = project.metadata.find(std::string(p[3]));
-      if (it == project.metadata.end())
-        return HarborError(ErrorCode::kNotFound, "no such metadata");
-      return JsonBody(200, boost::json::object{{it->first, it->second}});
+      const boost::json::object all = MetadataJson(project);
+      const auto* value = all.if_contains(p[3]);
+      if (!value) return HarborError(ErrorCode::kNotFound, "no such metadata");
+      return JsonBody(200, boost::json::object{{p[3], *value}});
     }
     if ((p.size() == 3 && m == "POST") || (p.size() == 4 && m == "PUT")) {
       if (auto s = require(Resource::kMetadata, m == "POST" ? Action::kCreate : Action::kUpdate);
@@ -319,8 +329,7 @@ Response HarborApi::OneProject(Call& call, const ProjectRecord& project) {
                            "the body must hold exactly " + std::string(p[3]));
       auto metadata = MetadataFrom(*body);
       if (!metadata) return HarborError(metadata.error());
-      for (auto& [k, v] : *metadata) updated.metadata[k] = v;
-      updated.is_public = updated.metadata["public"] == "true";
+      ApplyMetadata(updated, std::move(*metadata));
     } else if (p.size() == 4 && m == "DELETE") {
       if (auto s = require(Resource::kMetadata, Action::kDelete); !s) return HarborError(s.error());
       if (p[3] == "public") return HarborError(ErrorCode::kBadRequest, "public cannot be removed");

@@ -82,6 +82,22 @@ std::string Authenticator::CacheKey(std::string_view name, std::string_view pass
   return std::string(reinterpret_cast<char*>(mac), length);
 }
 
+std::optional<Authenticator::Verified> Authenticator::Remembered(const std::string& key,
+                                                                 const std::string& stored_hash,
+                                                                 int64_t now) {
+  std::lock_guard lock(mu_);
+  auto it = verified_.find(key);
+  if (it == verified_.end() || it->second.until <= now || it->second.stored_hash != stored_hash)
+    return std::nullopt;
+  return it->second;
+}
+
+void Authenticator::Remember(const std::string& key, Verified verified) {
+  std::lock_guard lock(mu_);
+  if (verified_.size() >= kMaxVerified) verified_.clear();
+  verified_[key] = std::move(verified);
+}
+
 void Authenticator::ForgetVerified() {
   std::lock_guard lock(mu_);
   verified_.clear();
@@ -157,26 +173,15 @@ Status Authenticator::RecordFailure(const std::string& name) {
 Result<Principal> Authenticator::Verify(std::string_view name, std::string_view password) {
   const std::string key = CacheKey(name, password);
   const int64_t now = clock_.Now();
-  auto remembered = [&](const std::string& stored_hash) {
-    std::lock_guard lock(mu_);
-    auto it = verified_.find(key);
-    return it != verified_.end() && it->second.until > now && it->second.stored_hash == stored_hash;
-  };
-  auto remember = [&](const std::string& stored_hash, int64_t seconds) {
-    std::lock_guard lock(mu_);
-    if (verified_.size() >= kMaxVerified) verified_.clear();
-    verified_[key] = Verified{stored_hash, now + seconds};
-  };
-
   // A missing account or hash costs the time of a wrong password, on a dummy hash.
   auto matches = [&](const std::string* stored_hash) {
     if (!stored_hash || stored_hash->empty()) {
       VerifyPassword(password, dummy_hash_);
       return false;
     }
-    if (remembered(*stored_hash)) return true;
+    if (Remembered(key, *stored_hash, now)) return true;
     if (!VerifyPassword(password, *stored_hash)) return false;
-    remember(*stored_hash, kVerifiedSeconds);
+    Remember(key, Verified{*stored_hash, now + kVerifiedSeconds, {}});
     return true;
   };
 
@@ -191,19 +196,19 @@ Result<Principal> Authenticator::Verify(std::string_view name, std::string_view 
   if (!user && user.error().code != ErrorCode::kNotFound) return tl::unexpected(user.error());
   // In ldap_auth, LDAP decides for every user but the local admin (id 1), as in Harbor.
   if (ldap_ && (!user || user->id != 1)) {
-    if (user && remembered("ldap:" + user->ldap_dn)) {
+    if (auto hit = user ? Remembered(key, "ldap:" + user->ldap_dn, now) : std::nullopt) {
       Principal p = UserPrincipal(*user);
-      std::lock_guard lock(mu_);
-      p.group_ids = verified_[key].ldap_groups;
+      p.group_ids = std::move(hit->ldap_groups);
       return p;
     }
-    return VerifyLdap(name, password);
+    return VerifyLdap(key, name, password);
   }
   if (!matches(user ? &user->password_hash : nullptr)) return Fail(ErrorCode::kUnauthenticated);
   return ForUser(*user);
 }
 
-Result<Principal> Authenticator::VerifyLdap(std::string_view name, std::string_view password) {
+Result<Principal> Authenticator::VerifyLdap(const std::string& key, std::string_view name,
+                                            std::string_view password) {
   auto entry = ldap_->Authenticate(name, password);
   if (!entry) {
     if (entry.error().code != ErrorCode::kUnauthenticated)
@@ -228,10 +233,7 @@ Result<Principal> Authenticator::VerifyLdap(std::string_view name, std::string_v
   }
   auto principal = ForUser(*user);
   if (!principal) return principal;
-  std::lock_guard lock(mu_);
-  if (verified_.size() >= kMaxVerified) verified_.clear();
-  verified_[CacheKey(name, password)] =
-      Verified{"ldap:" + entry->dn, now + kLdapVerifiedSeconds, principal->group_ids};
+  Remember(key, Verified{"ldap:" + entry->dn, now + kLdapVerifiedSeconds, principal->group_ids});
   return principal;
 }
 

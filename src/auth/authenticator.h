@@ -7,6 +7,7 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -51,7 +52,8 @@ class Authenticator {
 
  private:
   Result<Principal> Verify(std::string_view name, std::string_view password);
-  Result<Principal> VerifyLdap(std::string_view name, std::string_view password);
+  Result<Principal> VerifyLdap(const std::string& key, std::string_view name,
+                               std::string_view password);
   Status RecordFailure(const std::string& name);
   std::string CacheKey(std::string_view name, std::string_view password) const;
 
@@ -71,6 +73,10 @@ class Authenticator {
     int64_t until = 0;
     std::vector<int64_t> ldap_groups;
   };
+  // The live entry for `key` made against `stored_hash`, if any.
+  std::optional<Verified> Remembered(const std::string& key, const std::string& stored_hash,
+                                     int64_t now);
+  void Remember(const std::string& key, Verified verified);
   std::mutex mu_;
   std::unordered_map<std::string, Verified> verified_;  // guarded by mu_
 };

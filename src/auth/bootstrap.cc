@@ -26,8 +26,7 @@ Result<BootstrapResult> Bootstrap(IdentityStore& store, const Clock& clock,
       store.CreateUser(UserRecord{0, "admin", "", "system admin", "admin user",
                                   HashPassword(password, password_iterations), true, "", now, now});
   if (!id) return tl::unexpected(id.error());
-  auto library =
-      store.CreateProject(ProjectRecord{0, "library", *id, true, now, now, {{"public", "true"}}});
+  auto library = store.CreateProject(ProjectRecord{0, "library", *id, true, now, now, {}});
   if (!library && library.error().code != ErrorCode::kConflict)
     return tl::unexpected(library.error());
   result.first_start = true;

@@ -47,10 +47,13 @@ int Bind(LDAP* ld, const std::string& dn, std::string_view password) {
                           nullptr, nullptr);
 }
 
-Status BindForSearch(LDAP* ld, const Config::Ldap& config) {
-  if (int rc = Bind(ld, config.search_dn, config.search_password); rc != LDAP_SUCCESS)
+// A connection bound as the search DN, ready to search.
+Result<Connection> ConnectForSearch(const Config::Ldap& config) {
+  auto ld = Connect(config);
+  if (!ld) return ld;
+  if (int rc = Bind(ld->get(), config.search_dn, config.search_password); rc != LDAP_SUCCESS)
     return LdapError("bind as the search DN", rc);
-  return {};
+  return ld;
 }
 
 // RFC 4515 escaping, so a username cannot widen the filter.
@@ -124,18 +127,17 @@ UserRecord OnboardedUser(const LdapUser& user, int64_t now) {
 }
 
 Status LdapDirectory::Ping(const Config::Ldap& config) {
-  auto ld = Connect(config);
+  auto ld = ConnectForSearch(config);
   if (!ld) return tl::unexpected(ld.error());
-  return BindForSearch(ld->get(), config);
+  return {};
 }
 
 Result<LdapUser> LdapDirectory::Authenticate(std::string_view username,
                                              std::string_view password) const {
   // An empty password would make a simple bind anonymous, which "succeeds".
   if (username.empty() || password.empty()) return Fail(ErrorCode::kUnauthenticated);
-  auto ld = Connect(config_);
+  auto ld = ConnectForSearch(config_);
   if (!ld) return tl::unexpected(ld.error());
-  if (auto s = BindForSearch(ld->get(), config_); !s) return tl::unexpected(s.error());
   auto users = FindUsers(ld->get(), config_, username);
   if (!users) return tl::unexpected(users.error());
   if (users->size() != 1) return Fail(ErrorCode::kUnauthenticated);
@@ -148,17 +150,15 @@ Result<LdapUser> LdapDirectory::Authenticate(std::string_view username,
 }
 
 Result<std::vector<LdapUser>> LdapDirectory::SearchUsers(std::string_view username) const {
-  auto ld = Connect(config_);
+  auto ld = ConnectForSearch(config_);
   if (!ld) return tl::unexpected(ld.error());
-  if (auto s = BindForSearch(ld->get(), config_); !s) return tl::unexpected(s.error());
   return FindUsers(ld->get(), config_, username);
 }
 
 Result<std::vector<LdapGroup>> LdapDirectory::SearchGroups(std::string_view name,
                                                            std::string_view dn) const {
-  auto ld = Connect(config_);
+  auto ld = ConnectForSearch(config_);
   if (!ld) return tl::unexpected(ld.error());
-  if (auto s = BindForSearch(ld->get(), config_); !s) return tl::unexpected(s.error());
   const std::string base = dn.empty() ? config_.group_base_dn : std::string(dn);
   const int scope = dn.empty() ? Scope(config_.group_scope) : LDAP_SCOPE_BASE;
   std::string filter = config_.group_filter;
@@ -176,9 +176,8 @@ Result<std::vector<LdapGroup>> LdapDirectory::SearchGroups(std::string_view name
 
 Result<std::vector<std::string>> LdapDirectory::GroupsOf(const std::string& user_dn) const {
   if (config_.group_base_dn.empty()) return std::vector<std::string>{};
-  auto ld = Connect(config_);
+  auto ld = ConnectForSearch(config_);
   if (!ld) return tl::unexpected(ld.error());
-  if (auto s = BindForSearch(ld->get(), config_); !s) return tl::unexpected(s.error());
   const std::string filter = "(&" + config_.group_filter + "(" +
                              config_.group_membership_attribute + "=" + Escape(user_dn) + "))";
   std::vector<std::string> dns;

@@ -19,16 +19,6 @@ constexpr size_t kMaxFormBytes = 64 * 1024;
 // pass for an access token.
 constexpr std::string_view kRefreshAudienceSuffix = "/refresh";
 
-boost::json::value AccessJson(const std::vector<AccessEntry>& access) {
-  boost::json::array out;
-  for (const AccessEntry& e : access) {
-    boost::json::array actions;
-    for (const std::string& a : e.actions) actions.emplace_back(a);
-    out.push_back(boost::json::object{{"type", e.type}, {"name", e.name}, {"actions", actions}});
-  }
-  return out;
-}
-
 std::string ScopeText(const std::vector<AccessEntry>& access) {
   std::string out;
   for (const AccessEntry& e : access) {

@@ -8,11 +8,19 @@
 
 namespace berth {
 
+namespace {
+
+std::unique_ptr<SqliteMetadataStore> OpenIn(const std::filesystem::path& dir) {
+  auto store = SqliteMetadataStore::Open(dir / "berth.db");
+  return store ? std::move(*store) : nullptr;
+}
+
+}  // namespace
+
 template <>
 struct MetadataStoreFactory<SqliteMetadataStore> {
   static std::unique_ptr<MetadataStore> Make(const std::filesystem::path& dir) {
-    auto store = SqliteMetadataStore::Open(dir / "berth.db");
-    return store ? std::move(*store) : nullptr;
+    return OpenIn(dir);
   }
 };
 
@@ -21,8 +29,7 @@ INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, MetadataStoreConformance, SqliteMetadataS
 template <>
 struct IdentityStoreFactory<SqliteMetadataStore> {
   static std::unique_ptr<SqliteMetadataStore> Make(const std::filesystem::path& dir) {
-    auto store = SqliteMetadataStore::Open(dir / "berth.db");
-    return store ? std::move(*store) : nullptr;
+    return OpenIn(dir);
   }
 };
 

@@ -36,56 +36,22 @@ constexpr std::array kTable = {
     Row{Resource::kConfiguration, "configuration", {"RU", "R", "R", "R", "R"}},
 };
 
-size_t Column(Role role) {
-  switch (role) {
-    case Role::kProjectAdmin:
-      return 0;
-    case Role::kMaintainer:
-      return 1;
-    case Role::kDeveloper:
-      return 2;
-    case Role::kGuest:
-      return 3;
-    case Role::kLimitedGuest:
-      return 4;
-  }
-  return 4;
-}
-
-char Letter(Action action) {
-  switch (action) {
-    case Action::kCreate:
-      return 'C';
-    case Action::kRead:
-      return 'R';
-    case Action::kUpdate:
-      return 'U';
-    case Action::kDelete:
-      return 'D';
-    case Action::kList:
-      return 'L';
-    case Action::kPull:
-      return 'p';
-    case Action::kPush:
-      return 'P';
-    case Action::kOperate:
-      return 'O';
-    case Action::kStop:
-      return 'S';
-  }
-  return '?';
-}
-
-constexpr std::array<std::pair<Action, std::string_view>, 9> kActionNames = {{
-    {Action::kCreate, "create"},
-    {Action::kRead, "read"},
-    {Action::kUpdate, "update"},
-    {Action::kDelete, "delete"},
-    {Action::kList, "list"},
-    {Action::kPull, "pull"},
-    {Action::kPush, "push"},
-    {Action::kOperate, "operate"},
-    {Action::kStop, "stop"},
+// Each action's name (Harbor's) and its letter in the table.
+struct ActionInfo {
+  Action action;
+  std::string_view name;
+  char letter;
+};
+constexpr std::array<ActionInfo, 9> kActions = {{
+    {Action::kCreate, "create", 'C'},
+    {Action::kRead, "read", 'R'},
+    {Action::kUpdate, "update", 'U'},
+    {Action::kDelete, "delete", 'D'},
+    {Action::kList, "list", 'L'},
+    {Action::kPull, "pull", 'p'},
+    {Action::kPush, "push", 'P'},
+    {Action::kOperate, "operate", 'O'},
+    {Action::kStop, "stop", 'S'},
 }};
 
 constexpr std::array<Resource, kTable.size()> kResources = [] {
@@ -94,6 +60,7 @@ constexpr std::array<Resource, kTable.size()> kResources = [] {
   return out;
 }();
 
+// In the order of the table's columns.
 constexpr std::array<std::pair<std::string_view, Role>, 5> kRoleNames = {{
     {"projectAdmin", Role::kProjectAdmin},
     {"maintainer", Role::kMaintainer},
@@ -101,6 +68,19 @@ constexpr std::array<std::pair<std::string_view, Role>, 5> kRoleNames = {{
     {"guest", Role::kGuest},
     {"limitedGuest", Role::kLimitedGuest},
 }};
+
+size_t Column(Role role) {
+  size_t column = 0;
+  while (column + 1 < kRoleNames.size() && kRoleNames[column].second != role) ++column;
+  return column;
+}
+
+char Letter(Action action) {
+  for (const ActionInfo& a : kActions) {
+    if (a.action == action) return a.letter;
+  }
+  return '?';
+}
 
 }  // namespace
 
@@ -146,15 +126,15 @@ std::string_view ResourceName(Resource resource) {
 }
 
 std::optional<Action> ActionFromName(std::string_view name) {
-  for (const auto& [action, n] : kActionNames) {
-    if (n == name) return action;
+  for (const ActionInfo& a : kActions) {
+    if (a.name == name) return a.action;
   }
   return std::nullopt;
 }
 
 std::string_view ActionName(Action action) {
-  for (const auto& [a, n] : kActionNames) {
-    if (a == action) return n;
+  for (const ActionInfo& a : kActions) {
+    if (a.action == action) return a.name;
   }
   return "";
 }
@@ -162,12 +142,12 @@ std::string_view ActionName(Action action) {
 std::span<const Resource> ProjectResources() { return kResources; }
 
 std::span<const Action> AllActions() {
-  static constexpr std::array<Action, kActionNames.size()> kActions = [] {
-    std::array<Action, kActionNames.size()> out{};
-    for (size_t i = 0; i < kActionNames.size(); ++i) out[i] = kActionNames[i].first;
+  static constexpr std::array<Action, kActions.size()> kAll = [] {
+    std::array<Action, kActions.size()> out{};
+    for (size_t i = 0; i < kActions.size(); ++i) out[i] = kActions[i].action;
     return out;
   }();
-  return kActions;
+  return kAll;
 }
 
 std::optional<Permission> RegistryPermission(std::string_view scope_action) {

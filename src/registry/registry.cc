@@ -364,20 +364,19 @@ std::optional<Response> Registry::Refusal(const Request& req, const Route& route
   if (!guard_ || route.endpoint == Endpoint::kNone) return std::nullopt;
   const RegistryGuard::Ask ask = AskFor(req.method, route);
   const bool head = req.method == "HEAD";
-  switch (guard_->Check(req, ask, may_block)) {
+  const RegistryGuard::Verdict verdict = guard_->Check(req, ask, may_block);
+  switch (verdict) {
     case RegistryGuard::Verdict::kAllow:
       return std::nullopt;
     case RegistryGuard::Verdict::kWouldBlock:
       if (would_block) *would_block = true;
       return std::nullopt;
-    case RegistryGuard::Verdict::kUnauthenticated: {
-      Response res = ErrorResponse(ErrorCode::kUnauthorized, {}, head);
-      res.headers.Set("WWW-Authenticate", guard_->Challenge(ask, false));
-      return res;
-    }
+    case RegistryGuard::Verdict::kUnauthenticated:
     case RegistryGuard::Verdict::kInsufficientScope: {
       Response res = ErrorResponse(ErrorCode::kUnauthorized, {}, head);
-      res.headers.Set("WWW-Authenticate", guard_->Challenge(ask, true));
+      res.headers.Set(
+          "WWW-Authenticate",
+          guard_->Challenge(ask, verdict == RegistryGuard::Verdict::kInsufficientScope));
       return res;
     }
     case RegistryGuard::Verdict::kDenied:
