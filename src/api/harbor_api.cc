@@ -82,17 +82,31 @@ Status CheckEmail(std::string_view email) {
 
 }  // namespace
 
-HarborApi::HarborApi(IdentityStore& store, MetadataStore& content, Registry& registry,
-                     Authenticator& authenticator, AccessControl& access, const LdapDirectory* ldap,
-                     const Clock& clock, HarborApiOptions options)
-    : store_(store),
-      content_(content),
-      registry_(registry),
-      authenticator_(authenticator),
-      access_(access),
-      ldap_(ldap),
-      clock_(clock),
+HarborApi::HarborApi(const HarborServices& s, HarborApiOptions options)
+    : store_(s.identities),
+      content_(s.content),
+      management_(s.management),
+      blobs_(s.blobs),
+      registry_(s.registry),
+      authenticator_(s.authenticator),
+      access_(s.access),
+      ldap_(s.ldap),
+      clock_(s.clock),
+      settings_(s.settings),
+      events_(s.events),
+      notifier_(s.notifier),
+      data_dir_(s.data_dir),
       options_(std::move(options)) {}
+
+std::string HarborApi::OperatorOf(const Principal& who) {
+  return who.anonymous() ? std::string(kAnonymous) : who.name;
+}
+
+void HarborApi::Announce(EventKind kind, const Principal& who, const std::string& project) {
+  if (!events_) return;
+  Event e{kind, OperatorOf(who), clock_.Now(), project};
+  events_->Publish(std::move(e));
+}
 
 http::Dispatch HarborApi::Handle(const http::Request& req) {
   const bool has_body = req.has_body;
@@ -121,7 +135,11 @@ http::Dispatch HarborApi::Handle(const http::Request& req) {
     Call call{req, std::move(path), std::move(*who), std::move(body)};
     Response res = Route(call);
     if (via_session) res.headers.Set(std::string(kCsrfHeader), csrf);
-    if (req.method == "HEAD") res.head_only = true;
+    if (req.method == "HEAD") {
+      // Harbor's HEAD answers are status only; a JSON type over no body confuses clients.
+      res.body.clear();
+      res.headers.Erase("Content-Type");
+    }
     return res;
   };
   if (!has_body) return {run(std::string()), nullptr};
@@ -199,6 +217,14 @@ Response HarborApi::Route(Call& call) {
   if (top == "ldap") return Ldap(call);
   if ((top == "ping" || top == "systeminfo" || top == "health") && call.path.size() == 1)
     return System(call);
+  if (top == "systeminfo" && call.path.size() == 2 && call.path[1] == "volumes")
+    return Volumes(call);
+  if (top == "labels") return Labels(call);
+  if (top == "quotas") return Quotas(call);
+  if (top == "audit-logs") return AuditLogs(call, nullptr);
+  if (top == "search" && call.path.size() == 1) return Search(call);
+  if (top == "statistics" && call.path.size() == 1) return Statistics(call);
+  if (top == "configurations" && call.path.size() == 1) return Configurations(call);
   return HarborError(ErrorCode::kNotFound, "no such endpoint");
 }
 
@@ -215,8 +241,6 @@ Status HarborApi::Require(const Principal& who, const ProjectRecord& project, Re
                                          project.name);
 }
 
-namespace {
-
 Status RequireUser(const Principal& who) {
   if (who.anonymous()) return Fail(ErrorCode::kUnauthenticated, "log in first");
   return {};
@@ -227,8 +251,6 @@ Status RequireAdmin(const Principal& who) {
   if (!who.sysadmin) return Fail(ErrorCode::kForbidden, "only system administrators may");
   return {};
 }
-
-}  // namespace
 
 Result<int64_t> HarborApi::CreateUser(const boost::json::object& body) {
   auto username = StringField(body, "username");
@@ -484,7 +506,7 @@ Response HarborApi::UserGroups(Call& call) {
     if (group.type == 1) {
       if (group.ldap_dn.empty())
         return HarborError(ErrorCode::kBadRequest, "an LDAP group needs its ldap_group_dn");
-      if (!ldap_) return HarborError(ErrorCode::kPrecondition, "auth_mode is not ldap_auth");
+      if (!ldap_) return HarborError(ErrorCode::kBadRequest, "auth_mode is not ldap_auth");
       auto found = ldap_->SearchGroups("", group.ldap_dn);
       if (!found) return HarborError(found.error());
       if (found->empty())
@@ -552,7 +574,7 @@ Response HarborApi::Ldap(Call& call) {
     return JsonBody(200, boost::json::object{{"success", bool(ping)},
                                              {"message", ping ? "" : ping.error().message}});
   }
-  if (!ldap_) return HarborError(ErrorCode::kPrecondition, "auth_mode is not ldap_auth");
+  if (!ldap_) return HarborError(ErrorCode::kBadRequest, "auth_mode is not ldap_auth");
   if (p.size() == 3 && p[1] == "users" && p[2] == "search") {
     if (m != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
     auto users = ldap_->SearchUsers(call.request.Query("username").value_or(""));
@@ -641,11 +663,12 @@ Response HarborApi::System(Call& call) {
     info["external_url"] = options_.external_url;
     info["registry_url"] = scheme == std::string::npos ? options_.external_url
                                                        : options_.external_url.substr(scheme + 3);
-    info["project_creation_restriction"] = "everyone";
+    const RuntimeSettings settings = settings_.Get();
+    info["project_creation_restriction"] = settings.project_creation_restriction;
     info["has_ca_root"] = false;
     info["registry_storage_provider_name"] = "filesystem";
-    info["read_only"] = false;
-    info["notification_enable"] = false;
+    info["read_only"] = settings.read_only;
+    info["notification_enable"] = settings.notification_enable;
   }
   return JsonBody(200, info);
 }

@@ -1,10 +1,12 @@
 // Harbor's REST API v2.0 (../shared/reference/harbor-swagger.yaml, same paths and bodies):
 // users, user groups, projects and their members and metadata, robot accounts, LDAP,
-// repositories, ping, health and system info; and the portal's /c/login and /c/log_out with a
+// repositories, artifacts, tags, labels, quotas, audit logs, search, webhooks, configurations,
+// statistics, ping, health and system info; and the portal's /c/login and /c/log_out with a
 // session cookie and a CSRF token. Every permission is asked of AccessControl. Thread-safe.
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
@@ -15,9 +17,14 @@
 #include "core/clock.h"
 #include "core/result.h"
 #include "http/message.h"
+#include "core/settings.h"
+#include "events/event.h"
 #include "meta/identity_store.h"
+#include "meta/management_store.h"
 #include "meta/metadata_store.h"
 #include "registry/registry.h"
+#include "storage/blob_store.h"
+#include "webhook/notifier.h"
 
 namespace berth {
 
@@ -28,11 +35,30 @@ struct HarborApiOptions {
   std::string external_url;    // how clients reach Berth, for /systeminfo
 };
 
+// UNAUTHORIZED for anonymous callers; FORBIDDEN too for callers who are not administrators.
+Status RequireUser(const Principal& who);
+Status RequireAdmin(const Principal& who);
+
+// What the API works on; all outlive it.
+struct HarborServices {
+  IdentityStore& identities;
+  MetadataStore& content;
+  ManagementStore& management;
+  BlobStore& blobs;
+  Registry& registry;
+  Authenticator& authenticator;
+  AccessControl& access;
+  const LdapDirectory* ldap;
+  const Clock& clock;
+  Settings& settings;
+  EventSink* events;    // may be null: nothing announced
+  Notifier* notifier;   // may be null: policies kept, nothing sent
+  std::filesystem::path data_dir;  // for /systeminfo/volumes
+};
+
 class HarborApi : public http::Handler {
  public:
-  HarborApi(IdentityStore& store, MetadataStore& content, Registry& registry,
-            Authenticator& authenticator, AccessControl& access, const LdapDirectory* ldap,
-            const Clock& clock, HarborApiOptions options);
+  HarborApi(const HarborServices& services, HarborApiOptions options);
 
   http::Dispatch Handle(const http::Request& request) override;
 
@@ -61,8 +87,28 @@ class HarborApi : public http::Handler {
   http::Response Robots(Call& call);
   http::Response Repositories(Call& call, const ProjectRecord& project);
   http::Response AllRepositories(Call& call);
+  http::Response Artifacts(Call& call, const ProjectRecord& project, const std::string& repository,
+                           size_t rest);
+  http::Response Tags(Call& call, const ProjectRecord& project, const ArtifactRecord& artifact,
+                      size_t rest);
+  http::Response ArtifactLabels(Call& call, const ProjectRecord& project,
+                                const ArtifactRecord& artifact, size_t rest);
+  http::Response Labels(Call& call);
+  http::Response Quotas(Call& call);
+  http::Response AuditLogs(Call& call, const ProjectRecord* project);
+  http::Response Search(Call& call);
+  http::Response Statistics(Call& call);
+  http::Response Configurations(Call& call);
+  http::Response Webhooks(Call& call, const ProjectRecord& project);
   http::Response Ldap(Call& call);
   http::Response System(Call& call);
+  http::Response Volumes(Call& call);
+
+  // Who the audit log and webhooks name for the caller.
+  static std::string OperatorOf(const Principal& who);
+  void Announce(EventKind kind, const Principal& who, const std::string& project);
+  boost::json::object ArtifactJson(const ArtifactRecord& a, int64_t project_id,
+                                   const http::Request& request);
 
   // The project named or numbered by `key` (a name when the X-Is-Resource-Name header says
   // so or the key is not a number); kNotFound otherwise.
@@ -78,11 +124,17 @@ class HarborApi : public http::Handler {
 
   IdentityStore& store_;
   MetadataStore& content_;
+  ManagementStore& management_;
+  BlobStore& blobs_;
   Registry& registry_;
   Authenticator& authenticator_;
   AccessControl& access_;
   const LdapDirectory* ldap_;
   const Clock& clock_;
+  Settings& settings_;
+  EventSink* events_;
+  Notifier* notifier_;
+  std::filesystem::path data_dir_;
   HarborApiOptions options_;
 };
 

@@ -170,7 +170,14 @@ Response HarborApi::Projects(Call& call) {
         return HarborError(ErrorCode::kBadRequest,
                            "project_name must match ^[a-z0-9]+(?:[._-][a-z0-9]+)*$");
       }
-      if (auto limit = IntField(*body, "storage_limit"); !limit) return HarborError(limit.error());
+      const RuntimeSettings settings = settings_.Get();
+      if (settings.project_creation_restriction == "adminonly" && !who.sysadmin)
+        return HarborError(ErrorCode::kForbidden, "only system administrators may create projects");
+      auto limit = IntField(*body, "storage_limit");
+      if (!limit) return HarborError(limit.error());
+      const int64_t storage_limit = limit->value_or(settings.storage_per_project);
+      if (storage_limit < -1 || storage_limit == 0)
+        return HarborError(ErrorCode::kBadRequest, "storage_limit must be -1 or more than 0");
       const int64_t now = clock_.Now();
       ProjectRecord project{0, **name, who.id, false, now, now, {}};
       if (auto s = ApplyProjectReq(*body, project); !s) return HarborError(s.error());
@@ -181,6 +188,9 @@ Response HarborApi::Projects(Call& call) {
         return HarborError(id.error());
       }
       access_.ProjectsChanged();
+      if (auto s = management_.SetStorageLimit(*id, storage_limit, now); !s)
+        return HarborError(s.error());
+      Announce(EventKind::kCreateProject, who, project.name);
       return Created(std::string(kApiPrefix) + "/projects/" + std::to_string(*id));
     }
     if (m != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
@@ -248,6 +258,8 @@ Response HarborApi::OneProject(Call& call, const ProjectRecord& project) {
   auto require = [&](Resource r, Action a) { return Require(who, project, r, a); };
   if (p.size() >= 3 && p[2] == "members") return Members(call, project);
   if (p.size() >= 3 && p[2] == "repositories") return Repositories(call, project);
+  if (p.size() >= 3 && p[2] == "webhook") return Webhooks(call, project);
+  if (p.size() == 3 && p[2] == "logs") return AuditLogs(call, &project);
 
   if (p.size() == 2) {
     if (m == "GET" || m == "HEAD") {
@@ -270,6 +282,8 @@ Response HarborApi::OneProject(Call& call, const ProjectRecord& project) {
       if (auto s = store_.DeleteProject(project.id); !s) return HarborError(s.error());
       access_.ProjectsChanged();
       authenticator_.ForgetVerified();
+      if (notifier_) notifier_->PoliciesChanged();
+      Announce(EventKind::kDeleteProject, who, project.name);
       return Empty(200);
     }
     return HarborError(ErrorCode::kMethodNotAllowed);
@@ -421,7 +435,10 @@ Response HarborApi::Members(Call& call, const ProjectRecord& project) {
           }
         }
       }
-      if (!found) return HarborError(found.error().code, "user not found");
+      // The swagger answers a member that cannot be found with 400, not 404.
+      if (!found && found.error().code == ErrorCode::kNotFound)
+        return HarborError(ErrorCode::kBadRequest, "user not found");
+      if (!found) return HarborError(found.error());
       member.entity_id = found->id;
     } else if (group && group->is_object()) {
       member.entity_type = 'g';
@@ -450,7 +467,9 @@ Response HarborApi::Members(Call& call, const ProjectRecord& project) {
           }
         }
       }
-      if (!found) return HarborError(found.error().code, "group not found");
+      if (!found && found.error().code == ErrorCode::kNotFound)
+        return HarborError(ErrorCode::kBadRequest, "group not found");
+      if (!found) return HarborError(found.error());
       member.entity_id = found->id;
     } else {
       return HarborError(ErrorCode::kBadRequest, "member_user or member_group is required");

@@ -1,5 +1,6 @@
 // Repositories: listed per project and across projects, read, described and deleted.
 #include <boost/json.hpp>
+#include <algorithm>
 #include <span>
 
 #include "api/harbor_api.h"
@@ -18,6 +19,7 @@ boost::json::object RepositoryJson(const RepositoryRecord& r, int64_t project_id
           {"name", r.name},
           {"description", r.description},
           {"artifact_count", r.artifact_count},
+          {"pull_count", r.pull_count},
           {"creation_time", Rfc3339(r.created_at)},
           {"update_time", Rfc3339(r.updated_at)}};
 }
@@ -45,6 +47,7 @@ std::optional<SortValue> RepositoryField(const RepositoryRecord& r, const std::s
   if (field == "creation_time") return r.created_at;
   if (field == "update_time") return r.updated_at;
   if (field == "artifact_count") return r.artifact_count;
+  if (field == "pull_count") return r.pull_count;
   return std::nullopt;
 }
 
@@ -86,7 +89,16 @@ Response HarborApi::Repositories(Call& call, const ProjectRecord& project) {
     for (const RepositoryRecord& r : *repositories) items.push_back(RepositoryJson(r, project.id));
     return PagedList(call.request, std::move(items));
   }
-  const std::string name = project.name + "/" + RepositoryPath(std::span(p).subspan(3));
+  // The repository's name ends where its artifacts begin.
+  const auto artifacts = std::find(p.begin() + 4, p.end(), "artifacts");
+  const size_t name_end = artifacts == p.end() ? p.size() : artifacts - p.begin();
+  const std::string name =
+      project.name + "/" + RepositoryPath(std::span(p).subspan(3, name_end - 3));
+  if (artifacts != p.end()) {
+    if (!IsValidRepositoryName(name))
+      return HarborError(ErrorCode::kBadRequest, "invalid repository name " + name);
+    return Artifacts(call, project, name, name_end + 1);
+  }
   if (!IsValidRepositoryName(name))
     return HarborError(ErrorCode::kBadRequest, "invalid repository name " + name);
   if (m == "GET") {
@@ -108,7 +120,7 @@ Response HarborApi::Repositories(Call& call, const ProjectRecord& project) {
   }
   if (m == "DELETE") {
     if (auto s = require(Action::kDelete); !s) return HarborError(s.error());
-    if (auto s = registry_.DeleteRepository(name); !s) return HarborError(s.error());
+    if (auto s = registry_.DeleteRepository(name, OperatorOf(call.who)); !s) return HarborError(s.error());
     return Empty(200);
   }
   return HarborError(ErrorCode::kMethodNotAllowed);

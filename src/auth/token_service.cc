@@ -108,7 +108,7 @@ std::string TokenService::Issue(const Principal& principal, std::vector<AccessEn
   claims.audience = options_.service;
   claims.issued_at = now;
   claims.not_before = now;
-  claims.expires_at = now + options_.expiration.count();
+  claims.expires_at = now + Expiration();
   claims.id = RandomHex(16);
   claims.access = std::move(access);
   return signer_.Sign(claims);
@@ -124,7 +124,7 @@ http::Response TokenService::TokenResponse(const Principal& principal,
   const std::string token = Issue(principal, std::move(*granted), &issued_at);
   boost::json::object body{{"token", token},
                            {"access_token", token},
-                           {"expires_in", options_.expiration.count()},
+                           {"expires_in", Expiration()},
                            {"issued_at", Rfc3339(issued_at)}};
   if (oauth) body["scope"] = scope;
   if (with_refresh && !principal.anonymous()) {
@@ -215,7 +215,8 @@ http::Response TokenService::PostToken(const std::string& form) {
                        grant_type == "password" && access_type == "offline", true);
 }
 
-RegistryGuard::Verdict TokenGuard::Check(const http::Request& req, const Ask& ask, bool may_block) {
+RegistryGuard::Verdict TokenGuard::Check(const http::Request& req, const Ask& ask, bool may_block,
+                                         std::string* caller) {
   Credentials creds = ParseAuthorization(req.headers.Get("Authorization"));
   switch (creds.kind) {
     case Credentials::Kind::kNone:
@@ -225,7 +226,7 @@ RegistryGuard::Verdict TokenGuard::Check(const http::Request& req, const Ask& as
     case Credentials::Kind::kMalformed:
       return Verdict::kUnauthenticated;
     case Credentials::Kind::kBearer:
-      return CheckToken(creds.token, ask, may_block);
+      return CheckToken(creds.token, ask, may_block, caller);
     case Credentials::Kind::kBasic: {
       if (!may_block) return Verdict::kWouldBlock;
       auto principal = authenticator_.Login(creds.user, creds.password);
@@ -234,6 +235,7 @@ RegistryGuard::Verdict TokenGuard::Check(const http::Request& req, const Ask& as
           spdlog::error("login: {}", principal.error().message);
         return Verdict::kUnauthenticated;
       }
+      if (caller) *caller = principal->name;
       return Decide(*principal, ask, may_block);
     }
   }
@@ -241,10 +243,11 @@ RegistryGuard::Verdict TokenGuard::Check(const http::Request& req, const Ask& as
 }
 
 RegistryGuard::Verdict TokenGuard::CheckToken(const std::string& token, const Ask& ask,
-                                              bool may_block) {
+                                              bool may_block, std::string* caller) {
   auto verified = tokens_.Verify(token);
   if (!verified) return Verdict::kUnauthenticated;
   const TokenClaims* claims = verified->get();
+  if (caller) *caller = claims->subject;
   if (ask.type.empty()) return Verdict::kAllow;
   const bool covered =
       std::any_of(claims->access.begin(), claims->access.end(), [&](const AccessEntry& e) {

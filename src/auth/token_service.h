@@ -17,6 +17,7 @@
 #include "auth/authenticator.h"
 #include "auth/jwt.h"
 #include "core/clock.h"
+#include "core/settings.h"
 #include "core/strings.h"
 #include "http/message.h"
 #include "registry/registry.h"
@@ -28,6 +29,8 @@ struct TokenServiceOptions {
   std::string service = "harbor-registry";
   std::string issuer = "harbor-token-issuer";
   std::chrono::seconds expiration{std::chrono::minutes(30)};
+  // When given, the token lifetime follows the run-time setting instead of `expiration`.
+  const Settings* settings = nullptr;
   std::chrono::seconds refresh_expiration{std::chrono::hours(24 * 30)};
 };
 
@@ -52,6 +55,10 @@ class TokenService : public http::Handler {
   const TokenServiceOptions& options() const { return options_; }
 
  private:
+  int64_t Expiration() const {
+    return options_.settings ? options_.settings->token_expiration_seconds()
+                             : options_.expiration.count();
+  }
   http::Response GetToken(const http::Request& request);
   http::Response PostToken(const std::string& form);
   http::Response TokenResponse(const Principal& principal, const std::vector<AccessEntry>& asked,
@@ -74,12 +81,14 @@ class TokenGuard : public RegistryGuard {
   TokenGuard(TokenService& tokens, Authenticator& authenticator, AccessControl& access)
       : tokens_(tokens), authenticator_(authenticator), access_(access) {}
 
-  Verdict Check(const http::Request& request, const Ask& ask, bool may_block) override;
+  Verdict Check(const http::Request& request, const Ask& ask, bool may_block,
+                std::string* caller = nullptr) override;
   std::string Challenge(const Ask& ask, bool insufficient_scope) const override;
 
  private:
   Verdict Decide(const Principal& principal, const Ask& ask, bool may_block);
-  Verdict CheckToken(const std::string& token, const Ask& ask, bool may_block);
+  Verdict CheckToken(const std::string& token, const Ask& ask, bool may_block,
+                     std::string* caller);
 
   TokenService& tokens_;
   Authenticator& authenticator_;

@@ -1,6 +1,8 @@
 // berth: the registry in one binary. Subcommands: serve, version.
 #include <sys/resource.h>
 
+#include <curl/curl.h>
+
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <filesystem>
@@ -17,12 +19,16 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "core/settings.h"
+#include "events/event_bus.h"
+#include "events/recorders.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "meta/sqlite_metadata_store.h"
 #include "registry/registry.h"
 #include "storage/filesystem_blob_store.h"
 #include "storage/paths.h"
+#include "webhook/notifier.h"
 
 namespace berth {
 namespace {
@@ -40,6 +46,8 @@ int Serve(const std::optional<std::string>& config_path, const std::optional<std
   // sendfile(2) has no MSG_NOSIGNAL: a client that hangs up mid-download must cost an EPIPE,
   // not the process.
   std::signal(SIGPIPE, SIG_IGN);
+  // Before any thread starts: libcurl's global set-up is not thread-safe.
+  curl_global_init(CURL_GLOBAL_DEFAULT);
   // Every connection and open blob is a descriptor: take the hard limit, as Go programs do.
   if (rlimit files{}; ::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
     files.rlim_cur = files.rlim_max;
@@ -88,23 +96,55 @@ int Serve(const std::optional<std::string>& config_path, const std::optional<std
                                  : config->external_url;
   while (external_url.ends_with('/')) external_url.pop_back();
 
+  Settings settings;
+  {
+    RuntimeSettings initial;
+    initial.token_expiration_minutes =
+        std::max<int64_t>(1, std::chrono::ceil<std::chrono::minutes>(config->token_expiration).count());
+    auto saved = (*meta)->LoadSettings();
+    if (!saved) {
+      spdlog::critical("settings: {}", saved.error().message);
+      return 1;
+    }
+    if (auto s = ApplySettings(*saved, initial); !s)
+      spdlog::warn("saved settings ignored: {}", s.error().message);
+    settings.Set(std::move(initial));
+  }
+
   TokenServiceOptions token_options;
   token_options.realm = external_url + "/service/token";
   token_options.service = config->token_service;
   token_options.expiration = config->token_expiration;
+  token_options.settings = &settings;
   TokenService tokens(**signer, authenticator, access, identities, clock, token_options);
   TokenGuard guard(tokens, authenticator, access);
-  Registry registry(blobs, **meta, clock,
-                    RegistryOptions{config->manifest_cache_entries, config->upload_ttl,
-                                    config->upload_purge_interval},
-                    &guard);
+
+  // Declared before the bus so that they outlive its dispatcher.
+  NotifierOptions notifier_options;
+  notifier_options.registry_host = external_url.substr(external_url.find("://") + 3);
+  notifier_options.max_attempts = config->webhook_max_attempts;
+  notifier_options.retry_base = config->webhook_retry_base;
+  Notifier notifier(**meta, access, settings, clock, notifier_options);
+  AuditRecorder audit(**meta, identities);
+  PullCounter pulls(**meta);
+  EventBus events;
+  events.Subscribe([&](std::span<const Event> batch) { audit(batch); });
+  events.Subscribe([&](std::span<const Event> batch) { pulls(batch); });
+  events.Subscribe([&](std::span<const Event> batch) { notifier.Consume(batch); });
+  notifier.Start();
+  events.Start();
+
+  RegistryOptions registry_options{config->manifest_cache_entries, config->upload_ttl,
+                                   config->upload_purge_interval, config->pull_events};
+  Registry registry(blobs, **meta, clock, registry_options, &guard, &events, &settings);
   registry.PurgeExpiredUploads();
   registry.StartPurger();
   HarborApiOptions api_options;
   api_options.auth_mode = config->auth_mode;
   api_options.secure_cookie = external_url.starts_with("https://");
   api_options.external_url = external_url;
-  HarborApi api(identities, **meta, registry, authenticator, access, ldap ? &*ldap : nullptr, clock,
+  HarborApi api(HarborServices{identities, **meta, **meta, blobs, registry, authenticator, access,
+                               ldap ? &*ldap : nullptr, clock, settings, &events, &notifier, root},
                 api_options);
   router.Add("/v2", registry);
   router.Add("/service/token", tokens);

@@ -41,6 +41,12 @@ struct Config {
   int lockout_threshold = 5;
   std::chrono::seconds lockout_base{std::chrono::seconds(30)};
 
+  // Manifest GETs raise PULL_ARTIFACT events (audit log, pull counts, webhooks).
+  bool pull_events = true;
+  // Webhook deliveries: tries per target, and the wait before the second (doubling after).
+  int webhook_max_attempts = 5;
+  std::chrono::seconds webhook_retry_base{std::chrono::seconds(1)};
+
   struct Ldap {
     std::string url;  // ldap://host:port or ldaps://
     std::string base_dn;

@@ -10,7 +10,7 @@ namespace {
 // conditions (bad tag, ranges, sizes) reuse the nearest spec code with their own status.
 // BAD_REQUEST, NOT_FOUND, CONFLICT, FORBIDDEN, PRECONDITION and UNAUTHORIZED after them are
 // the Harbor API's codes (src/lib/errors/const.go).
-constexpr std::array<std::pair<ErrorCode, ErrorInfo>, 30> kErrors = {{
+constexpr std::array<std::pair<ErrorCode, ErrorInfo>, 32> kErrors = {{
     {ErrorCode::kBlobUnknown, {"BLOB_UNKNOWN", 404, "blob unknown to registry"}},
     {ErrorCode::kBlobUploadInvalid, {"BLOB_UPLOAD_INVALID", 400, "blob upload invalid"}},
     {ErrorCode::kBlobUploadUnknown,
@@ -45,6 +45,10 @@ constexpr std::array<std::pair<ErrorCode, ErrorInfo>, 30> kErrors = {{
     {ErrorCode::kForbidden, {"FORBIDDEN", 403, "forbidden"}},
     {ErrorCode::kPrecondition, {"PRECONDITION", 412, "precondition failed"}},
     {ErrorCode::kUnauthenticated, {"UNAUTHORIZED", 401, "invalid credentials"}},
+    // Harbor answers both with DENIED (403) on /v2/, which clients show as is.
+    {ErrorCode::kQuotaExceeded, {"DENIED", 403, "quota exceeded"}},
+    {ErrorCode::kReadOnly,
+     {"DENIED", 403, "The system is in read only mode. Any modification is prohibited."}},
     {ErrorCode::kInternal, {"UNKNOWN", 500, "internal server error"}},
 }};
 

@@ -37,6 +37,8 @@ enum class ErrorCode {
   kForbidden,
   kPrecondition,
   kUnauthenticated,
+  kQuotaExceeded,
+  kReadOnly,
   kInternal,
 };
 

@@ -42,8 +42,12 @@ std::optional<std::string_view> Headers::Get(std::string_view name) const {
 }
 
 void Headers::Set(std::string name, std::string value) {
-  std::erase_if(fields_, [&](const auto& f) { return EqualsIgnoreCase(f.first, name); });
+  Erase(name);
   Add(std::move(name), std::move(value));
+}
+
+void Headers::Erase(std::string_view name) {
+  std::erase_if(fields_, [&](const auto& f) { return EqualsIgnoreCase(f.first, name); });
 }
 
 std::optional<std::string_view> Request::Query(std::string_view name) const {

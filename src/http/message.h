@@ -23,6 +23,7 @@ class Headers {
   }
   // Replaces every field of that name.
   void Set(std::string name, std::string value);
+  void Erase(std::string_view name);
   const std::vector<std::pair<std::string, std::string>>& fields() const { return fields_; }
 
  private:

@@ -39,6 +39,13 @@ struct RepositoryRecord {
   int64_t created_at = 0;
   int64_t updated_at = 0;      // the last push or tag change, or creation
   int64_t artifact_count = 0;  // manifests in the repository
+  int64_t pull_count = 0;      // manifest GETs, counted off the request path
+};
+
+// A project's storage quota as it stands.
+struct StorageUse {
+  int64_t limit = 0;  // bytes
+  int64_t used = 0;
 };
 
 struct Page {
@@ -64,9 +71,13 @@ class MetadataStore {
   // collection); kNotFound when absent.
   virtual Status DeleteRepository(const std::string& name) = 0;
 
+  // The project's quota and what it holds; nullopt when it has no limit.
+  virtual Result<std::optional<StorageUse>> ProjectStorage(const std::string& project) = 0;
+
   // Returns the size of `digest` if it is linked to `repository`; kBlobUnknown otherwise.
   virtual Result<uint64_t> LinkedBlobSize(const std::string& repository, const Digest& digest) = 0;
-  // Records the blob and links it to the repository, creating the repository if needed.
+  // Records the blob and links it to the repository, creating the repository if needed;
+  // kQuotaExceeded if the blob is new to the project and would pass its storage limit.
   virtual Status LinkBlob(const std::string& repository, const Digest& digest, uint64_t size,
                           int64_t now) = 0;
   // LinkBlob and DeleteUpload(uuid) in one transaction: the end of a verified upload.

@@ -160,6 +160,40 @@ class SqliteMetadataStore::Connection {
   std::map<const char*, sqlite3_stmt*> cache_;
 };
 
+// The one row a lookup by key finds, or kNotFound.
+template <class T, class Read, class... Args>
+Result<T> One(SqliteMetadataStore::Connection& c, const char* sql, Read read, const Args&... args) {
+  auto q = c.Query(sql, args...);
+  if (!q) return tl::unexpected(q.error());
+  auto row = (*q)->Step();
+  if (!row) return tl::unexpected(row.error());
+  if (!*row) return Fail(ErrorCode::kNotFound);
+  return read(**q);
+}
+
+template <class T, class Read, class... Args>
+Result<std::vector<T>> All(SqliteMetadataStore::Connection& c, const char* sql, Read read, const Args&... args) {
+  auto q = c.Query(sql, args...);
+  if (!q) return tl::unexpected(q.error());
+  return (*q)->template Rows<T>(read);
+}
+
+// An UPDATE or DELETE that must have touched a row.
+template <class... Args>
+Status Change(SqliteMetadataStore::Connection& c, const char* sql, const Args&... args) {
+  if (auto s = c.Exec(sql, args...); !s) return s;
+  if (sqlite3_changes(c.db()) == 0) return Fail(ErrorCode::kNotFound);
+  return {};
+}
+
+// Bytes the project's repositories hold: each blob once, with the manifests' own bytes.
+Result<int64_t> ProjectUsage(SqliteMetadataStore::Connection& c, std::string_view project);
+// The project's storage limit in bytes; -1 when it has none.
+Result<int64_t> ProjectStorageLimit(SqliteMetadataStore::Connection& c, std::string_view project);
+// kQuotaExceeded when linking `digest` (`size` bytes) into the project would pass its limit.
+Status CheckQuota(SqliteMetadataStore::Connection& c, std::string_view project,
+                  const Digest& digest, uint64_t size);
+
 template <class F>
 auto SqliteMetadataStore::WithConnection(F&& f) -> decltype(f(std::declval<Connection&>())) {
   auto conn = Acquire();

@@ -33,32 +33,6 @@ constexpr const char* kRobotColumns =
     "SELECT id, name, description, secret_hash, level, coalesce(project_id, 0), duration, "
     "expires_at, disabled, permissions, created_at, updated_at FROM robots ";
 
-// The one row a lookup by key finds, or kNotFound.
-template <class T, class Read, class... Args>
-Result<T> One(Connection& c, const char* sql, Read read, const Args&... args) {
-  auto q = c.Query(sql, args...);
-  if (!q) return tl::unexpected(q.error());
-  auto row = (*q)->Step();
-  if (!row) return tl::unexpected(row.error());
-  if (!*row) return Fail(ErrorCode::kNotFound);
-  return read(**q);
-}
-
-template <class T, class Read, class... Args>
-Result<std::vector<T>> All(Connection& c, const char* sql, Read read, const Args&... args) {
-  auto q = c.Query(sql, args...);
-  if (!q) return tl::unexpected(q.error());
-  return (*q)->template Rows<T>(read);
-}
-
-// An UPDATE or DELETE that must have touched a row.
-template <class... Args>
-Status Change(Connection& c, const char* sql, const Args&... args) {
-  if (auto s = c.Exec(sql, args...); !s) return s;
-  if (sqlite3_changes(c.db()) == 0) return Fail(ErrorCode::kNotFound);
-  return {};
-}
-
 Status LoadMetadata(Connection& c, ProjectRecord& p) {
   auto q = c.Query("SELECT name, value FROM project_metadata WHERE project_id = ?", p.id);
   if (!q) return tl::unexpected(q.error());

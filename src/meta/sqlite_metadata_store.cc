@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "core/reference.h"
 #include "meta/sqlite_connection.h"
 
 namespace berth {
@@ -9,7 +10,7 @@ namespace {
 
 // Versioned migrations: each runs once, in order, inside a transaction. Append, never edit.
 // The SQL stays portable (no SQLite-only types), so PostgreSQL can take the same schema.
-constexpr std::array<const char*, 3> kMigrations = {
+constexpr std::array<const char*, 4> kMigrations = {
     R"sql(
 CREATE TABLE repositories (
   id INTEGER PRIMARY KEY,
@@ -142,6 +143,90 @@ CREATE TABLE sessions (
     R"sql(
 ALTER TABLE repositories ADD COLUMN description TEXT NOT NULL DEFAULT '';
 ALTER TABLE repositories ADD COLUMN updated_at BIGINT NOT NULL DEFAULT 0;
+)sql",
+    R"sql(
+ALTER TABLE repositories ADD COLUMN pull_count BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE manifests ADD COLUMN pulled_at BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX repository_blobs_by_digest ON repository_blobs (digest);
+CREATE TABLE labels (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL,
+  color TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  project_id BIGINT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  UNIQUE (scope, project_id, name)
+);
+CREATE TABLE artifact_labels (
+  manifest_id INTEGER NOT NULL REFERENCES manifests(id) ON DELETE CASCADE,
+  label_id INTEGER NOT NULL REFERENCES labels(id) ON DELETE CASCADE,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (manifest_id, label_id)
+);
+CREATE TABLE quotas (
+  project_id INTEGER PRIMARY KEY REFERENCES projects(id) ON DELETE CASCADE,
+  storage_limit BIGINT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE audit_logs (
+  id INTEGER PRIMARY KEY,
+  project_id BIGINT NOT NULL,
+  username TEXT NOT NULL,
+  operation TEXT NOT NULL,
+  resource_type TEXT NOT NULL,
+  resource TEXT NOT NULL,
+  op_time BIGINT NOT NULL
+);
+CREATE INDEX audit_logs_by_project ON audit_logs (project_id, id);
+CREATE TABLE settings (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE webhook_policies (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL,
+  creator TEXT NOT NULL,
+  enabled INTEGER NOT NULL,
+  event_types TEXT NOT NULL,
+  targets TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  UNIQUE (project_id, name)
+);
+CREATE TABLE webhook_executions (
+  id INTEGER PRIMARY KEY,
+  policy_id INTEGER NOT NULL REFERENCES webhook_policies(id) ON DELETE CASCADE,
+  event_type TEXT NOT NULL,
+  status TEXT NOT NULL,
+  started_at BIGINT NOT NULL,
+  ended_at BIGINT NOT NULL
+);
+CREATE INDEX webhook_executions_by_policy ON webhook_executions (policy_id, id);
+CREATE TABLE webhook_tasks (
+  id INTEGER PRIMARY KEY,
+  execution_id INTEGER NOT NULL REFERENCES webhook_executions(id) ON DELETE CASCADE,
+  address TEXT NOT NULL,
+  status TEXT NOT NULL,
+  run_count BIGINT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  started_at BIGINT NOT NULL,
+  ended_at BIGINT NOT NULL
+);
+CREATE INDEX webhook_tasks_by_execution ON webhook_tasks (execution_id);
+CREATE TABLE webhook_attempts (
+  task_id INTEGER NOT NULL REFERENCES webhook_tasks(id) ON DELETE CASCADE,
+  attempt BIGINT NOT NULL,
+  at BIGINT NOT NULL,
+  http_status BIGINT NOT NULL,
+  message TEXT NOT NULL,
+  PRIMARY KEY (task_id, attempt)
+);
 )sql",
 };
 
@@ -293,10 +378,11 @@ constexpr const char* kRepositoryColumns =
     "max(r.updated_at, r.created_at, "
     "coalesce((SELECT max(pushed_at) FROM manifests WHERE repository_id = r.id), 0), "
     "coalesce((SELECT max(updated_at) FROM tags WHERE repository_id = r.id), 0)), "
-    "(SELECT count(*) FROM manifests WHERE repository_id = r.id) FROM repositories r ";
+    "(SELECT count(*) FROM manifests WHERE repository_id = r.id), r.pull_count "
+    "FROM repositories r ";
 
 RepositoryRecord ReadRepository(Stmt& q) {
-  return RepositoryRecord{q.Int(0), q.Text(1), q.Text(2), q.Int(3), q.Int(4), q.Int(5)};
+  return RepositoryRecord{q.Int(0), q.Text(1), q.Text(2), q.Int(3), q.Int(4), q.Int(5), q.Int(6)};
 }
 
 }  // namespace
@@ -371,6 +457,11 @@ Status LinkBlobIn(Connection& c, const std::string& repository, const Digest& di
                   int64_t now) {
   auto id = c.EnsureRepository(repository, now);
   if (!id) return tl::unexpected(id.error());
+  auto linked = c.Exists("SELECT 1 FROM repository_blobs WHERE repository_id = ? AND digest = ?",
+                         *id, digest.str());
+  if (!linked) return tl::unexpected(linked.error());
+  if (*linked) return {};
+  if (auto s = CheckQuota(c, ProjectOf(repository), digest, size); !s) return s;
   if (auto s = c.Exec("INSERT INTO blobs (digest, size, created_at) VALUES (?, ?, ?) "
                       "ON CONFLICT (digest) DO NOTHING",
                       digest.str(), size, now);
@@ -514,14 +605,28 @@ Result<ManifestRecord> SqliteMetadataStore::GetManifest(const std::string& repos
 
 Status SqliteMetadataStore::DeleteManifest(const std::string& repository, const Digest& digest) {
   return Commit([&](Connection& c) -> Status {
-    if (auto s = c.Exec("DELETE FROM manifests WHERE digest = ? AND repository_id = "
-                        "(SELECT id FROM repositories WHERE name = ?)",
-                        digest.str(), repository);
+    auto q = c.Query(
+        "SELECT m.id, m.repository_id FROM manifests m JOIN repositories r "
+        "ON r.id = m.repository_id WHERE r.name = ? AND m.digest = ?",
+        repository, digest.str());
+    if (!q) return tl::unexpected(q.error());
+    auto row = (*q)->Step();
+    if (!row) return tl::unexpected(row.error());
+    if (!*row) return Fail(ErrorCode::kManifestUnknown);
+    const int64_t id = (*q)->Int(0), repository_id = (*q)->Int(1);
+    q->reset();
+    // Its blobs leave the repository unless another manifest there still uses them: that is
+    // what frees the project's quota (the bytes stay for garbage collection).
+    if (auto s = c.Exec(
+            "DELETE FROM repository_blobs WHERE repository_id = ?1 AND digest IN "
+            "(SELECT digest FROM manifest_blobs WHERE manifest_id = ?2) AND digest NOT IN "
+            "(SELECT mb.digest FROM manifest_blobs mb JOIN manifests m ON m.id = mb.manifest_id "
+            "WHERE m.repository_id = ?1 AND m.id != ?2)",
+            repository_id, id);
         !s) {
       return s;
     }
-    if (sqlite3_changes(c.db()) == 0) return Fail(ErrorCode::kManifestUnknown);
-    return {};
+    return c.Exec("DELETE FROM manifests WHERE id = ?", id);
   });
 }
 

@@ -12,11 +12,12 @@
 #include <vector>
 
 #include "meta/identity_store.h"
+#include "meta/management_store.h"
 #include "meta/metadata_store.h"
 
 namespace berth {
 
-class SqliteMetadataStore : public MetadataStore, public IdentityStore {
+class SqliteMetadataStore : public MetadataStore, public IdentityStore, public ManagementStore {
  public:
   // Opens (creating if needed) the database and applies pending migrations.
   static Result<std::unique_ptr<SqliteMetadataStore>> Open(const std::filesystem::path& path);
@@ -28,6 +29,7 @@ class SqliteMetadataStore : public MetadataStore, public IdentityStore {
   Status SetRepositoryDescription(const std::string& name, const std::string& description,
                                   int64_t now) override;
   Status DeleteRepository(const std::string& name) override;
+  Result<std::optional<StorageUse>> ProjectStorage(const std::string& project) override;
   Result<uint64_t> LinkedBlobSize(const std::string& repository, const Digest& digest) override;
   Status LinkBlob(const std::string& repository, const Digest& digest, uint64_t size,
                   int64_t now) override;
@@ -87,6 +89,39 @@ class SqliteMetadataStore : public MetadataStore, public IdentityStore {
   Status CreateSession(const SessionRecord& session, int64_t now) override;
   Result<SessionRecord> GetSession(const std::string& id_hash, int64_t now) override;
   Status DeleteSession(const std::string& id_hash) override;
+
+  Result<std::vector<ArtifactRecord>> ListArtifacts(const std::string& repository) override;
+  Result<ArtifactRecord> GetArtifact(const std::string& repository,
+                                     const std::string& reference) override;
+  Result<int64_t> CreateLabel(const LabelRecord& label) override;
+  Result<LabelRecord> GetLabel(int64_t id) override;
+  Result<std::vector<LabelRecord>> ListLabels(const std::string& scope,
+                                              int64_t project_id) override;
+  Status UpdateLabel(const LabelRecord& label) override;
+  Status DeleteLabel(int64_t id) override;
+  Status AttachLabel(int64_t artifact_id, int64_t label_id, int64_t now) override;
+  Status DetachLabel(int64_t artifact_id, int64_t label_id) override;
+  Result<QuotaRecord> GetQuota(int64_t project_id) override;
+  Result<std::vector<QuotaRecord>> ListQuotas() override;
+  Status SetStorageLimit(int64_t project_id, int64_t limit, int64_t now) override;
+  Status AddAuditLogs(const std::vector<AuditLogRecord>& logs) override;
+  Result<std::vector<AuditLogRecord>> ListAuditLogs(int64_t project_id) override;
+  Status RecordPulls(const std::vector<PullTally>& pulls) override;
+  Result<int64_t> RepositoryPullCount(const std::string& repository) override;
+  Result<std::map<std::string, std::string>> LoadSettings() override;
+  Status SaveSettings(const std::map<std::string, std::string>& settings) override;
+  Result<int64_t> CreateWebhookPolicy(const WebhookPolicyRecord& policy) override;
+  Result<WebhookPolicyRecord> GetWebhookPolicy(int64_t id) override;
+  Result<std::vector<WebhookPolicyRecord>> ListWebhookPolicies(int64_t project_id) override;
+  Status UpdateWebhookPolicy(const WebhookPolicyRecord& policy) override;
+  Status DeleteWebhookPolicy(int64_t id) override;
+  Status CreateWebhookDeliveries(std::vector<WebhookDelivery>& deliveries) override;
+  Status RecordWebhookAttempt(const WebhookTaskRecord& task,
+                              const WebhookAttemptRecord& attempt) override;
+  Result<std::vector<WebhookExecutionRecord>> ListWebhookExecutions(int64_t policy_id) override;
+  Result<WebhookExecutionRecord> GetWebhookExecution(int64_t id) override;
+  Result<std::vector<WebhookTaskRecord>> ListWebhookTasks(int64_t execution_id) override;
+  Result<std::vector<WebhookAttemptRecord>> ListWebhookAttempts(int64_t task_id) override;
 
   class Connection;
 

@@ -184,21 +184,36 @@ Response ListPage(const std::string& link_path, const Page& page,
 // Streams a request body into an upload session; completes it when `complete` holds a digest.
 class UploadSink : public http::BodySink {
  public:
+  // `room`: the bytes the project may still take (nullopt: no limit); past it the upload is
+  // dropped and `over_quota` answers.
   UploadSink(std::unique_ptr<Uploads::Writer> writer, std::string name, std::string uuid,
-             std::optional<Digest> complete)
+             std::optional<Digest> complete, std::optional<uint64_t> room,
+             std::function<Response(const Error&)> over_quota)
       : writer_(std::move(writer)),
         name_(std::move(name)),
         uuid_(std::move(uuid)),
-        complete_(std::move(complete)) {}
+        complete_(std::move(complete)),
+        room_(room),
+        over_quota_(std::move(over_quota)) {}
 
   std::optional<Response> Write(std::span<const char> bytes) override {
+    if (room_ && writer_->offset() + bytes.size() > *room_) {
+      writer_->Discard();
+      return over_quota_(Error{ErrorCode::kQuotaExceeded,
+                               "quota exceeded: the upload would pass the storage limit of "
+                               "project " + std::string(ProjectOf(name_)) + " (" +
+                                   std::to_string(*room_) + " bytes left)"});
+    }
     if (auto s = writer_->Append(bytes); !s) return ErrorResponse(s.error());
     return std::nullopt;
   }
 
   Response Finish() override {
     if (complete_) {
-      if (auto s = writer_->Complete(*complete_); !s) return ErrorResponse(s.error());
+      if (auto s = writer_->Complete(*complete_); !s) {
+        if (s.error().code == ErrorCode::kQuotaExceeded) return over_quota_(s.error());
+        return ErrorResponse(s.error());
+      }
       Response res = Empty(201);
       res.headers.Set("Location", "/v2/" + name_ + "/blobs/" + complete_->str());
       res.headers.Set("Docker-Content-Digest", complete_->str());
@@ -220,6 +235,8 @@ class UploadSink : public http::BodySink {
   std::string name_;
   std::string uuid_;
   std::optional<Digest> complete_;
+  std::optional<uint64_t> room_;
+  std::function<Response(const Error&)> over_quota_;
 };
 
 }  // namespace
@@ -298,12 +315,15 @@ Result<std::optional<Digest>> ParseManifestReference(std::string_view reference)
 }  // namespace
 
 Registry::Registry(BlobStore& blobs, MetadataStore& meta, const Clock& clock,
-                   RegistryOptions options, RegistryGuard* guard)
+                   RegistryOptions options, RegistryGuard* guard, EventSink* events,
+                   const Settings* settings)
     : blobs_(blobs),
       meta_(meta),
       clock_(clock),
       options_(options),
       guard_(guard),
+      events_(events),
+      settings_(settings),
       uploads_(blobs, meta, clock, std::clamp<int64_t>(options.upload_ttl.count() / 10, 0, 60)),
       manifests_(options.manifest_cache_entries) {}
 
@@ -316,10 +336,102 @@ Registry::~Registry() {
   if (purger_.joinable()) purger_.join();
 }
 
-Status Registry::DeleteRepository(const std::string& name) {
+Status Registry::DeleteRepository(const std::string& name, const std::string& caller) {
   Status deleted = meta_.DeleteRepository(name);
   manifests_.Invalidate(name);
+  if (deleted) Announce(EventKind::kDeleteRepository, caller, name, {});
   return deleted;
+}
+
+Status Registry::DeleteArtifact(const std::string& repository, const Digest& digest,
+                                const std::string& caller) {
+  auto record = meta_.GetManifest(repository, digest.str());
+  if (!record) return tl::unexpected(record.error());
+  Status deleted = meta_.DeleteManifest(repository, digest);
+  manifests_.Invalidate(repository);
+  if (deleted)
+    Announce(EventKind::kDeleteArtifact, caller, repository, digest.str(), {}, record->media_type);
+  return deleted;
+}
+
+Status Registry::DeleteTag(const std::string& repository, const std::string& tag,
+                           const std::string& caller) {
+  auto record = meta_.GetManifest(repository, tag);
+  if (!record) return tl::unexpected(record.error());
+  Status deleted = meta_.DeleteTag(repository, tag);
+  manifests_.Invalidate(repository);
+  if (deleted) Announce(EventKind::kDeleteTag, caller, repository, record->digest, tag);
+  return deleted;
+}
+
+Status Registry::PutTag(const std::string& repository, const std::string& digest,
+                        const std::string& tag, const std::string& caller) {
+  if (settings_ && settings_->read_only()) return Fail(ErrorCode::kReadOnly);
+  if (!IsValidTag(tag)) return Fail(ErrorCode::kBadRequest, "invalid tag " + tag);
+  auto record = meta_.GetManifest(repository, digest);
+  if (!record) return tl::unexpected(record.error());
+  Status stored = meta_.PutManifest(*record, tag, clock_.Now());
+  manifests_.Invalidate(repository);
+  if (stored) Announce(EventKind::kCreateTag, caller, repository, record->digest, tag);
+  return stored;
+}
+
+Status Registry::CopyArtifact(const std::string& from, const std::string& reference,
+                              const std::string& to, const std::string& caller) {
+  if (settings_ && settings_->read_only()) return Fail(ErrorCode::kReadOnly);
+  auto record = meta_.GetManifest(from, reference);
+  if (!record) return tl::unexpected(record.error());
+  // The stored record holds the bytes; what they reference comes from parsing them again.
+  auto parsed = ParseManifest(record->content, record->media_type);
+  if (!parsed) return tl::unexpected(parsed.error());
+  record->blobs = std::move(parsed->blobs);
+  record->children = std::move(parsed->children);
+  record->subject = std::move(parsed->subject);
+  record->artifact_type = std::move(parsed->artifact_type);
+  // An index's manifests first: the copy must be whole before anything points at it.
+  for (const std::string& child : record->children) {
+    if (auto s = CopyArtifact(from, child, to, {}); !s) return s;
+  }
+  for (const std::string& blob : record->blobs) {
+    auto digest = Digest::Parse(blob);
+    if (!digest) return tl::unexpected(digest.error());
+    auto size = meta_.LinkedBlobSize(from, *digest);
+    if (!size) return tl::unexpected(size.error());
+    if (auto s = meta_.LinkBlob(to, *digest, *size, clock_.Now()); !s) return s;
+  }
+  ManifestRecord copy = *record;
+  copy.repository = to;
+  const bool by_tag = reference.find(':') == std::string::npos;
+  Status stored = meta_.PutManifest(copy, by_tag ? std::optional(reference) : std::nullopt,
+                                    clock_.Now());
+  manifests_.Invalidate(to);
+  if (stored && !caller.empty()) {
+    Announce(EventKind::kPushArtifact, caller, to, copy.digest, by_tag ? reference : "",
+             copy.media_type);
+  }
+  return stored;
+}
+
+void Registry::Announce(EventKind kind, const std::string& caller, const std::string& repository,
+                        std::string digest, std::string tag, std::string media_type,
+                        std::string detail) {
+  if (!events_) return;
+  events_->Publish(Event{kind, caller.empty() ? std::string(kAnonymous) : caller, clock_.Now(),
+                         std::string(ProjectOf(repository)), repository, std::move(digest),
+                         std::move(tag), std::move(media_type), 0, std::move(detail)});
+}
+
+Response Registry::OverQuota(const std::string& caller, const std::string& repository,
+                             const Error& error) {
+  Announce(EventKind::kQuotaExceed, caller, repository, {}, {}, {}, error.message);
+  return ErrorResponse(error);
+}
+
+Result<std::optional<uint64_t>> Registry::Room(const std::string& repository) {
+  auto storage = meta_.ProjectStorage(std::string(ProjectOf(repository)));
+  if (!storage) return tl::unexpected(storage.error());
+  if (!*storage) return std::nullopt;
+  return static_cast<uint64_t>(std::max<int64_t>(0, (*storage)->limit - (*storage)->used));
 }
 
 void Registry::StartPurger() {
@@ -360,11 +472,11 @@ RegistryGuard::Ask AskFor(const std::string& method, const Registry::Route& rout
 }  // namespace
 
 std::optional<Response> Registry::Refusal(const Request& req, const Route& route, bool may_block,
-                                          bool* would_block) {
+                                          bool* would_block, std::string* caller) {
   if (!guard_ || route.endpoint == Endpoint::kNone) return std::nullopt;
   const RegistryGuard::Ask ask = AskFor(req.method, route);
   const bool head = req.method == "HEAD";
-  const RegistryGuard::Verdict verdict = guard_->Check(req, ask, may_block);
+  const RegistryGuard::Verdict verdict = guard_->Check(req, ask, may_block, caller);
   switch (verdict) {
     case RegistryGuard::Verdict::kAllow:
       return std::nullopt;
@@ -398,21 +510,43 @@ std::optional<Response> Registry::TryFast(const Request& req) {
   auto route = ParseRoute(req.path);
   if (!route || route->endpoint != Endpoint::kManifest) return std::nullopt;
   bool would_block = false;
-  if (auto refused = Refusal(req, *route, false, &would_block)) return refused;
+  std::string caller;
+  if (auto refused = Refusal(req, *route, false, &would_block, &caller)) return refused;
   if (would_block) return std::nullopt;
   auto entry = manifests_.Get(route->name, route->reference);
   if (!entry) return std::nullopt;
+  if (req.method == "GET") AnnouncePull(caller, route->name, route->reference, *entry);
   return ManifestResponse(req, *entry);
 }
+
+void Registry::AnnouncePull(const std::string& caller, const std::string& repository,
+                            const std::string& reference, const ManifestCache::Entry& entry) {
+  if (!options_.pull_events) return;
+  const bool by_digest = reference.find(':') != std::string::npos;
+  Announce(EventKind::kPullArtifact, caller, repository, entry.digest, by_digest ? "" : reference,
+           entry.media_type);
+}
+
+namespace {
+
+bool Changes(const std::string& method) {
+  return method == "PUT" || method == "POST" || method == "PATCH" || method == "DELETE";
+}
+
+}  // namespace
 
 Dispatch Registry::Handle(const Request& req) {
   auto route = ParseRoute(req.path);
   if (!route) return {ErrorResponse(route.error(), req.method == "HEAD"), nullptr};
-  if (auto refused = Refusal(req, *route, true)) return {std::move(*refused), nullptr};
-  return HandleRoute(req, *route);
+  std::string caller;
+  if (auto refused = Refusal(req, *route, true, nullptr, &caller))
+    return {std::move(*refused), nullptr};
+  if (settings_ && settings_->read_only() && Changes(req.method))
+    return {ErrorResponse(ErrorCode::kReadOnly), nullptr};
+  return HandleRoute(req, *route, caller);
 }
 
-Dispatch Registry::HandleRoute(const Request& req, const Route& route) {
+Dispatch Registry::HandleRoute(const Request& req, const Route& route, const std::string& caller) {
   const std::string& m = req.method;
   const bool head = m == "HEAD";
   auto not_allowed = [&] { return Answer(ErrorResponse(ErrorCode::kMethodNotAllowed, {}, head)); };
@@ -427,16 +561,16 @@ Dispatch Registry::HandleRoute(const Request& req, const Route& route) {
       if (m != "GET") return not_allowed();
       return Answer(ListTags(req, route));
     case Endpoint::kManifest:
-      if (m == "GET" || m == "HEAD") return Answer(GetManifest(req, route));
-      if (m == "DELETE") return Answer(DeleteManifest(route));
+      if (m == "GET" || m == "HEAD") return Answer(GetManifest(req, route, caller));
+      if (m == "DELETE") return Answer(DeleteManifest(route, caller));
       if (m == "PUT") {
         if (req.content_length && *req.content_length > kMaxManifestBytes) {
           return Answer(ErrorResponse(ErrorCode::kManifestTooLarge));
         }
         return {std::nullopt, http::BufferBody(
                                   kMaxManifestBytes,
-                                  [this, req, route](std::string body) {
-                                    return PutManifest(req, route, std::move(body));
+                                  [this, req, route, caller](std::string body) {
+                                    return PutManifest(req, route, std::move(body), caller);
                                   },
                                   [] { return ErrorResponse(ErrorCode::kManifestTooLarge); })};
       }
@@ -447,11 +581,11 @@ Dispatch Registry::HandleRoute(const Request& req, const Route& route) {
       return not_allowed();
     case Endpoint::kUploadStart:
       if (m != "POST") return not_allowed();
-      return StartUpload(req, route);
+      return StartUpload(req, route, caller);
     case Endpoint::kUpload:
       if (m == "GET") return Answer(UploadStatus(route));
-      if (m == "PATCH") return WriteUpload(req, route, false);
-      if (m == "PUT") return WriteUpload(req, route, true);
+      if (m == "PATCH") return WriteUpload(req, route, false, caller);
+      if (m == "PUT") return WriteUpload(req, route, true, caller);
       if (m == "DELETE") return Answer(CancelUpload(route));
       return not_allowed();
     case Endpoint::kReferrers:
@@ -473,7 +607,7 @@ Response Registry::ManifestResponse(const Request& req, const ManifestCache::Ent
   return res;
 }
 
-Response Registry::GetManifest(const Request& req, const Route& route) {
+Response Registry::GetManifest(const Request& req, const Route& route, const std::string& caller) {
   const bool head = req.method == "HEAD";
   if (auto ref = ParseManifestReference(route.reference); !ref) {
     return ErrorResponse(ref.error(), head);
@@ -485,10 +619,12 @@ Response Registry::GetManifest(const Request& req, const Route& route) {
                              std::make_shared<const std::string>(std::move(record->content)),
                              generation};
   manifests_.Put(route.name, route.reference, entry);
+  if (!head) AnnouncePull(caller, route.name, route.reference, entry);
   return ManifestResponse(req, entry);
 }
 
-Response Registry::PutManifest(const Request& req, const Route& route, std::string body) {
+Response Registry::PutManifest(const Request& req, const Route& route, std::string body,
+                               const std::string& caller) {
   auto ref = ParseManifestReference(route.reference);
   if (!ref) return ErrorResponse(ref.error());
   std::optional<std::string> tag;
@@ -513,6 +649,8 @@ Response Registry::PutManifest(const Request& req, const Route& route, std::stri
   auto stored = meta_.PutManifest(record, tag, clock_.Now());
   manifests_.Invalidate(route.name);
   if (!stored) return ErrorResponse(stored.error());
+  Announce(EventKind::kPushArtifact, caller, route.name, digest.str(), tag.value_or(""),
+           record.media_type);
   Response res = Empty(201);
   res.headers.Set("Location", "/v2/" + route.name + "/manifests/" + digest.str());
   res.headers.Set("Docker-Content-Digest", digest.str());
@@ -520,12 +658,11 @@ Response Registry::PutManifest(const Request& req, const Route& route, std::stri
   return res;
 }
 
-Response Registry::DeleteManifest(const Route& route) {
+Response Registry::DeleteManifest(const Route& route, const std::string& caller) {
   auto ref = ParseManifestReference(route.reference);
   if (!ref) return ErrorResponse(ref.error());
-  Status deleted =
-      *ref ? meta_.DeleteManifest(route.name, **ref) : meta_.DeleteTag(route.name, route.reference);
-  manifests_.Invalidate(route.name);
+  Status deleted = *ref ? DeleteArtifact(route.name, **ref, caller)
+                        : DeleteTag(route.name, route.reference, caller);
   if (!deleted) return ErrorResponse(deleted.error());
   return Empty(202);
 }
@@ -582,7 +719,7 @@ Response Registry::DeleteBlob(const Route& route) {
   return Empty(202);
 }
 
-Dispatch Registry::StartUpload(const Request& req, const Route& route) {
+Dispatch Registry::StartUpload(const Request& req, const Route& route, const std::string& caller) {
   auto mount = req.Query("mount");
   if (mount) {
     auto digest = Digest::Parse(*mount);
@@ -594,6 +731,8 @@ Dispatch Registry::StartUpload(const Request& req, const Route& route) {
       auto size = meta_.LinkedBlobSize(std::string(*from), *digest);
       if (size && blobs_.Stat(*digest)) {
         if (auto s = meta_.LinkBlob(route.name, *digest, *size, clock_.Now()); !s) {
+          if (s.error().code == ErrorCode::kQuotaExceeded)
+            return Answer(OverQuota(caller, route.name, s.error()));
           return Answer(ErrorResponse(s.error()));
         }
         Response res = Empty(201);
@@ -620,11 +759,23 @@ Dispatch Registry::StartUpload(const Request& req, const Route& route) {
   }
   auto writer = uploads_.Open(route.name, *uuid);
   if (!writer) return Answer(ErrorResponse(writer.error()));
-  return {std::nullopt,
-          std::make_unique<UploadSink>(std::move(*writer), route.name, *uuid, digest)};
+  return UploadInto(std::move(*writer), route, *uuid, std::move(digest), caller);
 }
 
-Dispatch Registry::WriteUpload(const Request& req, const Route& route, bool complete) {
+Dispatch Registry::UploadInto(std::unique_ptr<Uploads::Writer> writer, const Route& route,
+                              const std::string& uuid, std::optional<Digest> complete,
+                              const std::string& caller) {
+  auto room = Room(route.name);
+  if (!room) return Answer(ErrorResponse(room.error()));
+  auto refuse = [this, caller, name = route.name](const Error& e) {
+    return OverQuota(caller, name, e);
+  };
+  return {std::nullopt, std::make_unique<UploadSink>(std::move(writer), route.name, uuid,
+                                                     std::move(complete), *room, refuse)};
+}
+
+Dispatch Registry::WriteUpload(const Request& req, const Route& route, bool complete,
+                               const std::string& caller) {
   std::optional<Digest> digest;
   if (complete) {
     auto d = req.Query("digest");
@@ -655,8 +806,7 @@ Dispatch Registry::WriteUpload(const Request& req, const Route& route, bool comp
           ErrorResponse(ErrorCode::kSizeInvalid, "Content-Range and Content-Length disagree"));
     }
   }
-  return {std::nullopt,
-          std::make_unique<UploadSink>(std::move(*writer), route.name, route.reference, digest)};
+  return UploadInto(std::move(*writer), route, route.reference, std::move(digest), caller);
 }
 
 Response Registry::UploadStatus(const Route& route) {

@@ -8,6 +8,8 @@
 #include <thread>
 
 #include "core/clock.h"
+#include "core/settings.h"
+#include "events/event.h"
 #include "http/message.h"
 #include "meta/metadata_store.h"
 #include "registry/manifest_cache.h"
@@ -20,6 +22,7 @@ struct RegistryOptions {
   size_t manifest_cache_entries = 8192;
   std::chrono::seconds upload_ttl{std::chrono::hours(24)};
   std::chrono::seconds upload_purge_interval{std::chrono::minutes(10)};
+  bool pull_events = true;  // manifest GETs raise PULL_ARTIFACT
 };
 
 // Who may do what on /v2/ is decided outside the registry (src/auth). Without a guard the
@@ -42,15 +45,19 @@ class RegistryGuard {
     kWouldBlock,         // deciding needs the database or a password hash: ask again off-loop
   };
   virtual ~RegistryGuard() = default;
-  virtual Verdict Check(const http::Request& request, const Ask& ask, bool may_block) = 0;
+  // Sets *caller, when given, to who the request acts as: a user or robot name, or "anonymous".
+  virtual Verdict Check(const http::Request& request, const Ask& ask, bool may_block,
+                        std::string* caller = nullptr) = 0;
   // The WWW-Authenticate value that sends the client for a token covering `ask`.
   virtual std::string Challenge(const Ask& ask, bool insufficient_scope) const = 0;
 };
 
 class Registry : public http::Handler {
  public:
+  // Without events nothing is announced; without settings the registry is never read-only.
   Registry(BlobStore& blobs, MetadataStore& meta, const Clock& clock, RegistryOptions options,
-           RegistryGuard* guard = nullptr);
+           RegistryGuard* guard = nullptr, EventSink* events = nullptr,
+           const Settings* settings = nullptr);
   ~Registry() override;
 
   std::optional<http::Response> TryFast(const http::Request& request) override;
@@ -58,7 +65,19 @@ class Registry : public http::Handler {
 
   // Deletes the repository with its manifests and tags (the management API's DELETE), and
   // forgets its cached manifests; kNotFound when absent.
-  Status DeleteRepository(const std::string& name);
+  Status DeleteRepository(const std::string& name, const std::string& caller);
+  // The management API's changes to content, made as a push or delete on /v2/ would be:
+  // cached manifests forgotten, events raised for `caller`.
+  Status DeleteArtifact(const std::string& repository, const Digest& digest,
+                        const std::string& caller);
+  Status DeleteTag(const std::string& repository, const std::string& tag,
+                   const std::string& caller);
+  // Points `tag` at the manifest `digest` of `repository`, copying it from `from` (another
+  // repository, whose blobs are linked too) when given.
+  Status PutTag(const std::string& repository, const std::string& digest, const std::string& tag,
+                const std::string& caller);
+  Status CopyArtifact(const std::string& from, const std::string& reference,
+                      const std::string& to, const std::string& caller);
 
   // Starts the background purge of expired upload sessions; stopped by the destructor.
   void StartPurger();
@@ -68,19 +87,39 @@ class Registry : public http::Handler {
   struct Route;
 
  private:
-  http::Dispatch HandleRoute(const http::Request& req, const Route& route);
+  http::Dispatch HandleRoute(const http::Request& req, const Route& route,
+                             const std::string& caller);
   // The refusal when the guard does not allow the request; nullopt to go on. Sets
-  // *would_block instead when the guard cannot decide without blocking.
+  // *would_block instead when the guard cannot decide without blocking, and *caller to who
+  // the request acts as.
   std::optional<http::Response> Refusal(const http::Request& req, const Route& route,
-                                        bool may_block, bool* would_block = nullptr);
+                                        bool may_block, bool* would_block, std::string* caller);
+  void AnnouncePull(const std::string& caller, const std::string& repository,
+                    const std::string& reference, const ManifestCache::Entry& entry);
+  void Announce(EventKind kind, const std::string& caller, const std::string& repository,
+                std::string digest, std::string tag = {}, std::string media_type = {},
+                std::string detail = {});
+  // QUOTA_EXCEED for `caller` and the refusal that goes with it.
+  http::Response OverQuota(const std::string& caller, const std::string& repository,
+                           const Error& error);
+  // Bytes the repository's project may still take; nullopt when it has no limit.
+  Result<std::optional<uint64_t>> Room(const std::string& repository);
   bool MayPull(const http::Request& req, std::string_view repository);
-  http::Response GetManifest(const http::Request& req, const Route& route);
-  http::Response PutManifest(const http::Request& req, const Route& route, std::string body);
-  http::Response DeleteManifest(const Route& route);
+  http::Response GetManifest(const http::Request& req, const Route& route,
+                             const std::string& caller);
+  http::Response PutManifest(const http::Request& req, const Route& route, std::string body,
+                             const std::string& caller);
+  http::Response DeleteManifest(const Route& route, const std::string& caller);
   http::Response GetBlob(const http::Request& req, const Route& route);
   http::Response DeleteBlob(const Route& route);
-  http::Dispatch StartUpload(const http::Request& req, const Route& route);
-  http::Dispatch WriteUpload(const http::Request& req, const Route& route, bool complete);
+  http::Dispatch StartUpload(const http::Request& req, const Route& route,
+                             const std::string& caller);
+  http::Dispatch WriteUpload(const http::Request& req, const Route& route, bool complete,
+                             const std::string& caller);
+  // The sink for an upload's bytes, refusing them once they would pass the project's quota.
+  http::Dispatch UploadInto(std::unique_ptr<Uploads::Writer> writer, const Route& route,
+                            const std::string& uuid, std::optional<Digest> complete,
+                            const std::string& caller);
   http::Response UploadStatus(const Route& route);
   http::Response CancelUpload(const Route& route);
   http::Response ListTags(const http::Request& req, const Route& route);
@@ -93,6 +132,8 @@ class Registry : public http::Handler {
   const Clock& clock_;
   RegistryOptions options_;
   RegistryGuard* guard_;
+  EventSink* events_;
+  const Settings* settings_;
   Uploads uploads_;
   ManifestCache manifests_;
 

@@ -116,11 +116,18 @@ Status Uploads::Writer::Complete(const Digest& expected) {
   if (auto s = owner_.meta_.LinkUploadedBlob(uuid_, repository_, actual, state_->hashed,
                                               owner_.clock_.Now());
       !s) {
+    // Refused by the project's quota: the session is over (the blob, unlinked, is garbage).
+    if (s.error().code == ErrorCode::kQuotaExceeded) owner_.Drop(uuid_);
     return s;
   }
   std::lock_guard lock(owner_.mu_);
   owner_.states_.erase(uuid_);
   return {};
+}
+
+void Uploads::Writer::Discard() {
+  file_.reset();
+  owner_.Drop(uuid_);
 }
 
 Result<std::string> Uploads::Start(const std::string& repository) {

@@ -36,6 +36,8 @@ class Uploads {
     // Verifies the whole upload against `expected`; on a match the blob becomes visible and is
     // linked to the repository, on a mismatch the upload is dropped (DIGEST_INVALID).
     Status Complete(const Digest& expected);
+    // Drops the session and its bytes: the upload cannot go on.
+    void Discard();
 
    private:
     friend class Uploads;

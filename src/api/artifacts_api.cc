@@ -1,0 +1,475 @@
+// Artifacts of a repository: listed, read, copied and deleted, with their tags, labels,
+// accessories (OCI referrers) and the build history of images.
+#include <boost/json.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+
+#include "api/harbor_api.h"
+#include "api/harbor_json.h"
+#include "api/query.h"
+#include "core/reference.h"
+
+namespace berth {
+namespace {
+
+using http::Response;
+
+constexpr std::string_view kHelmConfig = "application/vnd.cncf.helm.config.v1+json";
+constexpr std::string_view kCnabConfig = "application/vnd.cnab.config.v1+json";
+
+bool IsIndex(std::string_view media_type) {
+  return media_type == "application/vnd.oci.image.index.v1+json" ||
+         media_type == "application/vnd.docker.distribution.manifest.list.v2+json";
+}
+
+bool IsImageConfig(std::string_view media_type) {
+  return media_type == "application/vnd.oci.image.config.v1+json" ||
+         media_type == "application/vnd.docker.container.image.v1+json";
+}
+
+// The manifest, parsed; an empty object if it cannot be (it was validated when pushed).
+boost::json::object ManifestJson(std::string_view content) {
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(content, ec);
+  if (ec || !v.is_object()) return {};
+  return std::move(v.as_object());
+}
+
+std::string TextAt(const boost::json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+int64_t SizeAt(const boost::json::object& o) {
+  const auto* v = o.if_contains("size");
+  return v && v->is_int64() ? v->as_int64() : 0;
+}
+
+const boost::json::object* ObjectAt(const boost::json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  return v && v->is_object() ? &v->as_object() : nullptr;
+}
+
+const boost::json::array* ArrayAt(const boost::json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  return v && v->is_array() ? &v->as_array() : nullptr;
+}
+
+// What the artifact is by its media types, as Harbor's processors name it; other types take
+// the vendor of their media type ("application/vnd.<vendor>...").
+std::string ArtifactType(const ArtifactRecord& a, std::string_view config_type) {
+  if (IsIndex(a.media_type)) return "IMAGE INDEX";
+  const std::string_view type = a.artifact_type.empty() ? config_type : a.artifact_type;
+  if (type == kHelmConfig) return "CHART";
+  if (type == kCnabConfig) return "CNAB";
+  if (IsImageConfig(type) || type.empty()) return "IMAGE";
+  constexpr std::string_view vendor_prefix = "application/vnd.";
+  if (type.starts_with(vendor_prefix)) {
+    std::string vendor(type.substr(vendor_prefix.size()));
+    vendor = vendor.substr(0, vendor.find_first_of(".+"));
+    for (char& c : vendor) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (!vendor.empty()) return vendor;
+  }
+  return "UNKNOWN";
+}
+
+// Harbor's accessory types for the referrers it knows.
+std::string AccessoryType(std::string_view type) {
+  if (type == "application/vnd.dev.cosign.artifact.sig.v1+json") return "signature.cosign";
+  if (type == "application/vnd.cncf.notary.signature") return "signature.notation";
+  if (type == "application/vnd.goharbor.harbor.sbom.v1") return "harbor.sbom";
+  return "subject.accessory";
+}
+
+// Harbor's clients encode a repository path's slashes twice in links.
+std::string LinkRepository(std::string_view repository_path) {
+  std::string out;
+  for (char c : repository_path) out += c == '/' ? std::string("%252F") : std::string(1, c);
+  return out;
+}
+
+// The manifest with its config and layers; an index's children are added by the caller.
+int64_t ArtifactSize(const ArtifactRecord& a) {
+  const boost::json::object manifest = ManifestJson(a.content);
+  int64_t size = static_cast<int64_t>(a.content.size());
+  if (const auto* config = ObjectAt(manifest, "config")) size += SizeAt(*config);
+  if (const auto* layers = ArrayAt(manifest, "layers")) {
+    for (const auto& layer : *layers) {
+      if (layer.is_object()) size += SizeAt(layer.as_object());
+    }
+  }
+  return size;
+}
+
+std::optional<SortValue> ArtifactField(const boost::json::object& a, const std::string& field) {
+  if (a.empty()) {
+    return field == "push_time" || field == "pull_time" || field == "size" || field == "id" ||
+                   field == "digest"
+               ? std::optional<SortValue>(int64_t{0})
+               : std::nullopt;
+  }
+  const auto* v = a.if_contains(field);
+  if (!v) return SortValue(std::string());
+  if (v->is_int64()) return SortValue(v->as_int64());
+  if (v->is_string()) return SortValue(std::string(v->as_string()));
+  return SortValue(std::string());
+}
+
+}  // namespace
+
+boost::json::object HarborApi::ArtifactJson(const ArtifactRecord& a, int64_t project_id,
+                                            const http::Request& req) {
+  const boost::json::object manifest = ManifestJson(a.content);
+  const boost::json::object* config = ObjectAt(manifest, "config");
+  const std::string config_type = config ? TextAt(*config, "mediaType") : std::string();
+  int64_t size = ArtifactSize(a);
+  boost::json::array references;
+  if (const auto* children = ArrayAt(manifest, "manifests")) {
+    for (const auto& child : *children) {
+      if (!child.is_object()) continue;
+      const auto& c = child.as_object();
+      boost::json::object reference{{"parent_id", a.id}, {"child_digest", TextAt(c, "digest")}};
+      // An index weighs what its manifests and their blobs weigh.
+      if (auto found = management_.GetArtifact(a.repository, TextAt(c, "digest"))) {
+        reference["child_id"] = found->id;
+        size += ArtifactSize(*found);
+      } else {
+        size += SizeAt(c);
+      }
+      if (const auto* platform = ObjectAt(c, "platform")) reference["platform"] = *platform;
+      if (const auto* annotations = ObjectAt(c, "annotations"))
+        reference["annotations"] = *annotations;
+      references.push_back(std::move(reference));
+    }
+  }
+  const std::string repository_path(a.repository.substr(a.repository.find('/') + 1));
+  boost::json::object out{{"id", a.id},
+                          {"type", ArtifactType(a, config_type)},
+                          {"media_type", IsIndex(a.media_type) || config_type.empty()
+                                             ? a.media_type
+                                             : config_type},
+                          {"manifest_media_type", a.media_type},
+                          {"project_id", project_id},
+                          {"repository_id", a.repository_id},
+                          {"repository_name", a.repository},
+                          {"digest", a.digest},
+                          {"size", size},
+                          {"icon", ""},
+                          {"push_time", Rfc3339(a.pushed_at)},
+                          {"pull_time", Rfc3339(a.pull_time)},
+                          {"references", std::move(references)}};
+  if (!a.artifact_type.empty()) out["artifact_type"] = a.artifact_type;
+  if (const auto* annotations = ObjectAt(manifest, "annotations"))
+    out["annotations"] = *annotations;
+  boost::json::object extra;
+  if (config && IsImageConfig(config_type)) {
+    if (auto digest = Digest::Parse(TextAt(*config, "digest"))) {
+      if (auto reader = blobs_.Open(*digest)) {
+        std::string bytes((*reader)->size(), '\0');
+        if (auto n = (*reader)->ReadAt(0, bytes); n && *n == bytes.size()) {
+          const boost::json::object image = ManifestJson(bytes);
+          for (const char* key : {"architecture", "os", "created", "author", "variant"}) {
+            if (const auto* v = image.if_contains(key)) extra[key] = *v;
+          }
+          if (const auto* c = image.if_contains("config")) extra["config"] = *c;
+        }
+      }
+    }
+    out["addition_links"] = boost::json::object{
+        {"build_history",
+         boost::json::object{{"href", std::string(kApiPrefix) + "/projects/" +
+                                          std::string(ProjectOf(a.repository)) + "/repositories/" +
+                                          LinkRepository(repository_path) + "/artifacts/" +
+                                          a.digest + "/additions/build_history"},
+                             {"absolute", false}}}};
+  }
+  out["extra_attrs"] = std::move(extra);
+  if (req.Query("with_tag").value_or("true") != "false") {
+    boost::json::array tags;
+    for (const TagRecord& t : a.tags) {
+      tags.push_back(boost::json::object{{"id", t.id},
+                                         {"repository_id", a.repository_id},
+                                         {"artifact_id", a.id},
+                                         {"name", t.name},
+                                         {"push_time", Rfc3339(t.pushed_at)},
+                                         {"pull_time", Rfc3339(a.pull_time)},
+                                         {"immutable", false}});
+    }
+    out["tags"] = std::move(tags);
+  }
+  if (req.Query("with_label").value_or("false") == "true") {
+    boost::json::array labels;
+    for (int64_t id : a.label_ids) {
+      if (auto l = management_.GetLabel(id)) {
+        labels.push_back(boost::json::object{{"id", l->id},
+                                             {"name", l->name},
+                                             {"description", l->description},
+                                             {"color", l->color},
+                                             {"scope", l->scope},
+                                             {"project_id", l->project_id},
+                                             {"creation_time", Rfc3339(l->created_at)},
+                                             {"update_time", Rfc3339(l->updated_at)}});
+      }
+    }
+    out["labels"] = std::move(labels);
+  }
+  if (req.Query("with_scan_overview").value_or("false") == "true")
+    out["scan_overview"] = boost::json::object{};
+  if (req.Query("with_accessory").value_or("false") == "true") {
+    boost::json::array accessories;
+    if (auto digest = Digest::Parse(a.digest)) {
+      if (auto referrers = content_.ListReferrers(a.repository, *digest)) {
+        for (const ManifestRecord& r : *referrers) {
+          auto found = management_.GetArtifact(a.repository, r.digest);
+          if (!found) continue;
+          accessories.push_back(boost::json::object{
+              {"id", found->id},
+              {"artifact_id", found->id},
+              {"subject_artifact_id", a.id},
+              {"subject_artifact_digest", a.digest},
+              {"subject_artifact_repo", a.repository},
+              {"size", static_cast<int64_t>(r.content.size())},
+              {"digest", r.digest},
+              {"type", AccessoryType(r.artifact_type)},
+              {"icon", ""},
+              {"creation_time", Rfc3339(found->pushed_at)}});
+        }
+      }
+    }
+    out["accessories"] = std::move(accessories);
+  }
+  return out;
+}
+
+Response HarborApi::Artifacts(Call& call, const ProjectRecord& project,
+                              const std::string& repository, size_t rest) {
+  const auto& p = call.path;
+  const std::string& m = call.request.method;
+  auto require = [&](Resource r, Action a) { return Require(call.who, project, r, a); };
+  if (p.size() == rest) {
+    if (m == "POST") {
+      if (auto s = require(Resource::kArtifact, Action::kCreate); !s)
+        return HarborError(s.error());
+      auto from = call.request.Query("from");
+      if (!from) return HarborError(ErrorCode::kBadRequest, "from is required");
+      const std::string source(*from);
+      const size_t at = source.find('@');
+      const size_t colon = at == std::string::npos ? source.rfind(':') : std::string::npos;
+      const size_t cut = at != std::string::npos ? at : colon;
+      if (cut == std::string::npos || cut + 1 >= source.size())
+        return HarborError(ErrorCode::kBadRequest, "from must be project/repository:tag or @digest");
+      const std::string source_repository = source.substr(0, cut);
+      const std::string reference = source.substr(cut + 1);
+      if (!IsValidRepositoryName(source_repository))
+        return HarborError(ErrorCode::kBadRequest, "invalid repository " + source_repository);
+      auto source_project = ProjectByKey(call.request, ProjectOf(source_repository));
+      if (!source_project) return HarborError(source_project.error());
+      if (auto s = Require(call.who, *source_project, Resource::kArtifact, Action::kRead); !s)
+        return HarborError(s.error());
+      auto copied =
+          registry_.CopyArtifact(source_repository, reference, repository, OperatorOf(call.who));
+      if (!copied) {
+        const ErrorCode c = copied.error().code;
+        if (c == ErrorCode::kManifestUnknown || c == ErrorCode::kNameUnknown)
+          return HarborError(ErrorCode::kNotFound, "artifact " + source + " not found");
+        return HarborError(copied.error());
+      }
+      auto artifact = management_.GetArtifact(repository, reference);
+      const std::string digest = artifact ? artifact->digest : reference;
+      return Created(std::string(kApiPrefix) + "/projects/" + project.name + "/repositories/" +
+                     LinkRepository(repository.substr(project.name.size() + 1)) + "/artifacts/" +
+                     digest);
+    }
+    if (m != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
+    if (auto s = require(Resource::kArtifact, Action::kList); !s) return HarborError(s.error());
+    auto all = management_.ListArtifacts(repository);
+    if (!all) return HarborError(all.error());
+    auto conditions = ParseQuery(call.request.Query("q").value_or(""));
+    if (!conditions) return HarborError(conditions.error());
+    std::vector<boost::json::object> listed;
+    for (const ArtifactRecord& a : *all) {
+      // An index's manifests show as its references, accessories under their subject.
+      if ((a.is_child && a.tags.empty()) || !a.subject.empty()) continue;
+      bool match = true;
+      for (const QueryCondition& c : *conditions) {
+        if (c.key == "digest") {
+          match = match && MatchesText(c, a.digest);
+        } else if (c.key == "media_type") {
+          match = match && MatchesText(c, a.media_type);
+        } else if (c.key == "tags") {
+          if (c.kind == QueryCondition::Kind::kExact && c.values.front() == "nil") {
+            match = match && a.tags.empty();
+          } else if (c.kind == QueryCondition::Kind::kExact && c.values.front() == "*") {
+            match = match && !a.tags.empty();
+          } else {
+            match = match && std::any_of(a.tags.begin(), a.tags.end(),
+                                         [&](const TagRecord& t) { return MatchesText(c, t.name); });
+          }
+        } else if (c.key == "labels") {
+          match = match && std::any_of(a.label_ids.begin(), a.label_ids.end(), [&](int64_t id) {
+                    return MatchesText(c, std::to_string(id));
+                  });
+        } else if (c.key == "type") {
+          match = match && MatchesText(c, std::string(ArtifactJson(a, project.id, call.request)
+                                                          .at("type")
+                                                          .as_string()));
+        } else {
+          return HarborError(ErrorCode::kBadRequest, "cannot filter artifacts by " + c.key);
+        }
+      }
+      if (match) listed.push_back(ArtifactJson(a, project.id, call.request));
+    }
+    auto sort = ParseSort(call.request.Query("sort").value_or("-push_time"));
+    if (!sort) return HarborError(sort.error());
+    if (auto s = SortItems(listed, *sort, ArtifactField); !s) return HarborError(s.error());
+    boost::json::array items(listed.begin(), listed.end());
+    return PagedList(call.request, std::move(items));
+  }
+  const std::string reference(p[rest]);
+  auto artifact = management_.GetArtifact(repository, reference);
+  if (!artifact) return HarborError(artifact.error());
+  if (p.size() == rest + 1) {
+    if (m == "GET") {
+      if (auto s = require(Resource::kArtifact, Action::kRead); !s) return HarborError(s.error());
+      return JsonBody(200, ArtifactJson(*artifact, project.id, call.request));
+    }
+    if (m == "DELETE") {
+      if (auto s = require(Resource::kArtifact, Action::kDelete); !s)
+        return HarborError(s.error());
+      auto digest = Digest::Parse(artifact->digest);
+      if (!digest) return HarborError(digest.error());
+      if (auto s = registry_.DeleteArtifact(repository, *digest, OperatorOf(call.who)); !s)
+        return HarborError(s.error());
+      return Empty(200);
+    }
+    return HarborError(ErrorCode::kMethodNotAllowed);
+  }
+  const std::string_view sub = p[rest + 1];
+  if (sub == "tags") return Tags(call, project, *artifact, rest + 2);
+  if (sub == "labels") return ArtifactLabels(call, project, *artifact, rest + 2);
+  if (sub == "accessories" && p.size() == rest + 2) {
+    if (m != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
+    if (auto s = require(Resource::kArtifact, Action::kRead); !s) return HarborError(s.error());
+    http::Request probe = call.request;
+    probe.query = {{"with_accessory", "true"}, {"with_tag", "false"}};
+    boost::json::object json = ArtifactJson(*artifact, project.id, probe);
+    boost::json::array accessories = json["accessories"].as_array();
+    return PagedList(call.request, std::move(accessories));
+  }
+  if (sub == "additions" && p.size() == rest + 3) {
+    if (m != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
+    if (auto s = require(Resource::kArtifact, Action::kRead); !s) return HarborError(s.error());
+    if (p[rest + 2] != "build_history")
+      return HarborError(ErrorCode::kNotFound, "no addition " + std::string(p[rest + 2]));
+    const boost::json::object manifest = ManifestJson(artifact->content);
+    const boost::json::object* config = ObjectAt(manifest, "config");
+    if (!config || !IsImageConfig(TextAt(*config, "mediaType")))
+      return HarborError(ErrorCode::kNotFound, "the artifact has no build history");
+    auto digest = Digest::Parse(TextAt(*config, "digest"));
+    if (!digest) return HarborError(digest.error());
+    auto reader = blobs_.Open(*digest);
+    if (!reader) return HarborError(reader.error());
+    std::string bytes((*reader)->size(), '\0');
+    auto n = (*reader)->ReadAt(0, bytes);
+    if (!n) return HarborError(n.error());
+    const boost::json::object image = ManifestJson(bytes);
+    const boost::json::array* history = ArrayAt(image, "history");
+    return JsonBody(200, history ? *history : boost::json::array());
+  }
+  return HarborError(ErrorCode::kNotFound, "no such endpoint");
+}
+
+Response HarborApi::Tags(Call& call, const ProjectRecord& project, const ArtifactRecord& artifact,
+                         size_t rest) {
+  const auto& p = call.path;
+  const std::string& m = call.request.method;
+  auto require = [&](Action a) { return Require(call.who, project, Resource::kTag, a); };
+  if (p.size() == rest) {
+    if (m == "GET") {
+      if (auto s = require(Action::kList); !s) return HarborError(s.error());
+      auto conditions = ParseQuery(call.request.Query("q").value_or(""));
+      if (!conditions) return HarborError(conditions.error());
+      boost::json::array tags;
+      for (const TagRecord& t : artifact.tags) {
+        bool match = true;
+        for (const QueryCondition& c : *conditions) {
+          if (c.key != "name") return HarborError(ErrorCode::kBadRequest, "cannot filter by " + c.key);
+          match = match && MatchesText(c, t.name);
+        }
+        if (!match) continue;
+        tags.push_back(boost::json::object{{"id", t.id},
+                                           {"repository_id", artifact.repository_id},
+                                           {"artifact_id", artifact.id},
+                                           {"name", t.name},
+                                           {"push_time", Rfc3339(t.pushed_at)},
+                                           {"pull_time", Rfc3339(artifact.pull_time)},
+                                           {"immutable", false}});
+      }
+      return PagedList(call.request, std::move(tags));
+    }
+    if (m == "POST") {
+      if (auto s = require(Action::kCreate); !s) return HarborError(s.error());
+      auto body = ParseJsonObject(call.body);
+      if (!body) return HarborError(body.error());
+      auto name = StringField(*body, "name");
+      if (!name) return HarborError(name.error());
+      if (!*name || (*name)->empty()) return HarborError(ErrorCode::kBadRequest, "name is required");
+      if (auto existing = management_.GetArtifact(artifact.repository, **name)) {
+        return HarborError(ErrorCode::kConflict,
+                           "tag " + **name + " already exists in " + artifact.repository);
+      }
+      if (auto s = registry_.PutTag(artifact.repository, artifact.digest, **name,
+                                    OperatorOf(call.who));
+          !s)
+        return HarborError(s.error());
+      return Created(std::string(kApiPrefix) + "/projects/" + project.name + "/repositories/" +
+                     LinkRepository(artifact.repository.substr(project.name.size() + 1)) +
+                     "/artifacts/" + artifact.digest + "/tags/" + **name);
+    }
+    return HarborError(ErrorCode::kMethodNotAllowed);
+  }
+  if (p.size() == rest + 1 && m == "DELETE") {
+    if (auto s = require(Action::kDelete); !s) return HarborError(s.error());
+    const std::string tag(p[rest]);
+    const bool on_artifact = std::any_of(artifact.tags.begin(), artifact.tags.end(),
+                                         [&](const TagRecord& t) { return t.name == tag; });
+    if (!on_artifact) return HarborError(ErrorCode::kNotFound, "tag " + tag + " not found");
+    if (auto s = registry_.DeleteTag(artifact.repository, tag, OperatorOf(call.who)); !s)
+      return HarborError(s.error());
+    return Empty(200);
+  }
+  return HarborError(ErrorCode::kMethodNotAllowed);
+}
+
+Response HarborApi::ArtifactLabels(Call& call, const ProjectRecord& project,
+                                   const ArtifactRecord& artifact, size_t rest) {
+  const auto& p = call.path;
+  const std::string& m = call.request.method;
+  if (p.size() == rest && m == "POST") {
+    if (auto s = Require(call.who, project, Resource::kArtifactLabel, Action::kCreate); !s)
+      return HarborError(s.error());
+    auto body = ParseJsonObject(call.body);
+    if (!body) return HarborError(body.error());
+    auto id = IntField(*body, "id");
+    if (!id) return HarborError(id.error());
+    if (!*id) return HarborError(ErrorCode::kBadRequest, "id is required");
+    auto label = management_.GetLabel(**id);
+    if (!label) return HarborError(ErrorCode::kNotFound, "label not found");
+    if (label->scope == "p" && label->project_id != project.id)
+      return HarborError(ErrorCode::kBadRequest, "the label belongs to another project");
+    if (auto s = management_.AttachLabel(artifact.id, label->id, clock_.Now()); !s)
+      return HarborError(s.error());
+    return Empty(200);
+  }
+  if (p.size() == rest + 1 && m == "DELETE") {
+    if (auto s = Require(call.who, project, Resource::kArtifactLabel, Action::kDelete); !s)
+      return HarborError(s.error());
+    auto id = ParseId(p[rest]);
+    if (!id) return HarborError(ErrorCode::kBadRequest, "invalid label id");
+    if (auto s = management_.DetachLabel(artifact.id, *id); !s) return HarborError(s.error());
+    return Empty(200);
+  }
+  return HarborError(ErrorCode::kMethodNotAllowed);
+}
+
+}  // namespace berth

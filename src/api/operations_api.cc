@@ -1,0 +1,425 @@
+// Labels, quotas, audit logs, search, statistics, configurations and storage volumes.
+#include <sys/statvfs.h>
+
+#include <boost/json.hpp>
+#include <ctime>
+#include <unordered_map>
+
+#include "api/harbor_api.h"
+#include "api/harbor_json.h"
+#include "api/query.h"
+
+namespace berth {
+namespace {
+
+using http::Response;
+
+boost::json::object LabelJson(const LabelRecord& l) {
+  return {{"id", l.id},
+          {"name", l.name},
+          {"description", l.description},
+          {"color", l.color},
+          {"scope", l.scope},
+          {"project_id", l.project_id},
+          {"creation_time", Rfc3339(l.created_at)},
+          {"update_time", Rfc3339(l.updated_at)}};
+}
+
+boost::json::object QuotaJson(const QuotaRecord& q, const std::string& owner) {
+  return {{"id", q.project_id},
+          {"ref", boost::json::object{{"id", q.project_id},
+                                      {"name", q.project_name},
+                                      {"owner_name", owner}}},
+          {"hard", boost::json::object{{"storage", q.storage_limit}}},
+          {"used", boost::json::object{{"storage", q.storage_used}}},
+          {"creation_time", Rfc3339(q.created_at)},
+          {"update_time", Rfc3339(q.updated_at)}};
+}
+
+// "2026-11-30 04:24:44": how Harbor's q ranges over op_time are written, and in that form
+// text order is time order.
+std::string QueryTime(int64_t unix_seconds) {
+  std::time_t t = unix_seconds;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &tm);
+  return text;
+}
+
+}  // namespace
+
+Response HarborApi::Labels(Call& call) {
+  const auto& p = call.path;
+  const std::string& m = call.request.method;
+  if (auto s = RequireUser(call.who); !s) return HarborError(s.error());
+  // Global labels are the administrators'; a project's, its maintainers' (Resource::kLabel).
+  auto may = [&](const LabelRecord& l, Action action) -> Status {
+    if (l.scope == "g") {
+      if (action == Action::kRead || action == Action::kList) return {};
+      return RequireAdmin(call.who);
+    }
+    auto project = store_.GetProject(l.project_id);
+    if (!project) return Fail(ErrorCode::kNotFound, "project not found");
+    return Require(call.who, *project, Resource::kLabel, action);
+  };
+  if (p.size() == 1) {
+    if (m == "GET") {
+      const std::string scope(call.request.Query("scope").value_or("g"));
+      if (scope != "g" && scope != "p")
+        return HarborError(ErrorCode::kBadRequest, "scope must be g or p");
+      int64_t project_id = 0;
+      if (scope == "p") {
+        auto id = ParseId(call.request.Query("project_id").value_or(""));
+        if (!id) return HarborError(ErrorCode::kBadRequest, "project_id is required for scope p");
+        project_id = *id;
+      }
+      if (auto s = may(LabelRecord{0, {}, {}, {}, scope, project_id}, Action::kList); !s)
+        return HarborError(s.error());
+      auto labels = management_.ListLabels(scope, project_id);
+      if (!labels) return HarborError(labels.error());
+      auto conditions = ParseQuery(call.request.Query("q").value_or(""));
+      if (!conditions) return HarborError(conditions.error());
+      const auto name = call.request.Query("name");
+      boost::json::array items;
+      for (const LabelRecord& l : *labels) {
+        bool match = !name || l.name.find(*name) != std::string::npos;
+        for (const QueryCondition& c : *conditions) {
+          if (c.key != "name")
+            return HarborError(ErrorCode::kBadRequest, "cannot filter labels by " + c.key);
+          match = match && MatchesText(c, l.name);
+        }
+        if (match) items.push_back(LabelJson(l));
+      }
+      return PagedList(call.request, std::move(items));
+    }
+    if (m == "POST") {
+      auto body = ParseJsonObject(call.body);
+      if (!body) return HarborError(body.error());
+      auto name = StringField(*body, "name");
+      auto description = StringField(*body, "description");
+      auto color = StringField(*body, "color");
+      auto scope = StringField(*body, "scope");
+      auto project_id = IntField(*body, "project_id");
+      for (const auto* f : {&name, &description, &color, &scope}) {
+        if (!*f) return HarborError(f->error());
+      }
+      if (!project_id) return HarborError(project_id.error());
+      if (!*name || (*name)->empty()) return HarborError(ErrorCode::kBadRequest, "name is required");
+      const int64_t now = clock_.Now();
+      LabelRecord label{0,         **name, description->value_or(""), color->value_or(""),
+                        scope->value_or("g"), 0,     now,  now};
+      if (label.scope == "p") {
+        label.project_id = project_id->value_or(0);
+        if (label.project_id <= 0)
+          return HarborError(ErrorCode::kBadRequest, "project_id is required for scope p");
+      } else if (label.scope != "g") {
+        return HarborError(ErrorCode::kBadRequest, "scope must be g or p");
+      }
+      if (auto s = may(label, Action::kCreate); !s) return HarborError(s.error());
+      auto id = management_.CreateLabel(label);
+      if (!id) {
+        if (id.error().code == ErrorCode::kConflict)
+          return HarborError(ErrorCode::kConflict, "label " + label.name + " already exists");
+        return HarborError(id.error());
+      }
+      return Created(std::string(kApiPrefix) + "/labels/" + std::to_string(*id));
+    }
+    return HarborError(ErrorCode::kMethodNotAllowed);
+  }
+  if (p.size() != 2) return HarborError(ErrorCode::kNotFound, "no such endpoint");
+  auto id = ParseId(p[1]);
+  if (!id) return HarborError(ErrorCode::kBadRequest, "invalid label id");
+  auto label = management_.GetLabel(*id);
+  if (!label) {
+    if (label.error().code == ErrorCode::kNotFound)
+      return HarborError(ErrorCode::kNotFound, "label not found");
+    return HarborError(label.error());
+  }
+  if (m == "GET") {
+    if (auto s = may(*label, Action::kRead); !s) return HarborError(s.error());
+    return JsonBody(200, LabelJson(*label));
+  }
+  if (m == "PUT") {
+    if (auto s = may(*label, Action::kUpdate); !s) return HarborError(s.error());
+    auto body = ParseJsonObject(call.body);
+    if (!body) return HarborError(body.error());
+    auto name = StringField(*body, "name");
+    auto description = StringField(*body, "description");
+    auto color = StringField(*body, "color");
+    for (const auto* f : {&name, &description, &color}) {
+      if (!*f) return HarborError(f->error());
+    }
+    if (*name) label->name = **name;
+    if (*description) label->description = **description;
+    if (*color) label->color = **color;
+    label->updated_at = clock_.Now();
+    if (auto s = management_.UpdateLabel(*label); !s) return HarborError(s.error());
+    return Empty(200);
+  }
+  if (m == "DELETE") {
+    if (auto s = may(*label, Action::kDelete); !s) return HarborError(s.error());
+    if (auto s = management_.DeleteLabel(*id); !s) return HarborError(s.error());
+    return Empty(200);
+  }
+  return HarborError(ErrorCode::kMethodNotAllowed);
+}
+
+Response HarborApi::Quotas(Call& call) {
+  const auto& p = call.path;
+  const std::string& m = call.request.method;
+  if (auto s = RequireAdmin(call.who); !s) return HarborError(s.error());
+  auto owner_of = [&](int64_t project_id) -> std::string {
+    auto project = store_.GetProject(project_id);
+    if (!project) return {};
+    auto owner = store_.GetUser(project->owner_id);
+    return owner ? owner->username : std::string();
+  };
+  if (p.size() == 1) {
+    if (m != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
+    auto all = management_.ListQuotas();
+    if (!all) return HarborError(all.error());
+    const auto reference = call.request.Query("reference");
+    if (reference && *reference != "project")
+      return HarborError(ErrorCode::kBadRequest, "reference must be project");
+    const auto reference_id = call.request.Query("reference_id");
+    std::vector<QuotaRecord> quotas;
+    for (QuotaRecord& q : *all) {
+      if (reference_id && *reference_id != std::to_string(q.project_id)) continue;
+      quotas.push_back(std::move(q));
+    }
+    auto sort = ParseSort(call.request.Query("sort").value_or(""));
+    if (!sort) return HarborError(sort.error());
+    auto field = [](const QuotaRecord& q, const std::string& f) -> std::optional<SortValue> {
+      if (f == "hard.storage") return q.storage_limit;
+      if (f == "used.storage") return q.storage_used;
+      if (f == "creation_time") return q.created_at;
+      if (f == "update_time") return q.updated_at;
+      return std::nullopt;
+    };
+    if (auto s = SortItems(quotas, *sort, field); !s) return HarborError(s.error());
+    boost::json::array items;
+    for (const QuotaRecord& q : quotas) items.push_back(QuotaJson(q, owner_of(q.project_id)));
+    return PagedList(call.request, std::move(items));
+  }
+  if (p.size() != 2) return HarborError(ErrorCode::kNotFound, "no such endpoint");
+  auto id = ParseId(p[1]);
+  if (!id) return HarborError(ErrorCode::kBadRequest, "invalid quota id");
+  auto quota = management_.GetQuota(*id);
+  if (!quota) {
+    if (quota.error().code == ErrorCode::kNotFound)
+      return HarborError(ErrorCode::kNotFound, "quota not found");
+    return HarborError(quota.error());
+  }
+  if (m == "GET") return JsonBody(200, QuotaJson(*quota, owner_of(*id)));
+  if (m == "PUT") {
+    auto body = ParseJsonObject(call.body);
+    if (!body) return HarborError(body.error());
+    const auto* hard = body->if_contains("hard");
+    if (!hard || !hard->is_object())
+      return HarborError(ErrorCode::kBadRequest, "hard must be an object");
+    auto storage = IntField(hard->as_object(), "storage");
+    if (!storage) return HarborError(storage.error());
+    if (!*storage) return HarborError(ErrorCode::kBadRequest, "hard.storage is required");
+    const int64_t limit = **storage;
+    if (limit < -1 || limit == 0)
+      return HarborError(ErrorCode::kBadRequest, "hard.storage must be -1 or more than 0");
+    if (auto s = management_.SetStorageLimit(*id, limit, clock_.Now()); !s)
+      return HarborError(s.error());
+    return Empty(200);
+  }
+  return HarborError(ErrorCode::kMethodNotAllowed);
+}
+
+Response HarborApi::AuditLogs(Call& call, const ProjectRecord* project) {
+  if (call.request.method != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
+  if (project) {
+    if (auto s = Require(call.who, *project, Resource::kLog, Action::kList); !s)
+      return HarborError(s.error());
+  } else if (call.who.anonymous()) {
+    return HarborError(ErrorCode::kUnauthenticated, "log in first");
+  }
+  auto logs = management_.ListAuditLogs(project ? project->id : 0);
+  if (!logs) return HarborError(logs.error());
+  auto conditions = ParseQuery(call.request.Query("q").value_or(""));
+  if (!conditions) return HarborError(conditions.error());
+  for (const QueryCondition& c : *conditions) {
+    if (c.key != "username" && c.key != "resource" && c.key != "resource_type" &&
+        c.key != "operation" && c.key != "op_time") {
+      return HarborError(ErrorCode::kBadRequest, "cannot filter audit logs by " + c.key);
+    }
+  }
+  // Outside a project, callers other than administrators see the projects whose logs they
+  // may read.
+  std::unordered_map<int64_t, bool> readable;
+  auto may_read = [&](int64_t project_id) {
+    if (project || call.who.sysadmin) return true;
+    auto [it, fresh] = readable.try_emplace(project_id, false);
+    if (fresh) {
+      if (auto p = store_.GetProject(project_id)) it->second = Require(call.who, *p, Resource::kLog,
+                                                                       Action::kList).has_value();
+    }
+    return it->second;
+  };
+  std::vector<const AuditLogRecord*> kept;
+  for (const AuditLogRecord& l : *logs) {
+    bool match = true;
+    for (const QueryCondition& c : *conditions) {
+      const std::string value = c.key == "username"        ? l.username
+                                : c.key == "resource"      ? l.resource
+                                : c.key == "resource_type" ? l.resource_type
+                                : c.key == "operation"     ? l.operation
+                                                           : QueryTime(l.op_time);
+      match = match && MatchesText(c, value);
+    }
+    if (match && may_read(l.project_id)) kept.push_back(&l);
+  }
+  auto sort = ParseSort(call.request.Query("sort").value_or(""));
+  if (!sort) return HarborError(sort.error());
+  auto field = [](const AuditLogRecord* l, const std::string& f) -> std::optional<SortValue> {
+    static const AuditLogRecord none;
+    if (!l) l = &none;
+    if (f == "op_time") return l->op_time;
+    if (f == "id") return l->id;
+    if (f == "username") return l->username;
+    if (f == "operation") return l->operation;
+    if (f == "resource") return l->resource;
+    if (f == "resource_type") return l->resource_type;
+    return std::nullopt;
+  };
+  if (auto s = SortItems(kept, *sort, field); !s) return HarborError(s.error());
+  boost::json::array items;
+  for (const AuditLogRecord* l : kept) {
+    items.push_back(boost::json::object{{"id", l->id},
+                                        {"username", l->username},
+                                        {"resource", l->resource},
+                                        {"resource_type", l->resource_type},
+                                        {"operation", l->operation},
+                                        {"op_time", Rfc3339(l->op_time)}});
+  }
+  return PagedList(call.request, std::move(items));
+}
+
+Response HarborApi::Search(Call& call) {
+  if (call.request.method != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
+  const std::string text(call.request.Query("q").value_or(""));
+  auto projects = store_.ListProjects();
+  if (!projects) return HarborError(projects.error());
+  boost::json::array project_hits, repository_hits;
+  for (const ProjectRecord& p : *projects) {
+    auto can = access_.Can(call.who, ProjectRef{p.id, p.name, p.is_public, p.created_at},
+                           Resource::kProject, Action::kRead);
+    if (!can) return HarborError(can.error());
+    if (!*can) continue;
+    if (p.name.find(text) != std::string::npos) project_hits.push_back(ProjectJson(call.who, p));
+    auto repositories = content_.ListRepositoryRecords(p.name);
+    if (!repositories) return HarborError(repositories.error());
+    for (const RepositoryRecord& r : *repositories) {
+      if (r.name.find(text) == std::string::npos) continue;
+      repository_hits.push_back(boost::json::object{{"project_id", p.id},
+                                                    {"project_name", p.name},
+                                                    {"project_public", p.is_public},
+                                                    {"repository_name", r.name},
+                                                    {"pull_count", r.pull_count},
+                                                    {"artifact_count", r.artifact_count}});
+    }
+  }
+  return JsonBody(200, boost::json::object{{"project", std::move(project_hits)},
+                                           {"repository", std::move(repository_hits)}});
+}
+
+Response HarborApi::Statistics(Call& call) {
+  if (call.request.method != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
+  if (call.who.anonymous()) return HarborError(ErrorCode::kUnauthenticated, "log in first");
+  auto projects = store_.ListProjects();
+  if (!projects) return HarborError(projects.error());
+  int64_t public_projects = 0, private_projects = 0, public_repos = 0, private_repos = 0;
+  for (const ProjectRecord& p : *projects) {
+    // Administrators count everything; others the public projects and their own.
+    if (!call.who.sysadmin && !p.is_public) {
+      auto roles = access_.Roles(call.who, ProjectRef{p.id, p.name, p.is_public, p.created_at});
+      if (!roles || roles->empty()) continue;
+    }
+    auto repos = store_.CountRepositories(p.name);
+    if (!repos) return HarborError(repos.error());
+    (p.is_public ? public_projects : private_projects) += 1;
+    (p.is_public ? public_repos : private_repos) += *repos;
+  }
+  boost::json::object out{{"public_project_count", public_projects},
+                          {"private_project_count", private_projects},
+                          {"total_project_count", public_projects + private_projects},
+                          {"public_repo_count", public_repos},
+                          {"private_repo_count", private_repos},
+                          {"total_repo_count", public_repos + private_repos}};
+  if (call.who.sysadmin) {
+    auto quotas = management_.ListQuotas();
+    if (!quotas) return HarborError(quotas.error());
+    int64_t used = 0;
+    for (const QuotaRecord& q : *quotas) used += q.storage_used;
+    out["total_storage_consumption"] = used;
+  }
+  return JsonBody(200, out);
+}
+
+Response HarborApi::Configurations(Call& call) {
+  const std::string& m = call.request.method;
+  if (m == "GET") {
+    if (auto s = RequireAdmin(call.who); !s) return HarborError(s.error());
+    const RuntimeSettings s = settings_.Get();
+    auto item = [](boost::json::value v, bool editable) {
+      return boost::json::object{{"value", std::move(v)}, {"editable", editable}};
+    };
+    return JsonBody(
+        200, boost::json::object{
+                 {"auth_mode", item(boost::json::string(options_.auth_mode), false)},
+                 {"primary_auth_mode", item(false, false)},
+                 {"self_registration", item(false, false)},
+                 {"project_creation_restriction", item(boost::json::string(s.project_creation_restriction), true)},
+                 {"read_only", item(s.read_only, true)},
+                 {"token_expiration", item(s.token_expiration_minutes, true)},
+                 {"robot_token_duration", item(s.robot_token_duration_days, true)},
+                 {"robot_name_prefix", item("robot$", false)},
+                 {"notification_enable", item(s.notification_enable, true)},
+                 {"quota_per_project_enable", item(true, false)},
+                 {"storage_per_project", item(s.storage_per_project, true)}});
+  }
+  if (m == "PUT") {
+    if (auto s = RequireAdmin(call.who); !s) return HarborError(s.error());
+    auto body = ParseJsonObject(call.body);
+    if (!body) return HarborError(body.error());
+    std::map<std::string, std::string> values;
+    for (const auto& [key, value] : *body) {
+      if (value.is_string()) {
+        values[key] = std::string(value.as_string());
+      } else if (value.is_bool()) {
+        values[key] = value.as_bool() ? "true" : "false";
+      } else if (value.is_int64()) {
+        values[key] = std::to_string(value.as_int64());
+      } else {
+        return HarborError(ErrorCode::kBadRequest,
+                           std::string(key) + " must be a string, a boolean or an integer");
+      }
+    }
+    RuntimeSettings next = settings_.Get();
+    if (auto s = ApplySettings(values, next); !s) return HarborError(s.error());
+    if (auto s = management_.SaveSettings(SettingsToMap(next)); !s) return HarborError(s.error());
+    settings_.Set(std::move(next));
+    return Empty(200);
+  }
+  return HarborError(ErrorCode::kMethodNotAllowed);
+}
+
+Response HarborApi::Volumes(Call& call) {
+  if (call.request.method != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
+  if (auto s = RequireAdmin(call.who); !s) return HarborError(s.error());
+  struct statvfs fs {};
+  if (::statvfs(data_dir_.c_str(), &fs) != 0)
+    return HarborError(ErrorCode::kInternal, "cannot read the data volume");
+  const auto total = static_cast<int64_t>(fs.f_blocks * fs.f_frsize);
+  const auto free = static_cast<int64_t>(fs.f_bavail * fs.f_frsize);
+  return JsonBody(200, boost::json::object{
+                           {"storage", boost::json::array{boost::json::object{
+                                           {"total", total}, {"free", free}}}}});
+}
+
+}  // namespace berth

@@ -1,0 +1,46 @@
+// EventBus: the in-process event bus. Publishers append to a queue under a short lock; one
+// dispatcher thread hands what has queued up to every consumer as a batch, so a consumer that
+// writes to the database pays one transaction per batch, not per event. Thread-safe.
+#pragma once
+
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <span>
+#include <thread>
+#include <vector>
+
+#include "events/event.h"
+
+namespace berth {
+
+class EventBus : public EventSink {
+ public:
+  using Consumer = std::function<void(std::span<const Event>)>;
+
+  EventBus() = default;
+  // Delivers what is still queued, then stops.
+  ~EventBus() override;
+
+  // Consumers are added before Start; each sees every event, in publishing order.
+  void Subscribe(Consumer consumer);
+  void Start();
+  void Publish(Event event) override;
+  // Returns once every event published before the call has been handed to every consumer.
+  void Drain();
+
+ private:
+  void Run();
+
+  std::vector<Consumer> consumers_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  std::condition_variable drained_;
+  std::vector<Event> queue_;  // guarded by mu_
+  uint64_t published_ = 0;    // guarded by mu_
+  uint64_t delivered_ = 0;    // guarded by mu_
+  bool stopping_ = false;     // guarded by mu_
+  std::thread dispatcher_;
+};
+
+}  // namespace berth

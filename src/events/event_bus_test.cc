@@ -1,0 +1,69 @@
+#include "events/event_bus.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+namespace berth {
+namespace {
+
+TEST(EventBusTest, EveryConsumerSeesEveryEventInPublishingOrder) {
+  EventBus bus;
+  std::vector<std::string> first, second;
+  std::atomic<size_t> batches{0};
+  bus.Subscribe([&](std::span<const Event> events) {
+    ++batches;
+    for (const Event& e : events) first.push_back(e.digest);
+  });
+  bus.Subscribe([&](std::span<const Event> events) {
+    for (const Event& e : events) second.push_back(e.digest);
+  });
+  bus.Start();
+  constexpr int kThreads = 4, kEach = 2000;
+  std::vector<std::thread> publishers;
+  for (int t = 0; t < kThreads; ++t) {
+    publishers.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        bus.Publish(Event{EventKind::kPullArtifact, "u", 0, "p", "p/r",
+                          std::to_string(t) + ":" + std::to_string(i)});
+      }
+    });
+  }
+  for (std::thread& t : publishers) t.join();
+  bus.Drain();
+  ASSERT_EQ(first.size(), size_t{kThreads * kEach});
+  EXPECT_EQ(first, second);
+  // Each publisher's events keep their order.
+  std::vector<int> next(kThreads, 0);
+  for (const std::string& d : first) {
+    const int t = std::stoi(d.substr(0, d.find(':')));
+    EXPECT_EQ(std::stoi(d.substr(d.find(':') + 1)), next[t]++);
+  }
+  // Under load the dispatcher hands over batches, not single events.
+  EXPECT_LT(batches.load(), size_t{kThreads * kEach});
+}
+
+TEST(EventBusTest, EventsStillQueuedAreDeliveredAtShutdown) {
+  std::vector<EventKind> seen;
+  {
+    EventBus bus;
+    bus.Subscribe([&](std::span<const Event> events) {
+      for (const Event& e : events) seen.push_back(e.kind);
+    });
+    bus.Start();
+    bus.Publish(Event{EventKind::kPushArtifact});
+    bus.Publish(Event{EventKind::kDeleteArtifact});
+  }
+  EXPECT_EQ(seen, (std::vector<EventKind>{EventKind::kPushArtifact, EventKind::kDeleteArtifact}));
+}
+
+TEST(EventBusTest, OnlyHarborsEventTypesReachWebhooks) {
+  EXPECT_EQ(WebhookEventType(EventKind::kPushArtifact), "PUSH_ARTIFACT");
+  EXPECT_EQ(WebhookEventType(EventKind::kQuotaExceed), "QUOTA_EXCEED");
+  EXPECT_FALSE(WebhookEventType(EventKind::kCreateTag));
+  EXPECT_FALSE(WebhookEventType(EventKind::kCreateProject));
+}
+
+}  // namespace
+}  // namespace berth

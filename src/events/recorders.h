@@ -1,0 +1,39 @@
+// The event bus's bookkeeping consumers: the audit log (who did what to which resource, when)
+// and pull counts and times. Each writes one transaction per batch it is handed, off the
+// request path. Called only from the bus's dispatcher thread.
+#pragma once
+
+#include <span>
+#include <string>
+#include <unordered_map>
+
+#include "events/event.h"
+#include "meta/identity_store.h"
+#include "meta/management_store.h"
+
+namespace berth {
+
+class AuditRecorder {
+ public:
+  AuditRecorder(ManagementStore& store, IdentityStore& identities)
+      : store_(store), identities_(identities) {}
+  void operator()(std::span<const Event> events);
+
+ private:
+  int64_t ProjectId(const std::string& name);
+
+  ManagementStore& store_;
+  IdentityStore& identities_;
+  std::unordered_map<std::string, int64_t> project_ids_;
+};
+
+class PullCounter {
+ public:
+  explicit PullCounter(ManagementStore& store) : store_(store) {}
+  void operator()(std::span<const Event> events);
+
+ private:
+  ManagementStore& store_;
+};
+
+}  // namespace berth

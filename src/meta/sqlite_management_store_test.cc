@@ -1,0 +1,151 @@
+// The SQLite store's management half: quotas counted once per project and freed by deletes,
+// pull tallies, the audit log, settings and webhook delivery history.
+#include <gtest/gtest.h>
+
+#include "core/scoped_temp_dir.h"
+#include "meta/sqlite_metadata_store.h"
+
+namespace berth {
+namespace {
+
+class ManagementStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = SqliteMetadataStore::Open(dir_.path() / "berth.db");
+    ASSERT_TRUE(opened) << opened.error().message;
+    store_ = std::move(*opened);
+    auto id = store_->CreateProject(ProjectRecord{0, "proj", 1, false, 1, 1, {}});
+    ASSERT_TRUE(id) << id.error().message;
+    project_ = *id;
+  }
+
+  // An image manifest over `blobs` (all linked already), pushed to `repository`.
+  Status PutImage(const std::string& repository, const std::vector<std::string>& blobs,
+                  const std::string& tag) {
+    ManifestRecord m;
+    m.repository = repository;
+    m.content = R"({"schemaVersion":2,"tag":")" + tag + "\"}";
+    m.digest = DigestOf(m.content).str();
+    m.media_type = "application/vnd.oci.image.manifest.v1+json";
+    m.blobs = blobs;
+    return store_->PutManifest(m, tag, 2);
+  }
+
+  int64_t Used() { return store_->GetQuota(project_)->storage_used; }
+
+  ScopedTempDir dir_;
+  std::unique_ptr<SqliteMetadataStore> store_;
+  int64_t project_ = 0;
+};
+
+TEST_F(ManagementStoreTest, QuotaCountsEachBlobOncePerProjectAndRefusesPastTheLimit) {
+  ASSERT_TRUE(store_->SetStorageLimit(project_, 1000, 1));
+  const Digest a = DigestOf("a"), b = DigestOf("b");
+  ASSERT_TRUE(store_->LinkBlob("proj/one", a, 600, 1));
+  // The same blob in a second repository of the project costs nothing more.
+  ASSERT_TRUE(store_->LinkBlob("proj/two", a, 600, 1));
+  EXPECT_EQ(Used(), 600);
+  auto refused = store_->LinkBlob("proj/one", b, 500, 1);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kQuotaExceeded);
+  EXPECT_FALSE(store_->LinkedBlobSize("proj/one", b));
+  EXPECT_EQ(Used(), 600);
+  // Another project has no limit.
+  EXPECT_TRUE(store_->LinkBlob("other/x", b, 500, 1));
+  auto storage = store_->ProjectStorage("proj");
+  ASSERT_TRUE(storage && *storage);
+  EXPECT_EQ((*storage)->limit, 1000);
+  EXPECT_EQ((*storage)->used, 600);
+  auto unlimited = store_->ProjectStorage("other");
+  ASSERT_TRUE(unlimited);
+  EXPECT_FALSE(*unlimited);
+}
+
+TEST_F(ManagementStoreTest, DeletingAManifestFreesBlobsNoOtherManifestUses) {
+  const Digest shared = DigestOf("shared"), own = DigestOf("own");
+  ASSERT_TRUE(store_->LinkBlob("proj/app", shared, 100, 1));
+  ASSERT_TRUE(store_->LinkBlob("proj/app", own, 50, 1));
+  ASSERT_TRUE(PutImage("proj/app", {shared.str(), own.str()}, "v1"));
+  ASSERT_TRUE(PutImage("proj/app", {shared.str()}, "v2"));
+  const int64_t with_both = Used();
+  auto v1 = store_->GetArtifact("proj/app", "v1");
+  ASSERT_TRUE(v1);
+  ASSERT_TRUE(store_->DeleteManifest("proj/app", *Digest::Parse(v1->digest)));
+  EXPECT_EQ(Used(), with_both - 50 - static_cast<int64_t>(v1->content.size()));
+  EXPECT_TRUE(store_->LinkedBlobSize("proj/app", shared));
+  EXPECT_FALSE(store_->LinkedBlobSize("proj/app", own));
+}
+
+TEST_F(ManagementStoreTest, ArtifactsCarryTagsLabelsAndPullTallies) {
+  const Digest layer = DigestOf("layer");
+  ASSERT_TRUE(store_->LinkBlob("proj/app", layer, 10, 1));
+  ASSERT_TRUE(PutImage("proj/app", {layer.str()}, "v1"));
+  auto artifacts = store_->ListArtifacts("proj/app");
+  ASSERT_TRUE(artifacts);
+  ASSERT_EQ(artifacts->size(), 1u);
+  const ArtifactRecord& a = artifacts->front();
+  ASSERT_EQ(a.tags.size(), 1u);
+  EXPECT_EQ(a.tags[0].name, "v1");
+  auto label = store_->CreateLabel(LabelRecord{0, "qa", "", "", "g", 0, 1, 1});
+  ASSERT_TRUE(label);
+  ASSERT_TRUE(store_->AttachLabel(a.id, *label, 3));
+  EXPECT_EQ(store_->AttachLabel(a.id, *label, 3).error().code, ErrorCode::kConflict);
+  ASSERT_TRUE(store_->RecordPulls({{"proj/app", a.digest, 3, 40}, {"proj/app", a.digest, 2, 30}}));
+  auto again = store_->GetArtifact("proj/app", a.digest);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->label_ids, std::vector<int64_t>{*label});
+  EXPECT_EQ(again->pull_time, 40);
+  EXPECT_EQ(*store_->RepositoryPullCount("proj/app"), 5);
+  EXPECT_EQ(store_->GetArtifact("proj/app", "nope").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->ListArtifacts("proj/none").error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(ManagementStoreTest, AuditLogsAndSettings) {
+  ASSERT_TRUE(store_->AddAuditLogs({{0, project_, "alice", "create", "artifact", "proj/a:1", 5},
+                                    {0, 0, "bob", "pull", "artifact", "x/a:1", 6}}));
+  auto all = store_->ListAuditLogs(0);
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ(all->front().username, "bob");  // newest first
+  EXPECT_EQ(store_->ListAuditLogs(project_)->size(), 1u);
+  ASSERT_TRUE(store_->SaveSettings({{"read_only", "true"}}));
+  ASSERT_TRUE(store_->SaveSettings({{"read_only", "false"}, {"token_expiration", "5"}}));
+  auto settings = store_->LoadSettings();
+  ASSERT_TRUE(settings);
+  EXPECT_EQ((*settings)["read_only"], "false");
+  EXPECT_EQ((*settings)["token_expiration"], "5");
+}
+
+TEST_F(ManagementStoreTest, AnExecutionEndsWithItsLastTask) {
+  WebhookPolicyRecord policy;
+  policy.project_id = project_;
+  policy.name = "hook";
+  policy.event_types = {"PUSH_ARTIFACT", "PULL_ARTIFACT"};
+  policy.targets_json = "[]";
+  auto id = store_->CreateWebhookPolicy(policy);
+  ASSERT_TRUE(id);
+  EXPECT_EQ(store_->GetWebhookPolicy(*id)->event_types, policy.event_types);
+  std::vector<WebhookDelivery> deliveries(1);
+  deliveries[0].execution = {0, *id, "PUSH_ARTIFACT", "Running", 1, 0};
+  deliveries[0].tasks = {{0, 0, "http://a", "Pending", 0, 1, 1, 0, 0},
+                         {0, 0, "http://b", "Pending", 0, 1, 1, 0, 0}};
+  ASSERT_TRUE(store_->CreateWebhookDeliveries(deliveries));
+  WebhookTaskRecord a = deliveries[0].tasks[0], b = deliveries[0].tasks[1];
+  a.status = "Success";
+  a.run_count = 1;
+  ASSERT_TRUE(store_->RecordWebhookAttempt(a, {a.id, 1, 2, 200, "HTTP 200"}));
+  EXPECT_EQ(store_->GetWebhookExecution(a.execution_id)->status, "Running");
+  b.status = "Error";
+  b.run_count = 2;
+  ASSERT_TRUE(store_->RecordWebhookAttempt(b, {b.id, 2, 3, 500, "HTTP 500"}));
+  auto execution = store_->GetWebhookExecution(a.execution_id);
+  EXPECT_EQ(execution->status, "Error");
+  EXPECT_EQ(execution->ended_at, b.updated_at);
+  EXPECT_EQ(store_->ListWebhookAttempts(b.id)->front().http_status, 500);
+  // Deleting the policy takes its history with it.
+  ASSERT_TRUE(store_->DeleteWebhookPolicy(*id));
+  EXPECT_TRUE(store_->ListWebhookExecutions(*id)->empty());
+}
+
+}  // namespace
+}  // namespace berth

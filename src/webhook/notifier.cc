@@ -1,0 +1,308 @@
+#include "webhook/notifier.h"
+
+#include <curl/curl.h>
+#include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+
+#include "api/harbor_json.h"
+#include "core/random.h"
+
+namespace berth {
+namespace {
+
+// CloudEvents types Harbor sends for its event types.
+std::string_view CloudEventType(std::string_view type) {
+  if (type == "PUSH_ARTIFACT") return "harbor.artifact.pushed";
+  if (type == "PULL_ARTIFACT") return "harbor.artifact.pulled";
+  if (type == "DELETE_ARTIFACT") return "harbor.artifact.deleted";
+  if (type == "QUOTA_EXCEED") return "harbor.quota.exceed";
+  if (type == "QUOTA_WARNING") return "harbor.quota.warning";
+  return "harbor.unknown";
+}
+
+std::string NewUuid() {
+  std::string hex = RandomHex(16);
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
+         hex.substr(16, 4) + "-" + hex.substr(20);
+}
+
+size_t Discard(char*, size_t size, size_t count, void*) { return size * count; }
+
+}  // namespace
+
+Result<std::vector<WebhookTarget>> ParseWebhookTargets(std::string_view json) {
+  boost::system::error_code ec;
+  boost::json::value parsed = boost::json::parse(json, ec);
+  if (ec || !parsed.is_array()) return Fail(ErrorCode::kBadRequest, "targets must be an array");
+  std::vector<WebhookTarget> out;
+  for (const boost::json::value& v : parsed.as_array()) {
+    if (!v.is_object()) return Fail(ErrorCode::kBadRequest, "a target must be an object");
+    const boost::json::object& o = v.as_object();
+    WebhookTarget t;
+    auto type = StringField(o, "type");
+    auto address = StringField(o, "address");
+    auto auth = StringField(o, "auth_header");
+    auto skip = BoolField(o, "skip_cert_verify");
+    auto format = StringField(o, "payload_format");
+    for (const auto* f : {&type, &address, &auth, &format}) {
+      if (!*f) return tl::unexpected(f->error());
+    }
+    if (!skip) return tl::unexpected(skip.error());
+    t.type = type->value_or("http");
+    t.address = address->value_or("");
+    t.auth_header = auth->value_or("");
+    t.skip_cert_verify = skip->value_or(false);
+    t.payload_format = format->value_or("Default");
+    if (t.payload_format.empty()) t.payload_format = "Default";
+    if (t.type != "http") return Fail(ErrorCode::kBadRequest, "target type must be http");
+    if (!t.address.starts_with("http://") && !t.address.starts_with("https://"))
+      return Fail(ErrorCode::kBadRequest, "target address must be an http or https URL");
+    if (t.payload_format != "Default" && t.payload_format != "CloudEvents")
+      return Fail(ErrorCode::kBadRequest, "payload_format must be Default or CloudEvents");
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+WebhookPayload RenderPayload(const Event& e, const std::string& format,
+                             const std::string& registry_host, bool public_project,
+                             int64_t policy_id, int64_t project_id) {
+  const std::string type(WebhookEventType(e.kind).value_or("UNKNOWN"));
+  boost::json::object data;
+  boost::json::object resource{{"digest", e.digest}};
+  if (!e.tag.empty()) resource["tag"] = e.tag;
+  resource["resource_url"] =
+      registry_host + "/" + e.repository + (e.tag.empty() ? "@" + e.digest : ":" + e.tag);
+  data["resources"] = boost::json::array{resource};
+  const std::string_view repository = e.repository;
+  const size_t slash = repository.find('/');
+  data["repository"] = boost::json::object{
+      {"name", slash == std::string_view::npos ? repository : repository.substr(slash + 1)},
+      {"namespace", e.project},
+      {"repo_full_name", e.repository},
+      {"repo_type", public_project ? "public" : "private"}};
+  if (!e.detail.empty())
+    data["custom_attributes"] = boost::json::object{{"Details", e.detail}};
+  if (format == "CloudEvents") {
+    boost::json::object event{
+        {"specversion", "1.0"},
+        {"requestid", NewUuid()},
+        {"id", NewUuid()},
+        {"source", "/projects/" + std::to_string(project_id) + "/webhook/policies/" +
+                       std::to_string(policy_id)},
+        {"type", CloudEventType(type)},
+        {"datacontenttype", "application/json"},
+        {"time", Rfc3339(e.at)},
+        {"data", std::move(data)},
+        {"operator", e.operator_name}};
+    return {boost::json::serialize(event), "application/cloudevents+json"};
+  }
+  boost::json::object event{{"type", type},
+                            {"occur_at", e.at},
+                            {"operator", e.operator_name},
+                            {"event_data", std::move(data)}};
+  return {boost::json::serialize(event), "application/json"};
+}
+
+Notifier::Notifier(ManagementStore& store, AccessControl& access, const Settings& settings,
+                   const Clock& clock, NotifierOptions options)
+    : store_(store),
+      access_(access),
+      settings_(settings),
+      clock_(clock),
+      options_(std::move(options)) {}
+
+Notifier::~Notifier() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  for (std::thread& t : senders_) t.join();
+}
+
+void Notifier::Start() {
+  for (size_t i = 0; i < options_.senders; ++i) {
+    senders_.emplace_back([this] {
+      // Deliveries wait behind requests when the machine is busy.
+      ::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), 10);
+      Send();
+    });
+  }
+}
+
+void Notifier::PoliciesChanged() {
+  std::lock_guard lock(policies_mu_);
+  policies_stale_ = true;
+}
+
+const std::vector<Notifier::Policy>* Notifier::PoliciesOf(int64_t project_id) {
+  if (policies_stale_) {
+    auto all = store_.ListWebhookPolicies(0);
+    if (!all) {
+      spdlog::error("webhook policies: {}", all.error().message);
+      return nullptr;
+    }
+    policies_.clear();
+    for (WebhookPolicyRecord& record : *all) {
+      if (!record.enabled) continue;
+      auto targets = ParseWebhookTargets(record.targets_json);
+      if (!targets) continue;
+      const int64_t project = record.project_id;
+      policies_[project].push_back(Policy{std::move(record), std::move(*targets)});
+    }
+    policies_stale_ = false;
+  }
+  auto it = policies_.find(project_id);
+  return it == policies_.end() ? nullptr : &it->second;
+}
+
+void Notifier::Consume(std::span<const Event> events) {
+  if (!settings_.Get().notification_enable) return;
+  std::vector<WebhookDelivery> deliveries;
+  std::vector<Job> jobs;
+  {
+    std::lock_guard lock(policies_mu_);
+    for (const Event& e : events) {
+      auto type = WebhookEventType(e.kind);
+      if (!type) continue;
+      auto project = access_.FindProject(e.project);
+      if (!project || !*project) continue;
+      const std::vector<Policy>* policies = PoliciesOf((*project)->id);
+      if (!policies) continue;
+      for (const Policy& p : *policies) {
+        if (std::find(p.record.event_types.begin(), p.record.event_types.end(), *type) ==
+            p.record.event_types.end()) {
+          continue;
+        }
+        const int64_t now = clock_.Now();
+        WebhookDelivery d;
+        d.execution = WebhookExecutionRecord{0, p.record.id, std::string(*type), "Running", now, 0};
+        for (const WebhookTarget& t : p.targets) {
+          d.tasks.push_back(WebhookTaskRecord{0, 0, t.address, "Pending", 0, now, now, 0, 0});
+          jobs.push_back(Job{{},
+                             RenderPayload(e, t.payload_format, options_.registry_host,
+                                           (*project)->is_public, p.record.id, (*project)->id),
+                             t,
+                             std::chrono::steady_clock::now()});
+        }
+        deliveries.push_back(std::move(d));
+      }
+    }
+  }
+  if (deliveries.empty()) return;
+  if (auto s = store_.CreateWebhookDeliveries(deliveries); !s) {
+    spdlog::error("webhook executions: {} not recorded: {}", deliveries.size(), s.error().message);
+    return;
+  }
+  size_t next = 0;
+  for (const WebhookDelivery& d : deliveries) {
+    for (const WebhookTaskRecord& t : d.tasks) jobs[next++].task = t;
+  }
+  std::vector<Job> refused;
+  {
+    std::lock_guard lock(mu_);
+    for (Job& job : jobs) {
+      if (pending_.size() >= options_.max_pending) {
+        refused.push_back(std::move(job));
+      } else {
+        pending_.push(std::move(job));
+      }
+    }
+  }
+  wake_.notify_all();
+  for (Job& job : refused) Record(job, 0, "not sent: too many deliveries waiting", true);
+}
+
+void Notifier::Idle() {
+  std::unique_lock lock(mu_);
+  idle_.wait(lock, [&] { return pending_.empty() && sending_ == 0; });
+}
+
+void Notifier::Send() {
+  CURL* curl = curl_easy_init();
+  std::unique_lock lock(mu_);
+  while (true) {
+    if (stopping_) break;
+    if (pending_.empty()) {
+      wake_.wait(lock);
+      continue;
+    }
+    const auto due = pending_.top().due;
+    if (due > std::chrono::steady_clock::now()) {
+      wake_.wait_until(lock, due);
+      continue;
+    }
+    Job job = pending_.top();
+    pending_.pop();
+    ++sending_;
+    lock.unlock();
+    auto [status, message] = Post(curl, job);
+    const bool delivered = status >= 200 && status < 300;
+    const bool final = delivered || job.task.run_count + 1 >= options_.max_attempts;
+    Record(job, status, message, final);
+    lock.lock();
+    --sending_;
+    if (!final) {
+      job.due = std::chrono::steady_clock::now() +
+                options_.retry_base * (int64_t{1} << std::min<int64_t>(job.task.run_count - 1, 16));
+      pending_.push(std::move(job));
+    }
+    if (pending_.empty() && sending_ == 0) idle_.notify_all();
+  }
+  lock.unlock();
+  curl_easy_cleanup(curl);
+}
+
+std::pair<int64_t, std::string> Notifier::Post(void* handle, const Job& job) {
+  CURL* curl = static_cast<CURL*>(handle);
+  curl_easy_reset(curl);
+  curl_slist* headers = nullptr;
+  headers = curl_slist_append(headers, ("Content-Type: " + job.payload.content_type).c_str());
+  if (!job.target.auth_header.empty())
+    headers = curl_slist_append(headers, ("Authorization: " + job.target.auth_header).c_str());
+  curl_easy_setopt(curl, CURLOPT_URL, job.target.address.c_str());
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, job.payload.body.data());
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                   static_cast<curl_off_t>(job.payload.body.size()));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
+                   static_cast<long>(std::chrono::milliseconds(options_.timeout).count()));
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_USERAGENT, "berth-webhook");
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Discard);
+  if (job.target.skip_cert_verify) {
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+  }
+  const CURLcode rc = curl_easy_perform(curl);
+  curl_slist_free_all(headers);
+  if (rc != CURLE_OK) return {0, curl_easy_strerror(rc)};
+  long status = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  return {status, "HTTP " + std::to_string(status)};
+}
+
+void Notifier::Record(Job& job, int64_t status, const std::string& message, bool final) {
+  const int64_t now = clock_.Now();
+  WebhookTaskRecord& t = job.task;
+  const bool tried = status != 0 || message.rfind("not sent", 0) != 0;
+  if (tried) ++t.run_count;
+  if (t.started_at == 0) t.started_at = now;
+  t.updated_at = now;
+  const bool delivered = status >= 200 && status < 300;
+  t.status = delivered ? "Success" : final ? "Error" : "Running";
+  if (final) t.ended_at = now;
+  if (auto s = store_.RecordWebhookAttempt(t, WebhookAttemptRecord{t.id, t.run_count, now, status,
+                                                                   message});
+      !s) {
+    spdlog::error("webhook task {}: {}", t.id, s.error().message);
+  }
+}
+
+}  // namespace berth
