@@ -5,8 +5,12 @@ LISTEN ?= 127.0.0.1:5000
 DATA ?= ./data
 export BERTH_SHARED_DIR := $(SHARED)
 export BERTH_CORPUS := $(CORPUS)
+# Stoplight Prism, the validating proxy of the API contract test, from npm into a cache folder.
+PRISM_DIR ?= /tmp/berth-prism
+PRISM_VERSION ?= 5.14.2
+export BERTH_PRISM := $(PRISM_DIR)/node_modules/.bin/prism
 
-.PHONY: setup build run test test-asan corpus bench fuzz clean
+.PHONY: setup build run test test-asan corpus prism bench fuzz clean
 
 setup:
 	scripts/setup
@@ -22,10 +26,15 @@ run: build
 corpus: setup
 	@[ -s $(CORPUS)/corpus.tsv ] || $(SHARED)/fixtures/make-images $(CORPUS)
 
-test: build corpus
+prism: setup
+	@[ -x $(BERTH_PRISM) ] && $(BERTH_PRISM) --version | grep -qx $(PRISM_VERSION) || \
+	  npm install --prefix $(PRISM_DIR) --no-audit --no-fund --loglevel=error \
+	    @stoplight/prism-cli@$(PRISM_VERSION)
+
+test: build corpus prism
 	ctest --preset default -j2
 
-test-asan: setup corpus
+test-asan: setup corpus prism
 	cmake --preset asan >/dev/null
 	cmake --build --preset asan
 	ctest --preset asan -j2

@@ -2,8 +2,12 @@
 // multi-arch pulls, cross-repository copies, tag listing and deletion.
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <fstream>
 #include <regex>
+#include <set>
+#include <sstream>
+#include <thread>
 
 #include "tests/integration/harness.h"
 
@@ -53,6 +57,85 @@ TEST_F(ClientsTest, EveryCorpusImageRoundTrips) {
   EXPECT_EQ(rc, 0) << out;
   EXPECT_NE(out.find(" 0 failed"), std::string::npos) << out;
   EXPECT_EQ(out.find("FAIL "), std::string::npos) << out;
+
+  // The management API sees every pushed artifact as it is, and the audit log each push and
+  // pull with its operator.
+  auto api = [&](const std::string& path) {
+    return Http("GET", server_.Url("/api/v2.0" + path));
+  };
+  std::ifstream tsv(CorpusDir() + "/corpus.tsv");
+  std::string line;
+  std::getline(tsv, line);  // header
+  std::set<std::string> pushed_tags;
+  while (std::getline(tsv, line)) {
+    std::vector<std::string> f;
+    std::stringstream fields(line);
+    for (std::string cell; std::getline(fields, cell, '\t');) f.push_back(cell);
+    ASSERT_GE(f.size(), 9u) << line;
+    const std::string& repo = f[1];
+    const std::string& tag = f[2];
+    const std::string& media_type = f[4];
+    const std::string& note = f[8];
+    pushed_tags.insert("library/" + repo + ":" + tag);
+    HttpResponse r = api("/projects/library/repositories/" + repo + "/artifacts/" + tag);
+    ASSERT_EQ(r.status, 200) << repo << ":" << tag << " " << r.body;
+    const boost::json::value a = boost::json::parse(r.body);
+    EXPECT_EQ(a.at("digest").as_string(), f[5]) << f[0];
+    EXPECT_EQ(a.at("manifest_media_type").as_string(), media_type) << f[0];
+    EXPECT_EQ(a.at("size").as_int64(), std::stoll(f[7])) << f[0];
+    bool tagged = false;
+    for (const auto& t : a.at("tags").as_array()) tagged = tagged || t.at("name").as_string() == tag;
+    EXPECT_TRUE(tagged) << f[0];
+    const bool index = media_type.find("index") != std::string::npos ||
+                       media_type.find("list") != std::string::npos;
+    if (index) {
+      EXPECT_EQ(a.at("type").as_string(), "IMAGE INDEX") << f[0];
+      const auto& refs = a.at("references").as_array();
+      ASSERT_EQ(refs.size(), 2u) << f[0];
+      EXPECT_EQ(refs[0].at("platform").at("architecture").as_string(), "amd64") << f[0];
+      EXPECT_EQ(refs[1].at("platform").at("architecture").as_string(), "arm64") << f[0];
+    } else if (note.starts_with("artifact ")) {
+      EXPECT_EQ(a.at("type").as_string(), "EXAMPLE") << f[0];
+      EXPECT_EQ(a.at("artifact_type").as_string(), "application/vnd.example.sbom.v1+json");
+    } else {
+      EXPECT_EQ(a.at("type").as_string(), "IMAGE") << f[0];
+      const std::string arch = note.find("arm64") != std::string::npos ? "arm64" : "amd64";
+      EXPECT_EQ(a.at("extra_attrs").at("architecture").as_string(), arch) << f[0];
+      EXPECT_EQ(a.at("extra_attrs").at("os").as_string(), "linux") << f[0];
+    }
+  }
+  HttpResponse repos = api("/projects/library/repositories?page_size=100");
+  EXPECT_EQ(repos.Header("x-total-count"), "4") << repos.body;
+
+  // Events are written off the request path: wait until the last push's entry is in.
+  std::map<std::string, int> creates, pulls;
+  std::set<std::string> operators;
+  for (int i = 0; i < 100; ++i) {
+    creates.clear();
+    pulls.clear();
+    operators.clear();
+    for (int page = 1;; ++page) {
+      HttpResponse logs = api("/audit-logs?page_size=100&page=" + std::to_string(page));
+      ASSERT_EQ(logs.status, 200) << logs.body;
+      const boost::json::value entries = boost::json::parse(logs.body);
+      for (const auto& e : entries.as_array()) {
+        const std::string resource(e.at("resource").as_string());
+        operators.insert(std::string(e.at("username").as_string()));
+        if (e.at("operation") == "create" && e.at("resource_type") == "artifact") ++creates[resource];
+        if (e.at("operation") == "pull") ++pulls[resource];
+      }
+      if (entries.as_array().size() < 100) break;
+    }
+    bool all_in = true;
+    for (const std::string& t : pushed_tags) all_in = all_in && creates.count(t) && pulls.count(t);
+    if (all_in) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  for (const std::string& t : pushed_tags) {
+    EXPECT_EQ(creates[t], 1) << t << " pushed once";
+    EXPECT_GE(pulls[t], 1) << t << " pulled back";
+  }
+  EXPECT_EQ(operators, std::set<std::string>{"admin"});
 }
 
 TEST_F(ClientsTest, PodmanPullsEachPlatformOfAMultiArchIndex) {

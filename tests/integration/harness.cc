@@ -87,8 +87,10 @@ void BerthServer::Start() {
     ::setenv("BERTH_LOG_LEVEL", "debug", 1);
     ::setenv("BERTH_ADMIN_PASSWORD", kAdminPassword, 1);
     for (const std::string& kv : env_) ::putenv(const_cast<char*>(kv.c_str()));
-    ::execl(BERTH_BINARY, BERTH_BINARY, "serve", "--listen", "127.0.0.1:0", "--data", data_.c_str(),
-            nullptr);
+    // A restart keeps the port, as clients (and a proxy in front) still know it.
+    const std::string listen = "127.0.0.1:" + std::to_string(port_);
+    ::execl(BERTH_BINARY, BERTH_BINARY, "serve", "--listen", listen.c_str(), "--data",
+            data_.c_str(), nullptr);
     std::_Exit(127);
   }
   for (int i = 0; i < 1000; ++i) {
@@ -249,5 +251,117 @@ std::string ErrorCode(const HttpResponse& response) {
 }
 
 std::string Sha256(const std::string& bytes) { return DigestOf(bytes).str(); }
+
+}  // namespace berth::testing
+
+namespace berth::testing {
+
+WebhookReceiver::WebhookReceiver() {
+  listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::listen(listener_, 64) != 0) {
+    throw std::runtime_error("webhook receiver: cannot listen");
+  }
+  socklen_t len = sizeof addr;
+  ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len);
+  port_ = ntohs(addr.sin_port);
+  thread_ = std::thread([this] { Serve(); });
+}
+
+WebhookReceiver::~WebhookReceiver() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  ::shutdown(listener_, SHUT_RDWR);
+  ::close(listener_);
+  thread_.join();
+}
+
+void WebhookReceiver::AnswerFirst(const std::string& path, std::vector<int> statuses) {
+  std::lock_guard lock(mu_);
+  statuses_[path] = std::move(statuses);
+}
+
+std::vector<WebhookReceiver::Request> WebhookReceiver::WaitFor(const std::string& path,
+                                                               size_t count, int timeout_s) {
+  std::unique_lock lock(mu_);
+  auto matching = [&] {
+    std::vector<Request> out;
+    for (const Request& r : requests_) {
+      if (r.path == path) out.push_back(r);
+    }
+    return out;
+  };
+  arrived_.wait_for(lock, std::chrono::seconds(timeout_s),
+                    [&] { return matching().size() >= count; });
+  return matching();
+}
+
+// One request per connection (the sender may keep it open; it is closed after the answer).
+void WebhookReceiver::Serve() {
+  while (true) {
+    int fd = ::accept(listener_, nullptr, nullptr);
+    if (fd < 0) {
+      std::lock_guard lock(mu_);
+      if (stopping_) return;
+      continue;
+    }
+    std::string data;
+    char buf[4096];
+    size_t head_end = std::string::npos;
+    while (head_end == std::string::npos) {
+      ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+      if (n <= 0) break;
+      data.append(buf, static_cast<size_t>(n));
+      head_end = data.find("\r\n\r\n");
+    }
+    if (head_end == std::string::npos) {
+      ::close(fd);
+      continue;
+    }
+    Request req;
+    std::istringstream head(data.substr(0, head_end));
+    std::string line, version;
+    std::getline(head, line);
+    std::istringstream(line) >> req.method >> req.path >> version;
+    size_t length = 0;
+    while (std::getline(head, line)) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      const size_t colon = line.find(':');
+      if (colon == std::string::npos) continue;
+      std::string name = line.substr(0, colon);
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      std::string value = line.substr(colon + 1);
+      value.erase(0, value.find_first_not_of(' '));
+      if (name == "content-length") length = std::stoul(value);
+      req.headers.emplace(name, value);
+    }
+    req.body = data.substr(head_end + 4);
+    while (req.body.size() < length) {
+      ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+      if (n <= 0) break;
+      req.body.append(buf, static_cast<size_t>(n));
+    }
+    int status = 200;
+    {
+      std::lock_guard lock(mu_);
+      auto& planned = statuses_[req.path];
+      if (!planned.empty()) {
+        status = planned.front();
+        planned.erase(planned.begin());
+      }
+      requests_.push_back(std::move(req));
+    }
+    arrived_.notify_all();
+    const std::string answer = "HTTP/1.1 " + std::to_string(status) +
+                               " X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+    ::send(fd, answer.data(), answer.size(), MSG_NOSIGNAL);
+    ::close(fd);
+  }
+}
 
 }  // namespace berth::testing

@@ -4,8 +4,11 @@
 
 #include <sys/types.h>
 
+#include <condition_variable>
 #include <filesystem>
 #include <map>
+#include <mutex>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -84,5 +87,43 @@ std::string JwtClaims(const std::string& token);
 // The actions a token grants on "repository:<name>", comma-joined in the token's order.
 std::string GrantedActions(const std::string& token, const std::string& type,
                            const std::string& name);
+
+}  // namespace berth::testing
+
+namespace berth::testing {
+
+// A webhook receiver on a free loopback port: records every request it gets and answers each
+// path with the statuses it was told, in order (200 once they run out). Thread-safe.
+class WebhookReceiver {
+ public:
+  struct Request {
+    std::string method;
+    std::string path;
+    std::multimap<std::string, std::string> headers;  // names lower-cased
+    std::string body;
+  };
+
+  WebhookReceiver();
+  ~WebhookReceiver();
+
+  std::string Url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(port_) + path;
+  }
+  void AnswerFirst(const std::string& path, std::vector<int> statuses);
+  // The requests to `path` so far, waiting up to `timeout_s` for at least `count`.
+  std::vector<Request> WaitFor(const std::string& path, size_t count, int timeout_s = 30);
+
+ private:
+  void Serve();
+
+  int listener_ = -1;
+  int port_ = 0;
+  std::mutex mu_;
+  std::condition_variable arrived_;
+  std::vector<Request> requests_;                      // guarded by mu_
+  std::map<std::string, std::vector<int>> statuses_;  // guarded by mu_
+  bool stopping_ = false;                              // guarded by mu_
+  std::thread thread_;
+};
 
 }  // namespace berth::testing

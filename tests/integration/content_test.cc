@@ -1,0 +1,582 @@
+// Harbor's API v2.0 for content and operations, against the real binary: artifacts, tags,
+// labels, copies, the audit log and pull counts, quotas, webhooks (a receiver started here),
+// configurations with read-only mode, search, statistics and volumes.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <random>
+
+#include "tests/integration/harbor_client.h"
+
+namespace berth::testing {
+namespace {
+
+using boost::json::parse;
+
+constexpr const char* kOciManifest = "application/vnd.oci.image.manifest.v1+json";
+constexpr const char* kOciIndex = "application/vnd.oci.image.index.v1+json";
+
+std::string RandomBytes(size_t n, unsigned seed) {
+  std::mt19937_64 gen(seed);
+  std::string out(n, '\0');
+  for (char& c : out) c = static_cast<char>(gen());
+  return out;
+}
+
+std::string Descriptor(const std::string& media_type, const std::string& bytes) {
+  return R"({"mediaType":")" + media_type + R"(","digest":")" + Sha256(bytes) +
+         R"(","size":)" + std::to_string(bytes.size()) + "}";
+}
+
+class ContentTest : public ::testing::Test {
+ protected:
+  ContentTest()
+      : server_({"BERTH_WEBHOOK_RETRY_BASE=1s", "BERTH_WEBHOOK_MAX_ATTEMPTS=3"}), api_(server_) {}
+
+  void TearDown() override {
+    for (const std::string& v : api_.Violations()) ADD_FAILURE() << "swagger: " << v;
+  }
+
+  HttpResponse Do(const std::string& method, const std::string& path, const std::string& body = {},
+                  const std::vector<std::string>& headers = {}) {
+    return api_.Do(method, path, body, headers);
+  }
+
+  // The id at the end of a 201's Location.
+  std::string Created(const HttpResponse& r) {
+    EXPECT_EQ(r.status, 201) << r.body;
+    const std::string location = r.Header("location");
+    return location.substr(location.rfind('/') + 1);
+  }
+
+  std::string CreateProject(const std::string& name, const std::string& extra = "") {
+    return Created(Do("POST", "/projects", R"({"project_name":")" + name + "\"" + extra + "}"));
+  }
+
+  // A monolithic blob upload; returns the status.
+  long PushBlob(const std::string& repository, const std::string& bytes,
+                const std::vector<std::string>& headers = {}) {
+    return Http("POST",
+                server_.Url("/v2/" + repository + "/blobs/uploads/?digest=" + Sha256(bytes)),
+                bytes, headers)
+        .status;
+  }
+
+  // An image: config (with platform and history) and one layer of `layer` bytes. Returns the
+  // manifest's digest.
+  std::string PushImage(const std::string& repository, const std::string& tag,
+                        const std::string& layer, const std::string& arch = "amd64",
+                        const std::vector<std::string>& headers = {}) {
+    const std::string config =
+        R"({"architecture":")" + arch +
+        R"(","os":"linux","created":"2023-11-14T22:13:20Z","author":"berth-test",)"
+        R"("config":{"Cmd":["sh"]},"rootfs":{"type":"layers","diff_ids":[]},)"
+        R"("history":[{"created":"2023-11-14T22:13:20Z","created_by":"ADD layer.tar /"}]})";
+    EXPECT_EQ(PushBlob(repository, config, headers), 201);
+    EXPECT_EQ(PushBlob(repository, layer, headers), 201);
+    const std::string manifest =
+        R"({"schemaVersion":2,"mediaType":")" + std::string(kOciManifest) + R"(","config":)" +
+        Descriptor("application/vnd.oci.image.config.v1+json", config) + R"(,"layers":[)" +
+        Descriptor("application/vnd.oci.image.layer.v1.tar+gzip", layer) + "]}";
+    std::vector<std::string> h = headers;
+    h.push_back(std::string("Content-Type: ") + kOciManifest);
+    HttpResponse put =
+        Http("PUT", server_.Url("/v2/" + repository + "/manifests/" + tag), manifest, h);
+    EXPECT_EQ(put.status, 201) << put.body;
+    manifests_[Sha256(manifest)] = manifest;
+    return Sha256(manifest);
+  }
+
+  std::string ManifestOf(const std::string& digest) { return manifests_[digest]; }
+
+  // The value once `read` returns it, polling for up to 10 s (events are counted off the
+  // request path).
+  template <class Read>
+  auto Eventually(Read read, const decltype(read())& expected) {
+    auto value = read();
+    for (int i = 0; i < 100 && value != expected; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      value = read();
+    }
+    return value;
+  }
+
+  BerthServer server_;
+  HarborClient api_;
+  std::map<std::string, std::string> manifests_;
+};
+
+std::string Str(const boost::json::value& v) {
+  return v.is_string() ? std::string(v.as_string()) : boost::json::serialize(v);
+}
+
+void ExpectError(const HttpResponse& r, long status, const std::string& code) {
+  EXPECT_EQ(r.status, status) << r.body;
+  boost::system::error_code ec;
+  boost::json::value v = parse(r.body, ec);
+  ASSERT_FALSE(ec) << r.body;
+  EXPECT_EQ(v.at("errors").as_array().at(0).at("code").as_string(), code) << r.body;
+}
+
+TEST_F(ContentTest, ArtifactsWithTagsReferencesAccessoriesAndBuildHistory) {
+  const std::string amd = PushImage("library/app", "amd64", RandomBytes(1000, 1));
+  const std::string arm = PushImage("library/app", "arm64", RandomBytes(2000, 2), "arm64");
+  const std::string index =
+      R"({"schemaVersion":2,"mediaType":")" + std::string(kOciIndex) + R"(","manifests":[)" +
+      R"({"mediaType":")" + kOciManifest + R"(","digest":")" + amd + R"(","size":)" +
+      std::to_string(ManifestOf(amd).size()) +
+      R"(,"platform":{"architecture":"amd64","os":"linux"}},)" + R"({"mediaType":")" +
+      kOciManifest + R"(","digest":")" + arm + R"(","size":)" +
+      std::to_string(ManifestOf(arm).size()) +
+      R"(,"platform":{"architecture":"arm64","os":"linux","variant":"v8"}}]})";
+  ASSERT_EQ(Http("PUT", server_.Url("/v2/library/app/manifests/multi"), index,
+                 {std::string("Content-Type: ") + kOciIndex})
+                .status,
+            201);
+  const std::string index_digest = Sha256(index);
+  // An SBOM-like referrer of the amd64 image.
+  const std::string empty = "{}";
+  ASSERT_EQ(PushBlob("library/app", empty), 201);
+  const std::string sbom_layer = R"({"spdxVersion":"SPDX-2.3"})";
+  ASSERT_EQ(PushBlob("library/app", sbom_layer), 201);
+  const std::string sbom =
+      R"({"schemaVersion":2,"mediaType":")" + std::string(kOciManifest) +
+      R"(","artifactType":"application/vnd.example.sbom.v1+json","config":)" +
+      Descriptor("application/vnd.oci.empty.v1+json", empty) + R"(,"layers":[)" +
+      Descriptor("application/spdx+json", sbom_layer) + R"(],"subject":{"mediaType":")" +
+      kOciManifest + R"(","digest":")" + amd + R"(","size":)" +
+      std::to_string(ManifestOf(amd).size()) + "}}";
+  ASSERT_EQ(Http("PUT", server_.Url("/v2/library/app/manifests/" + Sha256(sbom)), sbom,
+                 {std::string("Content-Type: ") + kOciManifest})
+                .status,
+            201);
+
+  // The index, the two images (tagged, so listed too); the SBOM only as an accessory.
+  HttpResponse list = Do("GET", "/projects/library/repositories/app/artifacts?with_tag=true");
+  ASSERT_EQ(list.status, 200) << list.body;
+  EXPECT_EQ(list.Header("x-total-count"), "3");
+  boost::json::value listed = parse(list.body);
+  std::map<std::string, boost::json::object> by_digest;
+  for (const auto& a : listed.as_array()) by_digest[std::string(a.at("digest").as_string())] = a.as_object();
+  ASSERT_EQ(by_digest.count(index_digest), 1u);
+  ASSERT_EQ(by_digest.count(amd), 1u);
+  EXPECT_EQ(by_digest.count(Sha256(sbom)), 0u);
+
+  const auto& idx = by_digest[index_digest];
+  EXPECT_EQ(idx.at("type"), "IMAGE INDEX");
+  EXPECT_EQ(Str(idx.at("manifest_media_type")), kOciIndex);
+  EXPECT_EQ(idx.at("tags").as_array().at(0).at("name"), "multi");
+  const auto& refs = idx.at("references").as_array();
+  ASSERT_EQ(refs.size(), 2u);
+  EXPECT_EQ(Str(refs[1].at("child_digest")), arm);
+  EXPECT_EQ(refs[1].at("platform").at("variant"), "v8");
+  EXPECT_EQ(refs[0].at("child_id"), by_digest[amd].at("id"));
+
+  const auto& image = by_digest[amd];
+  EXPECT_EQ(image.at("type"), "IMAGE");
+  EXPECT_EQ(image.at("media_type"), "application/vnd.oci.image.config.v1+json");
+  EXPECT_EQ(Str(image.at("manifest_media_type")), kOciManifest);
+  EXPECT_EQ(image.at("repository_name"), "library/app");
+  EXPECT_EQ(image.at("extra_attrs").at("architecture"), "amd64");
+  EXPECT_EQ(image.at("extra_attrs").at("os"), "linux");
+  EXPECT_EQ(image.at("extra_attrs").at("author"), "berth-test");
+  EXPECT_EQ(image.at("extra_attrs").at("config").at("Cmd").at(0), "sh");
+  const int64_t image_size = image.at("size").as_int64();
+  EXPECT_GT(image_size, 1000 + static_cast<int64_t>(ManifestOf(amd).size()));
+  EXPECT_EQ(idx.at("size").as_int64(),
+            static_cast<int64_t>(index.size()) + image_size +
+                by_digest[arm].at("size").as_int64());
+
+  // One artifact, by tag and by digest; accessories; build history.
+  HttpResponse one = Do("GET", "/projects/library/repositories/app/artifacts/amd64?with_accessory=true");
+  ASSERT_EQ(one.status, 200) << one.body;
+  boost::json::value got = parse(one.body);
+  EXPECT_EQ(Str(got.at("digest")), amd);
+  const auto& accessories = got.at("accessories").as_array();
+  ASSERT_EQ(accessories.size(), 1u);
+  EXPECT_EQ(Str(accessories[0].at("digest")), Sha256(sbom));
+  EXPECT_EQ(Str(accessories[0].at("subject_artifact_digest")), amd);
+  EXPECT_EQ(Do("GET", "/projects/library/repositories/app/artifacts/" + amd).status, 200);
+  HttpResponse accessory_list =
+      Do("GET", "/projects/library/repositories/app/artifacts/" + amd + "/accessories");
+  ASSERT_EQ(accessory_list.status, 200) << accessory_list.body;
+  EXPECT_EQ(accessory_list.Header("x-total-count"), "1");
+  HttpResponse sbom_artifact =
+      Do("GET", "/projects/library/repositories/app/artifacts/" + Sha256(sbom));
+  EXPECT_EQ(parse(sbom_artifact.body).at("type"), "EXAMPLE");
+  HttpResponse history = Do(
+      "GET", "/projects/library/repositories/app/artifacts/amd64/additions/build_history");
+  ASSERT_EQ(history.status, 200) << history.body;
+  EXPECT_EQ(parse(history.body).at(0).at("created_by"), "ADD layer.tar /");
+  ExpectError(Do("GET", "/projects/library/repositories/app/artifacts/nope"), 404, "NOT_FOUND");
+  ExpectError(Do("GET", "/projects/library/repositories/none/artifacts"), 404, "NOT_FOUND");
+
+  // q and sort.
+  HttpResponse tagged = Do("GET", "/projects/library/repositories/app/artifacts?q=tags%3Darm64");
+  EXPECT_EQ(tagged.Header("x-total-count"), "1");
+  EXPECT_EQ(Str(parse(tagged.body).at(0).at("digest")), arm);
+  ExpectError(api_.DoInvalid("GET", "/projects/library/repositories/app/artifacts?q=color%3Dred"),
+              400, "BAD_REQUEST");
+
+  // Tags: added, refused twice, listed, removed.
+  EXPECT_EQ(Do("POST", "/projects/library/repositories/app/artifacts/" + amd + "/tags",
+               R"({"name":"stable"})")
+                .status,
+            201);
+  ExpectError(Do("POST", "/projects/library/repositories/app/artifacts/" + amd + "/tags",
+                 R"({"name":"stable"})"),
+              409, "CONFLICT");
+  EXPECT_EQ(Http("GET", server_.Url("/v2/library/app/manifests/stable")).Header("docker-content-digest"),
+            amd);
+  HttpResponse tags = Do("GET", "/projects/library/repositories/app/artifacts/" + amd + "/tags");
+  EXPECT_EQ(tags.Header("x-total-count"), "2");
+  EXPECT_EQ(Do("DELETE", "/projects/library/repositories/app/artifacts/" + amd + "/tags/stable")
+                .status,
+            200);
+  EXPECT_EQ(Http("GET", server_.Url("/v2/library/app/manifests/stable")).status, 404);
+  ExpectError(Do("DELETE", "/projects/library/repositories/app/artifacts/" + amd + "/tags/stable"),
+              404, "NOT_FOUND");
+
+  // Labels: a global one attached and detached.
+  const std::string label =
+      Created(Do("POST", "/labels", R"({"name":"qa","color":"#00ff00","scope":"g"})"));
+  ExpectError(Do("POST", "/labels", R"({"name":"qa","scope":"g"})"), 409, "CONFLICT");
+  EXPECT_EQ(Do("POST", "/projects/library/repositories/app/artifacts/" + amd + "/labels",
+               R"({"id":)" + label + "}")
+                .status,
+            200);
+  HttpResponse labelled =
+      Do("GET", "/projects/library/repositories/app/artifacts/" + amd + "?with_label=true");
+  EXPECT_EQ(parse(labelled.body).at("labels").at(0).at("name"), "qa");
+  EXPECT_EQ(Do("GET", "/labels?scope=g").Header("x-total-count"), "1");
+  EXPECT_EQ(
+      Do("DELETE", "/projects/library/repositories/app/artifacts/" + amd + "/labels/" + label)
+          .status,
+      200);
+  EXPECT_EQ(Do("PUT", "/labels/" + label, R"({"description":"passed QA"})").status, 200);
+  EXPECT_EQ(parse(Do("GET", "/labels/" + label).body).at("description"), "passed QA");
+  EXPECT_EQ(Do("DELETE", "/labels/" + label).status, 200);
+
+  // Copy into another project, then delete the copy's source.
+  CreateProject("other");
+  HttpResponse copied = Do("POST", "/projects/other/repositories/app/artifacts?from=library/app:amd64");
+  EXPECT_EQ(copied.status, 201) << copied.body;
+  EXPECT_EQ(Http("GET", server_.Url("/v2/other/app/manifests/amd64")).Header("docker-content-digest"),
+            amd);
+  HttpResponse index_copy =
+      Do("POST", "/projects/other/repositories/app/artifacts?from=library/app@" + index_digest);
+  EXPECT_EQ(index_copy.status, 201) << index_copy.body;
+  HttpResponse arm_copy = Http("GET", server_.Url("/v2/other/app/manifests/" + arm));
+  EXPECT_EQ(arm_copy.status, 200) << arm_copy.body << index_copy.Header("location");
+  ExpectError(Do("POST", "/projects/other/repositories/app/artifacts?from=library/app:gone"), 404,
+              "NOT_FOUND");
+  EXPECT_EQ(Do("DELETE", "/projects/library/repositories/app/artifacts/" + index_digest).status,
+            200);
+  EXPECT_EQ(Http("GET", server_.Url("/v2/library/app/manifests/multi")).status, 404);
+  EXPECT_EQ(Http("GET", server_.Url("/v2/other/app/manifests/" + index_digest)).status, 200);
+}
+
+TEST_F(ContentTest, AuditLogHoldsOneEntryPerPushPullAndDeleteWithItsOperator) {
+  const std::string project = CreateProject("audit");
+  ASSERT_EQ(Do("POST", "/users",
+               R"({"username":"alice","password":"Passw0rd1","email":"a@b.c","realname":"A"})")
+                .status,
+            201);
+  ASSERT_EQ(Do("POST", "/projects/audit/members",
+               R"({"role_id":2,"member_user":{"username":"alice"}})")
+                .status,
+            201);
+  const std::vector<std::string> alice = {BasicAuth("alice", "Passw0rd1")};
+  const std::string digest = PushImage("audit/web", "v1", RandomBytes(500, 3), "amd64", alice);
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_EQ(Http("GET", server_.Url("/v2/audit/web/manifests/v1"), {}, alice).status, 200);
+  }
+  // Neither a HEAD nor a blob GET is a pull.
+  ASSERT_EQ(Http("HEAD", server_.Url("/v2/audit/web/manifests/v1"), {}, alice).status, 200);
+  ASSERT_EQ(Http("GET", server_.Url("/v2/audit/web/manifests/" + digest)).status, 200);
+  ASSERT_EQ(Http("DELETE", server_.Url("/v2/audit/web/manifests/" + digest)).status, 202);
+
+  auto operations = [&] {
+    HttpResponse logs = Do("GET", "/projects/audit/logs?page_size=100");
+    std::vector<std::string> out;
+    if (logs.status != 200) return out;
+    const boost::json::value entries = parse(logs.body);
+    for (const auto& l : entries.as_array()) {
+      out.push_back(std::string(l.at("operation").as_string()) + " " +
+                    std::string(l.at("resource").as_string()) + " by " +
+                    std::string(l.at("username").as_string()));
+    }
+    return out;
+  };
+  // Newest first.
+  const std::vector<std::string> expected = {
+      "delete audit/web@" + digest + " by admin", "pull audit/web@" + digest + " by admin",
+      "pull audit/web:v1 by alice", "pull audit/web:v1 by alice", "create audit/web:v1 by alice",
+      "create audit by admin"};
+  EXPECT_EQ(Eventually(operations, expected), expected);
+  HttpResponse pulls = Do("GET", "/audit-logs?q=operation%3Dpull,username%3Dalice");
+  EXPECT_EQ(pulls.Header("x-total-count"), "2") << pulls.body;
+  HttpResponse in_range =
+      Do("GET", "/audit-logs?q=op_time%3D%5B2000-01-01%2000%3A00%3A00~2100-01-01%2000%3A00%3A00%5D");
+  EXPECT_EQ(in_range.Header("x-total-count"), "6");
+  // Alice, a developer, may not read the project's logs (Harbor: maintainers and up).
+  ExpectError(Do("GET", "/projects/audit/logs", {}, alice), 403, "FORBIDDEN");
+  ExpectError(api_.DoInvalid("GET", "/audit-logs?q=color%3Dred"), 400, "BAD_REQUEST");
+
+  // Pull counts are counted off the request path: three manifest GETs.
+  auto pull_count = [&] {
+    HttpResponse repo = Do("GET", "/projects/audit/repositories/web");
+    return repo.status == 200 ? parse(repo.body).at("pull_count").as_int64() : -1;
+  };
+  EXPECT_EQ(Eventually(pull_count, int64_t{3}), 3);
+}
+
+TEST_F(ContentTest, QuotaRefusesWhatWouldPassItAndDeletionFreesIt) {
+  WebhookReceiver receiver;
+  const std::string project = CreateProject("small", R"(,"storage_limit":10485760)");
+  ASSERT_EQ(Do("POST", "/projects/small/webhook/policies",
+               R"({"name":"quota","event_types":["QUOTA_EXCEED"],"targets":[{"type":"http",)"
+               R"("address":")" + receiver.Url("/quota") + R"("}]})")
+                .status,
+            201);
+  auto used = [&] {
+    return parse(Do("GET", "/quotas/" + project).body).at("used").at("storage").as_int64();
+  };
+  EXPECT_EQ(used(), 0);
+  const std::string five = RandomBytes(5 << 20, 5);
+  const std::string digest = PushImage("small/app", "v1", five);
+  const int64_t after_image = used();
+  EXPECT_GT(after_image, 5 << 20);
+  EXPECT_LT(after_image, (5 << 20) + 4096);
+  HttpResponse quotas = Do("GET", "/quotas?reference=project&reference_id=" + project);
+  ASSERT_EQ(quotas.status, 200);
+  EXPECT_EQ(parse(quotas.body).at(0).at("hard").at("storage"), 10485760);
+
+  // The next 8 MiB layer, monolithic and in a PATCH: refused, nothing counted or kept.
+  const std::string eight = RandomBytes(8 << 20, 8);
+  HttpResponse refused = Http(
+      "POST", server_.Url("/v2/small/app/blobs/uploads/?digest=" + Sha256(eight)), eight);
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(ErrorCode(refused), "DENIED");
+  EXPECT_NE(refused.body.find("quota"), std::string::npos) << refused.body;
+  HttpResponse start = Http("POST", server_.Url("/v2/small/app/blobs/uploads/"));
+  ASSERT_EQ(start.status, 202);
+  HttpResponse patch = Http("PATCH", server_.Url(start.Header("location")), eight,
+                            {"Content-Type: application/octet-stream"});
+  EXPECT_EQ(patch.status, 403);
+  EXPECT_EQ(Http("GET", server_.Url(start.Header("location"))).status, 404);
+  EXPECT_EQ(used(), after_image);
+  EXPECT_EQ(Http("HEAD", server_.Url("/v2/small/app/blobs/" + Sha256(eight))).status, 404);
+  std::string found;
+  RunCommand("find " + server_.data_dir().string() + " -name '*" + Sha256(eight).substr(7) + "*'", &found);
+  EXPECT_EQ(found, "");
+  std::string upload_bytes;
+  RunCommand("find " + server_.data_dir().string() + " -type f -size +1M | xargs -r du -cb | tail -1",
+             &upload_bytes);
+  // Only the 5 MiB layer is on disk.
+  EXPECT_LT(std::stoll(upload_bytes), 6 << 20) << upload_bytes;
+
+  const auto exceeded = receiver.WaitFor("/quota", 2);
+  ASSERT_EQ(exceeded.size(), 2u);
+  boost::json::value event = parse(exceeded[0].body);
+  EXPECT_EQ(event.at("type"), "QUOTA_EXCEED");
+  EXPECT_EQ(event.at("operator"), "admin");
+  EXPECT_EQ(event.at("event_data").at("repository").at("repo_full_name"), "small/app");
+
+  // Deleting the image frees its bytes; the layer then fits. Raising the limit is an update.
+  ASSERT_EQ(Do("DELETE", "/projects/small/repositories/app/artifacts/" + digest).status, 200);
+  EXPECT_EQ(used(), 0);
+  EXPECT_EQ(PushBlob("small/app", eight), 201);
+  EXPECT_EQ(used(), 8 << 20);
+  ExpectError(Do("PUT", "/quotas/" + project, R"({"hard":{"storage":0}})"), 400, "BAD_REQUEST");
+  EXPECT_EQ(Do("PUT", "/quotas/" + project, R"({"hard":{"storage":-1}})").status, 200);
+  EXPECT_EQ(PushBlob("small/app", five + "more"), 201);
+  ExpectError(Do("GET", "/quotas", {}, kAnonymous), 401, "UNAUTHORIZED");
+}
+
+TEST_F(ContentTest, WebhooksDeliverPushAndPullInBothFormatsAndRetryFailures) {
+  WebhookReceiver receiver;
+  receiver.AnswerFirst("/flaky", {500, 503});
+  const std::string project = CreateProject("hooks");
+  auto policy = [&](const std::string& name, const std::string& path, const std::string& format,
+                    const std::string& types) {
+    return Created(Do("POST", "/projects/hooks/webhook/policies",
+                      R"({"name":")" + name + R"(","enabled":true,"event_types":[)" + types +
+                          R"(],"targets":[{"type":"http","address":")" + receiver.Url(path) +
+                          R"(","auth_header":"Bearer s3cret","payload_format":")" + format +
+                          "\"}]}"));
+  };
+  const std::string both = R"("PUSH_ARTIFACT","PULL_ARTIFACT")";
+  policy("default", "/default", "Default", both);
+  policy("cloud", "/cloud", "CloudEvents", both);
+  const std::string flaky = policy("flaky", "/flaky", "Default", R"("PUSH_ARTIFACT")");
+  ExpectError(Do("POST", "/projects/hooks/webhook/policies",
+                 R"({"name":"bad","event_types":["NOPE"],"targets":[{"type":"http",)"
+                 R"("address":"http://x"}]})"),
+              400, "BAD_REQUEST");
+
+  const std::string digest = PushImage("hooks/app", "v1", RandomBytes(300, 4));
+  ASSERT_EQ(Http("GET", server_.Url("/v2/hooks/app/manifests/v1")).status, 200);
+  ASSERT_EQ(Http("HEAD", server_.Url("/v2/hooks/app/manifests/v1")).status, 200);
+
+  const auto defaults = receiver.WaitFor("/default", 2);
+  ASSERT_EQ(defaults.size(), 2u) << server_.Log();
+  boost::json::value push = parse(defaults[0].body);
+  EXPECT_EQ(push.at("type"), "PUSH_ARTIFACT");
+  EXPECT_EQ(push.at("operator"), "admin");
+  EXPECT_EQ(Str(push.at("event_data").at("resources").at(0).at("digest")), digest);
+  EXPECT_EQ(push.at("event_data").at("resources").at(0).at("tag"), "v1");
+  EXPECT_EQ(Str(push.at("event_data").at("resources").at(0).at("resource_url")),
+            server_.HostPort() + "/hooks/app:v1");
+  EXPECT_EQ(push.at("event_data").at("repository").at("namespace"), "hooks");
+  EXPECT_EQ(push.at("event_data").at("repository").at("name"), "app");
+  EXPECT_EQ(push.at("event_data").at("repository").at("repo_type"), "private");
+  EXPECT_EQ(defaults[0].headers.find("authorization")->second, "Bearer s3cret");
+  EXPECT_EQ(defaults[0].headers.find("content-type")->second, "application/json");
+  EXPECT_EQ(parse(defaults[1].body).at("type"), "PULL_ARTIFACT");
+
+  const auto clouds = receiver.WaitFor("/cloud", 2);
+  ASSERT_EQ(clouds.size(), 2u);
+  boost::json::value cloud = parse(clouds[0].body);
+  EXPECT_EQ(cloud.at("specversion"), "1.0");
+  EXPECT_EQ(cloud.at("type"), "harbor.artifact.pushed");
+  EXPECT_EQ(cloud.at("datacontenttype"), "application/json");
+  EXPECT_EQ(cloud.at("operator"), "admin");
+  EXPECT_EQ(Str(cloud.at("data").at("resources").at(0).at("digest")), digest);
+  EXPECT_FALSE(cloud.at("id").as_string().empty());
+  EXPECT_EQ(clouds[0].headers.find("content-type")->second, "application/cloudevents+json");
+  EXPECT_EQ(parse(clouds[1].body).at("type"), "harbor.artifact.pulled");
+
+  // 500, 503, then 200: the third try delivers, and the history shows all three.
+  const auto tries = receiver.WaitFor("/flaky", 3);
+  ASSERT_EQ(tries.size(), 3u);
+  for (const auto& t : tries) EXPECT_EQ(t.body, tries[0].body);
+  const std::string base = "/projects/hooks/webhook/policies/" + flaky;
+  auto execution_status = [&] {
+    HttpResponse r = Do("GET", base + "/executions");
+    if (r.status != 200 || parse(r.body).as_array().empty()) return std::string();
+    return std::string(parse(r.body).at(0).at("status").as_string());
+  };
+  EXPECT_EQ(Eventually(execution_status, std::string("Success")), "Success");
+  boost::json::value executions = parse(Do("GET", base + "/executions").body);
+  ASSERT_EQ(executions.as_array().size(), 1u);
+  EXPECT_EQ(executions.at(0).at("vendor_type"), "WEBHOOK");
+  EXPECT_EQ(executions.at(0).at("extra_attrs").at("event_type"), "PUSH_ARTIFACT");
+  const std::string execution = std::to_string(executions.at(0).at("id").as_int64());
+  HttpResponse tasks = Do("GET", base + "/executions/" + execution + "/tasks");
+  ASSERT_EQ(tasks.status, 200) << tasks.body;
+  boost::json::value task = parse(tasks.body).at(0);
+  EXPECT_EQ(task.at("status"), "Success");
+  EXPECT_EQ(task.at("run_count"), 3);
+  const auto& attempts = task.at("extra_attrs").at("attempts").as_array();
+  ASSERT_EQ(attempts.size(), 3u);
+  EXPECT_EQ(attempts[0].at("http_status"), 500);
+  EXPECT_EQ(attempts[1].at("http_status"), 503);
+  EXPECT_EQ(attempts[2].at("http_status"), 200);
+  HttpResponse log = Do("GET", base + "/executions/" + execution + "/tasks/" +
+                                   std::to_string(task.at("id").as_int64()) + "/log");
+  ASSERT_EQ(log.status, 200);
+  EXPECT_NE(log.body.find("attempt 1: HTTP 500"), std::string::npos) << log.body;
+  EXPECT_NE(log.body.find("attempt 3: HTTP 200"), std::string::npos) << log.body;
+
+  // Exactly one of each per operation, and nothing for the HEAD.
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  EXPECT_EQ(receiver.WaitFor("/default", 3, 0).size(), 2u);
+  EXPECT_EQ(receiver.WaitFor("/cloud", 3, 0).size(), 2u);
+
+  // Policies: listed, read, disabled (then silent), deleted; the event types.
+  HttpResponse policies = Do("GET", "/projects/hooks/webhook/policies");
+  EXPECT_EQ(policies.Header("x-total-count"), "3");
+  HttpResponse events = Do("GET", "/projects/hooks/webhook/events");
+  EXPECT_EQ(parse(events.body).at("event_type").as_array().size(), 9u);
+  EXPECT_EQ(Do("GET", "/projects/hooks/webhook/lasttrigger").status, 200);
+  HttpResponse read = Do("GET", base);
+  EXPECT_EQ(Str(parse(read.body).at("targets").at(0).at("address")), receiver.Url("/flaky"));
+  EXPECT_EQ(Do("PUT", base, R"({"name":"flaky","enabled":false})").status, 200);
+  PushImage("hooks/app", "v2", RandomBytes(300, 6));
+  EXPECT_EQ(receiver.WaitFor("/default", 3).size(), 3u);
+  EXPECT_EQ(receiver.WaitFor("/flaky", 4, 2).size(), 3u);
+  EXPECT_EQ(Do("DELETE", base).status, 200);
+  ExpectError(Do("GET", base), 404, "NOT_FOUND");
+}
+
+TEST_F(ContentTest, ConfigurationsReadOnlyModeAndProjectCreationRestriction) {
+  HttpResponse config = Do("GET", "/configurations");
+  ASSERT_EQ(config.status, 200) << config.body;
+  EXPECT_EQ(parse(config.body).at("read_only").at("value"), false);
+  EXPECT_EQ(parse(config.body).at("token_expiration").at("value"), 30);
+  const std::string digest = PushImage("library/ro", "v1", RandomBytes(100, 7));
+
+  ASSERT_EQ(Do("PUT", "/configurations", R"({"read_only":true,"token_expiration":5})").status, 200);
+  // Pushes, deletes and tag changes are refused; pulls go on.
+  HttpResponse push = Http("POST", server_.Url("/v2/library/ro/blobs/uploads/"));
+  EXPECT_EQ(push.status, 403);
+  EXPECT_NE(push.body.find("read only"), std::string::npos) << push.body;
+  EXPECT_EQ(Http("DELETE", server_.Url("/v2/library/ro/manifests/" + digest)).status, 403);
+  EXPECT_EQ(Http("GET", server_.Url("/v2/library/ro/manifests/v1")).status, 200);
+  ExpectError(Do("POST", "/projects/library/repositories/ro/artifacts/v1/tags", R"({"name":"x"})"),
+              403, "DENIED");
+  EXPECT_EQ(parse(Do("GET", "/systeminfo").body).at("read_only"), true);
+  const std::string token = Http("GET", server_.Url("/service/token?service=harbor-registry"),
+                                 {}, {BasicAuth("admin", kAdminPassword)})
+                                .body;
+  EXPECT_EQ(parse(token).at("expires_in"), 300);
+
+  // Settings outlive a restart.
+  server_.Restart();
+  EXPECT_EQ(Http("POST", server_.Url("/v2/library/ro/blobs/uploads/")).status, 403);
+  ASSERT_EQ(Do("PUT", "/configurations", R"({"read_only":false})").status, 200);
+  EXPECT_EQ(Http("POST", server_.Url("/v2/library/ro/blobs/uploads/")).status, 202);
+
+  ASSERT_EQ(Do("POST", "/users",
+               R"({"username":"bob","password":"Passw0rd1","email":"b@b.c","realname":"B"})")
+                .status,
+            201);
+  ASSERT_EQ(Do("PUT", "/configurations", R"({"project_creation_restriction":"adminonly"})").status,
+            200);
+  ExpectError(Do("POST", "/projects", R"({"project_name":"bobs"})", {BasicAuth("bob", "Passw0rd1")}),
+              403, "FORBIDDEN");
+  ASSERT_EQ(Do("PUT", "/configurations", R"({"project_creation_restriction":"everyone"})").status,
+            200);
+  EXPECT_EQ(Do("POST", "/projects", R"({"project_name":"bobs"})", {BasicAuth("bob", "Passw0rd1")})
+                .status,
+            201);
+  ExpectError(api_.DoInvalid("PUT", "/configurations", R"({"project_creation_restriction":"x"})"),
+              400, "BAD_REQUEST");
+  ExpectError(api_.DoInvalid("PUT", "/configurations", R"({"no_such_setting":true})"), 400,
+              "BAD_REQUEST");
+  ExpectError(Do("GET", "/configurations", {}, {BasicAuth("bob", "Passw0rd1")}), 403, "FORBIDDEN");
+}
+
+TEST_F(ContentTest, SearchStatisticsAndVolumesShowWhatTheCallerMaySee) {
+  CreateProject("secret");
+  PushImage("secret/vault", "v1", RandomBytes(100, 9));
+  PushImage("library/vaulted", "v1", RandomBytes(100, 10));
+  HttpResponse admin = Do("GET", "/search?q=vault");
+  ASSERT_EQ(admin.status, 200) << admin.body;
+  EXPECT_EQ(parse(admin.body).at("repository").as_array().size(), 2u);
+  HttpResponse anonymous = Do("GET", "/search?q=vault", {}, kAnonymous);
+  ASSERT_EQ(anonymous.status, 200) << anonymous.body;
+  const boost::json::value seen = parse(anonymous.body);
+  const auto& visible = seen.at("repository").as_array();
+  ASSERT_EQ(visible.size(), 1u);
+  EXPECT_EQ(visible[0].at("repository_name"), "library/vaulted");
+  EXPECT_EQ(visible[0].at("project_public"), true);
+  EXPECT_EQ(parse(Do("GET", "/search?q=secr").body).at("project").as_array().size(), 1u);
+
+  HttpResponse stats = Do("GET", "/statistics");
+  ASSERT_EQ(stats.status, 200) << stats.body;
+  boost::json::value s = parse(stats.body);
+  EXPECT_EQ(s.at("total_project_count"), 2);
+  EXPECT_EQ(s.at("private_repo_count"), 1);
+  EXPECT_EQ(s.at("public_repo_count"), 1);
+  EXPECT_GT(s.at("total_storage_consumption").as_int64(), 200);
+
+  HttpResponse volumes = Do("GET", "/systeminfo/volumes");
+  ASSERT_EQ(volumes.status, 200) << volumes.body;
+  EXPECT_GT(parse(volumes.body).at("storage").at(0).at("total").as_int64(), 0);
+  ExpectError(Do("GET", "/systeminfo/volumes", {}, kAnonymous), 401, "UNAUTHORIZED");
+}
+
+}  // namespace
+}  // namespace berth::testing
