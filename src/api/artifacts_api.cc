@@ -101,6 +101,16 @@ int64_t ArtifactSize(const ArtifactRecord& a) {
   return size;
 }
 
+boost::json::object TagJson(const ArtifactRecord& a, const TagRecord& t) {
+  return {{"id", t.id},
+          {"repository_id", a.repository_id},
+          {"artifact_id", a.id},
+          {"name", t.name},
+          {"push_time", Rfc3339(t.pushed_at)},
+          {"pull_time", Rfc3339(a.pull_time)},
+          {"immutable", false}};
+}
+
 std::optional<SortValue> ArtifactField(const boost::json::object& a, const std::string& field) {
   if (a.empty()) {
     return field == "push_time" || field == "pull_time" || field == "size" || field == "id" ||
@@ -186,30 +196,13 @@ boost::json::object HarborApi::ArtifactJson(const ArtifactRecord& a, int64_t pro
   out["extra_attrs"] = std::move(extra);
   if (req.Query("with_tag").value_or("true") != "false") {
     boost::json::array tags;
-    for (const TagRecord& t : a.tags) {
-      tags.push_back(boost::json::object{{"id", t.id},
-                                         {"repository_id", a.repository_id},
-                                         {"artifact_id", a.id},
-                                         {"name", t.name},
-                                         {"push_time", Rfc3339(t.pushed_at)},
-                                         {"pull_time", Rfc3339(a.pull_time)},
-                                         {"immutable", false}});
-    }
+    for (const TagRecord& t : a.tags) tags.push_back(TagJson(a, t));
     out["tags"] = std::move(tags);
   }
   if (req.Query("with_label").value_or("false") == "true") {
     boost::json::array labels;
     for (int64_t id : a.label_ids) {
-      if (auto l = management_.GetLabel(id)) {
-        labels.push_back(boost::json::object{{"id", l->id},
-                                             {"name", l->name},
-                                             {"description", l->description},
-                                             {"color", l->color},
-                                             {"scope", l->scope},
-                                             {"project_id", l->project_id},
-                                             {"creation_time", Rfc3339(l->created_at)},
-                                             {"update_time", Rfc3339(l->updated_at)}});
-      }
+      if (auto l = management_.GetLabel(id)) labels.push_back(LabelJson(*l));
     }
     out["labels"] = std::move(labels);
   }
@@ -397,13 +390,7 @@ Response HarborApi::Tags(Call& call, const ProjectRecord& project, const Artifac
           match = match && MatchesText(c, t.name);
         }
         if (!match) continue;
-        tags.push_back(boost::json::object{{"id", t.id},
-                                           {"repository_id", artifact.repository_id},
-                                           {"artifact_id", artifact.id},
-                                           {"name", t.name},
-                                           {"push_time", Rfc3339(t.pushed_at)},
-                                           {"pull_time", Rfc3339(artifact.pull_time)},
-                                           {"immutable", false}});
+        tags.push_back(TagJson(artifact, t));
       }
       return PagedList(call.request, std::move(tags));
     }

@@ -104,7 +104,11 @@ std::string HarborApi::OperatorOf(const Principal& who) {
 
 void HarborApi::Announce(EventKind kind, const Principal& who, const std::string& project) {
   if (!events_) return;
-  Event e{kind, OperatorOf(who), clock_.Now(), project};
+  Event e;
+  e.kind = kind;
+  e.operator_name = OperatorOf(who);
+  e.at = clock_.Now();
+  e.project = project;
   events_->Publish(std::move(e));
 }
 

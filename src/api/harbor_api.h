@@ -39,6 +39,9 @@ struct HarborApiOptions {
 Status RequireUser(const Principal& who);
 Status RequireAdmin(const Principal& who);
 
+// Harbor's Label object.
+boost::json::object LabelJson(const LabelRecord& label);
+
 // What the API works on; all outlive it.
 struct HarborServices {
   IdentityStore& identities;

@@ -66,7 +66,13 @@ http::Response PagedList(const http::Request& request, boost::json::array items)
   const int64_t total = static_cast<int64_t>(items.size());
   const int64_t first = std::min(total, (page->page - 1) * page->page_size);
   const int64_t last = std::min(total, first + page->page_size);
-  boost::json::array slice(items.begin() + first, items.begin() + last);
+  return PagedSlice(request, boost::json::array(items.begin() + first, items.begin() + last),
+                    total);
+}
+
+http::Response PagedSlice(const http::Request& request, boost::json::array slice, int64_t total) {
+  auto page = ParsePageRequest(request.Query("page"), request.Query("page_size"));
+  if (!page) return HarborError(page.error());
   http::Response res = JsonBody(200, slice);
   res.headers.Set("X-Total-Count", std::to_string(total));
   std::string other;

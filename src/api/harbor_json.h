@@ -33,6 +33,9 @@ Result<boost::json::object> ParseJsonObject(std::string_view body);
 // BAD_REQUEST for a bad page or page_size.
 http::Response PagedList(const http::Request& request, boost::json::array items);
 
+// One page that the store cut already, with X-Total-Count (`total`) and Link.
+http::Response PagedSlice(const http::Request& request, boost::json::array page, int64_t total);
+
 // Typed optional fields of a request body: nullopt when absent or null, BAD_REQUEST when
 // present with another type.
 Result<std::optional<std::string>> StringField(const boost::json::object& o, std::string_view key);

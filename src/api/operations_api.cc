@@ -3,7 +3,6 @@
 
 #include <boost/json.hpp>
 #include <ctime>
-#include <unordered_map>
 
 #include "api/harbor_api.h"
 #include "api/harbor_json.h"
@@ -14,16 +13,6 @@ namespace {
 
 using http::Response;
 
-boost::json::object LabelJson(const LabelRecord& l) {
-  return {{"id", l.id},
-          {"name", l.name},
-          {"description", l.description},
-          {"color", l.color},
-          {"scope", l.scope},
-          {"project_id", l.project_id},
-          {"creation_time", Rfc3339(l.created_at)},
-          {"update_time", Rfc3339(l.updated_at)}};
-}
 
 boost::json::object QuotaJson(const QuotaRecord& q, const std::string& owner) {
   return {{"id", q.project_id},
@@ -36,18 +25,28 @@ boost::json::object QuotaJson(const QuotaRecord& q, const std::string& owner) {
           {"update_time", Rfc3339(q.updated_at)}};
 }
 
-// "2026-11-30 04:24:44": how Harbor's q ranges over op_time are written, and in that form
-// text order is time order.
-std::string QueryTime(int64_t unix_seconds) {
-  std::time_t t = unix_seconds;
+// "2026-11-30 04:24:44" (UTC), as Harbor's q writes op_time, in Unix seconds; nullopt for an
+// open end; BAD_REQUEST otherwise.
+Result<std::optional<int64_t>> ParseQueryTime(const std::optional<std::string>& text) {
+  if (!text || text->empty()) return std::nullopt;
   std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &tm);
-  return text;
+  const char* end = strptime(text->c_str(), "%Y-%m-%d %H:%M:%S", &tm);
+  if (!end || *end != '\0') return Fail(ErrorCode::kBadRequest, "bad time " + *text);
+  return static_cast<int64_t>(timegm(&tm));
 }
 
 }  // namespace
+
+boost::json::object LabelJson(const LabelRecord& l) {
+  return {{"id", l.id},
+          {"name", l.name},
+          {"description", l.description},
+          {"color", l.color},
+          {"scope", l.scope},
+          {"project_id", l.project_id},
+          {"creation_time", Rfc3339(l.created_at)},
+          {"update_time", Rfc3339(l.updated_at)}};
+}
 
 Response HarborApi::Labels(Call& call) {
   const auto& p = call.path;
@@ -239,65 +238,75 @@ Response HarborApi::AuditLogs(Call& call, const ProjectRecord* project) {
   } else if (call.who.anonymous()) {
     return HarborError(ErrorCode::kUnauthenticated, "log in first");
   }
-  auto logs = management_.ListAuditLogs(project ? project->id : 0);
-  if (!logs) return HarborError(logs.error());
+  AuditLogQuery query;
+  if (project) {
+    query.projects = std::vector<int64_t>{project->id};
+  } else if (!call.who.sysadmin) {
+    // Outside a project, callers other than administrators see the projects whose logs they
+    // may read.
+    auto projects = store_.ListProjects();
+    if (!projects) return HarborError(projects.error());
+    query.projects.emplace();
+    for (const ProjectRecord& p : *projects) {
+      if (Require(call.who, p, Resource::kLog, Action::kList)) query.projects->push_back(p.id);
+    }
+  }
   auto conditions = ParseQuery(call.request.Query("q").value_or(""));
   if (!conditions) return HarborError(conditions.error());
   for (const QueryCondition& c : *conditions) {
+    using Kind = QueryCondition::Kind;
+    if (c.key == "op_time") {
+      auto from = ParseQueryTime(c.kind == Kind::kRange ? c.min : c.values.front());
+      auto to = ParseQueryTime(c.kind == Kind::kRange ? c.max : c.values.front());
+      if (!from || !to || (c.kind != Kind::kRange && c.kind != Kind::kExact))
+        return HarborError(ErrorCode::kBadRequest,
+                           "op_time takes [YYYY-MM-DD hh:mm:ss~YYYY-MM-DD hh:mm:ss]");
+      query.from = std::max(query.from, from->value_or(0));
+      query.to = std::min(query.to, to->value_or(query.to));
+      continue;
+    }
     if (c.key != "username" && c.key != "resource" && c.key != "resource_type" &&
-        c.key != "operation" && c.key != "op_time") {
+        c.key != "operation") {
       return HarborError(ErrorCode::kBadRequest, "cannot filter audit logs by " + c.key);
     }
-  }
-  // Outside a project, callers other than administrators see the projects whose logs they
-  // may read.
-  std::unordered_map<int64_t, bool> readable;
-  auto may_read = [&](int64_t project_id) {
-    if (project || call.who.sysadmin) return true;
-    auto [it, fresh] = readable.try_emplace(project_id, false);
-    if (fresh) {
-      if (auto p = store_.GetProject(project_id)) it->second = Require(call.who, *p, Resource::kLog,
-                                                                       Action::kList).has_value();
+    switch (c.kind) {
+      case Kind::kExact:
+      case Kind::kAnyOf:
+        query.text.push_back({c.key, c.values, false});
+        break;
+      case Kind::kFuzzy:
+        query.text.push_back({c.key, c.values, true});
+        break;
+      case Kind::kAllOf:
+        for (const std::string& v : c.values) query.text.push_back({c.key, {v}, false});
+        break;
+      case Kind::kRange:
+        return HarborError(ErrorCode::kBadRequest, c.key + " cannot be a range");
     }
-    return it->second;
-  };
-  std::vector<const AuditLogRecord*> kept;
-  for (const AuditLogRecord& l : *logs) {
-    bool match = true;
-    for (const QueryCondition& c : *conditions) {
-      const std::string value = c.key == "username"        ? l.username
-                                : c.key == "resource"      ? l.resource
-                                : c.key == "resource_type" ? l.resource_type
-                                : c.key == "operation"     ? l.operation
-                                                           : QueryTime(l.op_time);
-      match = match && MatchesText(c, value);
-    }
-    if (match && may_read(l.project_id)) kept.push_back(&l);
   }
   auto sort = ParseSort(call.request.Query("sort").value_or(""));
   if (!sort) return HarborError(sort.error());
-  auto field = [](const AuditLogRecord* l, const std::string& f) -> std::optional<SortValue> {
-    static const AuditLogRecord none;
-    if (!l) l = &none;
-    if (f == "op_time") return l->op_time;
-    if (f == "id") return l->id;
-    if (f == "username") return l->username;
-    if (f == "operation") return l->operation;
-    if (f == "resource") return l->resource;
-    if (f == "resource_type") return l->resource_type;
-    return std::nullopt;
-  };
-  if (auto s = SortItems(kept, *sort, field); !s) return HarborError(s.error());
-  boost::json::array items;
-  for (const AuditLogRecord* l : kept) {
-    items.push_back(boost::json::object{{"id", l->id},
-                                        {"username", l->username},
-                                        {"resource", l->resource},
-                                        {"resource_type", l->resource_type},
-                                        {"operation", l->operation},
-                                        {"op_time", Rfc3339(l->op_time)}});
+  if (sort->size() > 1) return HarborError(ErrorCode::kBadRequest, "audit logs sort by one field");
+  if (!sort->empty()) {
+    query.order_by = sort->front().field;
+    query.descending = sort->front().descending;
   }
-  return PagedList(call.request, std::move(items));
+  auto page = ParsePageRequest(call.request.Query("page"), call.request.Query("page_size"));
+  if (!page) return HarborError(page.error());
+  query.offset = (page->page - 1) * page->page_size;
+  query.limit = page->page_size;
+  auto logs = management_.QueryAuditLogs(query);
+  if (!logs) return HarborError(logs.error());
+  boost::json::array items;
+  for (const AuditLogRecord& l : logs->items) {
+    items.push_back(boost::json::object{{"id", l.id},
+                                        {"username", l.username},
+                                        {"resource", l.resource},
+                                        {"resource_type", l.resource_type},
+                                        {"operation", l.operation},
+                                        {"op_time", Rfc3339(l.op_time)}});
+  }
+  return PagedSlice(call.request, std::move(items), logs->total);
 }
 
 Response HarborApi::Search(Call& call) {

@@ -103,18 +103,14 @@ Response HarborApi::Webhooks(Call& call, const ProjectRecord& project) {
     if (!policies) return HarborError(policies.error());
     boost::json::array out;
     for (const WebhookPolicyRecord& policy : *policies) {
-      auto executions = management_.ListWebhookExecutions(policy.id);
-      if (!executions) return HarborError(executions.error());
       for (const std::string& type : policy.event_types) {
+        auto last = management_.LastWebhookTrigger(policy.id, type);
+        if (!last) return HarborError(last.error());
         boost::json::object trigger{{"policy_name", policy.name},
                                     {"event_type", type},
                                     {"enabled", policy.enabled},
                                     {"creation_time", Rfc3339(policy.created_at)}};
-        for (const WebhookExecutionRecord& e : *executions) {
-          if (e.event_type != type) continue;
-          trigger["last_trigger_time"] = Rfc3339(e.started_at);
-          break;
-        }
+        if (*last) trigger["last_trigger_time"] = Rfc3339(*last);
         out.push_back(std::move(trigger));
       }
     }
@@ -208,10 +204,13 @@ Response HarborApi::Webhooks(Call& call, const ProjectRecord& project) {
   if (auto s = require(Action::kRead); !s) return HarborError(s.error());
   if (p[5] != "executions") return HarborError(ErrorCode::kNotFound, "no such endpoint");
   if (p.size() == 6) {
-    auto executions = management_.ListWebhookExecutions(*id);
+    auto page = ParsePageRequest(call.request.Query("page"), call.request.Query("page_size"));
+    if (!page) return HarborError(page.error());
+    auto executions =
+        management_.ListWebhookExecutions(*id, (page->page - 1) * page->page_size, page->page_size);
     if (!executions) return HarborError(executions.error());
     boost::json::array items;
-    for (const WebhookExecutionRecord& e : *executions) {
+    for (const WebhookExecutionRecord& e : executions->items) {
       items.push_back(boost::json::object{
           {"id", e.id},
           {"vendor_type", "WEBHOOK"},
@@ -222,7 +221,7 @@ Response HarborApi::Webhooks(Call& call, const ProjectRecord& project) {
           {"start_time", Rfc3339(e.started_at)},
           {"end_time", TimeOrEmpty(e.ended_at)}});
     }
-    return PagedList(call.request, std::move(items));
+    return PagedSlice(call.request, std::move(items), executions->total);
   }
   auto execution_id = ParseId(p[6]);
   if (!execution_id) return HarborError(ErrorCode::kBadRequest, "invalid execution id");

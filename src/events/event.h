@@ -24,15 +24,13 @@ enum class EventKind {
 };
 
 struct Event {
-  EventKind kind;
+  EventKind kind = EventKind::kPushArtifact;
   std::string operator_name;  // user, robot$..., or "anonymous"
   int64_t at = 0;             // Unix seconds
   std::string project;
   std::string repository;  // the full name, "<project>/..."
   std::string digest;
   std::string tag;
-  std::string media_type;
-  int64_t size = 0;
   std::string detail;  // a quota event's message
 };
 

@@ -1,9 +1,12 @@
 // EventBus: the in-process event bus. Publishers append to a queue under a short lock; one
-// dispatcher thread hands what has queued up to every consumer as a batch, so a consumer that
-// writes to the database pays one transaction per batch, not per event. Thread-safe.
+// dispatcher thread, at low priority while the queue is short, hands what has queued up to
+// every consumer in batches, so a consumer that writes to the database pays one transaction
+// per batch, not per event. Thread-safe.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <mutex>
 #include <span>
@@ -36,7 +39,11 @@ class EventBus : public EventSink {
   std::mutex mu_;
   std::condition_variable wake_;
   std::condition_variable drained_;
-  std::vector<Event> queue_;  // guarded by mu_
+  static constexpr size_t kMaxBatch = 2048;
+  static constexpr std::chrono::milliseconds kLinger{50};
+  static constexpr size_t kBoostAt = 32768;
+  static constexpr int kBackgroundNice = 19;
+  std::deque<Event> queue_;  // guarded by mu_
   uint64_t published_ = 0;    // guarded by mu_
   uint64_t delivered_ = 0;    // guarded by mu_
   bool stopping_ = false;     // guarded by mu_

@@ -25,8 +25,10 @@ TEST(EventBusTest, EveryConsumerSeesEveryEventInPublishingOrder) {
   for (int t = 0; t < kThreads; ++t) {
     publishers.emplace_back([&, t] {
       for (int i = 0; i < kEach; ++i) {
-        bus.Publish(Event{EventKind::kPullArtifact, "u", 0, "p", "p/r",
-                          std::to_string(t) + ":" + std::to_string(i)});
+        Event e;
+        e.kind = EventKind::kPullArtifact;
+        e.digest = std::to_string(t) + ":" + std::to_string(i);
+        bus.Publish(std::move(e));
       }
     });
   }
@@ -52,8 +54,11 @@ TEST(EventBusTest, EventsStillQueuedAreDeliveredAtShutdown) {
       for (const Event& e : events) seen.push_back(e.kind);
     });
     bus.Start();
-    bus.Publish(Event{EventKind::kPushArtifact});
-    bus.Publish(Event{EventKind::kDeleteArtifact});
+    for (EventKind kind : {EventKind::kPushArtifact, EventKind::kDeleteArtifact}) {
+      Event e;
+      e.kind = kind;
+      bus.Publish(std::move(e));
+    }
   }
   EXPECT_EQ(seen, (std::vector<EventKind>{EventKind::kPushArtifact, EventKind::kDeleteArtifact}));
 }

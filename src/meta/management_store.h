@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -67,6 +68,33 @@ struct AuditLogRecord {
   int64_t op_time = 0;
 };
 
+// Which audit log entries to list, filtered, ordered and paged by the store: the log grows
+// with every pull, so it is never read whole.
+struct AuditLogQuery {
+  std::optional<std::vector<int64_t>> projects;  // nullopt: every project's
+  // On username, resource, resource_type or operation: one of `values` equal, or contained
+  // when `contains`. Conditions are ANDed.
+  struct Text {
+    std::string column;
+    std::vector<std::string> values;
+    bool contains = false;
+  };
+  std::vector<Text> text;
+  int64_t from = 0;  // op_time range, inclusive
+  int64_t to = std::numeric_limits<int64_t>::max();
+  std::string order_by = "id";  // id, op_time, username, resource, resource_type, operation
+  bool descending = true;
+  int64_t offset = 0;
+  int64_t limit = 10;
+};
+
+// One page of a list and how many items the whole list holds.
+template <class T>
+struct ListPage {
+  std::vector<T> items;
+  int64_t total = 0;
+};
+
 // Manifest pulls seen since the last flush, one entry per (repository, digest).
 struct PullTally {
   std::string repository;
@@ -88,6 +116,8 @@ struct WebhookPolicyRecord {
   int64_t updated_at = 0;
 };
 
+// One delivery to one target. Pending tasks are the delivery queue: kept in the database, so
+// a backlog costs no memory and survives a restart.
 struct WebhookTaskRecord {
   int64_t id = 0;
   int64_t execution_id = 0;
@@ -98,6 +128,12 @@ struct WebhookTaskRecord {
   int64_t updated_at = 0;
   int64_t started_at = 0;
   int64_t ended_at = 0;
+  int64_t next_try_at = 0;  // when a Pending task is due
+  // What to send: filled in by ClaimWebhookTasks, empty in listings.
+  std::string auth_header;
+  bool skip_cert_verify = false;
+  std::string content_type;
+  std::string payload;
 };
 
 struct WebhookExecutionRecord {
@@ -151,8 +187,8 @@ class ManagementStore {
   virtual Status SetStorageLimit(int64_t project_id, int64_t limit, int64_t now) = 0;
 
   virtual Status AddAuditLogs(const std::vector<AuditLogRecord>& logs) = 0;
-  // Newest first; every project's when project_id is 0.
-  virtual Result<std::vector<AuditLogRecord>> ListAuditLogs(int64_t project_id) = 0;
+  // BAD_REQUEST for a column the query may not name.
+  virtual Result<ListPage<AuditLogRecord>> QueryAuditLogs(const AuditLogQuery& query) = 0;
 
   virtual Status RecordPulls(const std::vector<PullTally>& pulls) = 0;
   virtual Result<int64_t> RepositoryPullCount(const std::string& repository) = 0;
@@ -168,10 +204,20 @@ class ManagementStore {
   virtual Status DeleteWebhookPolicy(int64_t id) = 0;
   // Stores the executions with their tasks, filling in their ids.
   virtual Status CreateWebhookDeliveries(std::vector<WebhookDelivery>& deliveries) = 0;
-  // Records a try and the task's state after it; ends the execution when its last task ends.
+  // Up to `limit` Pending tasks due by `now`, oldest first, marked Running.
+  virtual Result<std::vector<WebhookTaskRecord>> ClaimWebhookTasks(int64_t now, size_t limit) = 0;
+  // Running tasks back to Pending: those a stopped process was sending.
+  virtual Status RequeueWebhookTasks() = 0;
+  // Records a try and the task's state after it (Pending again with next_try_at for a retry);
+  // ends the execution when its last task ends.
   virtual Status RecordWebhookAttempt(const WebhookTaskRecord& task,
                                       const WebhookAttemptRecord& attempt) = 0;
-  virtual Result<std::vector<WebhookExecutionRecord>> ListWebhookExecutions(int64_t policy_id) = 0;
+  // Newest first.
+  virtual Result<ListPage<WebhookExecutionRecord>> ListWebhookExecutions(int64_t policy_id,
+                                                                        int64_t offset,
+                                                                        int64_t limit) = 0;
+  // When the policy last fired for `event_type`; 0 if never.
+  virtual Result<int64_t> LastWebhookTrigger(int64_t policy_id, const std::string& event_type) = 0;
   virtual Result<WebhookExecutionRecord> GetWebhookExecution(int64_t id) = 0;
   virtual Result<std::vector<WebhookTaskRecord>> ListWebhookTasks(int64_t execution_id) = 0;
   virtual Result<std::vector<WebhookAttemptRecord>> ListWebhookAttempts(int64_t task_id) = 0;

@@ -27,8 +27,14 @@ inline tl::unexpected<Error> DbError(sqlite3* db, const char* what) {
 // A prepared statement borrowed from the connection's cache; reset when it goes out of scope.
 class Stmt {
  public:
-  Stmt(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  // An `owned` statement is finalized at the end, a cached one only reset.
+  Stmt(sqlite3* db, sqlite3_stmt* stmt, bool owned = false)
+      : db_(db), stmt_(stmt), owned_(owned) {}
   ~Stmt() {
+    if (owned_) {
+      sqlite3_finalize(stmt_);
+      return;
+    }
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);
   }
@@ -86,6 +92,7 @@ class Stmt {
  private:
   sqlite3* db_;
   sqlite3_stmt* stmt_;
+  bool owned_;
 };
 
 class SqliteMetadataStore::Connection {
@@ -111,6 +118,15 @@ class SqliteMetadataStore::Connection {
     int i = 0;
     (s->Bind(++i, args), ...);
     return s;
+  }
+
+  // A statement built at run time (its text varies with the filters): prepared for this use
+  // only, since the cache is keyed by the text's address. Bind its values with Stmt::Bind.
+  Result<std::unique_ptr<Stmt>> Prepare(const std::string& sql) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK)
+      return DbError(db_, "prepare");
+    return std::make_unique<Stmt>(db_, stmt, true);
   }
 
   template <class... Args>

@@ -1,6 +1,7 @@
 // SqliteMetadataStore's ManagementStore half: artifacts as the API lists them, labels, quotas,
 // the audit log, pull counts, settings and webhooks (schema: migration 4).
 #include <cstdio>
+#include <set>
 
 #include "core/strings.h"
 #include "meta/sqlite_connection.h"
@@ -312,23 +313,64 @@ Status SqliteMetadataStore::AddAuditLogs(const std::vector<AuditLogRecord>& logs
   });
 }
 
-Result<std::vector<AuditLogRecord>> SqliteMetadataStore::ListAuditLogs(int64_t project_id) {
-  auto read = [](Stmt& q) {
-    return AuditLogRecord{q.Int(0),  q.Int(1),  q.Text(2), q.Text(3),
-                          q.Text(4), q.Text(5), q.Int(6)};
-  };
-  return WithConnection([&](Connection& c) {
-    if (project_id == 0) {
-      return All<AuditLogRecord>(c,
-                                 "SELECT id, project_id, username, operation, resource_type, "
-                                 "resource, op_time FROM audit_logs ORDER BY id DESC",
-                                 read);
+Result<ListPage<AuditLogRecord>> SqliteMetadataStore::QueryAuditLogs(const AuditLogQuery& query) {
+  static const std::set<std::string, std::less<>> kColumns = {
+      "id", "op_time", "username", "resource", "resource_type", "operation"};
+  if (!kColumns.count(query.order_by))
+    return Fail(ErrorCode::kBadRequest, "cannot sort audit logs by " + query.order_by);
+  std::string where = " WHERE op_time >= ? AND op_time <= ?";
+  if (query.projects) {
+    where += " AND project_id IN (";
+    for (size_t i = 0; i < query.projects->size(); ++i) where += i ? ",?" : "?";
+    where += ")";
+  }
+  for (const AuditLogQuery::Text& t : query.text) {
+    if (!kColumns.count(t.column) || t.column == "id" || t.column == "op_time")
+      return Fail(ErrorCode::kBadRequest, "cannot filter audit logs by " + t.column);
+    where += " AND (";
+    for (size_t i = 0; i < t.values.size(); ++i) {
+      if (i) where += " OR ";
+      // instr, not LIKE: the value is taken literally, '%' and '_' included.
+      where += t.contains ? "instr(" + t.column + ", ?) > 0" : t.column + " = ?";
     }
-    return All<AuditLogRecord>(c,
-                               "SELECT id, project_id, username, operation, resource_type, "
-                               "resource, op_time FROM audit_logs WHERE project_id = ? "
-                               "ORDER BY id DESC",
-                               read, project_id);
+    where += t.values.empty() ? "0)" : ")";
+  }
+  auto bind = [&](Stmt& q) {
+    int i = 0;
+    q.Bind(++i, query.from);
+    q.Bind(++i, query.to);
+    if (query.projects) {
+      for (int64_t id : *query.projects) q.Bind(++i, id);
+    }
+    for (const AuditLogQuery::Text& t : query.text) {
+      for (const std::string& v : t.values) q.Bind(++i, v);
+    }
+    return i;
+  };
+  return WithConnection([&](Connection& c) -> Result<ListPage<AuditLogRecord>> {
+    ListPage<AuditLogRecord> page;
+    auto count = c.Prepare("SELECT count(*) FROM audit_logs" + where);
+    if (!count) return tl::unexpected(count.error());
+    bind(**count);
+    auto counted = (*count)->Step();
+    if (!counted) return tl::unexpected(counted.error());
+    page.total = (*count)->Int(0);
+    const std::string direction = query.descending ? " DESC" : " ASC";
+    auto rows = c.Prepare(
+        "SELECT id, project_id, username, operation, resource_type, resource, op_time "
+        "FROM audit_logs" + where + " ORDER BY " + query.order_by + direction + ", id" +
+        direction + " LIMIT ? OFFSET ?");
+    if (!rows) return tl::unexpected(rows.error());
+    int i = bind(**rows);
+    (*rows)->Bind(++i, query.limit);
+    (*rows)->Bind(++i, query.offset);
+    auto items = (*rows)->Rows<AuditLogRecord>([](Stmt& q) {
+      return AuditLogRecord{q.Int(0), q.Int(1), q.Text(2), q.Text(3), q.Text(4), q.Text(5),
+                            q.Int(6)};
+    });
+    if (!items) return tl::unexpected(items.error());
+    page.items = std::move(*items);
+    return page;
   });
 }
 
@@ -416,8 +458,17 @@ std::string JoinTypes(const std::vector<std::string>& types) {
 }
 
 WebhookTaskRecord ReadTask(Stmt& q) {
-  return WebhookTaskRecord{q.Int(0), q.Int(1), q.Text(2), q.Text(3), q.Int(4),
-                           q.Int(5), q.Int(6), q.Int(7),  q.Int(8)};
+  WebhookTaskRecord t;
+  t.id = q.Int(0);
+  t.execution_id = q.Int(1);
+  t.address = q.Text(2);
+  t.status = q.Text(3);
+  t.run_count = q.Int(4);
+  t.created_at = q.Int(5);
+  t.updated_at = q.Int(6);
+  t.started_at = q.Int(7);
+  t.ended_at = q.Int(8);
+  return t;
 }
 
 WebhookExecutionRecord ReadExecution(Stmt& q) {
@@ -483,9 +534,12 @@ Status SqliteMetadataStore::CreateWebhookDeliveries(std::vector<WebhookDelivery>
         t.execution_id = e.id;
         if (auto s = c.Exec(
                 "INSERT INTO webhook_tasks (execution_id, address, status, run_count, "
-                "created_at, updated_at, started_at, ended_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "created_at, updated_at, started_at, ended_at, next_try_at, auth_header, "
+                "skip_cert_verify, content_type, payload) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 t.execution_id, t.address, t.status, t.run_count, t.created_at, t.updated_at,
-                t.started_at, t.ended_at);
+                t.started_at, t.ended_at, t.next_try_at, t.auth_header,
+                int64_t{t.skip_cert_verify}, t.content_type, t.payload);
             !s) {
           return s;
         }
@@ -506,10 +560,13 @@ Status SqliteMetadataStore::RecordWebhookAttempt(const WebhookTaskRecord& t,
         !s) {
       return s;
     }
+    // A finished task's payload is no longer needed: only its history is kept.
     if (auto s = c.Exec(
-            "UPDATE webhook_tasks SET status = ?, run_count = ?, updated_at = ?, started_at = ?, "
-            "ended_at = ? WHERE id = ?",
-            t.status, t.run_count, t.updated_at, t.started_at, t.ended_at, t.id);
+            "UPDATE webhook_tasks SET status = ?1, run_count = ?2, updated_at = ?3, "
+            "started_at = ?4, ended_at = ?5, next_try_at = ?6, "
+            "payload = CASE WHEN ?1 IN ('Success', 'Error') THEN '' ELSE payload END "
+            "WHERE id = ?7",
+            t.status, t.run_count, t.updated_at, t.started_at, t.ended_at, t.next_try_at, t.id);
         !s) {
       return s;
     }
@@ -524,14 +581,74 @@ Status SqliteMetadataStore::RecordWebhookAttempt(const WebhookTaskRecord& t,
   });
 }
 
-Result<std::vector<WebhookExecutionRecord>> SqliteMetadataStore::ListWebhookExecutions(
-    int64_t policy_id) {
-  return WithConnection([&](Connection& c) {
-    return All<WebhookExecutionRecord>(
+Result<std::vector<WebhookTaskRecord>> SqliteMetadataStore::ClaimWebhookTasks(int64_t now,
+                                                                              size_t limit) {
+  std::vector<WebhookTaskRecord> claimed;
+  Status s = Commit([&](Connection& c) -> Status {
+    claimed.clear();
+    auto due = All<WebhookTaskRecord>(
+        c,
+        "SELECT id, execution_id, address, status, run_count, created_at, updated_at, "
+        "started_at, ended_at, next_try_at, auth_header, skip_cert_verify, content_type, payload "
+        "FROM webhook_tasks WHERE status = 'Pending' AND next_try_at <= ? "
+        "ORDER BY next_try_at, id LIMIT ?",
+        [](Stmt& q) {
+          WebhookTaskRecord t = ReadTask(q);
+          t.next_try_at = q.Int(9);
+          t.auth_header = q.Text(10);
+          t.skip_cert_verify = q.Int(11) != 0;
+          t.content_type = q.Text(12);
+          t.payload = q.Text(13);
+          return t;
+        },
+        now, static_cast<int64_t>(limit));
+    if (!due) return tl::unexpected(due.error());
+    for (WebhookTaskRecord& t : *due) {
+      t.status = "Running";
+      if (auto r = c.Exec("UPDATE webhook_tasks SET status = 'Running' WHERE id = ?", t.id); !r)
+        return r;
+    }
+    claimed = std::move(*due);
+    return {};
+  });
+  if (!s) return tl::unexpected(s.error());
+  return claimed;
+}
+
+Status SqliteMetadataStore::RequeueWebhookTasks() {
+  return Commit([&](Connection& c) {
+    return c.Exec("UPDATE webhook_tasks SET status = 'Pending' WHERE status = 'Running'");
+  });
+}
+
+Result<ListPage<WebhookExecutionRecord>> SqliteMetadataStore::ListWebhookExecutions(
+    int64_t policy_id, int64_t offset, int64_t limit) {
+  return WithConnection([&](Connection& c) -> Result<ListPage<WebhookExecutionRecord>> {
+    ListPage<WebhookExecutionRecord> page;
+    auto total = One<int64_t>(
+        c, "SELECT count(*) FROM webhook_executions WHERE policy_id = ?",
+        [](Stmt& q) { return q.Int(0); }, policy_id);
+    if (!total) return tl::unexpected(total.error());
+    page.total = *total;
+    auto items = All<WebhookExecutionRecord>(
         c,
         "SELECT id, policy_id, event_type, status, started_at, ended_at FROM webhook_executions "
-        "WHERE policy_id = ? ORDER BY id DESC",
-        ReadExecution, policy_id);
+        "WHERE policy_id = ? ORDER BY id DESC LIMIT ? OFFSET ?",
+        ReadExecution, policy_id, limit, offset);
+    if (!items) return tl::unexpected(items.error());
+    page.items = std::move(*items);
+    return page;
+  });
+}
+
+Result<int64_t> SqliteMetadataStore::LastWebhookTrigger(int64_t policy_id,
+                                                        const std::string& event_type) {
+  return WithConnection([&](Connection& c) {
+    return One<int64_t>(
+        c,
+        "SELECT coalesce(max(started_at), 0) FROM webhook_executions WHERE policy_id = ? AND "
+        "event_type = ?",
+        [](Stmt& q) { return q.Int(0); }, policy_id, event_type);
   });
 }
 

@@ -103,11 +103,29 @@ TEST_F(ManagementStoreTest, ArtifactsCarryTagsLabelsAndPullTallies) {
 TEST_F(ManagementStoreTest, AuditLogsAndSettings) {
   ASSERT_TRUE(store_->AddAuditLogs({{0, project_, "alice", "create", "artifact", "proj/a:1", 5},
                                     {0, 0, "bob", "pull", "artifact", "x/a:1", 6}}));
-  auto all = store_->ListAuditLogs(0);
+  auto all = store_->QueryAuditLogs({});
   ASSERT_TRUE(all);
-  ASSERT_EQ(all->size(), 2u);
-  EXPECT_EQ(all->front().username, "bob");  // newest first
-  EXPECT_EQ(store_->ListAuditLogs(project_)->size(), 1u);
+  ASSERT_EQ(all->items.size(), 2u);
+  EXPECT_EQ(all->items.front().username, "bob");  // newest first
+  AuditLogQuery mine;
+  mine.projects = std::vector<int64_t>{project_};
+  EXPECT_EQ(store_->QueryAuditLogs(mine)->total, 1);
+  AuditLogQuery filtered;
+  filtered.text = {{"resource", {"a:1"}, true}, {"operation", {"pull", "delete"}, false}};
+  filtered.from = 6;
+  auto found = store_->QueryAuditLogs(filtered);
+  ASSERT_TRUE(found) << found.error().message;
+  ASSERT_EQ(found->total, 1);
+  EXPECT_EQ(found->items.front().username, "bob");
+  AuditLogQuery paged;
+  paged.order_by = "username";
+  paged.descending = false;
+  paged.limit = 1;
+  paged.offset = 1;
+  EXPECT_EQ(store_->QueryAuditLogs(paged)->items.front().username, "bob");
+  AuditLogQuery injected;
+  injected.order_by = "id; DROP TABLE audit_logs";
+  EXPECT_EQ(store_->QueryAuditLogs(injected).error().code, ErrorCode::kBadRequest);
   ASSERT_TRUE(store_->SaveSettings({{"read_only", "true"}}));
   ASSERT_TRUE(store_->SaveSettings({{"read_only", "false"}, {"token_expiration", "5"}}));
   auto settings = store_->LoadSettings();
@@ -127,9 +145,19 @@ TEST_F(ManagementStoreTest, AnExecutionEndsWithItsLastTask) {
   EXPECT_EQ(store_->GetWebhookPolicy(*id)->event_types, policy.event_types);
   std::vector<WebhookDelivery> deliveries(1);
   deliveries[0].execution = {0, *id, "PUSH_ARTIFACT", "Running", 1, 0};
-  deliveries[0].tasks = {{0, 0, "http://a", "Pending", 0, 1, 1, 0, 0},
-                         {0, 0, "http://b", "Pending", 0, 1, 1, 0, 0}};
+  deliveries[0].tasks.resize(2);
+  deliveries[0].tasks[0].address = "http://a";
+  deliveries[0].tasks[1].address = "http://b";
+  deliveries[0].tasks[1].next_try_at = 5;
+  deliveries[0].tasks[1].payload = "{}";
   ASSERT_TRUE(store_->CreateWebhookDeliveries(deliveries));
+  // Tasks are claimed once, when due; a stopped process's claims go back to the queue.
+  EXPECT_EQ(store_->ClaimWebhookTasks(4, 10)->size(), 1u);
+  EXPECT_TRUE(store_->ClaimWebhookTasks(4, 10)->empty());
+  ASSERT_TRUE(store_->RequeueWebhookTasks());
+  auto due = store_->ClaimWebhookTasks(5, 10);
+  ASSERT_EQ(due->size(), 2u);
+  EXPECT_EQ(due->at(1).payload, "{}");
   WebhookTaskRecord a = deliveries[0].tasks[0], b = deliveries[0].tasks[1];
   a.status = "Success";
   a.run_count = 1;
@@ -144,7 +172,7 @@ TEST_F(ManagementStoreTest, AnExecutionEndsWithItsLastTask) {
   EXPECT_EQ(store_->ListWebhookAttempts(b.id)->front().http_status, 500);
   // Deleting the policy takes its history with it.
   ASSERT_TRUE(store_->DeleteWebhookPolicy(*id));
-  EXPECT_TRUE(store_->ListWebhookExecutions(*id)->empty());
+  EXPECT_EQ(store_->ListWebhookExecutions(*id, 0, 10)->total, 0);
 }
 
 }  // namespace

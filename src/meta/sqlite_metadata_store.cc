@@ -216,9 +216,15 @@ CREATE TABLE webhook_tasks (
   created_at BIGINT NOT NULL,
   updated_at BIGINT NOT NULL,
   started_at BIGINT NOT NULL,
-  ended_at BIGINT NOT NULL
+  ended_at BIGINT NOT NULL,
+  next_try_at BIGINT NOT NULL,
+  auth_header TEXT NOT NULL,
+  skip_cert_verify INTEGER NOT NULL,
+  content_type TEXT NOT NULL,
+  payload TEXT NOT NULL
 );
 CREATE INDEX webhook_tasks_by_execution ON webhook_tasks (execution_id);
+CREATE INDEX webhook_tasks_due ON webhook_tasks (status, next_try_at);
 CREATE TABLE webhook_attempts (
   task_id INTEGER NOT NULL REFERENCES webhook_tasks(id) ON DELETE CASCADE,
   attempt BIGINT NOT NULL,

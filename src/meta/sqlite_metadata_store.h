@@ -105,7 +105,7 @@ class SqliteMetadataStore : public MetadataStore, public IdentityStore, public M
   Result<std::vector<QuotaRecord>> ListQuotas() override;
   Status SetStorageLimit(int64_t project_id, int64_t limit, int64_t now) override;
   Status AddAuditLogs(const std::vector<AuditLogRecord>& logs) override;
-  Result<std::vector<AuditLogRecord>> ListAuditLogs(int64_t project_id) override;
+  Result<ListPage<AuditLogRecord>> QueryAuditLogs(const AuditLogQuery& query) override;
   Status RecordPulls(const std::vector<PullTally>& pulls) override;
   Result<int64_t> RepositoryPullCount(const std::string& repository) override;
   Result<std::map<std::string, std::string>> LoadSettings() override;
@@ -116,9 +116,13 @@ class SqliteMetadataStore : public MetadataStore, public IdentityStore, public M
   Status UpdateWebhookPolicy(const WebhookPolicyRecord& policy) override;
   Status DeleteWebhookPolicy(int64_t id) override;
   Status CreateWebhookDeliveries(std::vector<WebhookDelivery>& deliveries) override;
+  Result<std::vector<WebhookTaskRecord>> ClaimWebhookTasks(int64_t now, size_t limit) override;
+  Status RequeueWebhookTasks() override;
   Status RecordWebhookAttempt(const WebhookTaskRecord& task,
                               const WebhookAttemptRecord& attempt) override;
-  Result<std::vector<WebhookExecutionRecord>> ListWebhookExecutions(int64_t policy_id) override;
+  Result<ListPage<WebhookExecutionRecord>> ListWebhookExecutions(int64_t policy_id, int64_t offset,
+                                                                int64_t limit) override;
+  Result<int64_t> LastWebhookTrigger(int64_t policy_id, const std::string& event_type) override;
   Result<WebhookExecutionRecord> GetWebhookExecution(int64_t id) override;
   Result<std::vector<WebhookTaskRecord>> ListWebhookTasks(int64_t execution_id) override;
   Result<std::vector<WebhookAttemptRecord>> ListWebhookAttempts(int64_t task_id) override;

@@ -337,6 +337,7 @@ Registry::~Registry() {
 }
 
 Status Registry::DeleteRepository(const std::string& name, const std::string& caller) {
+  if (settings_ && settings_->read_only()) return Fail(ErrorCode::kReadOnly);
   Status deleted = meta_.DeleteRepository(name);
   manifests_.Invalidate(name);
   if (deleted) Announce(EventKind::kDeleteRepository, caller, name, {});
@@ -345,17 +346,19 @@ Status Registry::DeleteRepository(const std::string& name, const std::string& ca
 
 Status Registry::DeleteArtifact(const std::string& repository, const Digest& digest,
                                 const std::string& caller) {
+  if (settings_ && settings_->read_only()) return Fail(ErrorCode::kReadOnly);
   auto record = meta_.GetManifest(repository, digest.str());
   if (!record) return tl::unexpected(record.error());
   Status deleted = meta_.DeleteManifest(repository, digest);
   manifests_.Invalidate(repository);
   if (deleted)
-    Announce(EventKind::kDeleteArtifact, caller, repository, digest.str(), {}, record->media_type);
+    Announce(EventKind::kDeleteArtifact, caller, repository, digest.str());
   return deleted;
 }
 
 Status Registry::DeleteTag(const std::string& repository, const std::string& tag,
                            const std::string& caller) {
+  if (settings_ && settings_->read_only()) return Fail(ErrorCode::kReadOnly);
   auto record = meta_.GetManifest(repository, tag);
   if (!record) return tl::unexpected(record.error());
   Status deleted = meta_.DeleteTag(repository, tag);
@@ -389,6 +392,8 @@ Status Registry::CopyArtifact(const std::string& from, const std::string& refere
   record->subject = std::move(parsed->subject);
   record->artifact_type = std::move(parsed->artifact_type);
   // An index's manifests first: the copy must be whole before anything points at it.
+  // Without events of their own (no caller): the copy is one artifact to the audit log and
+  // webhooks, as Harbor's copy is.
   for (const std::string& child : record->children) {
     if (auto s = CopyArtifact(from, child, to, {}); !s) return s;
   }
@@ -406,24 +411,22 @@ Status Registry::CopyArtifact(const std::string& from, const std::string& refere
                                     clock_.Now());
   manifests_.Invalidate(to);
   if (stored && !caller.empty()) {
-    Announce(EventKind::kPushArtifact, caller, to, copy.digest, by_tag ? reference : "",
-             copy.media_type);
+    Announce(EventKind::kPushArtifact, caller, to, copy.digest, by_tag ? reference : "");
   }
   return stored;
 }
 
 void Registry::Announce(EventKind kind, const std::string& caller, const std::string& repository,
-                        std::string digest, std::string tag, std::string media_type,
-                        std::string detail) {
+                        std::string digest, std::string tag, std::string detail) {
   if (!events_) return;
   events_->Publish(Event{kind, caller.empty() ? std::string(kAnonymous) : caller, clock_.Now(),
                          std::string(ProjectOf(repository)), repository, std::move(digest),
-                         std::move(tag), std::move(media_type), 0, std::move(detail)});
+                         std::move(tag), std::move(detail)});
 }
 
 Response Registry::OverQuota(const std::string& caller, const std::string& repository,
                              const Error& error) {
-  Announce(EventKind::kQuotaExceed, caller, repository, {}, {}, {}, error.message);
+  Announce(EventKind::kQuotaExceed, caller, repository, {}, {}, error.message);
   return ErrorResponse(error);
 }
 
@@ -523,8 +526,7 @@ void Registry::AnnouncePull(const std::string& caller, const std::string& reposi
                             const std::string& reference, const ManifestCache::Entry& entry) {
   if (!options_.pull_events) return;
   const bool by_digest = reference.find(':') != std::string::npos;
-  Announce(EventKind::kPullArtifact, caller, repository, entry.digest, by_digest ? "" : reference,
-           entry.media_type);
+  Announce(EventKind::kPullArtifact, caller, repository, entry.digest, by_digest ? "" : reference);
 }
 
 namespace {
@@ -649,8 +651,7 @@ Response Registry::PutManifest(const Request& req, const Route& route, std::stri
   auto stored = meta_.PutManifest(record, tag, clock_.Now());
   manifests_.Invalidate(route.name);
   if (!stored) return ErrorResponse(stored.error());
-  Announce(EventKind::kPushArtifact, caller, route.name, digest.str(), tag.value_or(""),
-           record.media_type);
+  Announce(EventKind::kPushArtifact, caller, route.name, digest.str(), tag.value_or(""));
   Response res = Empty(201);
   res.headers.Set("Location", "/v2/" + route.name + "/manifests/" + digest.str());
   res.headers.Set("Docker-Content-Digest", digest.str());

@@ -97,8 +97,7 @@ class Registry : public http::Handler {
   void AnnouncePull(const std::string& caller, const std::string& repository,
                     const std::string& reference, const ManifestCache::Entry& entry);
   void Announce(EventKind kind, const std::string& caller, const std::string& repository,
-                std::string digest, std::string tag = {}, std::string media_type = {},
-                std::string detail = {});
+                std::string digest, std::string tag = {}, std::string detail = {});
   // QUOTA_EXCEED for `caller` and the refusal that goes with it.
   http::Response OverQuota(const std::string& caller, const std::string& repository,
                            const Error& error);

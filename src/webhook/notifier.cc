@@ -127,10 +127,12 @@ Notifier::~Notifier() {
 }
 
 void Notifier::Start() {
+  if (auto s = store_.RequeueWebhookTasks(); !s)
+    spdlog::error("webhook tasks left running: {}", s.error().message);
   for (size_t i = 0; i < options_.senders; ++i) {
     senders_.emplace_back([this] {
-      // Deliveries wait behind requests when the machine is busy.
-      ::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), 10);
+      // Deliveries wait behind requests when the machine is busy: the backlog is on disk.
+      ::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), 19);
       Send();
     });
   }
@@ -165,7 +167,6 @@ const std::vector<Notifier::Policy>* Notifier::PoliciesOf(int64_t project_id) {
 void Notifier::Consume(std::span<const Event> events) {
   if (!settings_.Get().notification_enable) return;
   std::vector<WebhookDelivery> deliveries;
-  std::vector<Job> jobs;
   {
     std::lock_guard lock(policies_mu_);
     for (const Event& e : events) {
@@ -184,12 +185,17 @@ void Notifier::Consume(std::span<const Event> events) {
         WebhookDelivery d;
         d.execution = WebhookExecutionRecord{0, p.record.id, std::string(*type), "Running", now, 0};
         for (const WebhookTarget& t : p.targets) {
-          d.tasks.push_back(WebhookTaskRecord{0, 0, t.address, "Pending", 0, now, now, 0, 0});
-          jobs.push_back(Job{{},
-                             RenderPayload(e, t.payload_format, options_.registry_host,
-                                           (*project)->is_public, p.record.id, (*project)->id),
-                             t,
-                             std::chrono::steady_clock::now()});
+          WebhookPayload payload = RenderPayload(e, t.payload_format, options_.registry_host,
+                                                 (*project)->is_public, p.record.id,
+                                                 (*project)->id);
+          WebhookTaskRecord task;
+          task.address = t.address;
+          task.created_at = task.updated_at = task.next_try_at = now;
+          task.auth_header = t.auth_header;
+          task.skip_cert_verify = t.skip_cert_verify;
+          task.content_type = std::move(payload.content_type);
+          task.payload = std::move(payload.body);
+          d.tasks.push_back(std::move(task));
         }
         deliveries.push_back(std::move(d));
       }
@@ -200,83 +206,53 @@ void Notifier::Consume(std::span<const Event> events) {
     spdlog::error("webhook executions: {} not recorded: {}", deliveries.size(), s.error().message);
     return;
   }
-  size_t next = 0;
-  for (const WebhookDelivery& d : deliveries) {
-    for (const WebhookTaskRecord& t : d.tasks) jobs[next++].task = t;
-  }
-  std::vector<Job> refused;
-  {
-    std::lock_guard lock(mu_);
-    for (Job& job : jobs) {
-      if (pending_.size() >= options_.max_pending) {
-        refused.push_back(std::move(job));
-      } else {
-        pending_.push(std::move(job));
-      }
-    }
-  }
   wake_.notify_all();
-  for (Job& job : refused) Record(job, 0, "not sent: too many deliveries waiting", true);
-}
-
-void Notifier::Idle() {
-  std::unique_lock lock(mu_);
-  idle_.wait(lock, [&] { return pending_.empty() && sending_ == 0; });
 }
 
 void Notifier::Send() {
   CURL* curl = curl_easy_init();
-  std::unique_lock lock(mu_);
   while (true) {
-    if (stopping_) break;
-    if (pending_.empty()) {
-      wake_.wait(lock);
+    auto due = store_.ClaimWebhookTasks(clock_.Now(), 16);
+    if (!due) spdlog::error("webhook tasks: {}", due.error().message);
+    if (!due || due->empty()) {
+      // New tasks wake the senders; retries fall due by the clock.
+      std::unique_lock lock(mu_);
+      if (stopping_) break;
+      wake_.wait_for(lock, std::chrono::milliseconds(250));
+      if (stopping_) break;
       continue;
     }
-    const auto due = pending_.top().due;
-    if (due > std::chrono::steady_clock::now()) {
-      wake_.wait_until(lock, due);
-      continue;
+    bool stopping = false;
+    for (WebhookTaskRecord& task : *due) {
+      // Claimed tasks not sent by shutdown are taken up again at the next start.
+      if (stopping) break;
+      auto [status, message] = Post(curl, task);
+      Record(task, status, message);
+      std::lock_guard lock(mu_);
+      stopping = stopping_;
     }
-    Job job = pending_.top();
-    pending_.pop();
-    ++sending_;
-    lock.unlock();
-    auto [status, message] = Post(curl, job);
-    const bool delivered = status >= 200 && status < 300;
-    const bool final = delivered || job.task.run_count + 1 >= options_.max_attempts;
-    Record(job, status, message, final);
-    lock.lock();
-    --sending_;
-    if (!final) {
-      job.due = std::chrono::steady_clock::now() +
-                options_.retry_base * (int64_t{1} << std::min<int64_t>(job.task.run_count - 1, 16));
-      pending_.push(std::move(job));
-    }
-    if (pending_.empty() && sending_ == 0) idle_.notify_all();
+    if (stopping) break;
   }
-  lock.unlock();
   curl_easy_cleanup(curl);
 }
 
-std::pair<int64_t, std::string> Notifier::Post(void* handle, const Job& job) {
+std::pair<int64_t, std::string> Notifier::Post(void* handle, const WebhookTaskRecord& task) {
   CURL* curl = static_cast<CURL*>(handle);
   curl_easy_reset(curl);
   curl_slist* headers = nullptr;
-  headers = curl_slist_append(headers, ("Content-Type: " + job.payload.content_type).c_str());
-  if (!job.target.auth_header.empty())
-    headers = curl_slist_append(headers, ("Authorization: " + job.target.auth_header).c_str());
-  curl_easy_setopt(curl, CURLOPT_URL, job.target.address.c_str());
+  headers = curl_slist_append(headers, ("Content-Type: " + task.content_type).c_str());
+  if (!task.auth_header.empty())
+    headers = curl_slist_append(headers, ("Authorization: " + task.auth_header).c_str());
+  curl_easy_setopt(curl, CURLOPT_URL, task.address.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, job.payload.body.data());
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
-                   static_cast<curl_off_t>(job.payload.body.size()));
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, task.payload.data());
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(task.payload.size()));
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
                    static_cast<long>(std::chrono::milliseconds(options_.timeout).count()));
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_USERAGENT, "berth-webhook");
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Discard);
-  if (job.target.skip_cert_verify) {
+  if (task.skip_cert_verify) {
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
   }
@@ -288,16 +264,20 @@ std::pair<int64_t, std::string> Notifier::Post(void* handle, const Job& job) {
   return {status, "HTTP " + std::to_string(status)};
 }
 
-void Notifier::Record(Job& job, int64_t status, const std::string& message, bool final) {
+void Notifier::Record(WebhookTaskRecord& t, int64_t status, const std::string& message) {
   const int64_t now = clock_.Now();
-  WebhookTaskRecord& t = job.task;
-  const bool tried = status != 0 || message.rfind("not sent", 0) != 0;
-  if (tried) ++t.run_count;
+  ++t.run_count;
   if (t.started_at == 0) t.started_at = now;
   t.updated_at = now;
   const bool delivered = status >= 200 && status < 300;
-  t.status = delivered ? "Success" : final ? "Error" : "Running";
-  if (final) t.ended_at = now;
+  if (delivered || t.run_count >= options_.max_attempts) {
+    t.status = delivered ? "Success" : "Error";
+    t.ended_at = now;
+  } else {
+    t.status = "Pending";
+    const auto wait = options_.retry_base * (int64_t{1} << std::min<int64_t>(t.run_count - 1, 16));
+    t.next_try_at = now + std::chrono::ceil<std::chrono::seconds>(wait).count();
+  }
   if (auto s = store_.RecordWebhookAttempt(t, WebhookAttemptRecord{t.id, t.run_count, now, status,
                                                                    message});
       !s) {

@@ -1,14 +1,14 @@
 // Webhooks: an event bus consumer that finds the project's enabled policies for each event
-// Harbor notifies (PUSH_ARTIFACT, PULL_ARTIFACT, ...), records an execution with a task per
-// target, and has sender threads POST the payload (Harbor's Default JSON or CloudEvents),
-// retrying failures with doubling backoff. Every try's HTTP status is kept as the task's
-// history. Thread-safe.
+// Harbor notifies (PUSH_ARTIFACT, PULL_ARTIFACT, ...) and records an execution with a task per
+// target, payload included. Sender threads take due tasks from the database and POST them
+// (Harbor's Default JSON or CloudEvents), retrying failures with doubling backoff; every try's
+// HTTP status is kept as the task's history. A backlog waits in the database, not in memory,
+// and survives a restart. Thread-safe.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
-#include <queue>
 #include <span>
 #include <string>
 #include <thread>
@@ -30,8 +30,6 @@ struct NotifierOptions {
   std::chrono::milliseconds retry_base{std::chrono::seconds(1)};
   std::chrono::seconds timeout{std::chrono::seconds(10)};
   size_t senders = 2;
-  // Deliveries waiting beyond this are recorded as failed at once rather than held in memory.
-  size_t max_pending = 100000;
 };
 
 // One target of a policy, as Harbor's API gives it.
@@ -61,31 +59,23 @@ class Notifier {
            const Clock& clock, NotifierOptions options);
   ~Notifier();
 
+  // Takes up the tasks a previous process left unsent, and starts the senders.
   void Start();
   void Consume(std::span<const Event> events);
   // Policies are re-read before the next event.
   void PoliciesChanged();
-  // Returns once nothing is queued or being sent (for tests and shutdown).
-  void Idle();
 
  private:
   struct Policy {
     WebhookPolicyRecord record;
     std::vector<WebhookTarget> targets;
   };
-  struct Job {
-    WebhookTaskRecord task;
-    WebhookPayload payload;
-    WebhookTarget target;
-    std::chrono::steady_clock::time_point due;
-    bool operator>(const Job& other) const { return due > other.due; }
-  };
 
   const std::vector<Policy>* PoliciesOf(int64_t project_id);
   void Send();
   // One POST; returns the HTTP status (0 when none came) and a message.
-  std::pair<int64_t, std::string> Post(void* curl, const Job& job);
-  void Record(Job& job, int64_t status, const std::string& message, bool final);
+  std::pair<int64_t, std::string> Post(void* curl, const WebhookTaskRecord& task);
+  void Record(WebhookTaskRecord& task, int64_t status, const std::string& message);
 
   ManagementStore& store_;
   AccessControl& access_;
@@ -99,10 +89,7 @@ class Notifier {
 
   std::mutex mu_;
   std::condition_variable wake_;
-  std::condition_variable idle_;
-  std::priority_queue<Job, std::vector<Job>, std::greater<>> pending_;  // guarded by mu_
-  size_t sending_ = 0;                                                   // guarded by mu_
-  bool stopping_ = false;                                                // guarded by mu_
+  bool stopping_ = false;  // guarded by mu_
   std::vector<std::thread> senders_;
 };
 

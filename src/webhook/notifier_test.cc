@@ -9,7 +9,7 @@ namespace {
 
 Event Push() {
   return Event{EventKind::kPushArtifact, "alice", 1700000000, "lib", "lib/web/app",
-               "sha256:abc", "v1", "application/vnd.oci.image.manifest.v1+json"};
+               "sha256:abc", "v1", ""};
 }
 
 TEST(NotifierTest, DefaultPayloadIsHarborsJson) {

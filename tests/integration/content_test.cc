@@ -516,6 +516,8 @@ TEST_F(ContentTest, ConfigurationsReadOnlyModeAndProjectCreationRestriction) {
   EXPECT_EQ(Http("GET", server_.Url("/v2/library/ro/manifests/v1")).status, 200);
   ExpectError(Do("POST", "/projects/library/repositories/ro/artifacts/v1/tags", R"({"name":"x"})"),
               403, "DENIED");
+  ExpectError(Do("DELETE", "/projects/library/repositories/ro/artifacts/v1"), 403, "DENIED");
+  ExpectError(Do("DELETE", "/projects/library/repositories/ro"), 403, "DENIED");
   EXPECT_EQ(parse(Do("GET", "/systeminfo").body).at("read_only"), true);
   const std::string token = Http("GET", server_.Url("/service/token?service=harbor-registry"),
                                  {}, {BasicAuth("admin", kAdminPassword)})

@@ -76,6 +76,9 @@ std::string ErrorCode(const HttpResponse& response);
 
 std::string Sha256(const std::string& bytes);
 
+// A free loopback port, for the servers the tests start besides berth.
+int FreePort();
+
 // A token from berth's token service for the scopes (none: anonymous when `user` is empty);
 // "" when the service refuses.
 std::string FetchToken(const BerthServer& server, const std::string& user,
