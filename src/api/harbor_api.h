@@ -24,7 +24,7 @@
 #include "meta/metadata_store.h"
 #include "registry/registry.h"
 #include "storage/blob_store.h"
-#include "webhook/notifier.h"
+#include "events/notifier.h"
 
 namespace berth {
 

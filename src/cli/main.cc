@@ -28,7 +28,7 @@
 #include "registry/registry.h"
 #include "storage/filesystem_blob_store.h"
 #include "storage/paths.h"
-#include "webhook/notifier.h"
+#include "events/notifier.h"
 
 namespace berth {
 namespace {

@@ -1,4 +1,4 @@
-#include "webhook/notifier.h"
+#include "events/notifier.h"
 
 #include <curl/curl.h>
 #include <spdlog/spdlog.h>

@@ -1,4 +1,4 @@
-#include "webhook/notifier.h"
+#include "events/notifier.h"
 
 #include <gtest/gtest.h>
 
