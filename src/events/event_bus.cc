@@ -46,17 +46,9 @@ void EventBus::Publish(Event event) {
     std::lock_guard lock(mu_);
     was_empty = queue_.empty();
     queue_.push_back(std::move(event));
-    ++published_;
   }
   // While the dispatcher is busy with a batch it will find the queue non-empty on its own.
   if (was_empty) wake_.notify_one();
-}
-
-void EventBus::Drain() {
-  std::unique_lock lock(mu_);
-  const uint64_t target = published_;
-  if (!dispatcher_.joinable()) return;
-  drained_.wait(lock, [&] { return delivered_ >= target; });
 }
 
 void EventBus::Run() {
@@ -87,8 +79,6 @@ void EventBus::Run() {
     for (const Consumer& consume : consumers_) consume(batch);
     batch.clear();
     lock.lock();
-    delivered_ += n;
-    drained_.notify_all();
   }
 }
 

@@ -29,8 +29,6 @@ class EventBus : public EventSink {
   void Subscribe(Consumer consumer);
   void Start();
   void Publish(Event event) override;
-  // Returns once every event published before the call has been handed to every consumer.
-  void Drain();
 
  private:
   void Run();
@@ -38,14 +36,11 @@ class EventBus : public EventSink {
   std::vector<Consumer> consumers_;
   std::mutex mu_;
   std::condition_variable wake_;
-  std::condition_variable drained_;
   static constexpr size_t kMaxBatch = 2048;
   static constexpr std::chrono::milliseconds kLinger{50};
   static constexpr size_t kBoostAt = 32768;
   static constexpr int kBackgroundNice = 19;
   std::deque<Event> queue_;  // guarded by mu_
-  uint64_t published_ = 0;    // guarded by mu_
-  uint64_t delivered_ = 0;    // guarded by mu_
   bool stopping_ = false;     // guarded by mu_
   std::thread dispatcher_;
 };

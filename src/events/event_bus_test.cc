@@ -2,38 +2,38 @@
 
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <thread>
 
 namespace berth {
 namespace {
 
 TEST(EventBusTest, EveryConsumerSeesEveryEventInPublishingOrder) {
-  EventBus bus;
   std::vector<std::string> first, second;
-  std::atomic<size_t> batches{0};
-  bus.Subscribe([&](std::span<const Event> events) {
-    ++batches;
-    for (const Event& e : events) first.push_back(e.digest);
-  });
-  bus.Subscribe([&](std::span<const Event> events) {
-    for (const Event& e : events) second.push_back(e.digest);
-  });
-  bus.Start();
+  size_t batches = 0;
   constexpr int kThreads = 4, kEach = 2000;
-  std::vector<std::thread> publishers;
-  for (int t = 0; t < kThreads; ++t) {
-    publishers.emplace_back([&, t] {
-      for (int i = 0; i < kEach; ++i) {
-        Event e;
-        e.kind = EventKind::kPullArtifact;
-        e.digest = std::to_string(t) + ":" + std::to_string(i);
-        bus.Publish(std::move(e));
-      }
+  {
+    EventBus bus;
+    bus.Subscribe([&](std::span<const Event> events) {
+      ++batches;
+      for (const Event& e : events) first.push_back(e.digest);
     });
-  }
-  for (std::thread& t : publishers) t.join();
-  bus.Drain();
+    bus.Subscribe([&](std::span<const Event> events) {
+      for (const Event& e : events) second.push_back(e.digest);
+    });
+    bus.Start();
+    std::vector<std::thread> publishers;
+    for (int t = 0; t < kThreads; ++t) {
+      publishers.emplace_back([&, t] {
+        for (int i = 0; i < kEach; ++i) {
+          Event e;
+          e.kind = EventKind::kPullArtifact;
+          e.digest = std::to_string(t) + ":" + std::to_string(i);
+          bus.Publish(std::move(e));
+        }
+      });
+    }
+    for (std::thread& t : publishers) t.join();
+  }  // the bus delivers what is queued before it goes
   ASSERT_EQ(first.size(), size_t{kThreads * kEach});
   EXPECT_EQ(first, second);
   // Each publisher's events keep their order.
@@ -42,8 +42,8 @@ TEST(EventBusTest, EveryConsumerSeesEveryEventInPublishingOrder) {
     const int t = std::stoi(d.substr(0, d.find(':')));
     EXPECT_EQ(std::stoi(d.substr(d.find(':') + 1)), next[t]++);
   }
-  // Under load the dispatcher hands over batches, not single events.
-  EXPECT_LT(batches.load(), size_t{kThreads * kEach});
+  // The dispatcher hands over batches, not single events.
+  EXPECT_LT(batches, size_t{kThreads * kEach});
 }
 
 TEST(EventBusTest, EventsStillQueuedAreDeliveredAtShutdown) {

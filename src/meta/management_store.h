@@ -191,7 +191,6 @@ class ManagementStore {
   virtual Result<ListPage<AuditLogRecord>> QueryAuditLogs(const AuditLogQuery& query) = 0;
 
   virtual Status RecordPulls(const std::vector<PullTally>& pulls) = 0;
-  virtual Result<int64_t> RepositoryPullCount(const std::string& repository) = 0;
 
   virtual Result<std::map<std::string, std::string>> LoadSettings() = 0;
   virtual Status SaveSettings(const std::map<std::string, std::string>& settings) = 0;

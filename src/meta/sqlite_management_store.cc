@@ -394,14 +394,6 @@ Status SqliteMetadataStore::RecordPulls(const std::vector<PullTally>& pulls) {
   });
 }
 
-Result<int64_t> SqliteMetadataStore::RepositoryPullCount(const std::string& repository) {
-  return WithConnection([&](Connection& c) {
-    return One<int64_t>(
-        c, "SELECT pull_count FROM repositories WHERE name = ?", [](Stmt& q) { return q.Int(0); },
-        repository);
-  });
-}
-
 Result<std::map<std::string, std::string>> SqliteMetadataStore::LoadSettings() {
   return WithConnection([&](Connection& c) -> Result<std::map<std::string, std::string>> {
     auto rows = All<std::pair<std::string, std::string>>(

@@ -95,7 +95,7 @@ TEST_F(ManagementStoreTest, ArtifactsCarryTagsLabelsAndPullTallies) {
   ASSERT_TRUE(again);
   EXPECT_EQ(again->label_ids, std::vector<int64_t>{*label});
   EXPECT_EQ(again->pull_time, 40);
-  EXPECT_EQ(*store_->RepositoryPullCount("proj/app"), 5);
+  EXPECT_EQ(store_->GetRepository("proj/app")->pull_count, 5);
   EXPECT_EQ(store_->GetArtifact("proj/app", "nope").error().code, ErrorCode::kNotFound);
   EXPECT_EQ(store_->ListArtifacts("proj/none").error().code, ErrorCode::kNotFound);
 }

@@ -107,7 +107,6 @@ class SqliteMetadataStore : public MetadataStore, public IdentityStore, public M
   Status AddAuditLogs(const std::vector<AuditLogRecord>& logs) override;
   Result<ListPage<AuditLogRecord>> QueryAuditLogs(const AuditLogQuery& query) override;
   Status RecordPulls(const std::vector<PullTally>& pulls) override;
-  Result<int64_t> RepositoryPullCount(const std::string& repository) override;
   Result<std::map<std::string, std::string>> LoadSettings() override;
   Status SaveSettings(const std::map<std::string, std::string>& settings) override;
   Result<int64_t> CreateWebhookPolicy(const WebhookPolicyRecord& policy) override;
