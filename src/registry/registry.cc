@@ -186,15 +186,17 @@ class UploadSink : public http::BodySink {
  public:
   // `room`: the bytes the project may still take (nullopt: no limit); past it the upload is
   // dropped and `over_quota` answers.
+  // `linked`, when given, runs once the blob is in the repository.
   UploadSink(std::unique_ptr<Uploads::Writer> writer, std::string name, std::string uuid,
              std::optional<Digest> complete, std::optional<uint64_t> room,
-             std::function<Response(const Error&)> over_quota)
+             std::function<Response(const Error&)> over_quota, std::function<void()> linked)
       : writer_(std::move(writer)),
         name_(std::move(name)),
         uuid_(std::move(uuid)),
         complete_(std::move(complete)),
         room_(room),
-        over_quota_(std::move(over_quota)) {}
+        over_quota_(std::move(over_quota)),
+        linked_(std::move(linked)) {}
 
   std::optional<Response> Write(std::span<const char> bytes) override {
     if (room_ && writer_->offset() + bytes.size() > *room_) {
@@ -214,6 +216,7 @@ class UploadSink : public http::BodySink {
         if (s.error().code == ErrorCode::kQuotaExceeded) return over_quota_(s.error());
         return ErrorResponse(s.error());
       }
+      if (linked_) linked_();
       Response res = Empty(201);
       res.headers.Set("Location", "/v2/" + name_ + "/blobs/" + complete_->str());
       res.headers.Set("Docker-Content-Digest", complete_->str());
@@ -237,6 +240,7 @@ class UploadSink : public http::BodySink {
   std::optional<Digest> complete_;
   std::optional<uint64_t> room_;
   std::function<Response(const Error&)> over_quota_;
+  std::function<void()> linked_;
 };
 
 }  // namespace
@@ -430,11 +434,17 @@ Response Registry::OverQuota(const std::string& caller, const std::string& repos
   return ErrorResponse(error);
 }
 
-Result<std::optional<uint64_t>> Registry::Room(const std::string& repository) {
+void Registry::WarnNearQuota(const std::string& caller, const std::string& repository,
+                             int64_t used_before) {
   auto storage = meta_.ProjectStorage(std::string(ProjectOf(repository)));
-  if (!storage) return tl::unexpected(storage.error());
-  if (!*storage) return std::nullopt;
-  return static_cast<uint64_t>(std::max<int64_t>(0, (*storage)->limit - (*storage)->used));
+  if (!storage || !*storage) return;
+  const StorageUse& use = **storage;
+  // Harbor's threshold: a warning the moment usage reaches 85% of the limit.
+  auto reached = [&](int64_t used) { return used * 100 >= use.limit * 85; };
+  if (!reached(use.used) || reached(used_before)) return;
+  Announce(EventKind::kQuotaWarning, caller, repository, {}, {},
+           "project " + std::string(ProjectOf(repository)) + " uses " +
+               std::to_string(use.used * 100 / use.limit) + "% of its storage quota");
 }
 
 void Registry::StartPurger() {
@@ -766,13 +776,23 @@ Dispatch Registry::StartUpload(const Request& req, const Route& route, const std
 Dispatch Registry::UploadInto(std::unique_ptr<Uploads::Writer> writer, const Route& route,
                               const std::string& uuid, std::optional<Digest> complete,
                               const std::string& caller) {
-  auto room = Room(route.name);
-  if (!room) return Answer(ErrorResponse(room.error()));
+  auto storage = meta_.ProjectStorage(std::string(ProjectOf(route.name)));
+  if (!storage) return Answer(ErrorResponse(storage.error()));
+  std::optional<uint64_t> room;
+  std::function<void()> linked;
+  if (*storage) {
+    const StorageUse use = **storage;
+    room = static_cast<uint64_t>(std::max<int64_t>(0, use.limit - use.used));
+    linked = [this, caller, name = route.name, used = use.used] {
+      WarnNearQuota(caller, name, used);
+    };
+  }
   auto refuse = [this, caller, name = route.name](const Error& e) {
     return OverQuota(caller, name, e);
   };
-  return {std::nullopt, std::make_unique<UploadSink>(std::move(writer), route.name, uuid,
-                                                     std::move(complete), *room, refuse)};
+  return {std::nullopt,
+          std::make_unique<UploadSink>(std::move(writer), route.name, uuid, std::move(complete),
+                                       room, refuse, std::move(linked))};
 }
 
 Dispatch Registry::WriteUpload(const Request& req, const Route& route, bool complete,

@@ -101,8 +101,9 @@ class Registry : public http::Handler {
   // QUOTA_EXCEED for `caller` and the refusal that goes with it.
   http::Response OverQuota(const std::string& caller, const std::string& repository,
                            const Error& error);
-  // Bytes the repository's project may still take; nullopt when it has no limit.
-  Result<std::optional<uint64_t>> Room(const std::string& repository);
+  // QUOTA_WARNING when the project's usage has just reached 85% of its limit.
+  void WarnNearQuota(const std::string& caller, const std::string& repository,
+                     int64_t used_before);
   bool MayPull(const http::Request& req, std::string_view repository);
   http::Response GetManifest(const http::Request& req, const Route& route,
                              const std::string& caller);

@@ -335,7 +335,8 @@ TEST_F(ContentTest, QuotaRefusesWhatWouldPassItAndDeletionFreesIt) {
   WebhookReceiver receiver;
   const std::string project = CreateProject("small", R"(,"storage_limit":10485760)");
   ASSERT_EQ(Do("POST", "/projects/small/webhook/policies",
-               R"({"name":"quota","event_types":["QUOTA_EXCEED"],"targets":[{"type":"http",)"
+               R"({"name":"quota","event_types":["QUOTA_EXCEED","QUOTA_WARNING"],)"
+               R"("targets":[{"type":"http",)"
                R"("address":")" + receiver.Url("/quota") + R"("}]})")
                 .status,
             201);
@@ -388,6 +389,18 @@ TEST_F(ContentTest, QuotaRefusesWhatWouldPassItAndDeletionFreesIt) {
   EXPECT_EQ(used(), 0);
   EXPECT_EQ(PushBlob("small/app", eight), 201);
   EXPECT_EQ(used(), 8 << 20);
+  // 80% of the limit, then 90%: one QUOTA_WARNING, when 85% is crossed.
+  EXPECT_EQ(PushBlob("small/app", RandomBytes(1 << 20, 11)), 201);
+  EXPECT_EQ(PushBlob("small/app", RandomBytes(1000, 12)), 201);
+  const auto events = receiver.WaitFor("/quota", 3);
+  ASSERT_EQ(events.size(), 3u);
+  boost::json::value warning = parse(events[2].body);
+  EXPECT_EQ(warning.at("type"), "QUOTA_WARNING");
+  EXPECT_NE(Str(warning.at("event_data").at("custom_attributes").at("Details")).find("90%"),
+            std::string::npos)
+      << events[2].body;
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(receiver.WaitFor("/quota", 4, 0).size(), 3u);
   ExpectError(Do("PUT", "/quotas/" + project, R"({"hard":{"storage":0}})"), 400, "BAD_REQUEST");
   EXPECT_EQ(Do("PUT", "/quotas/" + project, R"({"hard":{"storage":-1}})").status, 200);
   EXPECT_EQ(PushBlob("small/app", five + "more"), 201);
