@@ -283,6 +283,12 @@ Response HarborApi::Artifacts(Call& call, const ProjectRecord& project,
     for (const ArtifactRecord& a : *all) {
       // An index's manifests show as its references, accessories under their subject.
       if ((a.is_child && a.tags.empty()) || !a.subject.empty()) continue;
+      // Built once, when a type condition or the answer needs it (it reads the config blob).
+      std::optional<boost::json::object> json;
+      auto built = [&]() -> boost::json::object& {
+        if (!json) json = ArtifactJson(a, project.id, call.request);
+        return *json;
+      };
       bool match = true;
       for (const QueryCondition& c : *conditions) {
         if (c.key == "digest") {
@@ -303,14 +309,12 @@ Response HarborApi::Artifacts(Call& call, const ProjectRecord& project,
                     return MatchesText(c, std::to_string(id));
                   });
         } else if (c.key == "type") {
-          match = match && MatchesText(c, std::string(ArtifactJson(a, project.id, call.request)
-                                                          .at("type")
-                                                          .as_string()));
+          match = match && MatchesText(c, std::string(built().at("type").as_string()));
         } else {
           return HarborError(ErrorCode::kBadRequest, "cannot filter artifacts by " + c.key);
         }
       }
-      if (match) listed.push_back(ArtifactJson(a, project.id, call.request));
+      if (match) listed.push_back(std::move(built()));
     }
     auto sort = ParseSort(call.request.Query("sort").value_or("-push_time"));
     if (!sort) return HarborError(sort.error());

@@ -202,6 +202,12 @@ Status Change(SqliteMetadataStore::Connection& c, const char* sql, const Args&..
   return {};
 }
 
+// The bounds of a project's repository names: after "<project>/", before "<project>0"
+// ('0' is the byte after '/'), so an indexed range scan finds them.
+inline std::pair<std::string, std::string> ProjectRange(std::string_view project) {
+  return {std::string(project) + "/", std::string(project) + "0"};
+}
+
 // Bytes the project's repositories hold: each blob once, with the manifests' own bytes.
 Result<int64_t> ProjectUsage(SqliteMetadataStore::Connection& c, std::string_view project);
 // The project's storage limit in bytes; -1 when it has none.

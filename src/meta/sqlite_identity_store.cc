@@ -260,8 +260,8 @@ namespace {
 
 // Repositories of a project are named "<project>/...": a range scan on the unique name index.
 Result<int64_t> CountRepositoriesIn(Connection& c, const std::string& project_name) {
-  auto q = c.Query("SELECT count(*) FROM repositories WHERE name > ? AND name < ?",
-                   project_name + "/", project_name + "0");  // '0' is the byte after '/'
+  auto [low, high] = ProjectRange(project_name);
+  auto q = c.Query("SELECT count(*) FROM repositories WHERE name > ? AND name < ?", low, high);
   if (!q) return tl::unexpected(q.error());
   auto row = (*q)->Step();
   if (!row) return tl::unexpected(row.error());

@@ -11,11 +11,6 @@ namespace {
 
 using Connection = SqliteMetadataStore::Connection;
 
-// "<project>/" up to, not including, "<project>0": '0' is the byte after '/'.
-std::pair<std::string, std::string> ProjectRange(std::string_view project) {
-  return {std::string(project) + "/", std::string(project) + "0"};
-}
-
 std::string Mebibytes(int64_t bytes) {
   char text[32];
   std::snprintf(text, sizeof text, "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));

@@ -396,12 +396,11 @@ RepositoryRecord ReadRepository(Stmt& q) {
 Result<std::vector<RepositoryRecord>> SqliteMetadataStore::ListRepositoryRecords(
     const std::string& project) {
   static const std::string all = std::string(kRepositoryColumns) + "ORDER BY r.name";
-  // "<project>/" up to, not including, "<project>0": '0' is the byte after '/'.
   static const std::string in_project =
       std::string(kRepositoryColumns) + "WHERE r.name > ? AND r.name < ? ORDER BY r.name";
   return WithConnection([&](Connection& c) -> Result<std::vector<RepositoryRecord>> {
-    auto q = project.empty() ? c.Query(all.c_str())
-                             : c.Query(in_project.c_str(), project + "/", project + "0");
+    auto [low, high] = ProjectRange(project);
+    auto q = project.empty() ? c.Query(all.c_str()) : c.Query(in_project.c_str(), low, high);
     if (!q) return tl::unexpected(q.error());
     return (*q)->Rows<RepositoryRecord>(ReadRepository);
   });
