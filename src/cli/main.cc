@@ -121,18 +121,25 @@ int Serve(const std::optional<std::string>& config_path, const std::optional<std
 
   // Declared before the bus so that they outlive its dispatcher.
   NotifierOptions notifier_options;
+  notifier_options.journal = root / "webhooks.journal";
   notifier_options.registry_host = external_url.substr(external_url.find("://") + 3);
   notifier_options.max_attempts = config->webhook_max_attempts;
   notifier_options.retry_base = config->webhook_retry_base;
   Notifier notifier(**meta, access, settings, clock, notifier_options);
   AuditRecorder audit(**meta, identities);
   PullCounter pulls(**meta);
-  EventBus events;
+  EventBus events(root / "events.journal", clock);
   events.Subscribe([&](std::span<const Event> batch) { audit(batch); });
   events.Subscribe([&](std::span<const Event> batch) { pulls(batch); });
   events.Subscribe([&](std::span<const Event> batch) { notifier.Consume(batch); });
-  notifier.Start();
-  events.Start();
+  if (auto s = notifier.Start(); !s) {
+    spdlog::critical("{}", s.error().message);
+    return 1;
+  }
+  if (auto s = events.Start(); !s) {
+    spdlog::critical("{}", s.error().message);
+    return 1;
+  }
 
   RegistryOptions registry_options{config->manifest_cache_entries, config->upload_ttl,
                                    config->upload_purge_interval, config->pull_events};

@@ -10,6 +10,7 @@
 
 namespace berth {
 
+// Kept by number in the event journal: new kinds go at the end.
 enum class EventKind {
   kPushArtifact,
   kPullArtifact,
@@ -22,6 +23,7 @@ enum class EventKind {
   kCreateProject,
   kDeleteProject,
 };
+inline constexpr EventKind kLastEventKind = EventKind::kDeleteProject;
 
 struct Event {
   EventKind kind = EventKind::kPushArtifact;
@@ -36,6 +38,13 @@ struct Event {
 
 // Harbor's webhook event type ("PUSH_ARTIFACT"), or nullopt for events webhooks do not carry.
 std::optional<std::string_view> WebhookEventType(EventKind kind);
+
+// Appends `e` as a record: its length (u32), kind (u8), time (i64) and strings (u32 length,
+// bytes), in native byte order; false, and nothing appended, when it is too long to be one.
+bool EncodeEvent(const Event& e, std::string& out);
+// Reads the record at the front of `in` into `e`: the record's size in bytes, 0 when `in` ends
+// before the record does, nullopt when the bytes are no record.
+std::optional<size_t> DecodeEvent(std::string_view in, Event& e);
 
 // Every webhook event type Harbor names, in its order: what /webhook/events lists.
 inline constexpr std::string_view kWebhookEventTypes[] = {

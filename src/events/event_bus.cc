@@ -1,84 +1,109 @@
 #include "events/event_bus.h"
 
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 
+#include "core/background.h"
+
 namespace berth {
 
-std::optional<std::string_view> WebhookEventType(EventKind kind) {
-  switch (kind) {
-    case EventKind::kPushArtifact:
-      return "PUSH_ARTIFACT";
-    case EventKind::kPullArtifact:
-      return "PULL_ARTIFACT";
-    case EventKind::kDeleteArtifact:
-      return "DELETE_ARTIFACT";
-    case EventKind::kQuotaExceed:
-      return "QUOTA_EXCEED";
-    case EventKind::kQuotaWarning:
-      return "QUOTA_WARNING";
-    default:
-      return std::nullopt;
-  }
-}
+namespace {
+
+constexpr size_t kMaxBatch = 2048;
+constexpr size_t kReadSize = size_t{1} << 20;
+constexpr size_t kFlushSize = size_t{256} << 10;
+constexpr std::chrono::milliseconds kLinger{50};
+
+}  // namespace
+
+EventBus::EventBus(std::filesystem::path journal, const Clock& clock)
+    : journal_(std::move(journal)), clock_(clock) {}
 
 EventBus::~EventBus() {
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
   }
-  wake_.notify_all();
-  if (dispatcher_.joinable()) dispatcher_.join();
+  flush_wake_.notify_all();
+  if (flusher_.joinable()) flusher_.join();
+  journal_.Stop();
+  if (consumer_.joinable()) consumer_.join();
 }
 
 void EventBus::Subscribe(Consumer consumer) { consumers_.push_back(std::move(consumer)); }
 
-void EventBus::Start() {
-  dispatcher_ = std::thread([this] { Run(); });
+Status EventBus::Start() {
+  if (auto s = journal_.Open(); !s) return s;
+  flusher_ = std::thread([this] { Flush(); });
+  consumer_ = std::thread([this] { Consume(); });
+  return {};
 }
 
 void EventBus::Publish(Event event) {
-  bool was_empty;
+  bool wake;
+  bool encoded;
   {
     std::lock_guard lock(mu_);
-    was_empty = queue_.empty();
-    queue_.push_back(std::move(event));
+    const size_t before = pending_.size();
+    encoded = EncodeEvent(event, pending_);
+    wake = before == 0 || (before < kFlushSize && pending_.size() >= kFlushSize);
   }
-  // While the dispatcher is busy with a batch it will find the queue non-empty on its own.
-  if (was_empty) wake_.notify_one();
+  if (!encoded) spdlog::error("event on {} dropped: too long to record", event.repository);
+  // The flusher finds more events on its own while it has some.
+  if (wake) flush_wake_.notify_one();
 }
 
-void EventBus::Run() {
-  // Consumers are bookkeeping: under load requests come first and the queue grows instead,
-  // until it holds kBoostAt events; then the dispatcher competes as an equal until it has
-  // caught up, so that a long overload costs throughput rather than unbounded memory.
-  const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
-  bool boosted = false;
-  ::setpriority(PRIO_PROCESS, tid, kBackgroundNice);
-  std::vector<Event> batch;
+void EventBus::Flush() {
+  std::string records;
   std::unique_lock lock(mu_);
   while (true) {
-    wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-    if (queue_.empty() && stopping_) return;
-    // Each batch costs consumers a transaction: under a stream of events, let a batch fill
-    // for a moment rather than commit a few events at a time.
-    wake_.wait_for(lock, kLinger, [&] { return stopping_ || queue_.size() >= kMaxBatch; });
-    if (boosted != (queue_.size() > (boosted ? kBoostAt / 8 : kBoostAt))) {
-      boosted = !boosted;
-      ::setpriority(PRIO_PROCESS, tid, boosted ? 0 : kBackgroundNice);
-    }
-    // A bounded batch bounds what consumers build from it (rows, payloads) in memory.
-    const size_t n = std::min(queue_.size(), kMaxBatch);
-    batch.assign(std::make_move_iterator(queue_.begin()),
-                 std::make_move_iterator(queue_.begin() + static_cast<ptrdiff_t>(n)));
-    queue_.erase(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
+    flush_wake_.wait(lock, [&] { return stopping_ || !pending_.empty(); });
+    // A stream of events goes to the journal in a few large writes, not one per event.
+    flush_wake_.wait_for(lock, kLinger,
+                         [&] { return stopping_ || pending_.size() >= kFlushSize; });
+    if (pending_.empty()) return;
+    records.swap(pending_);
     lock.unlock();
-    for (const Consumer& consume : consumers_) consume(batch);
-    batch.clear();
+    if (auto s = journal_.Append(records); !s)
+      spdlog::error("{} bytes of events lost: {}", records.size(), s.error().message);
+    records.clear();
     lock.lock();
+  }
+}
+
+void EventBus::Consume() {
+  EnterBackground();
+  std::vector<Event> batch;
+  while (journal_.Wait()) {
+    const std::string records = journal_.Read(kReadSize);
+    const std::string_view rest = records;
+    size_t used = 0;
+    batch.clear();
+    while (used < records.size() && batch.size() < kMaxBatch) {
+      Event e;
+      auto size = DecodeEvent(rest.substr(used), e);
+      if (size && *size > 0) {
+        batch.push_back(std::move(e));
+        used += *size;
+      } else {
+        spdlog::error("event journal: a record that is no event skipped");
+        used += RecordSize(rest.substr(used));
+      }
+    }
+    if (!batch.empty()) Deliver(batch);
+    journal_.Advance(used);
+  }
+}
+
+void EventBus::Deliver(std::span<const Event> batch) {
+  auto hand_over = [&] {
+    for (const Consumer& consume : consumers_) consume(batch);
+  };
+  if (clock_.Now() - batch.front().at > kMaxLag.count()) {
+    RunInForeground(hand_over);
+  } else {
+    hand_over();
   }
 }
 

@@ -1,19 +1,29 @@
-// EventBus: the in-process event bus. Publishers append to a queue under a short lock; one
-// dispatcher thread, at low priority while the queue is short, hands what has queued up to
-// every consumer in batches, so a consumer that writes to the database pays one transaction
-// per batch, not per event. Thread-safe.
+// EventBus: the in-process event bus. Publishing encodes the event into a buffer under a short
+// lock; a flusher thread appends that buffer to a journal file every 50 ms; a consumer thread
+// at idle priority (core/background.h) reads the journal and hands every consumer the events in
+// batches, so a consumer that writes to the database pays one transaction per batch, and while
+// requests keep the CPU busy the work waits. A backlog costs disk, not memory. What a stopped
+// or killed process left unconsumed is delivered after the next start: at least once, since a
+// batch consumed just before a crash is delivered again. A batch whose oldest event has waited
+// longer than kMaxLag is consumed at normal priority, so that sustained load delays
+// bookkeeping by a bounded time instead of forever. Thread-safe.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
-#include <deque>
+#include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <mutex>
 #include <span>
+#include <string>
 #include <thread>
 #include <vector>
 
+#include "core/clock.h"
+#include "core/result.h"
 #include "events/event.h"
+#include "events/journal.h"
 
 namespace berth {
 
@@ -21,28 +31,35 @@ class EventBus : public EventSink {
  public:
   using Consumer = std::function<void(std::span<const Event>)>;
 
-  EventBus() = default;
-  // Delivers what is still queued, then stops.
+  // `journal` holds the events between publishing and consumption; `clock` dates their wait.
+  EventBus(std::filesystem::path journal, const Clock& clock);
+  // Writes what was published to the journal, then stops; consumption resumes at the next start.
   ~EventBus() override;
 
   // Consumers are added before Start; each sees every event, in publishing order.
   void Subscribe(Consumer consumer);
-  void Start();
+  // Opens the journal, taking up what a previous process left there, and starts delivering.
+  Status Start();
   void Publish(Event event) override;
 
- private:
-  void Run();
+  static constexpr std::chrono::seconds kMaxLag{60};
 
+ private:
+  void Flush();
+  void Consume();
+  void Deliver(std::span<const Event> batch);
+
+  Journal journal_;
+  const Clock& clock_;
   std::vector<Consumer> consumers_;
+
   std::mutex mu_;
-  std::condition_variable wake_;
-  static constexpr size_t kMaxBatch = 2048;
-  static constexpr std::chrono::milliseconds kLinger{50};
-  static constexpr size_t kBoostAt = 32768;
-  static constexpr int kBackgroundNice = 19;
-  std::deque<Event> queue_;  // guarded by mu_
-  bool stopping_ = false;     // guarded by mu_
-  std::thread dispatcher_;
+  std::condition_variable flush_wake_;
+  std::string pending_;    // encoded events not yet in the journal; guarded by mu_
+  bool stopping_ = false;  // guarded by mu_
+
+  std::thread flusher_;
+  std::thread consumer_;
 };
 
 }  // namespace berth

@@ -2,14 +2,13 @@
 
 #include <curl/curl.h>
 #include <spdlog/spdlog.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <boost/json.hpp>
 
 #include "api/harbor_json.h"
+#include "core/background.h"
 #include "core/random.h"
 
 namespace berth {
@@ -32,6 +31,9 @@ std::string NewUuid() {
 }
 
 size_t Discard(char*, size_t size, size_t count, void*) { return size * count; }
+
+// Deliveries a sender takes at a time: each batch costs three commits.
+constexpr size_t kSendBatch = 64;
 
 }  // namespace
 
@@ -115,7 +117,8 @@ Notifier::Notifier(ManagementStore& store, AccessControl& access, const Settings
       access_(access),
       settings_(settings),
       clock_(clock),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      journal_(options_.journal) {}
 
 Notifier::~Notifier() {
   {
@@ -126,16 +129,18 @@ Notifier::~Notifier() {
   for (std::thread& t : senders_) t.join();
 }
 
-void Notifier::Start() {
+Status Notifier::Start() {
+  if (auto s = journal_.Open(); !s) return s;
   if (auto s = store_.RequeueWebhookTasks(); !s)
     spdlog::error("webhook tasks left running: {}", s.error().message);
   for (size_t i = 0; i < options_.senders; ++i) {
     senders_.emplace_back([this] {
       // Deliveries wait behind requests when the machine is busy: the backlog is on disk.
-      ::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), 19);
+      EnterBackground();
       Send();
     });
   }
+  return {};
 }
 
 void Notifier::PoliciesChanged() {
@@ -143,30 +148,44 @@ void Notifier::PoliciesChanged() {
   policies_stale_ = true;
 }
 
-const std::vector<Notifier::Policy>* Notifier::PoliciesOf(int64_t project_id) {
-  if (policies_stale_) {
-    auto all = store_.ListWebhookPolicies(0);
-    if (!all) {
-      spdlog::error("webhook policies: {}", all.error().message);
-      return nullptr;
-    }
-    policies_.clear();
-    for (WebhookPolicyRecord& record : *all) {
-      if (!record.enabled) continue;
-      auto targets = ParseWebhookTargets(record.targets_json);
-      if (!targets) continue;
-      const int64_t project = record.project_id;
-      policies_[project].push_back(Policy{std::move(record), std::move(*targets)});
-    }
-    policies_stale_ = false;
+void Notifier::RefreshPolicies() {
+  if (!policies_stale_) return;
+  auto all = store_.ListWebhookPolicies(0);
+  if (!all) {
+    spdlog::error("webhook policies: {}", all.error().message);
+    return;
   }
+  policies_.clear();
+  for (WebhookPolicyRecord& record : *all) {
+    if (!record.enabled) continue;
+    auto targets = ParseWebhookTargets(record.targets_json);
+    if (!targets) continue;
+    const int64_t project = record.project_id;
+    policies_[project].push_back(Policy{std::move(record), std::move(*targets)});
+  }
+  policies_stale_ = false;
+}
+
+const std::vector<Notifier::Policy>* Notifier::PoliciesOf(int64_t project_id) {
+  RefreshPolicies();
   auto it = policies_.find(project_id);
   return it == policies_.end() ? nullptr : &it->second;
 }
 
+const Notifier::Policy* Notifier::FindPolicy(int64_t id) {
+  RefreshPolicies();
+  for (const auto& [project, policies] : policies_) {
+    for (const Policy& p : policies) {
+      if (p.record.id == id) return &p;
+    }
+  }
+  return nullptr;
+}
+
 void Notifier::Consume(std::span<const Event> events) {
   if (!settings_.Get().notification_enable) return;
-  std::vector<WebhookDelivery> deliveries;
+  // A record per event and policy: the policy's id, then the event.
+  std::string records;
   {
     std::lock_guard lock(policies_mu_);
     for (const Event& e : events) {
@@ -181,38 +200,85 @@ void Notifier::Consume(std::span<const Event> events) {
             p.record.event_types.end()) {
           continue;
         }
-        const int64_t now = clock_.Now();
-        WebhookDelivery d;
-        d.execution = WebhookExecutionRecord{0, p.record.id, std::string(*type), "Running", now, 0};
-        for (const WebhookTarget& t : p.targets) {
-          WebhookPayload payload = RenderPayload(e, t.payload_format, options_.registry_host,
-                                                 (*project)->is_public, p.record.id,
-                                                 (*project)->id);
-          WebhookTaskRecord task;
-          task.address = t.address;
-          task.created_at = task.updated_at = task.next_try_at = now;
-          task.auth_header = t.auth_header;
-          task.skip_cert_verify = t.skip_cert_verify;
-          task.content_type = std::move(payload.content_type);
-          task.payload = std::move(payload.body);
-          d.tasks.push_back(std::move(task));
+        const size_t start = records.size();
+        records.append(sizeof(uint32_t), '\0');
+        records.append(reinterpret_cast<const char*>(&p.record.id), sizeof p.record.id);
+        if (!EncodeEvent(e, records)) {
+          records.resize(start);
+          continue;
         }
-        deliveries.push_back(std::move(d));
+        const auto size = static_cast<uint32_t>(records.size() - start - sizeof(uint32_t));
+        std::memcpy(records.data() + start, &size, sizeof size);
       }
     }
   }
-  if (deliveries.empty()) return;
-  if (auto s = store_.CreateWebhookDeliveries(deliveries); !s) {
-    spdlog::error("webhook executions: {} not recorded: {}", deliveries.size(), s.error().message);
+  if (records.empty()) return;
+  if (auto s = journal_.Append(records); !s) {
+    spdlog::error("webhook events lost: {}", s.error().message);
     return;
   }
   wake_.notify_all();
 }
 
+Result<std::vector<WebhookTaskRecord>> Notifier::StartDeliveries(size_t limit) {
+  std::lock_guard reader(journal_reader_mu_);
+  const std::string records = journal_.Read(Journal::kMaxRecord + sizeof(uint32_t));
+  std::vector<WebhookDelivery> deliveries;
+  std::vector<std::pair<const Policy*, std::string_view>> sources;
+  size_t used = 0;
+  const int64_t now = clock_.Now();
+  std::lock_guard lock(policies_mu_);
+  while (used < records.size() && deliveries.size() < limit) {
+    std::string_view record = std::string_view(records).substr(used);
+    record = record.substr(sizeof(uint32_t), RecordSize(record) - sizeof(uint32_t));
+    used += sizeof(uint32_t) + record.size();
+    int64_t policy_id = 0;
+    Event e;
+    if (record.size() >= sizeof policy_id)
+      std::memcpy(&policy_id, record.data(), sizeof policy_id);
+    const std::string_view event = record.substr(std::min(record.size(), sizeof policy_id));
+    if (auto size = DecodeEvent(event, e); !size || *size != event.size()) {
+      spdlog::error("webhook journal: a record that is no event skipped");
+      continue;
+    }
+    const Policy* p = FindPolicy(policy_id);
+    if (!p) continue;  // deleted or disabled since
+    WebhookDelivery d;
+    d.execution = WebhookExecutionRecord{0, policy_id, std::string(*WebhookEventType(e.kind)),
+                                         "Running", now, 0};
+    for (const WebhookTarget& t : p->targets) {
+      WebhookTaskRecord task;
+      task.address = t.address;
+      task.status = "Running";
+      task.created_at = task.updated_at = task.next_try_at = now;
+      task.auth_header = t.auth_header;
+      task.skip_cert_verify = t.skip_cert_verify;
+      task.payload_format = t.payload_format;
+      task.event = std::string(event);
+      task.policy_id = policy_id;
+      task.project_id = p->record.project_id;
+      d.tasks.push_back(std::move(task));
+    }
+    deliveries.push_back(std::move(d));
+  }
+  if (!deliveries.empty()) {
+    // Kept in the journal until recorded: a failure here is retried with the next batch.
+    if (auto s = store_.CreateWebhookDeliveries(deliveries); !s) return tl::unexpected(s.error());
+  }
+  journal_.Advance(used);
+  std::vector<WebhookTaskRecord> tasks;
+  for (WebhookDelivery& d : deliveries) {
+    for (WebhookTaskRecord& t : d.tasks) tasks.push_back(std::move(t));
+  }
+  return tasks;
+}
+
 void Notifier::Send() {
   CURL* curl = curl_easy_init();
   while (true) {
-    auto due = store_.ClaimWebhookTasks(clock_.Now(), 16);
+    // Retries and tasks a stopped process left first, then new events.
+    auto due = store_.ClaimWebhookTasks(clock_.Now(), kSendBatch);
+    if (due && due->empty()) due = StartDeliveries(kSendBatch);
     if (!due) spdlog::error("webhook tasks: {}", due.error().message);
     if (!due || due->empty()) {
       // New tasks wake the senders; retries fall due by the clock.
@@ -223,30 +289,46 @@ void Notifier::Send() {
       continue;
     }
     bool stopping = false;
+    std::vector<WebhookTry> tries;
     for (WebhookTaskRecord& task : *due) {
       // Claimed tasks not sent by shutdown are taken up again at the next start.
       if (stopping) break;
-      auto [status, message] = Post(curl, task);
-      Record(task, status, message);
+      Event event;
+      if (auto size = DecodeEvent(task.event, event); !size || *size != task.event.size()) {
+        task.run_count = options_.max_attempts - 1;  // its last try: there is nothing to send
+        tries.push_back(Outcome(task, 0, "the event of this task is unreadable"));
+        continue;
+      }
+      auto project = access_.FindProject(event.project);
+      const WebhookPayload payload =
+          RenderPayload(event, task.payload_format, options_.registry_host,
+                        project && *project && (*project)->is_public, task.policy_id,
+                        task.project_id);
+      auto [status, message] = Post(curl, task, payload);
+      tries.push_back(Outcome(task, status, message));
       std::lock_guard lock(mu_);
       stopping = stopping_;
     }
+    // One transaction for the batch's tries.
+    if (auto s = store_.RecordWebhookTries(tries); !s)
+      spdlog::error("webhook tries: {} not recorded: {}", tries.size(), s.error().message);
     if (stopping) break;
   }
   curl_easy_cleanup(curl);
 }
 
-std::pair<int64_t, std::string> Notifier::Post(void* handle, const WebhookTaskRecord& task) {
+std::pair<int64_t, std::string> Notifier::Post(void* handle, const WebhookTaskRecord& task,
+                                               const WebhookPayload& payload) {
   CURL* curl = static_cast<CURL*>(handle);
   curl_easy_reset(curl);
   curl_slist* headers = nullptr;
-  headers = curl_slist_append(headers, ("Content-Type: " + task.content_type).c_str());
+  headers = curl_slist_append(headers, ("Content-Type: " + payload.content_type).c_str());
   if (!task.auth_header.empty())
     headers = curl_slist_append(headers, ("Authorization: " + task.auth_header).c_str());
   curl_easy_setopt(curl, CURLOPT_URL, task.address.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, task.payload.data());
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(task.payload.size()));
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, payload.body.data());
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(payload.body.size()));
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
                    static_cast<long>(std::chrono::milliseconds(options_.timeout).count()));
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
@@ -264,7 +346,7 @@ std::pair<int64_t, std::string> Notifier::Post(void* handle, const WebhookTaskRe
   return {status, "HTTP " + std::to_string(status)};
 }
 
-void Notifier::Record(WebhookTaskRecord& t, int64_t status, const std::string& message) {
+WebhookTry Notifier::Outcome(WebhookTaskRecord& t, int64_t status, std::string message) {
   const int64_t now = clock_.Now();
   ++t.run_count;
   if (t.started_at == 0) t.started_at = now;
@@ -278,11 +360,8 @@ void Notifier::Record(WebhookTaskRecord& t, int64_t status, const std::string& m
     const auto wait = options_.retry_base * (int64_t{1} << std::min<int64_t>(t.run_count - 1, 16));
     t.next_try_at = now + std::chrono::ceil<std::chrono::seconds>(wait).count();
   }
-  if (auto s = store_.RecordWebhookAttempt(t, WebhookAttemptRecord{t.id, t.run_count, now, status,
-                                                                   message});
-      !s) {
-    spdlog::error("webhook task {}: {}", t.id, s.error().message);
-  }
+  t.event.clear();  // recorded tries need no event
+  return WebhookTry{t, WebhookAttemptRecord{t.id, t.run_count, now, status, std::move(message)}};
 }
 
 }  // namespace berth

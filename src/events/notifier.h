@@ -1,13 +1,15 @@
 // Webhooks: an event bus consumer that finds the project's enabled policies for each event
-// Harbor notifies (PUSH_ARTIFACT, PULL_ARTIFACT, ...) and records an execution with a task per
-// target, payload included. Sender threads take due tasks from the database and POST them
-// (Harbor's Default JSON or CloudEvents), retrying failures with doubling backoff; every try's
-// HTTP status is kept as the task's history. A backlog waits in the database, not in memory,
-// and survives a restart. Thread-safe.
+// Harbor notifies (PUSH_ARTIFACT, PULL_ARTIFACT, ...) and appends the event with each policy to
+// a journal. Sender threads, at idle priority, take events from the journal as they can send
+// them, record an execution with a task per target, render the payload (Harbor's Default JSON
+// or CloudEvents) and POST it; failures are retried from the database with doubling backoff, and
+// every try's HTTP status is kept as the task's history. A backlog waits on disk, not in memory,
+// costs no database rows until it is sent, and survives a restart. Thread-safe.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
 #include <mutex>
 #include <span>
 #include <string>
@@ -19,13 +21,15 @@
 #include "core/clock.h"
 #include "core/settings.h"
 #include "events/event.h"
+#include "events/journal.h"
 #include "meta/identity_store.h"
 #include "meta/management_store.h"
 
 namespace berth {
 
 struct NotifierOptions {
-  std::string registry_host;  // how clients name the registry, for resource_url
+  std::filesystem::path journal;  // the events waiting to be sent
+  std::string registry_host;      // how clients name the registry, for resource_url
   int max_attempts = 5;
   std::chrono::milliseconds retry_base{std::chrono::seconds(1)};
   std::chrono::seconds timeout{std::chrono::seconds(10)};
@@ -59,8 +63,8 @@ class Notifier {
            const Clock& clock, NotifierOptions options);
   ~Notifier();
 
-  // Takes up the tasks a previous process left unsent, and starts the senders.
-  void Start();
+  // Takes up the events and tasks a previous process left unsent, and starts the senders.
+  Status Start();
   void Consume(std::span<const Event> events);
   // Policies are re-read before the next event.
   void PoliciesChanged();
@@ -71,11 +75,17 @@ class Notifier {
     std::vector<WebhookTarget> targets;
   };
 
+  void RefreshPolicies();
   const std::vector<Policy>* PoliciesOf(int64_t project_id);
+  const Policy* FindPolicy(int64_t id);
   void Send();
+  // Executions for up to `limit` events from the journal; their tasks, marked Running.
+  Result<std::vector<WebhookTaskRecord>> StartDeliveries(size_t limit);
   // One POST; returns the HTTP status (0 when none came) and a message.
-  std::pair<int64_t, std::string> Post(void* curl, const WebhookTaskRecord& task);
-  void Record(WebhookTaskRecord& task, int64_t status, const std::string& message);
+  std::pair<int64_t, std::string> Post(void* curl, const WebhookTaskRecord& task,
+                                       const WebhookPayload& payload);
+  // The try's record, and the task's state after it.
+  WebhookTry Outcome(WebhookTaskRecord& task, int64_t status, std::string message);
 
   ManagementStore& store_;
   AccessControl& access_;
@@ -86,6 +96,9 @@ class Notifier {
   std::mutex policies_mu_;
   bool policies_stale_ = true;                                  // guarded by policies_mu_
   std::unordered_map<int64_t, std::vector<Policy>> policies_;  // guarded by policies_mu_
+
+  Journal journal_;
+  std::mutex journal_reader_mu_;  // one sender reads the journal at a time
 
   std::mutex mu_;
   std::condition_variable wake_;

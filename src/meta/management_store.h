@@ -132,8 +132,11 @@ struct WebhookTaskRecord {
   // What to send: filled in by ClaimWebhookTasks, empty in listings.
   std::string auth_header;
   bool skip_cert_verify = false;
-  std::string content_type;
-  std::string payload;
+  std::string payload_format;  // Default or CloudEvents
+  // The event, as EncodeEvent writes it: the payload is rendered when it is sent.
+  std::string event;
+  int64_t policy_id = 0;   // ClaimWebhookTasks fills these in from the execution's policy
+  int64_t project_id = 0;
 };
 
 struct WebhookExecutionRecord {
@@ -151,6 +154,12 @@ struct WebhookAttemptRecord {
   int64_t at = 0;
   int64_t http_status = 0;  // 0 when no answer came
   std::string message;
+};
+
+// A try of a task, and the task's state after it (Pending again with next_try_at for a retry).
+struct WebhookTry {
+  WebhookTaskRecord task;
+  WebhookAttemptRecord attempt;
 };
 
 // One delivery to start: an execution with a task per target.
@@ -207,10 +216,8 @@ class ManagementStore {
   virtual Result<std::vector<WebhookTaskRecord>> ClaimWebhookTasks(int64_t now, size_t limit) = 0;
   // Running tasks back to Pending: those a stopped process was sending.
   virtual Status RequeueWebhookTasks() = 0;
-  // Records a try and the task's state after it (Pending again with next_try_at for a retry);
-  // ends the execution when its last task ends.
-  virtual Status RecordWebhookAttempt(const WebhookTaskRecord& task,
-                                      const WebhookAttemptRecord& attempt) = 0;
+  // Records the tries, in one transaction; an execution ends when its last task ends.
+  virtual Status RecordWebhookTries(const std::vector<WebhookTry>& tries) = 0;
   // Newest first.
   virtual Result<ListPage<WebhookExecutionRecord>> ListWebhookExecutions(int64_t policy_id,
                                                                         int64_t offset,

@@ -24,6 +24,11 @@ inline tl::unexpected<Error> DbError(sqlite3* db, const char* what) {
   return Fail(ErrorCode::kInternal, std::string("sqlite ") + what + ": " + sqlite3_errmsg(db));
 }
 
+// Bytes bound as a BLOB rather than as TEXT.
+struct Blob {
+  std::string_view bytes;
+};
+
 // A prepared statement borrowed from the connection's cache; reset when it goes out of scope.
 class Stmt {
  public:
@@ -48,6 +53,9 @@ class Stmt {
   void Bind(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
   void Bind(int i, uint64_t v) { sqlite3_bind_int64(stmt_, i, static_cast<int64_t>(v)); }
   void Bind(int i, std::nullptr_t) { sqlite3_bind_null(stmt_, i); }
+  void Bind(int i, const Blob& v) {
+    sqlite3_bind_blob(stmt_, i, v.bytes.data(), static_cast<int>(v.bytes.size()), SQLITE_TRANSIENT);
+  }
 
   // True when a row is ready, false when done.
   Result<bool> Step() {

@@ -522,11 +522,11 @@ Status SqliteMetadataStore::CreateWebhookDeliveries(std::vector<WebhookDelivery>
         if (auto s = c.Exec(
                 "INSERT INTO webhook_tasks (execution_id, address, status, run_count, "
                 "created_at, updated_at, started_at, ended_at, next_try_at, auth_header, "
-                "skip_cert_verify, content_type, payload) "
+                "skip_cert_verify, payload_format, event) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 t.execution_id, t.address, t.status, t.run_count, t.created_at, t.updated_at,
                 t.started_at, t.ended_at, t.next_try_at, t.auth_header,
-                int64_t{t.skip_cert_verify}, t.content_type, t.payload);
+                int64_t{t.skip_cert_verify}, t.payload_format, Blob{t.event});
             !s) {
           return s;
         }
@@ -537,34 +537,39 @@ Status SqliteMetadataStore::CreateWebhookDeliveries(std::vector<WebhookDelivery>
   });
 }
 
-Status SqliteMetadataStore::RecordWebhookAttempt(const WebhookTaskRecord& t,
-                                                 const WebhookAttemptRecord& a) {
+Status SqliteMetadataStore::RecordWebhookTries(const std::vector<WebhookTry>& tries) {
   return Commit([&](Connection& c) -> Status {
-    if (auto s = c.Exec(
-            "INSERT INTO webhook_attempts (task_id, attempt, at, http_status, message) "
-            "VALUES (?, ?, ?, ?, ?)",
-            a.task_id, a.attempt, a.at, a.http_status, a.message);
-        !s) {
-      return s;
+    for (const auto& [t, a] : tries) {
+      if (auto s = c.Exec(
+              "INSERT INTO webhook_attempts (task_id, attempt, at, http_status, message) "
+              "VALUES (?, ?, ?, ?, ?)",
+              a.task_id, a.attempt, a.at, a.http_status, a.message);
+          !s) {
+        return s;
+      }
+      // A finished task's event is no longer needed: only its history is kept.
+      if (auto s = c.Exec(
+              "UPDATE webhook_tasks SET status = ?1, run_count = ?2, updated_at = ?3, "
+              "started_at = ?4, ended_at = ?5, next_try_at = ?6, "
+              "event = CASE WHEN ?1 IN ('Success', 'Error') THEN x'' ELSE event END "
+              "WHERE id = ?7",
+              t.status, t.run_count, t.updated_at, t.started_at, t.ended_at, t.next_try_at, t.id);
+          !s) {
+        return s;
+      }
+      // The execution ends with its last task: in error if any task failed.
+      if (auto s = c.Exec(
+              "UPDATE webhook_executions SET "
+              "status = CASE WHEN EXISTS (SELECT 1 FROM webhook_tasks WHERE execution_id = ?1 "
+              "AND status = 'Error') THEN 'Error' ELSE 'Success' END, ended_at = ?2 "
+              "WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM webhook_tasks WHERE execution_id = ?1 "
+              "AND status IN ('Pending', 'Running'))",
+              t.execution_id, t.updated_at);
+          !s) {
+        return s;
+      }
     }
-    // A finished task's payload is no longer needed: only its history is kept.
-    if (auto s = c.Exec(
-            "UPDATE webhook_tasks SET status = ?1, run_count = ?2, updated_at = ?3, "
-            "started_at = ?4, ended_at = ?5, next_try_at = ?6, "
-            "payload = CASE WHEN ?1 IN ('Success', 'Error') THEN '' ELSE payload END "
-            "WHERE id = ?7",
-            t.status, t.run_count, t.updated_at, t.started_at, t.ended_at, t.next_try_at, t.id);
-        !s) {
-      return s;
-    }
-    // The execution ends with its last task: in error if any task failed.
-    return c.Exec(
-        "UPDATE webhook_executions SET "
-        "status = CASE WHEN EXISTS (SELECT 1 FROM webhook_tasks WHERE execution_id = ?1 AND "
-        "status = 'Error') THEN 'Error' ELSE 'Success' END, ended_at = ?2 "
-        "WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM webhook_tasks WHERE execution_id = ?1 "
-        "AND status IN ('Pending', 'Running'))",
-        t.execution_id, t.updated_at);
+    return {};
   });
 }
 
@@ -575,17 +580,21 @@ Result<std::vector<WebhookTaskRecord>> SqliteMetadataStore::ClaimWebhookTasks(in
     claimed.clear();
     auto due = All<WebhookTaskRecord>(
         c,
-        "SELECT id, execution_id, address, status, run_count, created_at, updated_at, "
-        "started_at, ended_at, next_try_at, auth_header, skip_cert_verify, content_type, payload "
-        "FROM webhook_tasks WHERE status = 'Pending' AND next_try_at <= ? "
-        "ORDER BY next_try_at, id LIMIT ?",
+        "SELECT t.id, t.execution_id, t.address, t.status, t.run_count, t.created_at, "
+        "t.updated_at, t.started_at, t.ended_at, t.next_try_at, t.auth_header, "
+        "t.skip_cert_verify, t.payload_format, t.event, e.policy_id, p.project_id "
+        "FROM webhook_tasks t JOIN webhook_executions e ON e.id = t.execution_id "
+        "JOIN webhook_policies p ON p.id = e.policy_id "
+        "WHERE t.status = 'Pending' AND t.next_try_at <= ? ORDER BY t.next_try_at, t.id LIMIT ?",
         [](Stmt& q) {
           WebhookTaskRecord t = ReadTask(q);
           t.next_try_at = q.Int(9);
           t.auth_header = q.Text(10);
           t.skip_cert_verify = q.Int(11) != 0;
-          t.content_type = q.Text(12);
-          t.payload = q.Text(13);
+          t.payload_format = q.Text(12);
+          t.event = q.Text(13);
+          t.policy_id = q.Int(14);
+          t.project_id = q.Int(15);
           return t;
         },
         now, static_cast<int64_t>(limit));

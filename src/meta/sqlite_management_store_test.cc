@@ -149,7 +149,8 @@ TEST_F(ManagementStoreTest, AnExecutionEndsWithItsLastTask) {
   deliveries[0].tasks[0].address = "http://a";
   deliveries[0].tasks[1].address = "http://b";
   deliveries[0].tasks[1].next_try_at = 5;
-  deliveries[0].tasks[1].payload = "{}";
+  deliveries[0].tasks[1].payload_format = "CloudEvents";
+  deliveries[0].tasks[1].event = std::string("\0\x01 event bytes", 15);
   ASSERT_TRUE(store_->CreateWebhookDeliveries(deliveries));
   // Tasks are claimed once, when due; a stopped process's claims go back to the queue.
   EXPECT_EQ(store_->ClaimWebhookTasks(4, 10)->size(), 1u);
@@ -157,15 +158,19 @@ TEST_F(ManagementStoreTest, AnExecutionEndsWithItsLastTask) {
   ASSERT_TRUE(store_->RequeueWebhookTasks());
   auto due = store_->ClaimWebhookTasks(5, 10);
   ASSERT_EQ(due->size(), 2u);
-  EXPECT_EQ(due->at(1).payload, "{}");
+  EXPECT_EQ(due->at(1).payload_format, "CloudEvents");
+  EXPECT_EQ(due->at(1).event, deliveries[0].tasks[1].event);
+  // With what the payload names: the policy and its project.
+  EXPECT_EQ(due->at(1).policy_id, *id);
+  EXPECT_EQ(due->at(1).project_id, project_);
   WebhookTaskRecord a = deliveries[0].tasks[0], b = deliveries[0].tasks[1];
   a.status = "Success";
   a.run_count = 1;
-  ASSERT_TRUE(store_->RecordWebhookAttempt(a, {a.id, 1, 2, 200, "HTTP 200"}));
+  ASSERT_TRUE(store_->RecordWebhookTries({{a, {a.id, 1, 2, 200, "HTTP 200"}}}));
   EXPECT_EQ(store_->GetWebhookExecution(a.execution_id)->status, "Running");
   b.status = "Error";
   b.run_count = 2;
-  ASSERT_TRUE(store_->RecordWebhookAttempt(b, {b.id, 2, 3, 500, "HTTP 500"}));
+  ASSERT_TRUE(store_->RecordWebhookTries({{b, {b.id, 2, 3, 500, "HTTP 500"}}}));
   auto execution = store_->GetWebhookExecution(a.execution_id);
   EXPECT_EQ(execution->status, "Error");
   EXPECT_EQ(execution->ended_at, b.updated_at);

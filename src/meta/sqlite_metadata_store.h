@@ -117,8 +117,7 @@ class SqliteMetadataStore : public MetadataStore, public IdentityStore, public M
   Status CreateWebhookDeliveries(std::vector<WebhookDelivery>& deliveries) override;
   Result<std::vector<WebhookTaskRecord>> ClaimWebhookTasks(int64_t now, size_t limit) override;
   Status RequeueWebhookTasks() override;
-  Status RecordWebhookAttempt(const WebhookTaskRecord& task,
-                              const WebhookAttemptRecord& attempt) override;
+  Status RecordWebhookTries(const std::vector<WebhookTry>& tries) override;
   Result<ListPage<WebhookExecutionRecord>> ListWebhookExecutions(int64_t policy_id, int64_t offset,
                                                                 int64_t limit) override;
   Result<int64_t> LastWebhookTrigger(int64_t policy_id, const std::string& event_type) override;
@@ -143,6 +142,7 @@ class SqliteMetadataStore : public MetadataStore, public IdentityStore, public M
   };
   // Runs `body` in a write transaction shared with the writers queued at the same moment.
   Status Commit(const std::function<Status(Connection&)>& body);
+  void LeadUntilDone(PendingWrite& mine);
   void RunBatch(const std::vector<PendingWrite*>& batch);
   // Commit for a body that inserts one row: returns that row's id.
   Result<int64_t> CommitInsert(const std::function<Status(Connection&)>& insert);
