@@ -17,9 +17,11 @@ constexpr char kMagic[8] = {'B', 'E', 'R', 'T', 'H', 'J', 'N', '1'};
 constexpr uint64_t kHeaderSize = sizeof kMagic + sizeof(uint64_t);
 constexpr size_t kScanSize = size_t{1} << 20;
 
-bool ReadAt(int fd, char* data, size_t size, uint64_t offset) {
+// pread or pwrite until all of `size` is done: either may do less than it is asked.
+template <class Io, class Byte>
+bool Whole(Io io, int fd, Byte* data, size_t size, uint64_t offset) {
   while (size > 0) {
-    const ssize_t n = ::pread(fd, data, size, static_cast<off_t>(offset));
+    const ssize_t n = io(fd, data, size, static_cast<off_t>(offset));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return false;
     data += n;
@@ -29,16 +31,12 @@ bool ReadAt(int fd, char* data, size_t size, uint64_t offset) {
   return true;
 }
 
+bool ReadAt(int fd, char* data, size_t size, uint64_t offset) {
+  return Whole(::pread, fd, data, size, offset);
+}
+
 bool WriteAt(int fd, const char* data, size_t size, uint64_t offset) {
-  while (size > 0) {
-    const ssize_t n = ::pwrite(fd, data, size, static_cast<off_t>(offset));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data += n;
-    size -= static_cast<size_t>(n);
-    offset += static_cast<uint64_t>(n);
-  }
-  return true;
+  return Whole(::pwrite, fd, data, size, offset);
 }
 
 bool WriteHeader(int fd, uint64_t read_offset) {
