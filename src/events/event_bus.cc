@@ -100,7 +100,20 @@ void EventBus::Deliver(std::span<const Event> batch) {
   auto hand_over = [&] {
     for (const Consumer& consume : consumers_) consume(batch);
   };
-  if (clock_.Now() - batch.front().at > kMaxLag.count()) {
+  // Late until the backlog is half the bound again, so that a consumer hovering at the bound
+  // does not switch with every batch.
+  const int64_t waited = clock_.Now() - batch.front().at;
+  if (late_ != (waited > (late_ ? kMaxLag.count() / 2 : kMaxLag.count()))) {
+    late_ = !late_;
+    if (late_) {
+      spdlog::warn("events have waited {} s for the audit log, pull counts and webhooks: taken "
+                   "up at normal priority until they catch up",
+                   waited);
+    } else {
+      spdlog::info("events caught up: taken up at idle priority again");
+    }
+  }
+  if (late_) {
     RunInForeground(hand_over);
   } else {
     hand_over();

@@ -4,9 +4,9 @@
 // batches, so a consumer that writes to the database pays one transaction per batch, and while
 // requests keep the CPU busy the work waits. A backlog costs disk, not memory. What a stopped
 // or killed process left unconsumed is delivered after the next start: at least once, since a
-// batch consumed just before a crash is delivered again. A batch whose oldest event has waited
-// longer than kMaxLag is consumed at normal priority, so that sustained load delays
-// bookkeeping by a bounded time instead of forever. Thread-safe.
+// batch consumed just before a crash is delivered again. Once the oldest event has waited
+// longer than kMaxLag, events are consumed at normal priority until the wait is half that, so
+// that sustained load delays bookkeeping by a bounded time instead of for ever. Thread-safe.
 #pragma once
 
 #include <chrono>
@@ -52,6 +52,7 @@ class EventBus : public EventSink {
   Journal journal_;
   const Clock& clock_;
   std::vector<Consumer> consumers_;
+  bool late_ = false;  // used by the consumer thread only
 
   std::mutex mu_;
   std::condition_variable flush_wake_;

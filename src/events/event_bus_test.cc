@@ -14,10 +14,11 @@
 namespace berth {
 namespace {
 
-// Polls `done` for up to ten seconds.
+// Polls `done` for up to `limit`.
 template <class F>
-bool Eventually(F done) {
-  for (int i = 0; i < 1000; ++i) {
+bool Eventually(F done, std::chrono::seconds limit = std::chrono::seconds(10)) {
+  const auto until = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < until) {
     if (done()) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
@@ -70,7 +71,10 @@ TEST(EventBusTest, EveryConsumerSeesEveryEventInPublishingOrder) {
     });
   }
   for (std::thread& t : publishers) t.join();
-  ASSERT_TRUE(Eventually([&] { return second.size() == size_t{kThreads * kEach}; }));
+  // At idle priority the consumer may wait for whatever else keeps the cores busy (tests run in
+  // parallel, under sanitizers), at most until the events are kMaxLag old.
+  ASSERT_TRUE(Eventually([&] { return second.size() == size_t{kThreads * kEach}; },
+                         EventBus::kMaxLag * 2));
   std::lock_guard lock1(first.mu), lock2(second.mu);
   ASSERT_EQ(first.events.size(), size_t{kThreads * kEach});
   // Each publisher's events keep their order, and both consumers see the same.
@@ -83,7 +87,7 @@ TEST(EventBusTest, EveryConsumerSeesEveryEventInPublishingOrder) {
   }
   // Consumers get batches, not single events, and only the CPU time requests leave.
   EXPECT_LT(first.batches, size_t{kThreads * kEach});
-  for (int policy : first.policies) EXPECT_EQ(policy, SCHED_IDLE);
+  EXPECT_EQ(first.policies.front(), SCHED_IDLE);
 }
 
 TEST(EventBusTest, EventsThatWaitedTooLongAreConsumedAtNormalPriority) {
@@ -97,8 +101,13 @@ TEST(EventBusTest, EventsThatWaitedTooLongAreConsumedAtNormalPriority) {
   ASSERT_TRUE(Eventually([&] { return seen.size() == 1; }));
   bus.Publish(Pull("late", clock.Now() - EventBus::kMaxLag.count() - 1));
   ASSERT_TRUE(Eventually([&] { return seen.size() == 2; }));
+  // Still late while the wait is over half the bound; caught up below it.
+  bus.Publish(Pull("catching up", clock.Now() - EventBus::kMaxLag.count() / 2 - 1));
+  ASSERT_TRUE(Eventually([&] { return seen.size() == 3; }));
+  bus.Publish(Pull("caught up", clock.Now()));
+  ASSERT_TRUE(Eventually([&] { return seen.size() == 4; }));
   std::lock_guard lock(seen.mu);
-  EXPECT_EQ(seen.policies, (std::vector<int>{SCHED_IDLE, SCHED_OTHER}));
+  EXPECT_EQ(seen.policies, (std::vector<int>{SCHED_IDLE, SCHED_OTHER, SCHED_OTHER, SCHED_IDLE}));
 }
 
 TEST(EventBusTest, WhatAKilledProcessLeftIsDeliveredAfterTheNextStart) {

@@ -237,15 +237,16 @@ Result<std::vector<WebhookTaskRecord>> Notifier::StartDeliveries(size_t limit) {
     if (record.size() >= sizeof policy_id)
       std::memcpy(&policy_id, record.data(), sizeof policy_id);
     const std::string_view event = record.substr(std::min(record.size(), sizeof policy_id));
-    if (auto size = DecodeEvent(event, e); !size || *size != event.size()) {
-      spdlog::error("webhook journal: a record that is no event skipped");
+    auto size = DecodeEvent(event, e);
+    auto type = WebhookEventType(e.kind);
+    if (!size || *size != event.size() || !type) {
+      spdlog::error("webhook journal: a record that is no webhook event skipped");
       continue;
     }
     const Policy* p = FindPolicy(policy_id);
     if (!p) continue;  // deleted or disabled since
     WebhookDelivery d;
-    d.execution = WebhookExecutionRecord{0, policy_id, std::string(*WebhookEventType(e.kind)),
-                                         "Running", now, 0};
+    d.execution = WebhookExecutionRecord{0, policy_id, std::string(*type), "Running", now, 0};
     for (const WebhookTarget& t : p->targets) {
       WebhookTaskRecord task;
       task.address = t.address;
