@@ -119,7 +119,7 @@ int Serve(const std::optional<std::string>& config_path, const std::optional<std
   TokenService tokens(**signer, authenticator, access, identities, clock, token_options);
   TokenGuard guard(tokens, authenticator, access);
 
-  // Declared before the bus so that they outlive its dispatcher.
+  // Declared before the bus so that they outlive its consumer thread.
   NotifierOptions notifier_options;
   notifier_options.journal = root / "webhooks.journal";
   notifier_options.registry_host = external_url.substr(external_url.find("://") + 3);
