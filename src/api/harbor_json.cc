@@ -66,13 +66,12 @@ http::Response PagedList(const http::Request& request, boost::json::array items)
   const int64_t total = static_cast<int64_t>(items.size());
   const int64_t first = std::min(total, (page->page - 1) * page->page_size);
   const int64_t last = std::min(total, first + page->page_size);
-  return PagedSlice(request, boost::json::array(items.begin() + first, items.begin() + last),
-                    total);
+  return PagedSlice(request, *page,
+                    boost::json::array(items.begin() + first, items.begin() + last), total);
 }
 
-http::Response PagedSlice(const http::Request& request, boost::json::array slice, int64_t total) {
-  auto page = ParsePageRequest(request.Query("page"), request.Query("page_size"));
-  if (!page) return HarborError(page.error());
+http::Response PagedSlice(const http::Request& request, const PageRequest& page,
+                          boost::json::array slice, int64_t total) {
   http::Response res = JsonBody(200, slice);
   res.headers.Set("X-Total-Count", std::to_string(total));
   std::string other;
@@ -82,7 +81,7 @@ http::Response PagedSlice(const http::Request& request, boost::json::array slice
     other += boost::urls::encode(key, boost::urls::unreserved_chars) + "=" +
              boost::urls::encode(value, boost::urls::unreserved_chars);
   }
-  if (std::string links = PageLinks(request.path, other, *page, total); !links.empty())
+  if (std::string links = PageLinks(request.path, other, page, total); !links.empty())
     res.headers.Set("Link", links);
   return res;
 }

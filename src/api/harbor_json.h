@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "api/query.h"
 #include "core/error.h"
 #include "core/result.h"
 #include "http/message.h"
@@ -33,8 +34,9 @@ Result<boost::json::object> ParseJsonObject(std::string_view body);
 // BAD_REQUEST for a bad page or page_size.
 http::Response PagedList(const http::Request& request, boost::json::array items);
 
-// One page that the store cut already, with X-Total-Count (`total`) and Link.
-http::Response PagedSlice(const http::Request& request, boost::json::array page, int64_t total);
+// `page` of a list that the store cut already, with X-Total-Count (`total`) and Link.
+http::Response PagedSlice(const http::Request& request, const PageRequest& page,
+                          boost::json::array slice, int64_t total);
 
 // Typed optional fields of a request body: nullopt when absent or null, BAD_REQUEST when
 // present with another type.

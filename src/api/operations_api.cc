@@ -13,7 +13,6 @@ namespace {
 
 using http::Response;
 
-
 boost::json::object QuotaJson(const QuotaRecord& q, const std::string& owner) {
   return {{"id", q.project_id},
           {"ref", boost::json::object{{"id", q.project_id},
@@ -306,7 +305,7 @@ Response HarborApi::AuditLogs(Call& call, const ProjectRecord* project) {
                                         {"operation", l.operation},
                                         {"op_time", Rfc3339(l.op_time)}});
   }
-  return PagedSlice(call.request, std::move(items), logs->total);
+  return PagedSlice(call.request, *page, std::move(items), logs->total);
 }
 
 Response HarborApi::Search(Call& call) {

@@ -221,7 +221,7 @@ Response HarborApi::Webhooks(Call& call, const ProjectRecord& project) {
           {"start_time", Rfc3339(e.started_at)},
           {"end_time", TimeOrEmpty(e.ended_at)}});
     }
-    return PagedSlice(call.request, std::move(items), executions->total);
+    return PagedSlice(call.request, *page, std::move(items), executions->total);
   }
   auto execution_id = ParseId(p[6]);
   if (!execution_id) return HarborError(ErrorCode::kBadRequest, "invalid execution id");

@@ -48,22 +48,15 @@ auto Strings(E& e) {
 }  // namespace
 
 bool EncodeEvent(const Event& e, std::string& out) {
-  const size_t start = out.size();
-  Put<uint32_t>(out, 0);
-  Put(out, static_cast<uint8_t>(e.kind));
-  Put(out, e.at);
-  for (const std::string* s : Strings(e)) {
-    Put(out, static_cast<uint32_t>(s->size()));
-    out.append(*s);
-  }
-  const size_t size = out.size() - start - sizeof(uint32_t);
-  if (size > Journal::kMaxRecord) {
-    out.resize(start);
-    return false;
-  }
-  const auto size32 = static_cast<uint32_t>(size);
-  std::memcpy(out.data() + start, &size32, sizeof size32);
-  return true;
+  return AppendRecord(out, [&](std::string& body) {
+    Put(body, static_cast<uint8_t>(e.kind));
+    Put(body, e.at);
+    for (const std::string* s : Strings(e)) {
+      Put(body, static_cast<uint32_t>(s->size()));
+      body.append(*s);
+    }
+    return true;
+  });
 }
 
 std::optional<size_t> DecodeEvent(std::string_view in, Event& e) {

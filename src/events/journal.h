@@ -8,6 +8,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <mutex>
 #include <string>
@@ -50,6 +51,23 @@ class Journal {
   uint64_t write_offset_ = 0;  // guarded by mu_
   bool stopping_ = false;      // guarded by mu_
 };
+
+// Appends a record whose body `write(out)` appends; false, and nothing appended, when `write`
+// fails or the body is longer than a record may be.
+template <class Write>
+bool AppendRecord(std::string& out, Write write) {
+  const size_t start = out.size();
+  out.append(sizeof(uint32_t), '\0');
+  const bool written = write(out);
+  const size_t size = out.size() - start - sizeof(uint32_t);
+  if (!written || size > Journal::kMaxRecord) {
+    out.resize(start);
+    return false;
+  }
+  const auto size32 = static_cast<uint32_t>(size);
+  std::memcpy(out.data() + start, &size32, sizeof size32);
+  return true;
+}
 
 // The size of the record at the front of `in`, its length included; 0 unless it is whole.
 size_t RecordSize(std::string_view in);

@@ -200,15 +200,10 @@ void Notifier::Consume(std::span<const Event> events) {
             p.record.event_types.end()) {
           continue;
         }
-        const size_t start = records.size();
-        records.append(sizeof(uint32_t), '\0');
-        records.append(reinterpret_cast<const char*>(&p.record.id), sizeof p.record.id);
-        if (!EncodeEvent(e, records)) {
-          records.resize(start);
-          continue;
-        }
-        const auto size = static_cast<uint32_t>(records.size() - start - sizeof(uint32_t));
-        std::memcpy(records.data() + start, &size, sizeof size);
+        AppendRecord(records, [&](std::string& body) {
+          body.append(reinterpret_cast<const char*>(&p.record.id), sizeof p.record.id);
+          return EncodeEvent(e, body);
+        });
       }
     }
   }
@@ -224,7 +219,6 @@ Result<std::vector<WebhookTaskRecord>> Notifier::StartDeliveries(size_t limit) {
   std::lock_guard reader(journal_reader_mu_);
   const std::string records = journal_.Read(Journal::kMaxRecord + sizeof(uint32_t));
   std::vector<WebhookDelivery> deliveries;
-  std::vector<std::pair<const Policy*, std::string_view>> sources;
   size_t used = 0;
   const int64_t now = clock_.Now();
   std::lock_guard lock(policies_mu_);

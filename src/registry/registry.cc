@@ -341,7 +341,7 @@ Registry::~Registry() {
 }
 
 Status Registry::DeleteRepository(const std::string& name, const std::string& caller) {
-  if (settings_ && settings_->read_only()) return Fail(ErrorCode::kReadOnly);
+  if (ReadOnly()) return Fail(ErrorCode::kReadOnly);
   Status deleted = meta_.DeleteRepository(name);
   manifests_.Invalidate(name);
   if (deleted) Announce(EventKind::kDeleteRepository, caller, name, {});
@@ -350,19 +350,16 @@ Status Registry::DeleteRepository(const std::string& name, const std::string& ca
 
 Status Registry::DeleteArtifact(const std::string& repository, const Digest& digest,
                                 const std::string& caller) {
-  if (settings_ && settings_->read_only()) return Fail(ErrorCode::kReadOnly);
-  auto record = meta_.GetManifest(repository, digest.str());
-  if (!record) return tl::unexpected(record.error());
+  if (ReadOnly()) return Fail(ErrorCode::kReadOnly);
   Status deleted = meta_.DeleteManifest(repository, digest);
   manifests_.Invalidate(repository);
-  if (deleted)
-    Announce(EventKind::kDeleteArtifact, caller, repository, digest.str());
+  if (deleted) Announce(EventKind::kDeleteArtifact, caller, repository, digest.str());
   return deleted;
 }
 
 Status Registry::DeleteTag(const std::string& repository, const std::string& tag,
                            const std::string& caller) {
-  if (settings_ && settings_->read_only()) return Fail(ErrorCode::kReadOnly);
+  if (ReadOnly()) return Fail(ErrorCode::kReadOnly);
   auto record = meta_.GetManifest(repository, tag);
   if (!record) return tl::unexpected(record.error());
   Status deleted = meta_.DeleteTag(repository, tag);
@@ -373,7 +370,7 @@ Status Registry::DeleteTag(const std::string& repository, const std::string& tag
 
 Status Registry::PutTag(const std::string& repository, const std::string& digest,
                         const std::string& tag, const std::string& caller) {
-  if (settings_ && settings_->read_only()) return Fail(ErrorCode::kReadOnly);
+  if (ReadOnly()) return Fail(ErrorCode::kReadOnly);
   if (!IsValidTag(tag)) return Fail(ErrorCode::kBadRequest, "invalid tag " + tag);
   auto record = meta_.GetManifest(repository, digest);
   if (!record) return tl::unexpected(record.error());
@@ -385,7 +382,7 @@ Status Registry::PutTag(const std::string& repository, const std::string& digest
 
 Status Registry::CopyArtifact(const std::string& from, const std::string& reference,
                               const std::string& to, const std::string& caller) {
-  if (settings_ && settings_->read_only()) return Fail(ErrorCode::kReadOnly);
+  if (ReadOnly()) return Fail(ErrorCode::kReadOnly);
   auto record = meta_.GetManifest(from, reference);
   if (!record) return tl::unexpected(record.error());
   // The stored record holds the bytes; what they reference comes from parsing them again.
@@ -553,7 +550,7 @@ Dispatch Registry::Handle(const Request& req) {
   std::string caller;
   if (auto refused = Refusal(req, *route, true, nullptr, &caller))
     return {std::move(*refused), nullptr};
-  if (settings_ && settings_->read_only() && Changes(req.method))
+  if (ReadOnly() && Changes(req.method))
     return {ErrorResponse(ErrorCode::kReadOnly), nullptr};
   return HandleRoute(req, *route, caller);
 }

@@ -98,6 +98,7 @@ class Registry : public http::Handler {
                     const std::string& reference, const ManifestCache::Entry& entry);
   void Announce(EventKind kind, const std::string& caller, const std::string& repository,
                 std::string digest, std::string tag = {}, std::string detail = {});
+  bool ReadOnly() const { return settings_ && settings_->read_only(); }
   // QUOTA_EXCEED for `caller` and the refusal that goes with it.
   http::Response OverQuota(const std::string& caller, const std::string& repository,
                            const Error& error);
