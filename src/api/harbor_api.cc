@@ -86,6 +86,7 @@ HarborApi::HarborApi(const HarborServices& s, HarborApiOptions options)
     : store_(s.identities),
       content_(s.content),
       management_(s.management),
+      history_(s.history),
       blobs_(s.blobs),
       registry_(s.registry),
       authenticator_(s.authenticator),

@@ -20,6 +20,7 @@
 #include "core/settings.h"
 #include "events/event.h"
 #include "meta/identity_store.h"
+#include "meta/history_store.h"
 #include "meta/management_store.h"
 #include "meta/metadata_store.h"
 #include "registry/registry.h"
@@ -47,6 +48,7 @@ struct HarborServices {
   IdentityStore& identities;
   MetadataStore& content;
   ManagementStore& management;
+  HistoryStore& history;
   BlobStore& blobs;
   Registry& registry;
   Authenticator& authenticator;
@@ -128,6 +130,7 @@ class HarborApi : public http::Handler {
   IdentityStore& store_;
   MetadataStore& content_;
   ManagementStore& management_;
+  HistoryStore& history_;
   BlobStore& blobs_;
   Registry& registry_;
   Authenticator& authenticator_;

@@ -294,7 +294,7 @@ Response HarborApi::AuditLogs(Call& call, const ProjectRecord* project) {
   if (!page) return HarborError(page.error());
   query.offset = (page->page - 1) * page->page_size;
   query.limit = page->page_size;
-  auto logs = management_.QueryAuditLogs(query);
+  auto logs = history_.QueryAuditLogs(query);
   if (!logs) return HarborError(logs.error());
   boost::json::array items;
   for (const AuditLogRecord& l : logs->items) {

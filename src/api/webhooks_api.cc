@@ -104,7 +104,7 @@ Response HarborApi::Webhooks(Call& call, const ProjectRecord& project) {
     boost::json::array out;
     for (const WebhookPolicyRecord& policy : *policies) {
       for (const std::string& type : policy.event_types) {
-        auto last = management_.LastWebhookTrigger(policy.id, type);
+        auto last = history_.LastWebhookTrigger(policy.id, type);
         if (!last) return HarborError(last.error());
         boost::json::object trigger{{"policy_name", policy.name},
                                     {"event_type", type},
@@ -207,7 +207,7 @@ Response HarborApi::Webhooks(Call& call, const ProjectRecord& project) {
     auto page = ParsePageRequest(call.request.Query("page"), call.request.Query("page_size"));
     if (!page) return HarborError(page.error());
     auto executions =
-        management_.ListWebhookExecutions(*id, (page->page - 1) * page->page_size, page->page_size);
+        history_.ListWebhookExecutions(*id, (page->page - 1) * page->page_size, page->page_size);
     if (!executions) return HarborError(executions.error());
     boost::json::array items;
     for (const WebhookExecutionRecord& e : executions->items) {
@@ -225,16 +225,16 @@ Response HarborApi::Webhooks(Call& call, const ProjectRecord& project) {
   }
   auto execution_id = ParseId(p[6]);
   if (!execution_id) return HarborError(ErrorCode::kBadRequest, "invalid execution id");
-  auto execution = management_.GetWebhookExecution(*execution_id);
+  auto execution = history_.GetWebhookExecution(*execution_id);
   if (!execution || execution->policy_id != *id)
     return HarborError(ErrorCode::kNotFound, "execution not found");
   if (p.size() < 8 || p[7] != "tasks") return HarborError(ErrorCode::kNotFound, "no such endpoint");
-  auto tasks = management_.ListWebhookTasks(*execution_id);
+  auto tasks = history_.ListWebhookTasks(*execution_id);
   if (!tasks) return HarborError(tasks.error());
   if (p.size() == 8) {
     boost::json::array items;
     for (const WebhookTaskRecord& t : *tasks) {
-      auto attempts = management_.ListWebhookAttempts(t.id);
+      auto attempts = history_.ListWebhookAttempts(t.id);
       if (!attempts) return HarborError(attempts.error());
       boost::json::array tries;
       std::string last_message;
@@ -265,7 +265,7 @@ Response HarborApi::Webhooks(Call& call, const ProjectRecord& project) {
                      });
   if (!known) return HarborError(ErrorCode::kNotFound, "task not found");
   if (p.size() != 10 || p[9] != "log") return HarborError(ErrorCode::kNotFound, "no such endpoint");
-  auto attempts = management_.ListWebhookAttempts(*task_id);
+  auto attempts = history_.ListWebhookAttempts(*task_id);
   if (!attempts) return HarborError(attempts.error());
   Response res = Empty(200);
   res.headers.Set("Content-Type", "text/plain");

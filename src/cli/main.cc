@@ -24,6 +24,7 @@
 #include "events/recorders.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "meta/sqlite_history_store.h"
 #include "meta/sqlite_metadata_store.h"
 #include "registry/registry.h"
 #include "storage/filesystem_blob_store.h"
@@ -59,6 +60,11 @@ int Serve(const std::optional<std::string>& config_path, const std::optional<std
   auto meta = SqliteMetadataStore::Open(MetadataPath(root));
   if (!meta) {
     spdlog::critical("cannot open metadata: {}", meta.error().message);
+    return 1;
+  }
+  auto history = SqliteHistoryStore::Open(HistoryPath(root), MetadataPath(root));
+  if (!history) {
+    spdlog::critical("cannot open history: {}", history.error().message);
     return 1;
   }
   SystemClock clock;
@@ -125,8 +131,8 @@ int Serve(const std::optional<std::string>& config_path, const std::optional<std
   notifier_options.registry_host = external_url.substr(external_url.find("://") + 3);
   notifier_options.max_attempts = config->webhook_max_attempts;
   notifier_options.retry_base = config->webhook_retry_base;
-  Notifier notifier(**meta, access, settings, clock, notifier_options);
-  AuditRecorder audit(**meta, identities);
+  Notifier notifier(**meta, **history, access, settings, clock, notifier_options);
+  AuditRecorder audit(**history, identities);
   PullCounter pulls(**meta);
   EventBus events(root / "events.journal", clock);
   events.Subscribe([&](std::span<const Event> batch) { audit(batch); });
@@ -150,8 +156,9 @@ int Serve(const std::optional<std::string>& config_path, const std::optional<std
   api_options.auth_mode = config->auth_mode;
   api_options.secure_cookie = external_url.starts_with("https://");
   api_options.external_url = external_url;
-  HarborApi api(HarborServices{identities, **meta, **meta, blobs, registry, authenticator, access,
-                               ldap ? &*ldap : nullptr, clock, settings, &events, &notifier, root},
+  HarborApi api(HarborServices{identities, **meta, **meta, **history, blobs, registry,
+                               authenticator, access, ldap ? &*ldap : nullptr, clock, settings,
+                               &events, &notifier, root},
                 api_options);
   router.Add("/v2", registry);
   router.Add("/service/token", tokens);

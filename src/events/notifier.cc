@@ -111,9 +111,10 @@ WebhookPayload RenderPayload(const Event& e, const std::string& format,
   return {boost::json::serialize(event), "application/json"};
 }
 
-Notifier::Notifier(ManagementStore& store, AccessControl& access, const Settings& settings,
-                   const Clock& clock, NotifierOptions options)
-    : store_(store),
+Notifier::Notifier(ManagementStore& policies, HistoryStore& history, AccessControl& access,
+                   const Settings& settings, const Clock& clock, NotifierOptions options)
+    : policy_store_(policies),
+      history_(history),
       access_(access),
       settings_(settings),
       clock_(clock),
@@ -131,7 +132,7 @@ Notifier::~Notifier() {
 
 Status Notifier::Start() {
   if (auto s = journal_.Open(); !s) return s;
-  if (auto s = store_.RequeueWebhookTasks(); !s)
+  if (auto s = history_.RequeueWebhookTasks(); !s)
     spdlog::error("webhook tasks left running: {}", s.error().message);
   for (size_t i = 0; i < options_.senders; ++i) {
     senders_.emplace_back([this] {
@@ -144,15 +145,34 @@ Status Notifier::Start() {
 }
 
 void Notifier::PoliciesChanged() {
-  std::lock_guard lock(policies_mu_);
   policies_stale_ = true;
+  sweep_due_ = true;
+  wake_.notify_all();
+}
+
+void Notifier::SweepHistory() {
+  std::lock_guard reader(journal_reader_mu_);
+  // Listed while no execution is being created: one made after the listing is for a policy in it.
+  auto all = policy_store_.ListWebhookPolicies(0);
+  Status swept = [&]() -> Status {
+    if (!all) return tl::unexpected(all.error());
+    std::vector<int64_t> ids;
+    for (const WebhookPolicyRecord& p : *all) ids.push_back(p.id);
+    return history_.KeepWebhookHistoryOf(ids);
+  }();
+  if (!swept) {
+    spdlog::error("webhook history of deleted policies: {}", swept.error().message);
+    sweep_due_ = true;
+  }
 }
 
 void Notifier::RefreshPolicies() {
-  if (!policies_stale_) return;
-  auto all = store_.ListWebhookPolicies(0);
+  // Cleared before the policies are read, so that a change while they are read counts.
+  if (!policies_stale_.exchange(false)) return;
+  auto all = policy_store_.ListWebhookPolicies(0);
   if (!all) {
     spdlog::error("webhook policies: {}", all.error().message);
+    policies_stale_ = true;
     return;
   }
   policies_.clear();
@@ -163,7 +183,6 @@ void Notifier::RefreshPolicies() {
     const int64_t project = record.project_id;
     policies_[project].push_back(Policy{std::move(record), std::move(*targets)});
   }
-  policies_stale_ = false;
 }
 
 const std::vector<Notifier::Policy>* Notifier::PoliciesOf(int64_t project_id) {
@@ -251,14 +270,14 @@ Result<std::vector<WebhookTaskRecord>> Notifier::StartDeliveries(size_t limit) {
       task.payload_format = t.payload_format;
       task.event = std::string(event);
       task.policy_id = policy_id;
-      task.project_id = p->record.project_id;
       d.tasks.push_back(std::move(task));
     }
     deliveries.push_back(std::move(d));
   }
   if (!deliveries.empty()) {
     // Kept in the journal until recorded: a failure here is retried with the next batch.
-    if (auto s = store_.CreateWebhookDeliveries(deliveries); !s) return tl::unexpected(s.error());
+    if (auto s = history_.CreateWebhookDeliveries(deliveries); !s)
+      return tl::unexpected(s.error());
   }
   journal_.Advance(used);
   std::vector<WebhookTaskRecord> tasks;
@@ -271,8 +290,9 @@ Result<std::vector<WebhookTaskRecord>> Notifier::StartDeliveries(size_t limit) {
 void Notifier::Send() {
   CURL* curl = curl_easy_init();
   while (true) {
+    if (sweep_due_.exchange(false)) SweepHistory();
     // Retries and tasks a stopped process left first, then new events.
-    auto due = store_.ClaimWebhookTasks(clock_.Now(), kSendBatch);
+    auto due = history_.ClaimWebhookTasks(clock_.Now(), kSendBatch);
     if (due && due->empty()) due = StartDeliveries(kSendBatch);
     if (!due) spdlog::error("webhook tasks: {}", due.error().message);
     if (!due || due->empty()) {
@@ -294,18 +314,27 @@ void Notifier::Send() {
         tries.push_back(Outcome(task, 0, "the event of this task is unreadable"));
         continue;
       }
+      int64_t project_id = 0;
+      {
+        std::lock_guard lock(policies_mu_);
+        if (const Policy* p = FindPolicy(task.policy_id)) project_id = p->record.project_id;
+      }
+      if (project_id == 0) {
+        task.run_count = options_.max_attempts - 1;
+        tries.push_back(Outcome(task, 0, "the policy was deleted or disabled"));
+        continue;
+      }
       auto project = access_.FindProject(event.project);
       const WebhookPayload payload =
           RenderPayload(event, task.payload_format, options_.registry_host,
-                        project && *project && (*project)->is_public, task.policy_id,
-                        task.project_id);
+                        project && *project && (*project)->is_public, task.policy_id, project_id);
       auto [status, message] = Post(curl, task, payload);
       tries.push_back(Outcome(task, status, message));
       std::lock_guard lock(mu_);
       stopping = stopping_;
     }
     // One transaction for the batch's tries.
-    if (auto s = store_.RecordWebhookTries(tries); !s)
+    if (auto s = history_.RecordWebhookTries(tries); !s)
       spdlog::error("webhook tries: {} not recorded: {}", tries.size(), s.error().message);
     if (stopping) break;
   }

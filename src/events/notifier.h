@@ -2,11 +2,12 @@
 // Harbor notifies (PUSH_ARTIFACT, PULL_ARTIFACT, ...) and appends the event with each policy to
 // a journal. Sender threads, at idle priority, take events from the journal as they can send
 // them, record an execution with a task per target, render the payload (Harbor's Default JSON
-// or CloudEvents) and POST it; failures are retried from the database with doubling backoff, and
-// every try's HTTP status is kept as the task's history. A backlog waits on disk, not in memory,
+// or CloudEvents) and POST it; failures are retried from the history store with doubling
+// backoff, and every try's HTTP status is kept as the task's history. A backlog waits on disk, not in memory,
 // costs no database rows until it is sent, and survives a restart. Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
@@ -22,6 +23,7 @@
 #include "core/settings.h"
 #include "events/event.h"
 #include "events/journal.h"
+#include "meta/history_store.h"
 #include "meta/identity_store.h"
 #include "meta/management_store.h"
 
@@ -59,14 +61,14 @@ WebhookPayload RenderPayload(const Event& event, const std::string& format,
 
 class Notifier {
  public:
-  Notifier(ManagementStore& store, AccessControl& access, const Settings& settings,
-           const Clock& clock, NotifierOptions options);
+  Notifier(ManagementStore& policies, HistoryStore& history, AccessControl& access,
+           const Settings& settings, const Clock& clock, NotifierOptions options);
   ~Notifier();
 
   // Takes up the events and tasks a previous process left unsent, and starts the senders.
   Status Start();
   void Consume(std::span<const Event> events);
-  // Policies are re-read before the next event.
+  // Policies are re-read before the next event, and the history of deleted ones swept.
   void PoliciesChanged();
 
  private:
@@ -79,6 +81,9 @@ class Notifier {
   const std::vector<Policy>* PoliciesOf(int64_t project_id);
   const Policy* FindPolicy(int64_t id);
   void Send();
+  // Deletes the history of policies deleted since: it stays in the history store, which
+  // requests never write.
+  void SweepHistory();
   // Executions for up to `limit` events from the journal; their tasks, marked Running.
   Result<std::vector<WebhookTaskRecord>> StartDeliveries(size_t limit);
   // One POST; returns the HTTP status (0 when none came) and a message.
@@ -87,18 +92,22 @@ class Notifier {
   // The try's record, and the task's state after it.
   WebhookTry Outcome(WebhookTaskRecord& task, int64_t status, std::string message);
 
-  ManagementStore& store_;
+  ManagementStore& policy_store_;
+  HistoryStore& history_;
   AccessControl& access_;
   const Settings& settings_;
   const Clock& clock_;
   NotifierOptions options_;
 
   std::mutex policies_mu_;
-  bool policies_stale_ = true;                                  // guarded by policies_mu_
+  // Set by requests without the lock, which threads at idle priority hold.
+  std::atomic<bool> policies_stale_{true};
   std::unordered_map<int64_t, std::vector<Policy>> policies_;  // guarded by policies_mu_
 
   Journal journal_;
-  std::mutex journal_reader_mu_;  // one sender reads the journal at a time
+  // One sender reads the journal at a time; a sweep waits for executions being created.
+  std::mutex journal_reader_mu_;
+  std::atomic<bool> sweep_due_{true};
 
   std::mutex mu_;
   std::condition_variable wake_;

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "events/event.h"
+#include "meta/history_store.h"
 #include "meta/identity_store.h"
 #include "meta/management_store.h"
 
@@ -15,14 +16,14 @@ namespace berth {
 
 class AuditRecorder {
  public:
-  AuditRecorder(ManagementStore& store, IdentityStore& identities)
+  AuditRecorder(HistoryStore& store, IdentityStore& identities)
       : store_(store), identities_(identities) {}
   void operator()(std::span<const Event> events);
 
  private:
   int64_t ProjectId(const std::string& name);
 
-  ManagementStore& store_;
+  HistoryStore& store_;
   IdentityStore& identities_;
   std::unordered_map<std::string, int64_t> project_ids_;
 };

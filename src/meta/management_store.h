@@ -1,13 +1,11 @@
 // ManagementStore: what the management API keeps besides content and identities: artifacts as
-// the API shows them (with tags, labels and pull times), labels, storage quotas, the audit log,
-// pull counts, settings changed at run time, and webhook policies with their delivery history.
+// the API shows them (with tags, labels and pull times), labels, storage quotas, pull counts,
+// settings changed at run time, and webhook policies (their delivery history is a HistoryStore's).
 // Every call is one transaction. Implementations are thread-safe.
 #pragma once
 
 #include <cstdint>
-#include <limits>
 #include <map>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,43 +56,6 @@ struct QuotaRecord {
   int64_t updated_at = 0;
 };
 
-struct AuditLogRecord {
-  int64_t id = 0;
-  int64_t project_id = 0;
-  std::string username;
-  std::string operation;      // create, delete, pull, update
-  std::string resource_type;  // artifact, tag, repository, project
-  std::string resource;
-  int64_t op_time = 0;
-};
-
-// Which audit log entries to list, filtered, ordered and paged by the store: the log grows
-// with every pull, so it is never read whole.
-struct AuditLogQuery {
-  std::optional<std::vector<int64_t>> projects;  // nullopt: every project's
-  // On username, resource, resource_type or operation: one of `values` equal, or contained
-  // when `contains`. Conditions are ANDed.
-  struct Text {
-    std::string column;
-    std::vector<std::string> values;
-    bool contains = false;
-  };
-  std::vector<Text> text;
-  int64_t from = 0;  // op_time range, inclusive
-  int64_t to = std::numeric_limits<int64_t>::max();
-  std::string order_by = "id";  // id, op_time, username, resource, resource_type, operation
-  bool descending = true;
-  int64_t offset = 0;
-  int64_t limit = 10;
-};
-
-// One page of a list and how many items the whole list holds.
-template <class T>
-struct ListPage {
-  std::vector<T> items;
-  int64_t total = 0;
-};
-
 // Manifest pulls seen since the last flush, one entry per (repository, digest).
 struct PullTally {
   std::string repository;
@@ -114,58 +75,6 @@ struct WebhookPolicyRecord {
   std::string targets_json;  // Harbor's targets array, as sent
   int64_t created_at = 0;
   int64_t updated_at = 0;
-};
-
-// One delivery to one target. Pending tasks are the delivery queue: kept in the database, so
-// a backlog costs no memory and survives a restart.
-struct WebhookTaskRecord {
-  int64_t id = 0;
-  int64_t execution_id = 0;
-  std::string address;
-  std::string status = "Pending";  // Pending, Running, Success, Error
-  int64_t run_count = 0;
-  int64_t created_at = 0;
-  int64_t updated_at = 0;
-  int64_t started_at = 0;
-  int64_t ended_at = 0;
-  int64_t next_try_at = 0;  // when a Pending task is due
-  // What to send: filled in by ClaimWebhookTasks, empty in listings.
-  std::string auth_header;
-  bool skip_cert_verify = false;
-  std::string payload_format;  // Default or CloudEvents
-  // The event, as EncodeEvent writes it: the payload is rendered when it is sent.
-  std::string event;
-  int64_t policy_id = 0;   // ClaimWebhookTasks fills these in from the execution's policy
-  int64_t project_id = 0;
-};
-
-struct WebhookExecutionRecord {
-  int64_t id = 0;
-  int64_t policy_id = 0;
-  std::string event_type;
-  std::string status = "Running";  // Running, Success, Error
-  int64_t started_at = 0;
-  int64_t ended_at = 0;
-};
-
-struct WebhookAttemptRecord {
-  int64_t task_id = 0;
-  int64_t attempt = 0;  // 1-based
-  int64_t at = 0;
-  int64_t http_status = 0;  // 0 when no answer came
-  std::string message;
-};
-
-// A try of a task, and the task's state after it (Pending again with next_try_at for a retry).
-struct WebhookTry {
-  WebhookTaskRecord task;
-  WebhookAttemptRecord attempt;
-};
-
-// One delivery to start: an execution with a task per target.
-struct WebhookDelivery {
-  WebhookExecutionRecord execution;
-  std::vector<WebhookTaskRecord> tasks;
 };
 
 class ManagementStore {
@@ -195,38 +104,19 @@ class ManagementStore {
   virtual Result<std::vector<QuotaRecord>> ListQuotas() = 0;
   virtual Status SetStorageLimit(int64_t project_id, int64_t limit, int64_t now) = 0;
 
-  virtual Status AddAuditLogs(const std::vector<AuditLogRecord>& logs) = 0;
-  // BAD_REQUEST for a column the query may not name.
-  virtual Result<ListPage<AuditLogRecord>> QueryAuditLogs(const AuditLogQuery& query) = 0;
-
   virtual Status RecordPulls(const std::vector<PullTally>& pulls) = 0;
 
   virtual Result<std::map<std::string, std::string>> LoadSettings() = 0;
   virtual Status SaveSettings(const std::map<std::string, std::string>& settings) = 0;
 
+  // Ids are never reused, so the history a HistoryStore keeps under a deleted policy's id stays
+  // that policy's until it is swept away (HistoryStore::KeepWebhookHistoryOf).
   virtual Result<int64_t> CreateWebhookPolicy(const WebhookPolicyRecord& policy) = 0;
   virtual Result<WebhookPolicyRecord> GetWebhookPolicy(int64_t id) = 0;
   // Every project's when project_id is 0.
   virtual Result<std::vector<WebhookPolicyRecord>> ListWebhookPolicies(int64_t project_id) = 0;
   virtual Status UpdateWebhookPolicy(const WebhookPolicyRecord& policy) = 0;
   virtual Status DeleteWebhookPolicy(int64_t id) = 0;
-  // Stores the executions with their tasks, filling in their ids.
-  virtual Status CreateWebhookDeliveries(std::vector<WebhookDelivery>& deliveries) = 0;
-  // Up to `limit` Pending tasks due by `now`, oldest first, marked Running.
-  virtual Result<std::vector<WebhookTaskRecord>> ClaimWebhookTasks(int64_t now, size_t limit) = 0;
-  // Running tasks back to Pending: those a stopped process was sending.
-  virtual Status RequeueWebhookTasks() = 0;
-  // Records the tries, in one transaction; an execution ends when its last task ends.
-  virtual Status RecordWebhookTries(const std::vector<WebhookTry>& tries) = 0;
-  // Newest first.
-  virtual Result<ListPage<WebhookExecutionRecord>> ListWebhookExecutions(int64_t policy_id,
-                                                                        int64_t offset,
-                                                                        int64_t limit) = 0;
-  // When the policy last fired for `event_type`; 0 if never.
-  virtual Result<int64_t> LastWebhookTrigger(int64_t policy_id, const std::string& event_type) = 0;
-  virtual Result<WebhookExecutionRecord> GetWebhookExecution(int64_t id) = 0;
-  virtual Result<std::vector<WebhookTaskRecord>> ListWebhookTasks(int64_t execution_id) = 0;
-  virtual Result<std::vector<WebhookAttemptRecord>> ListWebhookAttempts(int64_t task_id) = 0;
 };
 
 }  // namespace berth

@@ -1,6 +1,6 @@
-// Internal to src/meta's SQLite store: the prepared-statement cache and its helpers, shared by
-// the translation units that implement SqliteMetadataStore. Not thread-safe: a Connection is
-// used by one thread at a time (the pool and the group-commit leader see to it).
+// Internal to src/meta's SQLite stores: a connection with its prepared-statement cache, and the
+// helpers shared by the translation units that implement them. Not thread-safe: a connection is
+// used by one thread at a time (SqliteDatabase's pool and group-commit leader see to it).
 #pragma once
 
 #include <sqlite3.h>
@@ -11,7 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "meta/sqlite_metadata_store.h"
+#include "core/digest.h"
+#include "core/result.h"
 
 namespace berth {
 
@@ -103,10 +104,10 @@ class Stmt {
   bool owned_;
 };
 
-class SqliteMetadataStore::Connection {
+class SqliteConnection {
  public:
-  explicit Connection(sqlite3* db) : db_(db) {}
-  ~Connection() {
+  explicit SqliteConnection(sqlite3* db) : db_(db) {}
+  ~SqliteConnection() {
     for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
     sqlite3_close_v2(db_);
   }
@@ -186,7 +187,7 @@ class SqliteMetadataStore::Connection {
 
 // The one row a lookup by key finds, or kNotFound.
 template <class T, class Read, class... Args>
-Result<T> One(SqliteMetadataStore::Connection& c, const char* sql, Read read, const Args&... args) {
+Result<T> One(SqliteConnection& c, const char* sql, Read read, const Args&... args) {
   auto q = c.Query(sql, args...);
   if (!q) return tl::unexpected(q.error());
   auto row = (*q)->Step();
@@ -196,7 +197,7 @@ Result<T> One(SqliteMetadataStore::Connection& c, const char* sql, Read read, co
 }
 
 template <class T, class Read, class... Args>
-Result<std::vector<T>> All(SqliteMetadataStore::Connection& c, const char* sql, Read read, const Args&... args) {
+Result<std::vector<T>> All(SqliteConnection& c, const char* sql, Read read, const Args&... args) {
   auto q = c.Query(sql, args...);
   if (!q) return tl::unexpected(q.error());
   return (*q)->template Rows<T>(read);
@@ -204,7 +205,7 @@ Result<std::vector<T>> All(SqliteMetadataStore::Connection& c, const char* sql, 
 
 // An UPDATE or DELETE that must have touched a row.
 template <class... Args>
-Status Change(SqliteMetadataStore::Connection& c, const char* sql, const Args&... args) {
+Status Change(SqliteConnection& c, const char* sql, const Args&... args) {
   if (auto s = c.Exec(sql, args...); !s) return s;
   if (sqlite3_changes(c.db()) == 0) return Fail(ErrorCode::kNotFound);
   return {};
@@ -217,20 +218,11 @@ inline std::pair<std::string, std::string> ProjectRange(std::string_view project
 }
 
 // Bytes the project's repositories hold: each blob once, with the manifests' own bytes.
-Result<int64_t> ProjectUsage(SqliteMetadataStore::Connection& c, std::string_view project);
+Result<int64_t> ProjectUsage(SqliteConnection& c, std::string_view project);
 // The project's storage limit in bytes; -1 when it has none.
-Result<int64_t> ProjectStorageLimit(SqliteMetadataStore::Connection& c, std::string_view project);
+Result<int64_t> ProjectStorageLimit(SqliteConnection& c, std::string_view project);
 // kQuotaExceeded when linking `digest` (`size` bytes) into the project would pass its limit.
-Status CheckQuota(SqliteMetadataStore::Connection& c, std::string_view project,
+Status CheckQuota(SqliteConnection& c, std::string_view project,
                   const Digest& digest, uint64_t size);
-
-template <class F>
-auto SqliteMetadataStore::WithConnection(F&& f) -> decltype(f(std::declval<Connection&>())) {
-  auto conn = Acquire();
-  if (!conn) return tl::unexpected(conn.error());
-  auto result = f(**conn);
-  Release(std::move(*conn));
-  return result;
-}
 
 }  // namespace berth

@@ -1,11 +1,12 @@
 // SqliteMetadataStore's IdentityStore half: users, groups, projects, members, robots, login
 // failures and sessions (schema: migration 2 in sqlite_metadata_store.cc).
-#include "meta/sqlite_connection.h"
+#include "meta/sqlite_database.h"
+#include "meta/sqlite_metadata_store.h"
 
 namespace berth {
 namespace {
 
-using Connection = SqliteMetadataStore::Connection;
+using Connection = SqliteConnection;
 
 constexpr const char* kUserColumns =
     "SELECT id, username, coalesce(email, ''), realname, comment, password_hash, sysadmin, "
@@ -58,20 +59,8 @@ Status StoreMetadata(Connection& c, const ProjectRecord& p) {
 
 }  // namespace
 
-Result<int64_t> SqliteMetadataStore::CommitInsert(
-    const std::function<Status(Connection&)>& insert) {
-  int64_t id = 0;
-  Status s = Commit([&](Connection& c) -> Status {
-    if (auto r = insert(c); !r) return r;
-    id = sqlite3_last_insert_rowid(c.db());
-    return {};
-  });
-  if (!s) return tl::unexpected(s.error());
-  return id;
-}
-
 Result<int64_t> SqliteMetadataStore::CreateUser(const UserRecord& u) {
-  return CommitInsert([&](Connection& c) -> Status {
+  return db_->CommitInsert([&](Connection& c) -> Status {
     auto q = c.Query(
         "INSERT INTO users (username, email, realname, comment, password_hash, sysadmin, ldap_dn, "
         "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -86,23 +75,23 @@ Result<int64_t> SqliteMetadataStore::CreateUser(const UserRecord& u) {
 
 Result<UserRecord> SqliteMetadataStore::GetUser(int64_t id) {
   static const std::string sql = std::string(kUserColumns) + "WHERE id = ?";
-  return WithConnection(
+  return db_->Read(
       [&](Connection& c) { return One<UserRecord>(c, sql.c_str(), ReadUser, id); });
 }
 
 Result<UserRecord> SqliteMetadataStore::FindUser(const std::string& username) {
   static const std::string sql = std::string(kUserColumns) + "WHERE username = ?";
-  return WithConnection(
+  return db_->Read(
       [&](Connection& c) { return One<UserRecord>(c, sql.c_str(), ReadUser, username); });
 }
 
 Result<std::vector<UserRecord>> SqliteMetadataStore::ListUsers() {
   static const std::string sql = std::string(kUserColumns) + "ORDER BY id";
-  return WithConnection([&](Connection& c) { return All<UserRecord>(c, sql.c_str(), ReadUser); });
+  return db_->Read([&](Connection& c) { return All<UserRecord>(c, sql.c_str(), ReadUser); });
 }
 
 Status SqliteMetadataStore::UpdateUser(const UserRecord& u) {
-  return Commit([&](Connection& c) -> Status {
+  return db_->Commit([&](Connection& c) -> Status {
     auto q = c.Query(
         "UPDATE users SET username = ?, email = ?, realname = ?, comment = ?, password_hash = ?, "
         "sysadmin = ?, ldap_dn = ?, updated_at = ? WHERE id = ?",
@@ -118,7 +107,7 @@ Status SqliteMetadataStore::UpdateUser(const UserRecord& u) {
 }
 
 Status SqliteMetadataStore::DeleteUser(int64_t id) {
-  return Commit([&](Connection& c) -> Status {
+  return db_->Commit([&](Connection& c) -> Status {
     if (auto s =
             c.Exec("DELETE FROM project_members WHERE entity_type = 'u' AND entity_id = ?", id);
         !s) {
@@ -129,7 +118,7 @@ Status SqliteMetadataStore::DeleteUser(int64_t id) {
 }
 
 Result<int64_t> SqliteMetadataStore::CreateGroup(const GroupRecord& g) {
-  return CommitInsert([&](Connection& c) -> Status {
+  return db_->CommitInsert([&](Connection& c) -> Status {
     auto q =
         c.Query("INSERT INTO user_groups (name, type, ldap_dn, created_at) VALUES (?, ?, ?, ?)",
                 g.name, int64_t{g.type}, nullptr, g.created_at);
@@ -140,7 +129,7 @@ Result<int64_t> SqliteMetadataStore::CreateGroup(const GroupRecord& g) {
 }
 
 Result<GroupRecord> SqliteMetadataStore::GetGroup(int64_t id) {
-  return WithConnection([&](Connection& c) {
+  return db_->Read([&](Connection& c) {
     return One<GroupRecord>(c,
                             "SELECT id, name, type, coalesce(ldap_dn, ''), created_at "
                             "FROM user_groups WHERE id = ?",
@@ -149,7 +138,7 @@ Result<GroupRecord> SqliteMetadataStore::GetGroup(int64_t id) {
 }
 
 Result<GroupRecord> SqliteMetadataStore::FindGroupByDn(const std::string& ldap_dn) {
-  return WithConnection([&](Connection& c) {
+  return db_->Read([&](Connection& c) {
     return One<GroupRecord>(c,
                             "SELECT id, name, type, coalesce(ldap_dn, ''), created_at "
                             "FROM user_groups WHERE ldap_dn = ?",
@@ -158,7 +147,7 @@ Result<GroupRecord> SqliteMetadataStore::FindGroupByDn(const std::string& ldap_d
 }
 
 Result<std::vector<GroupRecord>> SqliteMetadataStore::ListGroups() {
-  return WithConnection([&](Connection& c) {
+  return db_->Read([&](Connection& c) {
     return All<GroupRecord>(c,
                             "SELECT id, name, type, coalesce(ldap_dn, ''), created_at "
                             "FROM user_groups ORDER BY id",
@@ -167,13 +156,13 @@ Result<std::vector<GroupRecord>> SqliteMetadataStore::ListGroups() {
 }
 
 Status SqliteMetadataStore::UpdateGroup(const GroupRecord& g) {
-  return Commit([&](Connection& c) {
+  return db_->Commit([&](Connection& c) {
     return Change(c, "UPDATE user_groups SET name = ? WHERE id = ?", g.name, g.id);
   });
 }
 
 Status SqliteMetadataStore::DeleteGroup(int64_t id) {
-  return Commit([&](Connection& c) -> Status {
+  return db_->Commit([&](Connection& c) -> Status {
     if (auto s =
             c.Exec("DELETE FROM project_members WHERE entity_type = 'g' AND entity_id = ?", id);
         !s) {
@@ -185,7 +174,7 @@ Status SqliteMetadataStore::DeleteGroup(int64_t id) {
 
 Result<int64_t> SqliteMetadataStore::CreateProject(const ProjectRecord& p) {
   int64_t id = 0;
-  Status s = Commit([&](Connection& c) -> Status {
+  Status s = db_->Commit([&](Connection& c) -> Status {
     if (auto r = c.Exec("INSERT INTO projects (name, owner_id, public, created_at, updated_at) "
                         "VALUES (?, ?, ?, ?, ?)",
                         p.name, p.owner_id, int64_t{p.is_public}, p.created_at, p.updated_at);
@@ -220,21 +209,21 @@ Result<ProjectRecord> ProjectWithMetadata(Connection& c, Result<ProjectRecord> p
 
 Result<ProjectRecord> SqliteMetadataStore::GetProject(int64_t id) {
   static const std::string sql = std::string(kProjectColumns) + "WHERE id = ?";
-  return WithConnection([&](Connection& c) {
+  return db_->Read([&](Connection& c) {
     return ProjectWithMetadata(c, One<ProjectRecord>(c, sql.c_str(), ReadProject, id));
   });
 }
 
 Result<ProjectRecord> SqliteMetadataStore::FindProject(const std::string& name) {
   static const std::string sql = std::string(kProjectColumns) + "WHERE name = ?";
-  return WithConnection([&](Connection& c) {
+  return db_->Read([&](Connection& c) {
     return ProjectWithMetadata(c, One<ProjectRecord>(c, sql.c_str(), ReadProject, name));
   });
 }
 
 Result<std::vector<ProjectRecord>> SqliteMetadataStore::ListProjects() {
   static const std::string sql = std::string(kProjectColumns) + "ORDER BY id";
-  return WithConnection([&](Connection& c) -> Result<std::vector<ProjectRecord>> {
+  return db_->Read([&](Connection& c) -> Result<std::vector<ProjectRecord>> {
     auto projects = All<ProjectRecord>(c, sql.c_str(), ReadProject);
     if (!projects) return projects;
     for (ProjectRecord& p : *projects) {
@@ -245,7 +234,7 @@ Result<std::vector<ProjectRecord>> SqliteMetadataStore::ListProjects() {
 }
 
 Status SqliteMetadataStore::UpdateProject(const ProjectRecord& p) {
-  return Commit([&](Connection& c) -> Status {
+  return db_->Commit([&](Connection& c) -> Status {
     if (auto s =
             Change(c, "UPDATE projects SET public = ?, owner_id = ?, updated_at = ? WHERE id = ?",
                    int64_t{p.is_public}, p.owner_id, p.updated_at, p.id);
@@ -271,7 +260,7 @@ Result<int64_t> CountRepositoriesIn(Connection& c, const std::string& project_na
 }  // namespace
 
 Status SqliteMetadataStore::DeleteProject(int64_t id) {
-  return Commit([&](Connection& c) -> Status {
+  return db_->Commit([&](Connection& c) -> Status {
     auto p = One<ProjectRecord>(c,
                                 "SELECT id, name, owner_id, public, created_at, updated_at "
                                 "FROM projects WHERE id = ?",
@@ -288,11 +277,11 @@ Status SqliteMetadataStore::DeleteProject(int64_t id) {
 }
 
 Result<int64_t> SqliteMetadataStore::CountRepositories(const std::string& project_name) {
-  return WithConnection([&](Connection& c) { return CountRepositoriesIn(c, project_name); });
+  return db_->Read([&](Connection& c) { return CountRepositoriesIn(c, project_name); });
 }
 
 Result<int64_t> SqliteMetadataStore::AddMember(const MemberRecord& m) {
-  return CommitInsert([&](Connection& c) -> Status {
+  return db_->CommitInsert([&](Connection& c) -> Status {
     return c.Exec(
         "INSERT INTO project_members (project_id, entity_type, entity_id, role) "
         "VALUES (?, ?, ?, ?)",
@@ -301,7 +290,7 @@ Result<int64_t> SqliteMetadataStore::AddMember(const MemberRecord& m) {
 }
 
 Result<std::vector<MemberRecord>> SqliteMetadataStore::ListMembers(int64_t project_id) {
-  return WithConnection([&](Connection& c) {
+  return db_->Read([&](Connection& c) {
     return All<MemberRecord>(
         c,
         "SELECT m.id, m.project_id, m.entity_type, m.entity_id, "
@@ -318,14 +307,14 @@ Result<std::vector<MemberRecord>> SqliteMetadataStore::ListMembers(int64_t proje
 }
 
 Status SqliteMetadataStore::UpdateMemberRole(int64_t project_id, int64_t member_id, int role) {
-  return Commit([&](Connection& c) {
+  return db_->Commit([&](Connection& c) {
     return Change(c, "UPDATE project_members SET role = ? WHERE id = ? AND project_id = ?",
                   int64_t{role}, member_id, project_id);
   });
 }
 
 Status SqliteMetadataStore::DeleteMember(int64_t project_id, int64_t member_id) {
-  return Commit([&](Connection& c) {
+  return db_->Commit([&](Connection& c) {
     return Change(c, "DELETE FROM project_members WHERE id = ? AND project_id = ?", member_id,
                   project_id);
   });
@@ -333,7 +322,7 @@ Status SqliteMetadataStore::DeleteMember(int64_t project_id, int64_t member_id) 
 
 Result<std::vector<int>> SqliteMetadataStore::MemberRoles(int64_t project_id, int64_t user_id,
                                                           const std::vector<int64_t>& group_ids) {
-  return WithConnection([&](Connection& c) -> Result<std::vector<int>> {
+  return db_->Read([&](Connection& c) -> Result<std::vector<int>> {
     std::vector<int> roles;
     auto add = [&](const char* type, int64_t id) -> Status {
       auto q = c.Query(
@@ -357,7 +346,7 @@ Result<std::vector<int>> SqliteMetadataStore::MemberRoles(int64_t project_id, in
 }
 
 Result<int64_t> SqliteMetadataStore::CreateRobot(const RobotRecord& r) {
-  return CommitInsert([&](Connection& c) -> Status {
+  return db_->CommitInsert([&](Connection& c) -> Status {
     auto q = c.Query(
         "INSERT INTO robots (name, description, secret_hash, level, project_id, duration, "
         "expires_at, disabled, permissions, created_at, updated_at) "
@@ -372,23 +361,23 @@ Result<int64_t> SqliteMetadataStore::CreateRobot(const RobotRecord& r) {
 
 Result<RobotRecord> SqliteMetadataStore::GetRobot(int64_t id) {
   static const std::string sql = std::string(kRobotColumns) + "WHERE id = ?";
-  return WithConnection(
+  return db_->Read(
       [&](Connection& c) { return One<RobotRecord>(c, sql.c_str(), ReadRobot, id); });
 }
 
 Result<RobotRecord> SqliteMetadataStore::FindRobot(const std::string& name) {
   static const std::string sql = std::string(kRobotColumns) + "WHERE name = ?";
-  return WithConnection(
+  return db_->Read(
       [&](Connection& c) { return One<RobotRecord>(c, sql.c_str(), ReadRobot, name); });
 }
 
 Result<std::vector<RobotRecord>> SqliteMetadataStore::ListRobots() {
   static const std::string sql = std::string(kRobotColumns) + "ORDER BY id";
-  return WithConnection([&](Connection& c) { return All<RobotRecord>(c, sql.c_str(), ReadRobot); });
+  return db_->Read([&](Connection& c) { return All<RobotRecord>(c, sql.c_str(), ReadRobot); });
 }
 
 Status SqliteMetadataStore::UpdateRobot(const RobotRecord& r) {
-  return Commit([&](Connection& c) {
+  return db_->Commit([&](Connection& c) {
     return Change(c,
                   "UPDATE robots SET description = ?, secret_hash = ?, duration = ?, "
                   "expires_at = ?, disabled = ?, permissions = ?, updated_at = ? WHERE id = ?",
@@ -398,11 +387,11 @@ Status SqliteMetadataStore::UpdateRobot(const RobotRecord& r) {
 }
 
 Status SqliteMetadataStore::DeleteRobot(int64_t id) {
-  return Commit([&](Connection& c) { return Change(c, "DELETE FROM robots WHERE id = ?", id); });
+  return db_->Commit([&](Connection& c) { return Change(c, "DELETE FROM robots WHERE id = ?", id); });
 }
 
 Result<LoginFailures> SqliteMetadataStore::GetLoginFailures(const std::string& principal) {
-  return WithConnection([&](Connection& c) -> Result<LoginFailures> {
+  return db_->Read([&](Connection& c) -> Result<LoginFailures> {
     auto f = One<LoginFailures>(
         c, "SELECT count, locked_until, last_freeze FROM login_failures WHERE principal = ?",
         [](Stmt& q) {
@@ -415,7 +404,7 @@ Result<LoginFailures> SqliteMetadataStore::GetLoginFailures(const std::string& p
 }
 
 Status SqliteMetadataStore::PutLoginFailures(const std::string& principal, const LoginFailures& f) {
-  return Commit([&](Connection& c) {
+  return db_->Commit([&](Connection& c) {
     return c.Exec(
         "INSERT INTO login_failures (principal, count, locked_until, last_freeze) "
         "VALUES (?, ?, ?, ?) ON CONFLICT (principal) DO UPDATE SET count = excluded.count, "
@@ -425,13 +414,13 @@ Status SqliteMetadataStore::PutLoginFailures(const std::string& principal, const
 }
 
 Status SqliteMetadataStore::ClearLoginFailures(const std::string& principal) {
-  return Commit([&](Connection& c) {
+  return db_->Commit([&](Connection& c) {
     return c.Exec("DELETE FROM login_failures WHERE principal = ?", principal);
   });
 }
 
 Status SqliteMetadataStore::CreateSession(const SessionRecord& s, int64_t now) {
-  return Commit([&](Connection& c) -> Status {
+  return db_->Commit([&](Connection& c) -> Status {
     // Expired sessions go as new ones come, so the table holds only live ones.
     if (auto r = c.Exec("DELETE FROM sessions WHERE expires_at <= ?", now); !r) {
       return r;
@@ -443,7 +432,7 @@ Status SqliteMetadataStore::CreateSession(const SessionRecord& s, int64_t now) {
 }
 
 Result<SessionRecord> SqliteMetadataStore::GetSession(const std::string& id_hash, int64_t now) {
-  return WithConnection([&](Connection& c) {
+  return db_->Read([&](Connection& c) {
     return One<SessionRecord>(
         c,
         "SELECT id_hash, user_id, csrf_token, expires_at FROM sessions "
@@ -456,7 +445,7 @@ Result<SessionRecord> SqliteMetadataStore::GetSession(const std::string& id_hash
 }
 
 Status SqliteMetadataStore::DeleteSession(const std::string& id_hash) {
-  return Commit(
+  return db_->Commit(
       [&](Connection& c) { return c.Exec("DELETE FROM sessions WHERE id_hash = ?", id_hash); });
 }
 

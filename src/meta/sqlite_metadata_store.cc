@@ -2,16 +2,16 @@
 
 #include <array>
 
-#include "core/background.h"
 #include "core/reference.h"
-#include "meta/sqlite_connection.h"
+#include "meta/sqlite_database.h"
 
 namespace berth {
 namespace {
 
 // Versioned migrations: each runs once, in order, inside a transaction. Append, never edit.
-// The SQL stays portable (no SQLite-only types), so PostgreSQL can take the same schema.
-constexpr std::array<const char*, 5> kMigrations = {
+// The SQL stays close to portable (no SQLite-only types), so PostgreSQL can take the schema
+// with its own spelling of generated ids.
+constexpr std::array<const char*, 6> kMigrations = {
     R"sql(
 CREATE TABLE repositories (
   id INTEGER PRIMARY KEY,
@@ -243,32 +243,45 @@ ALTER TABLE webhook_tasks DROP COLUMN payload;
 ALTER TABLE webhook_tasks ADD COLUMN payload_format TEXT NOT NULL DEFAULT 'Default';
 ALTER TABLE webhook_tasks ADD COLUMN event BLOB NOT NULL DEFAULT x'';
 )sql",
+    // The audit log and webhook history move to history.db, where no request writes and
+    // bookkeeping commits at idle priority (SqliteHistoryStore, which takes the moved_ copies
+    // and drops them). The copies keep no foreign key to the policies, rebuilt with
+    // AUTOINCREMENT: a deleted policy's id, under which history.db may still hold history until
+    // it is swept, is never given to another policy.
+    R"sql(
+CREATE TABLE moved_audit_logs AS SELECT * FROM audit_logs;
+CREATE TABLE moved_webhook_executions AS SELECT * FROM webhook_executions;
+CREATE TABLE moved_webhook_tasks AS SELECT * FROM webhook_tasks;
+CREATE TABLE moved_webhook_attempts AS SELECT * FROM webhook_attempts;
+DROP TABLE webhook_attempts;
+DROP TABLE webhook_tasks;
+DROP TABLE webhook_executions;
+DROP TABLE audit_logs;
+CREATE TABLE webhook_policies_v6 (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL,
+  creator TEXT NOT NULL,
+  enabled INTEGER NOT NULL,
+  event_types TEXT NOT NULL,
+  targets TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  UNIQUE (project_id, name)
+);
+INSERT INTO webhook_policies_v6 SELECT id, project_id, name, description, creator, enabled,
+  event_types, targets, created_at, updated_at FROM webhook_policies;
+DROP TABLE webhook_policies;
+ALTER TABLE webhook_policies_v6 RENAME TO webhook_policies;
+)sql",
 };
 
 }  // namespace
 
 namespace {
 
-using Connection = SqliteMetadataStore::Connection;
-
-Result<std::unique_ptr<Connection>> OpenConnection(const std::filesystem::path& path) {
-  // SQLite's allocation statistics take one process-wide mutex per allocation, which request
-  // threads would share with idle-priority ones; Berth reads no such statistics.
-  [[maybe_unused]] static const int no_statistics = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-  sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(
-      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-  auto conn = std::make_unique<Connection>(db);
-  if (rc != SQLITE_OK) return DbError(db, "open");
-  sqlite3_busy_timeout(db, 30000);
-  // FULL: a push acknowledged to the client survives a power loss, not just a crash.
-  if (auto s = conn->ExecScript("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-                                "PRAGMA foreign_keys=ON;");
-      !s) {
-    return tl::unexpected(s.error());
-  }
-  return conn;
-}
+using Connection = SqliteConnection;
 
 bool IsDigestReference(const std::string& reference) {
   return reference.find(':') != std::string::npos;
@@ -276,120 +289,19 @@ bool IsDigestReference(const std::string& reference) {
 
 }  // namespace
 
-SqliteMetadataStore::SqliteMetadataStore(std::filesystem::path path) : path_(std::move(path)) {}
+SqliteMetadataStore::SqliteMetadataStore(std::unique_ptr<SqliteDatabase> db) : db_(std::move(db)) {}
 SqliteMetadataStore::~SqliteMetadataStore() = default;
 
 Result<std::unique_ptr<SqliteMetadataStore>> SqliteMetadataStore::Open(
     const std::filesystem::path& path) {
-  std::unique_ptr<SqliteMetadataStore> store(new SqliteMetadataStore(path));
-  auto conn = OpenConnection(path);
-  if (!conn) return tl::unexpected(conn.error());
-  if (auto s = (*conn)->ExecScript("CREATE TABLE IF NOT EXISTS schema_migrations ("
-                                   "version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)");
-      !s) {
-    return tl::unexpected(s.error());
-  }
-  store->Release(std::move(*conn));
-  for (size_t i = 0; i < kMigrations.size(); ++i) {
-    const int64_t version = static_cast<int64_t>(i) + 1;
-    Status applied = store->Commit([&](Connection& c) -> Status {
-      auto q = c.Query("SELECT 1 FROM schema_migrations WHERE version = ?", version);
-      if (!q) return tl::unexpected(q.error());
-      auto row = (*q)->Step();
-      if (!row) return tl::unexpected(row.error());
-      if (*row) return {};
-      q->reset();
-      if (auto s = c.ExecScript(kMigrations[i]); !s) return s;
-      return c.Exec(
-          "INSERT INTO schema_migrations (version, applied_at) "
-          "VALUES (?, strftime('%s','now'))",
-          version);
-    });
-    if (!applied) return tl::unexpected(applied.error());
-  }
-  return store;
-}
-
-Result<std::unique_ptr<Connection>> SqliteMetadataStore::Acquire() {
-  {
-    std::lock_guard lock(mu_);
-    if (!idle_.empty()) {
-      auto conn = std::move(idle_.back());
-      idle_.pop_back();
-      return conn;
-    }
-  }
-  return OpenConnection(path_);
-}
-
-void SqliteMetadataStore::Release(std::unique_ptr<Connection> conn) {
-  std::lock_guard lock(mu_);
-  idle_.push_back(std::move(conn));
-}
-
-// Group commit: concurrent writers queue their bodies; whoever finds no commit under way leads,
-// running everything queued in one transaction (a savepoint each, so one body's failure
-// undoes only its own changes) and paying for one fsync on behalf of the whole batch.
-Status SqliteMetadataStore::Commit(const std::function<Status(Connection&)>& body) {
-  PendingWrite mine{&body, {}, false};
-  {
-    std::lock_guard lock(write_mu_);
-    write_queue_.push_back(&mine);
-  }
-  // Writers wait for whoever leads a commit, requests among them, so a thread at idle priority
-  // must not lead: its write waits in the queue for a leader at normal priority, which takes
-  // whatever else is queued with it.
-  RunInForeground([&] { LeadUntilDone(mine); });
-  return mine.result;
-}
-
-void SqliteMetadataStore::LeadUntilDone(PendingWrite& mine) {
-  std::unique_lock lock(write_mu_);
-  while (!mine.done) {
-    if (writing_) {
-      write_done_.wait(lock);
-      continue;
-    }
-    writing_ = true;
-    std::vector<PendingWrite*> batch(write_queue_.begin(), write_queue_.end());
-    write_queue_.clear();
-    lock.unlock();
-    RunBatch(batch);
-    lock.lock();
-    for (PendingWrite* w : batch) w->done = true;
-    writing_ = false;
-    write_done_.notify_all();
-  }
-}
-
-void SqliteMetadataStore::RunBatch(const std::vector<PendingWrite*>& batch) {
-  auto fail_all = [&](const Error& e) {
-    for (PendingWrite* w : batch) w->result = tl::unexpected(e);
-  };
-  if (!writer_) {
-    auto conn = OpenConnection(path_);
-    if (!conn) return fail_all(conn.error());
-    writer_ = std::move(*conn);
-  }
-  Connection& c = *writer_;
-  if (auto s = c.ExecScript("BEGIN IMMEDIATE"); !s) return fail_all(s.error());
-  for (PendingWrite* w : batch) {
-    if (auto s = c.ExecScript("SAVEPOINT write"); !s) {
-      w->result = s;
-      continue;
-    }
-    w->result = (*w->body)(c);
-    if (!w->result) c.ExecScript("ROLLBACK TO write");
-    c.ExecScript("RELEASE write");
-  }
-  if (auto s = c.ExecScript("COMMIT"); !s) {
-    c.ExecScript("ROLLBACK");
-    fail_all(s.error());
-  }
+  // FULL: a push acknowledged to the client survives a power loss, not just a crash.
+  auto db = SqliteDatabase::Open(path, kMigrations, {.fsync_each_commit = true, .requests_write = true});
+  if (!db) return tl::unexpected(db.error());
+  return std::unique_ptr<SqliteMetadataStore>(new SqliteMetadataStore(std::move(*db)));
 }
 
 Result<std::vector<std::string>> SqliteMetadataStore::ListRepositories(const Page& page) {
-  return WithConnection([&](Connection& c) -> Result<std::vector<std::string>> {
+  return db_->Read([&](Connection& c) -> Result<std::vector<std::string>> {
     auto q = c.Query("SELECT name FROM repositories WHERE name > ? ORDER BY name LIMIT ?",
                      page.last, page.limit ? static_cast<int64_t>(page.limit) : kNoLimit);
     if (!q) return tl::unexpected(q.error());
@@ -420,7 +332,7 @@ Result<std::vector<RepositoryRecord>> SqliteMetadataStore::ListRepositoryRecords
   static const std::string all = std::string(kRepositoryColumns) + "ORDER BY r.name";
   static const std::string in_project =
       std::string(kRepositoryColumns) + "WHERE r.name > ? AND r.name < ? ORDER BY r.name";
-  return WithConnection([&](Connection& c) -> Result<std::vector<RepositoryRecord>> {
+  return db_->Read([&](Connection& c) -> Result<std::vector<RepositoryRecord>> {
     auto [low, high] = ProjectRange(project);
     auto q = project.empty() ? c.Query(all.c_str()) : c.Query(in_project.c_str(), low, high);
     if (!q) return tl::unexpected(q.error());
@@ -430,7 +342,7 @@ Result<std::vector<RepositoryRecord>> SqliteMetadataStore::ListRepositoryRecords
 
 Result<RepositoryRecord> SqliteMetadataStore::GetRepository(const std::string& name) {
   static const std::string sql = std::string(kRepositoryColumns) + "WHERE r.name = ?";
-  return WithConnection([&](Connection& c) -> Result<RepositoryRecord> {
+  return db_->Read([&](Connection& c) -> Result<RepositoryRecord> {
     auto q = c.Query(sql.c_str(), name);
     if (!q) return tl::unexpected(q.error());
     auto row = (*q)->Step();
@@ -442,7 +354,7 @@ Result<RepositoryRecord> SqliteMetadataStore::GetRepository(const std::string& n
 
 Status SqliteMetadataStore::SetRepositoryDescription(const std::string& name,
                                                      const std::string& description, int64_t now) {
-  return Commit([&](Connection& c) -> Status {
+  return db_->Commit([&](Connection& c) -> Status {
     if (auto s = c.Exec("UPDATE repositories SET description = ?, updated_at = ? WHERE name = ?",
                         description, now, name);
         !s) {
@@ -455,7 +367,7 @@ Status SqliteMetadataStore::SetRepositoryDescription(const std::string& name,
 }
 
 Status SqliteMetadataStore::DeleteRepository(const std::string& name) {
-  return Commit([&](Connection& c) -> Status {
+  return db_->Commit([&](Connection& c) -> Status {
     if (auto s = c.Exec("DELETE FROM repositories WHERE name = ?", name); !s) return s;
     if (sqlite3_changes(c.db()) == 0)
       return Fail(ErrorCode::kNotFound, "repository " + name + " not found");
@@ -465,7 +377,7 @@ Status SqliteMetadataStore::DeleteRepository(const std::string& name) {
 
 Result<uint64_t> SqliteMetadataStore::LinkedBlobSize(const std::string& repository,
                                                      const Digest& digest) {
-  return WithConnection([&](Connection& c) -> Result<uint64_t> {
+  return db_->Read([&](Connection& c) -> Result<uint64_t> {
     auto q = c.Query(
         "SELECT b.size FROM repository_blobs rb JOIN repositories r ON r.id = rb.repository_id "
         "JOIN blobs b ON b.digest = rb.digest WHERE r.name = ? AND rb.digest = ?",
@@ -505,19 +417,19 @@ Status LinkBlobIn(Connection& c, const std::string& repository, const Digest& di
 
 Status SqliteMetadataStore::LinkBlob(const std::string& repository, const Digest& digest,
                                      uint64_t size, int64_t now) {
-  return Commit([&](Connection& c) { return LinkBlobIn(c, repository, digest, size, now); });
+  return db_->Commit([&](Connection& c) { return LinkBlobIn(c, repository, digest, size, now); });
 }
 
 Status SqliteMetadataStore::LinkUploadedBlob(const std::string& uuid, const std::string& repository,
                                              const Digest& digest, uint64_t size, int64_t now) {
-  return Commit([&](Connection& c) -> Status {
+  return db_->Commit([&](Connection& c) -> Status {
     if (auto s = LinkBlobIn(c, repository, digest, size, now); !s) return s;
     return c.Exec("DELETE FROM uploads WHERE uuid = ?", uuid);
   });
 }
 
 Status SqliteMetadataStore::UnlinkBlob(const std::string& repository, const Digest& digest) {
-  return Commit([&](Connection& c) -> Status {
+  return db_->Commit([&](Connection& c) -> Status {
     if (auto s = c.Exec("DELETE FROM repository_blobs WHERE digest = ? AND repository_id = "
                         "(SELECT id FROM repositories WHERE name = ?)",
                         digest.str(), repository);
@@ -531,7 +443,7 @@ Status SqliteMetadataStore::UnlinkBlob(const std::string& repository, const Dige
 
 Status SqliteMetadataStore::PutManifest(const ManifestRecord& m,
                                         const std::optional<std::string>& tag, int64_t now) {
-  return Commit([&](Connection& c) -> Status {
+  return db_->Commit([&](Connection& c) -> Status {
     auto repo = c.EnsureRepository(m.repository, now);
     if (!repo) return tl::unexpected(repo.error());
     for (const std::string& blob : m.blobs) {
@@ -597,7 +509,7 @@ Status SqliteMetadataStore::PutManifest(const ManifestRecord& m,
 
 Result<ManifestRecord> SqliteMetadataStore::GetManifest(const std::string& repository,
                                                         const std::string& reference) {
-  return WithConnection([&](Connection& c) -> Result<ManifestRecord> {
+  return db_->Read([&](Connection& c) -> Result<ManifestRecord> {
     auto q = IsDigestReference(reference)
                  ? c.Query(
                        "SELECT m.digest, m.media_type, m.content, m.subject, m.artifact_type, "
@@ -631,7 +543,7 @@ Result<ManifestRecord> SqliteMetadataStore::GetManifest(const std::string& repos
 }
 
 Status SqliteMetadataStore::DeleteManifest(const std::string& repository, const Digest& digest) {
-  return Commit([&](Connection& c) -> Status {
+  return db_->Commit([&](Connection& c) -> Status {
     auto q = c.Query(
         "SELECT m.id, m.repository_id FROM manifests m JOIN repositories r "
         "ON r.id = m.repository_id WHERE r.name = ? AND m.digest = ?",
@@ -658,7 +570,7 @@ Status SqliteMetadataStore::DeleteManifest(const std::string& repository, const 
 }
 
 Status SqliteMetadataStore::DeleteTag(const std::string& repository, const std::string& tag) {
-  return Commit([&](Connection& c) -> Status {
+  return db_->Commit([&](Connection& c) -> Status {
     if (auto s = c.Exec("DELETE FROM tags WHERE name = ? AND repository_id = "
                         "(SELECT id FROM repositories WHERE name = ?)",
                         tag, repository);
@@ -672,7 +584,7 @@ Status SqliteMetadataStore::DeleteTag(const std::string& repository, const std::
 
 Result<std::vector<std::string>> SqliteMetadataStore::ListTags(const std::string& repository,
                                                                const Page& page) {
-  return WithConnection([&](Connection& c) -> Result<std::vector<std::string>> {
+  return db_->Read([&](Connection& c) -> Result<std::vector<std::string>> {
     auto id = c.RepositoryId(repository);
     if (!id) return tl::unexpected(id.error());
     if (*id == 0) return Fail(ErrorCode::kNameUnknown);
@@ -687,7 +599,7 @@ Result<std::vector<std::string>> SqliteMetadataStore::ListTags(const std::string
 
 Result<std::vector<ManifestRecord>> SqliteMetadataStore::ListReferrers(
     const std::string& repository, const Digest& subject) {
-  return WithConnection([&](Connection& c) -> Result<std::vector<ManifestRecord>> {
+  return db_->Read([&](Connection& c) -> Result<std::vector<ManifestRecord>> {
     auto q = c.Query(
         "SELECT m.digest, m.media_type, m.content, m.artifact_type, m.pushed_at "
         "FROM manifests m JOIN repositories r ON r.id = m.repository_id "
@@ -713,7 +625,7 @@ Result<std::vector<ManifestRecord>> SqliteMetadataStore::ListReferrers(
 }
 
 Status SqliteMetadataStore::CreateUpload(const UploadRecord& u) {
-  return Commit([&](Connection& c) {
+  return db_->Commit([&](Connection& c) {
     return c.Exec(
         "INSERT INTO uploads (uuid, repository, created_at, updated_at) "
         "VALUES (?, ?, ?, ?)",
@@ -722,7 +634,7 @@ Status SqliteMetadataStore::CreateUpload(const UploadRecord& u) {
 }
 
 Result<UploadRecord> SqliteMetadataStore::GetUpload(const std::string& uuid) {
-  return WithConnection([&](Connection& c) -> Result<UploadRecord> {
+  return db_->Read([&](Connection& c) -> Result<UploadRecord> {
     auto q = c.Query("SELECT repository, created_at, updated_at FROM uploads WHERE uuid = ?", uuid);
     if (!q) return tl::unexpected(q.error());
     auto row = (*q)->Step();
@@ -733,17 +645,17 @@ Result<UploadRecord> SqliteMetadataStore::GetUpload(const std::string& uuid) {
 }
 
 Status SqliteMetadataStore::TouchUpload(const std::string& uuid, int64_t now) {
-  return Commit([&](Connection& c) {
+  return db_->Commit([&](Connection& c) {
     return c.Exec("UPDATE uploads SET updated_at = ? WHERE uuid = ?", now, uuid);
   });
 }
 
 Status SqliteMetadataStore::DeleteUpload(const std::string& uuid) {
-  return Commit([&](Connection& c) { return c.Exec("DELETE FROM uploads WHERE uuid = ?", uuid); });
+  return db_->Commit([&](Connection& c) { return c.Exec("DELETE FROM uploads WHERE uuid = ?", uuid); });
 }
 
 Result<std::vector<std::string>> SqliteMetadataStore::StaleUploads(int64_t before) {
-  return WithConnection([&](Connection& c) -> Result<std::vector<std::string>> {
+  return db_->Read([&](Connection& c) -> Result<std::vector<std::string>> {
     auto q = c.Query("SELECT uuid FROM uploads WHERE updated_at < ?", before);
     if (!q) return tl::unexpected(q.error());
     return (*q)->Texts();

@@ -1,15 +1,10 @@
-// SqliteMetadataStore: the embedded default MetadataStore, SQLite in WAL mode. Readers use a
-// pool of connections and run in parallel; writers share one connection and commit in groups,
-// so concurrent pushes pay for one fsync together. Thread-safe.
+// SqliteMetadataStore: the embedded default MetadataStore, IdentityStore and ManagementStore:
+// one SQLite file (berth.db) whose commits survive a power loss; concurrent pushes pay for one
+// fsync together (see sqlite_database.h). Thread-safe.
 #pragma once
 
-#include <condition_variable>
-#include <deque>
 #include <filesystem>
-#include <functional>
 #include <memory>
-#include <mutex>
-#include <vector>
 
 #include "meta/identity_store.h"
 #include "meta/management_store.h"
@@ -17,9 +12,13 @@
 
 namespace berth {
 
+class SqliteDatabase;
+
 class SqliteMetadataStore : public MetadataStore, public IdentityStore, public ManagementStore {
  public:
-  // Opens (creating if needed) the database and applies pending migrations.
+  // Opens (creating if needed) the database and applies pending migrations. Open the
+  // SqliteHistoryStore first: it moves the history migrations 4 and 5 kept here before
+  // migration 6 drops it.
   static Result<std::unique_ptr<SqliteMetadataStore>> Open(const std::filesystem::path& path);
   ~SqliteMetadataStore() override;
 
@@ -104,8 +103,6 @@ class SqliteMetadataStore : public MetadataStore, public IdentityStore, public M
   Result<QuotaRecord> GetQuota(int64_t project_id) override;
   Result<std::vector<QuotaRecord>> ListQuotas() override;
   Status SetStorageLimit(int64_t project_id, int64_t limit, int64_t now) override;
-  Status AddAuditLogs(const std::vector<AuditLogRecord>& logs) override;
-  Result<ListPage<AuditLogRecord>> QueryAuditLogs(const AuditLogQuery& query) override;
   Status RecordPulls(const std::vector<PullTally>& pulls) override;
   Result<std::map<std::string, std::string>> LoadSettings() override;
   Status SaveSettings(const std::map<std::string, std::string>& settings) override;
@@ -114,48 +111,11 @@ class SqliteMetadataStore : public MetadataStore, public IdentityStore, public M
   Result<std::vector<WebhookPolicyRecord>> ListWebhookPolicies(int64_t project_id) override;
   Status UpdateWebhookPolicy(const WebhookPolicyRecord& policy) override;
   Status DeleteWebhookPolicy(int64_t id) override;
-  Status CreateWebhookDeliveries(std::vector<WebhookDelivery>& deliveries) override;
-  Result<std::vector<WebhookTaskRecord>> ClaimWebhookTasks(int64_t now, size_t limit) override;
-  Status RequeueWebhookTasks() override;
-  Status RecordWebhookTries(const std::vector<WebhookTry>& tries) override;
-  Result<ListPage<WebhookExecutionRecord>> ListWebhookExecutions(int64_t policy_id, int64_t offset,
-                                                                int64_t limit) override;
-  Result<int64_t> LastWebhookTrigger(int64_t policy_id, const std::string& event_type) override;
-  Result<WebhookExecutionRecord> GetWebhookExecution(int64_t id) override;
-  Result<std::vector<WebhookTaskRecord>> ListWebhookTasks(int64_t execution_id) override;
-  Result<std::vector<WebhookAttemptRecord>> ListWebhookAttempts(int64_t task_id) override;
-
-  class Connection;
 
  private:
-  explicit SqliteMetadataStore(std::filesystem::path path);
-  Result<std::unique_ptr<Connection>> Acquire();
-  void Release(std::unique_ptr<Connection> conn);
+  explicit SqliteMetadataStore(std::unique_ptr<SqliteDatabase> db);
 
-  template <class F>
-  auto WithConnection(F&& f) -> decltype(f(std::declval<Connection&>()));
-
-  struct PendingWrite {
-    const std::function<Status(Connection&)>* body;
-    Status result;
-    bool done = false;  // guarded by write_mu_
-  };
-  // Runs `body` in a write transaction shared with the writers queued at the same moment.
-  Status Commit(const std::function<Status(Connection&)>& body);
-  void LeadUntilDone(PendingWrite& mine);
-  void RunBatch(const std::vector<PendingWrite*>& batch);
-  // Commit for a body that inserts one row: returns that row's id.
-  Result<int64_t> CommitInsert(const std::function<Status(Connection&)>& insert);
-
-  std::filesystem::path path_;
-  std::mutex mu_;
-  std::vector<std::unique_ptr<Connection>> idle_;  // guarded by mu_
-
-  std::mutex write_mu_;
-  std::condition_variable write_done_;
-  std::deque<PendingWrite*> write_queue_;  // guarded by write_mu_
-  bool writing_ = false;                   // guarded by write_mu_
-  std::unique_ptr<Connection> writer_;     // used only by the thread leading a commit
+  std::unique_ptr<SqliteDatabase> db_;
 };
 
 }  // namespace berth

@@ -19,5 +19,6 @@ std::filesystem::path UploadPath(const std::filesystem::path& root, std::string_
 }
 
 std::filesystem::path MetadataPath(const std::filesystem::path& root) { return root / "berth.db"; }
+std::filesystem::path HistoryPath(const std::filesystem::path& root) { return root / "history.db"; }
 
 }  // namespace berth

@@ -19,6 +19,7 @@ TEST(PathsTest, Layout) {
       {UploadDir("/d", "u-1"), "/d/uploads/u-1"},
       {UploadPath("/d", "u-1"), "/d/uploads/u-1/data"},
       {MetadataPath("/d"), "/d/berth.db"},
+      {HistoryPath("/d"), "/d/history.db"},
   };
   for (const Case& c : cases) EXPECT_EQ(c.got.string(), c.want);
 }

@@ -1,0 +1,170 @@
+// The history store: the audit log's filters, webhook executions that end with their last task,
+// history swept with its policy, and the history berth.db kept before migration 6 taken over.
+#include "meta/sqlite_history_store.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include "core/scoped_temp_dir.h"
+#include "meta/sqlite_metadata_store.h"
+
+namespace berth {
+namespace {
+
+class HistoryStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = SqliteHistoryStore::Open(dir_.path() / "history.db", dir_.path() / "berth.db");
+    ASSERT_TRUE(opened) << opened.error().message;
+    store_ = std::move(*opened);
+  }
+
+  // A delivery to `addresses`, stored: its execution and tasks carry their ids.
+  WebhookDelivery Deliver(int64_t policy, const std::vector<std::string>& addresses) {
+    std::vector<WebhookDelivery> deliveries(1);
+    deliveries[0].execution = {0, policy, "PUSH_ARTIFACT", "Running", 1, 0};
+    for (const std::string& address : addresses) {
+      WebhookTaskRecord t;
+      t.address = address;
+      t.payload_format = "Default";
+      deliveries[0].tasks.push_back(t);
+    }
+    EXPECT_TRUE(store_->CreateWebhookDeliveries(deliveries));
+    return deliveries[0];
+  }
+
+  ScopedTempDir dir_;
+  std::unique_ptr<SqliteHistoryStore> store_;
+};
+
+TEST_F(HistoryStoreTest, AuditLogsAreFilteredSortedAndPaged) {
+  ASSERT_TRUE(store_->AddAuditLogs({{0, 3, "alice", "create", "artifact", "proj/a:1", 5},
+                                    {0, 0, "bob", "pull", "artifact", "x/a:1", 6}}));
+  auto all = store_->QueryAuditLogs({});
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->items.size(), 2u);
+  EXPECT_EQ(all->items.front().username, "bob");  // newest first
+  AuditLogQuery mine;
+  mine.projects = std::vector<int64_t>{3};
+  EXPECT_EQ(store_->QueryAuditLogs(mine)->total, 1);
+  AuditLogQuery filtered;
+  filtered.text = {{"resource", {"a:1"}, true}, {"operation", {"pull", "delete"}, false}};
+  filtered.from = 6;
+  auto found = store_->QueryAuditLogs(filtered);
+  ASSERT_TRUE(found) << found.error().message;
+  ASSERT_EQ(found->total, 1);
+  EXPECT_EQ(found->items.front().username, "bob");
+  AuditLogQuery paged;
+  paged.order_by = "username";
+  paged.descending = false;
+  paged.limit = 1;
+  paged.offset = 1;
+  EXPECT_EQ(store_->QueryAuditLogs(paged)->items.front().username, "bob");
+  AuditLogQuery injected;
+  injected.order_by = "id; DROP TABLE audit_logs";
+  EXPECT_EQ(store_->QueryAuditLogs(injected).error().code, ErrorCode::kBadRequest);
+}
+
+TEST_F(HistoryStoreTest, AnExecutionEndsWithItsLastTask) {
+  std::vector<WebhookDelivery> deliveries(1);
+  deliveries[0].execution = {0, 7, "PUSH_ARTIFACT", "Running", 1, 0};
+  deliveries[0].tasks.resize(2);
+  deliveries[0].tasks[0].address = "http://a";
+  deliveries[0].tasks[1].address = "http://b";
+  deliveries[0].tasks[1].next_try_at = 5;
+  deliveries[0].tasks[1].payload_format = "CloudEvents";
+  deliveries[0].tasks[1].event = std::string("\0\x01 event bytes", 15);
+  ASSERT_TRUE(store_->CreateWebhookDeliveries(deliveries));
+  // Tasks are claimed once, when due; a stopped process's claims go back to the queue.
+  EXPECT_EQ(store_->ClaimWebhookTasks(4, 10)->size(), 1u);
+  EXPECT_TRUE(store_->ClaimWebhookTasks(4, 10)->empty());
+  ASSERT_TRUE(store_->RequeueWebhookTasks());
+  auto due = store_->ClaimWebhookTasks(5, 10);
+  ASSERT_EQ(due->size(), 2u);
+  EXPECT_EQ(due->at(1).payload_format, "CloudEvents");
+  EXPECT_EQ(due->at(1).event, deliveries[0].tasks[1].event);
+  EXPECT_EQ(due->at(1).policy_id, 7);
+  WebhookTaskRecord a = deliveries[0].tasks[0], b = deliveries[0].tasks[1];
+  a.status = "Success";
+  a.run_count = 1;
+  ASSERT_TRUE(store_->RecordWebhookTries({{a, {a.id, 1, 2, 200, "HTTP 200"}}}));
+  EXPECT_EQ(store_->GetWebhookExecution(a.execution_id)->status, "Running");
+  b.status = "Error";
+  b.run_count = 2;
+  ASSERT_TRUE(store_->RecordWebhookTries({{b, {b.id, 2, 3, 500, "HTTP 500"}}}));
+  auto execution = store_->GetWebhookExecution(a.execution_id);
+  EXPECT_EQ(execution->status, "Error");
+  EXPECT_EQ(execution->ended_at, b.updated_at);
+  EXPECT_EQ(store_->ListWebhookAttempts(b.id)->front().http_status, 500);
+  EXPECT_EQ(store_->LastWebhookTrigger(7, "PUSH_ARTIFACT"), 1);
+}
+
+TEST_F(HistoryStoreTest, TheHistoryOfPoliciesNoLongerKeptIsSwept) {
+  const WebhookDelivery kept = Deliver(1, {"http://a"});
+  const WebhookDelivery swept = Deliver(2, {"http://a", "http://b"});
+  WebhookTaskRecord tried = swept.tasks[0];
+  tried.status = "Success";
+  tried.run_count = 1;
+  ASSERT_TRUE(store_->RecordWebhookTries({{tried, {tried.id, 1, 2, 200, "HTTP 200"}}}));
+  ASSERT_TRUE(store_->KeepWebhookHistoryOf({1, 3}));
+  EXPECT_EQ(store_->ListWebhookExecutions(1, 0, 10)->total, 1);
+  EXPECT_EQ(store_->ListWebhookExecutions(2, 0, 10)->total, 0);
+  EXPECT_EQ(store_->GetWebhookExecution(swept.execution.id).error().code, ErrorCode::kNotFound);
+  // Its tasks and their tries went with it: nothing of it is left to send.
+  EXPECT_TRUE(store_->ListWebhookTasks(swept.execution.id)->empty());
+  EXPECT_TRUE(store_->ListWebhookAttempts(tried.id)->empty());
+  auto due = store_->ClaimWebhookTasks(100, 10);
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ(due->front().id, kept.tasks[0].id);
+  ASSERT_TRUE(store_->KeepWebhookHistoryOf({}));
+  EXPECT_EQ(store_->ListWebhookExecutions(1, 0, 10)->total, 0);
+}
+
+// Rows berth.db's migration 6 set aside are taken once, with their ids, and the copies dropped.
+TEST(SqliteHistoryStoreMoveTest, TakesTheHistoryBerthDbSetAside) {
+  ScopedTempDir dir;
+  const auto metadata_path = dir.path() / "berth.db";
+  ASSERT_TRUE(SqliteMetadataStore::Open(metadata_path));
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(metadata_path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "INSERT INTO moved_audit_logs VALUES (41, 1, 'alice', 'create', "
+                         "'artifact', 'p/a:1', 9);"
+                         "INSERT INTO moved_webhook_executions VALUES (5, 2, 'PUSH_ARTIFACT', "
+                         "'Running', 8, 0);"
+                         "INSERT INTO moved_webhook_tasks VALUES (6, 5, 'http://a', 'Pending', 1, "
+                         "8, 8, 8, 0, 10, 'Bearer x', 0, 'CloudEvents', x'0102');"
+                         "INSERT INTO moved_webhook_attempts VALUES (6, 1, 8, 503, 'HTTP 503');",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+
+  for (int open = 0; open < 2; ++open) {
+    auto history = SqliteHistoryStore::Open(dir.path() / "history.db", metadata_path);
+    ASSERT_TRUE(history) << history.error().message;
+    auto logs = (*history)->QueryAuditLogs({});
+    ASSERT_EQ(logs->total, 1);
+    EXPECT_EQ(logs->items.front().id, 41);
+    EXPECT_EQ(logs->items.front().username, "alice");
+    EXPECT_EQ((*history)->ListWebhookExecutions(2, 0, 10)->items.at(0).id, 5);
+    EXPECT_EQ((*history)->ListWebhookAttempts(6)->at(0).http_status, 503);
+    auto due = (*history)->ClaimWebhookTasks(10, 10);
+    ASSERT_EQ(due->size(), 1u);
+    EXPECT_EQ(due->front().auth_header, "Bearer x");
+    EXPECT_EQ(due->front().event, std::string("\x01\x02"));
+    ASSERT_TRUE((*history)->RequeueWebhookTasks());
+  }
+  ASSERT_EQ(sqlite3_open(metadata_path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* left = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE name LIKE 'moved_%'",
+                               -1, &left, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(left), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(left, 0), 0);
+  sqlite3_finalize(left);
+  sqlite3_close(db);
+}
+
+}  // namespace
+}  // namespace berth
