@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <boost/json.hpp>
 
 #include "api/harbor_json.h"
@@ -34,6 +35,26 @@ size_t Discard(char*, size_t size, size_t count, void*) { return size * count; }
 
 // Deliveries a sender takes at a time: each batch costs three commits.
 constexpr size_t kSendBatch = 64;
+
+// The projects a batch of events names, each looked up once and at normal priority: the cache
+// AccessControl keeps is locked by every request, and an idle thread must not hold that lock.
+class BatchProjects {
+ public:
+  explicit BatchProjects(AccessControl& access) : access_(access) {}
+  const std::optional<ProjectRef>& operator()(const std::string& name) {
+    auto [it, added] = found_.try_emplace(name);
+    if (added) {
+      RunInForeground([&] {
+        if (auto project = access_.FindProject(name)) it->second = std::move(*project);
+      });
+    }
+    return it->second;
+  }
+
+ private:
+  AccessControl& access_;
+  std::unordered_map<std::string, std::optional<ProjectRef>> found_;
+};
 
 }  // namespace
 
@@ -205,14 +226,15 @@ void Notifier::Consume(std::span<const Event> events) {
   if (!settings_.Get().notification_enable) return;
   // A record per event and policy: the policy's id, then the event.
   std::string records;
+  BatchProjects projects(access_);
   {
     std::lock_guard lock(policies_mu_);
     for (const Event& e : events) {
       auto type = WebhookEventType(e.kind);
       if (!type) continue;
-      auto project = access_.FindProject(e.project);
-      if (!project || !*project) continue;
-      const std::vector<Policy>* policies = PoliciesOf((*project)->id);
+      const std::optional<ProjectRef>& project = projects(e.project);
+      if (!project) continue;
+      const std::vector<Policy>* policies = PoliciesOf(project->id);
       if (!policies) continue;
       for (const Policy& p : *policies) {
         if (std::find(p.record.event_types.begin(), p.record.event_types.end(), *type) ==
@@ -305,6 +327,7 @@ void Notifier::Send() {
     }
     bool stopping = false;
     std::vector<WebhookTry> tries;
+    BatchProjects projects(access_);
     for (WebhookTaskRecord& task : *due) {
       // Claimed tasks not sent by shutdown are taken up again at the next start.
       if (stopping) break;
@@ -324,10 +347,10 @@ void Notifier::Send() {
         tries.push_back(Outcome(task, 0, "the policy was deleted or disabled"));
         continue;
       }
-      auto project = access_.FindProject(event.project);
+      const std::optional<ProjectRef>& project = projects(event.project);
       const WebhookPayload payload =
           RenderPayload(event, task.payload_format, options_.registry_host,
-                        project && *project && (*project)->is_public, task.policy_id, project_id);
+                        project && project->is_public, task.policy_id, project_id);
       auto [status, message] = Post(curl, task, payload);
       tries.push_back(Outcome(task, status, message));
       std::lock_guard lock(mu_);
