@@ -1,6 +1,7 @@
-// The event bus's bookkeeping consumers: the audit log (who did what to which resource, when)
-// and pull counts and times. Each writes one transaction per batch it is handed, off the
-// request path. Called only from the bus's dispatcher thread.
+// The event bus's bookkeeping consumers: the audit log (who did what to which resource, when),
+// kept in the history store, and pull counts and times, kept with the artifacts. Each writes one
+// transaction per batch it is handed, off the request path. Called only from the bus's consumer
+// thread.
 #pragma once
 
 #include <span>
