@@ -3,8 +3,8 @@
 // a journal. Sender threads, at idle priority, take events from the journal as they can send
 // them, record an execution with a task per target, render the payload (Harbor's Default JSON
 // or CloudEvents) and POST it; failures are retried from the history store with doubling
-// backoff, and every try's HTTP status is kept as the task's history. A backlog waits on disk, not in memory,
-// costs no database rows until it is sent, and survives a restart. Thread-safe.
+// backoff, and every try's HTTP status is kept as the task's history. A backlog waits on disk,
+// not in memory, costs no database rows until it is sent, and survives a restart. Thread-safe.
 #pragma once
 
 #include <atomic>

@@ -26,8 +26,8 @@ struct SqliteDatabaseOptions {
 };
 
 // A connection of its own, outside any pool: for what cannot run in a transaction (ATTACH).
-Result<std::unique_ptr<SqliteConnection>> OpenSqliteConnection(const std::filesystem::path& path,
-                                                               const SqliteDatabaseOptions& options);
+Result<std::unique_ptr<SqliteConnection>> OpenSqliteConnection(
+    const std::filesystem::path& path, const SqliteDatabaseOptions& options);
 
 class SqliteDatabase {
  public:

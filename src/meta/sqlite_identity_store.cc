@@ -387,7 +387,8 @@ Status SqliteMetadataStore::UpdateRobot(const RobotRecord& r) {
 }
 
 Status SqliteMetadataStore::DeleteRobot(int64_t id) {
-  return db_->Commit([&](Connection& c) { return Change(c, "DELETE FROM robots WHERE id = ?", id); });
+  return db_->Commit(
+      [&](Connection& c) { return Change(c, "DELETE FROM robots WHERE id = ?", id); });
 }
 
 Result<LoginFailures> SqliteMetadataStore::GetLoginFailures(const std::string& principal) {

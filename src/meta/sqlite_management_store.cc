@@ -210,7 +210,8 @@ Status SqliteMetadataStore::UpdateLabel(const LabelRecord& l) {
 }
 
 Status SqliteMetadataStore::DeleteLabel(int64_t id) {
-  return db_->Commit([&](Connection& c) { return Change(c, "DELETE FROM labels WHERE id = ?", id); });
+  return db_->Commit(
+      [&](Connection& c) { return Change(c, "DELETE FROM labels WHERE id = ?", id); });
 }
 
 Status SqliteMetadataStore::AttachLabel(int64_t artifact_id, int64_t label_id, int64_t now) {

@@ -295,7 +295,8 @@ SqliteMetadataStore::~SqliteMetadataStore() = default;
 Result<std::unique_ptr<SqliteMetadataStore>> SqliteMetadataStore::Open(
     const std::filesystem::path& path) {
   // FULL: a push acknowledged to the client survives a power loss, not just a crash.
-  auto db = SqliteDatabase::Open(path, kMigrations, {.fsync_each_commit = true, .requests_write = true});
+  auto db = SqliteDatabase::Open(path, kMigrations,
+                                 {.fsync_each_commit = true, .requests_write = true});
   if (!db) return tl::unexpected(db.error());
   return std::unique_ptr<SqliteMetadataStore>(new SqliteMetadataStore(std::move(*db)));
 }
@@ -651,7 +652,8 @@ Status SqliteMetadataStore::TouchUpload(const std::string& uuid, int64_t now) {
 }
 
 Status SqliteMetadataStore::DeleteUpload(const std::string& uuid) {
-  return db_->Commit([&](Connection& c) { return c.Exec("DELETE FROM uploads WHERE uuid = ?", uuid); });
+  return db_->Commit(
+      [&](Connection& c) { return c.Exec("DELETE FROM uploads WHERE uuid = ?", uuid); });
 }
 
 Result<std::vector<std::string>> SqliteMetadataStore::StaleUploads(int64_t before) {

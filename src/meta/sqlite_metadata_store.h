@@ -16,9 +16,8 @@ class SqliteDatabase;
 
 class SqliteMetadataStore : public MetadataStore, public IdentityStore, public ManagementStore {
  public:
-  // Opens (creating if needed) the database and applies pending migrations. Open the
-  // SqliteHistoryStore first: it moves the history migrations 4 and 5 kept here before
-  // migration 6 drops it.
+  // Opens (creating if needed) the database and applies pending migrations. Migration 6 sets
+  // the audit log and webhook history aside for SqliteHistoryStore::Open to take.
   static Result<std::unique_ptr<SqliteMetadataStore>> Open(const std::filesystem::path& path);
   ~SqliteMetadataStore() override;
 
