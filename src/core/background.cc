@@ -1,5 +1,6 @@
 #include "core/background.h"
 
+#include <pthread.h>
 #include <sched.h>
 #include <spdlog/spdlog.h>
 
@@ -19,7 +20,11 @@ thread_local bool in_background = false;
 // One thread at normal priority that runs background threads' foreground work in turn.
 class ForegroundThread {
  public:
-  ForegroundThread() : thread_([this] { Loop(); }) {}
+  ForegroundThread()
+      : thread_([this] {
+          ::pthread_setname_np(::pthread_self(), "berth-fg");
+          Loop();
+        }) {}
   ~ForegroundThread() {
     {
       std::lock_guard lock(mu_);
@@ -81,8 +86,9 @@ ForegroundThread& Foreground() {
 
 }  // namespace
 
-void EnterBackground() {
+void EnterBackground(const char* name) {
   Foreground();
+  ::pthread_setname_np(::pthread_self(), name);
   sched_param param{};
   // Pid 0 is the calling thread; lowering one's own priority needs no privilege.
   if (::sched_setscheduler(0, SCHED_IDLE, &param) != 0)

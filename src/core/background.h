@@ -10,8 +10,9 @@
 
 namespace berth {
 
-// Moves the calling thread to idle priority for the rest of its life.
-void EnterBackground();
+// Moves the calling thread to idle priority for the rest of its life, under `name` (at most
+// 15 characters: what top -H and perf show).
+void EnterBackground(const char* name);
 
 // Whether the calling thread has entered the background.
 bool InBackground();

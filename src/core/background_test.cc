@@ -13,7 +13,7 @@ TEST(BackgroundTest, ForegroundWorkOfABackgroundThreadRunsAtNormalPriority) {
   int background_policy = -1, foreground_policy = -1;
   std::thread::id worker, foreground;
   std::thread t([&] {
-    EnterBackground();
+    EnterBackground("test-idle");
     EXPECT_TRUE(InBackground());
     background_policy = ::sched_getscheduler(0);
     worker = std::this_thread::get_id();

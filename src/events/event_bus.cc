@@ -1,5 +1,6 @@
 #include "events/event_bus.h"
 
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -35,7 +36,10 @@ void EventBus::Subscribe(Consumer consumer) { consumers_.push_back(std::move(con
 
 Status EventBus::Start() {
   if (auto s = journal_.Open(); !s) return s;
-  flusher_ = std::thread([this] { Flush(); });
+  flusher_ = std::thread([this] {
+    ::pthread_setname_np(::pthread_self(), "berth-journal");
+    Flush();
+  });
   consumer_ = std::thread([this] { Consume(); });
   return {};
 }
@@ -73,7 +77,7 @@ void EventBus::Flush() {
 }
 
 void EventBus::Consume() {
-  EnterBackground();
+  EnterBackground("berth-events");
   std::vector<Event> batch;
   while (journal_.Wait()) {
     const std::string records = journal_.Read(kReadSize);

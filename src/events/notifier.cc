@@ -158,7 +158,7 @@ Status Notifier::Start() {
   for (size_t i = 0; i < options_.senders; ++i) {
     senders_.emplace_back([this] {
       // Deliveries wait behind requests when the machine is busy: the backlog is on disk.
-      EnterBackground();
+      EnterBackground("berth-webhooks");
       Send();
     });
   }
