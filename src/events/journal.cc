@@ -138,7 +138,7 @@ std::string Journal::Read(size_t max_bytes) {
   }
   // Appends go past `to` and only the reader starts the file over: no lock is needed to read.
   std::string out(to - from, '\0');
-  if (ReadAt(fd_, out.data(), out.size(), from)) out.resize(WholeRecords(out));
+  out.resize(ReadAt(fd_, out.data(), out.size(), from) ? WholeRecords(out) : 0);
   if (out.empty() && to > from) {
     // Only whole records are appended: this is a disk failing. Skip what cannot be read.
     spdlog::error("journal {}: {} bytes unreadable, skipped", path_.string(), to - from);

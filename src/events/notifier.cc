@@ -36,6 +36,10 @@ size_t Discard(char*, size_t size, size_t count, void*) { return size * count; }
 // Deliveries a sender takes at a time: each batch costs three commits.
 constexpr size_t kSendBatch = 64;
 
+// Whether a failed try may be tried again: not when nothing could be sent.
+constexpr bool kLastTry = true;
+constexpr bool kMayRetry = false;
+
 // The projects a batch of events names, each looked up once and at normal priority: the cache
 // AccessControl keeps is locked by every request, and an idle thread must not hold that lock.
 class BatchProjects {
@@ -175,12 +179,11 @@ void Notifier::SweepHistory() {
   std::lock_guard reader(journal_reader_mu_);
   // Listed while no execution is being created: one made after the listing is for a policy in it.
   auto all = policy_store_.ListWebhookPolicies(0);
-  Status swept = [&]() -> Status {
-    if (!all) return tl::unexpected(all.error());
-    std::vector<int64_t> ids;
+  std::vector<int64_t> ids;
+  if (all) {
     for (const WebhookPolicyRecord& p : *all) ids.push_back(p.id);
-    return history_.KeepWebhookHistoryOf(ids);
-  }();
+  }
+  Status swept = all ? history_.KeepWebhookHistoryOf(ids) : Status(tl::unexpected(all.error()));
   if (!swept) {
     spdlog::error("webhook history of deleted policies: {}", swept.error().message);
     sweep_due_ = true;
@@ -333,8 +336,7 @@ void Notifier::Send() {
       if (stopping) break;
       Event event;
       if (auto size = DecodeEvent(task.event, event); !size || *size != task.event.size()) {
-        task.run_count = options_.max_attempts - 1;  // its last try: there is nothing to send
-        tries.push_back(Outcome(task, 0, "the event of this task is unreadable"));
+        tries.push_back(Outcome(task, 0, "the event of this task is unreadable", kLastTry));
         continue;
       }
       int64_t project_id = 0;
@@ -343,8 +345,7 @@ void Notifier::Send() {
         if (const Policy* p = FindPolicy(task.policy_id)) project_id = p->record.project_id;
       }
       if (project_id == 0) {
-        task.run_count = options_.max_attempts - 1;
-        tries.push_back(Outcome(task, 0, "the policy was deleted or disabled"));
+        tries.push_back(Outcome(task, 0, "the policy was deleted or disabled", kLastTry));
         continue;
       }
       const std::optional<ProjectRef>& project = projects(event.project);
@@ -352,7 +353,7 @@ void Notifier::Send() {
           RenderPayload(event, task.payload_format, options_.registry_host,
                         project && project->is_public, task.policy_id, project_id);
       auto [status, message] = Post(curl, task, payload);
-      tries.push_back(Outcome(task, status, message));
+      tries.push_back(Outcome(task, status, message, kMayRetry));
       std::lock_guard lock(mu_);
       stopping = stopping_;
     }
@@ -393,13 +394,14 @@ std::pair<int64_t, std::string> Notifier::Post(void* handle, const WebhookTaskRe
   return {status, "HTTP " + std::to_string(status)};
 }
 
-WebhookTry Notifier::Outcome(WebhookTaskRecord& t, int64_t status, std::string message) {
+WebhookTry Notifier::Outcome(WebhookTaskRecord& t, int64_t status, std::string message,
+                             bool last_try) {
   const int64_t now = clock_.Now();
   ++t.run_count;
   if (t.started_at == 0) t.started_at = now;
   t.updated_at = now;
   const bool delivered = status >= 200 && status < 300;
-  if (delivered || t.run_count >= options_.max_attempts) {
+  if (delivered || last_try || t.run_count >= options_.max_attempts) {
     t.status = delivered ? "Success" : "Error";
     t.ended_at = now;
   } else {

@@ -89,8 +89,9 @@ class Notifier {
   // One POST; returns the HTTP status (0 when none came) and a message.
   std::pair<int64_t, std::string> Post(void* curl, const WebhookTaskRecord& task,
                                        const WebhookPayload& payload);
-  // The try's record, and the task's state after it.
-  WebhookTry Outcome(WebhookTaskRecord& task, int64_t status, std::string message);
+  // The try's record, and the task's state after it: ended unless it failed and may be retried.
+  WebhookTry Outcome(WebhookTaskRecord& task, int64_t status, std::string message,
+                     bool last_try);
 
   ManagementStore& policy_store_;
   HistoryStore& history_;
