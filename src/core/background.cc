@@ -4,9 +4,14 @@
 #include <sched.h>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
+#include <atomic>
 #include <cerrno>
 #include <condition_variable>
+#include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <deque>
 #include <exception>
 #include <mutex>
@@ -16,6 +21,39 @@ namespace berth {
 namespace {
 
 thread_local bool in_background = false;
+
+// CPU time background threads have reported, and this thread's when it last reported.
+std::atomic<int64_t> background_cpu_ns{0};
+thread_local int64_t reported_cpu_ns = 0;
+
+int64_t ThreadCpuNs() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+}
+
+void ReportBackgroundCpu() {
+  if (!in_background) return;
+  const int64_t used = ThreadCpuNs();
+  background_cpu_ns += used - reported_cpu_ns;
+  reported_cpu_ns = used;
+}
+
+std::optional<CpuSample> SampleMachine() {
+  // The first line sums all CPUs, in ticks: user nice system idle iowait irq softirq steal ...
+  std::FILE* stat = std::fopen("/proc/stat", "re");
+  if (stat == nullptr) return std::nullopt;
+  unsigned long long user = 0, nice = 0, system = 0, idle = 0, iowait = 0;
+  const int read =
+      std::fscanf(stat, "cpu %llu %llu %llu %llu %llu", &user, &nice, &system, &idle, &iowait);
+  std::fclose(stat);
+  static const long ticks_per_second = ::sysconf(_SC_CLK_TCK);
+  if (read != 5 || ticks_per_second <= 0) return std::nullopt;
+  const auto ticks = static_cast<int64_t>(idle + iowait);
+  return CpuSample{std::chrono::steady_clock::now(),
+                   std::chrono::nanoseconds(ticks * (1'000'000'000 / ticks_per_second)),
+                   std::chrono::nanoseconds(background_cpu_ns.load())};
+}
 
 // One thread at normal priority that runs background threads' foreground work in turn.
 class ForegroundThread {
@@ -94,6 +132,7 @@ void EnterBackground(const char* name) {
   if (::sched_setscheduler(0, SCHED_IDLE, &param) != 0)
     spdlog::warn("idle priority refused: {}", std::strerror(errno));
   in_background = true;
+  reported_cpu_ns = ThreadCpuNs();
 }
 
 bool InBackground() { return in_background; }
@@ -101,6 +140,34 @@ bool InBackground() { return in_background; }
 void RunInForeground(const std::function<void()>& work) {
   if (!in_background) return work();
   Foreground().Run(work);
+}
+
+SpareCpu::SpareCpu(Sampler sample) : sample_(std::move(sample)) {}
+
+bool SpareCpu::operator()() {
+  std::lock_guard lock(mu_);
+  if (last_ && std::chrono::steady_clock::now() - last_->at < kWindow) return spare_;
+  std::optional<CpuSample> sample = sample_();
+  if (!sample) {
+    last_.reset();
+    return spare_ = true;
+  }
+  if (last_) {
+    const auto left = (sample->idle - last_->idle) + (sample->background - last_->background);
+    spare_ = left * 2 >= sample->at - last_->at;
+  }
+  last_ = sample;
+  return spare_;
+}
+
+bool CpuToSpare() {
+  ReportBackgroundCpu();
+  static SpareCpu machine(SampleMachine);
+  return machine();
+}
+
+int64_t HoldPolicy::DueBy(int64_t now) const {
+  return max.count() <= 0 || cpu_to_spare() ? now : now - max.count();
 }
 
 }  // namespace berth

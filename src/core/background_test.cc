@@ -37,5 +37,69 @@ TEST(BackgroundTest, AForegroundThreadRunsItsOwnWork) {
   EXPECT_EQ(ran_on, std::this_thread::get_id());
 }
 
+// Samples a machine whose CPUs were idle, and whose background threads ran, for the given
+// times over each kWindow.
+class FakeMachine {
+ public:
+  void Next(std::chrono::milliseconds idle, std::chrono::milliseconds background) {
+    sample_.at += SpareCpu::kWindow;
+    sample_.idle += idle;
+    sample_.background += background;
+  }
+  SpareCpu::Sampler Sampler() {
+    return [this]() -> std::optional<CpuSample> {
+      if (!readable) return std::nullopt;
+      return sample_;
+    };
+  }
+  bool readable = true;
+
+ private:
+  // Long past, so that every call takes a new sample.
+  CpuSample sample_{std::chrono::steady_clock::now() - std::chrono::hours(1)};
+};
+
+TEST(SpareCpuTest, HalfACpuLeftOverIsToSpare) {
+  using std::chrono::milliseconds;
+  FakeMachine machine;
+  SpareCpu spare(machine.Sampler());
+  EXPECT_TRUE(spare());  // nothing to compare with yet
+  machine.Next(milliseconds(10), milliseconds(0));
+  EXPECT_FALSE(spare());
+  machine.Next(milliseconds(50), milliseconds(0));
+  EXPECT_TRUE(spare());
+  // What background threads use counts as left to them.
+  machine.Next(milliseconds(10), milliseconds(45));
+  EXPECT_TRUE(spare());
+  machine.Next(milliseconds(10), milliseconds(30));
+  EXPECT_FALSE(spare());
+  // What cannot be measured holds nothing back.
+  machine.readable = false;
+  EXPECT_TRUE(spare());
+}
+
+TEST(SpareCpuTest, SamplesAreTakenAWindowApart) {
+  int samples = 0;
+  SpareCpu spare([&]() -> std::optional<CpuSample> {
+    ++samples;
+    return CpuSample{std::chrono::steady_clock::now()};
+  });
+  spare();
+  spare();
+  EXPECT_EQ(samples, 1);
+  std::this_thread::sleep_for(SpareCpu::kWindow);
+  spare();
+  EXPECT_EQ(samples, 2);
+}
+
+TEST(HoldPolicyTest, HoldsOnlyWhileNoCpuIsToSpareAndNotLongerThanItsMax) {
+  bool spare = false;
+  const HoldPolicy hold{std::chrono::seconds(30), [&] { return spare; }};
+  EXPECT_EQ(hold.DueBy(1000), 970);
+  spare = true;
+  EXPECT_EQ(hold.DueBy(1000), 1000);
+  EXPECT_EQ(HoldPolicy{std::chrono::seconds(0)}.DueBy(1000), 1000);
+}
+
 }  // namespace
 }  // namespace berth
