@@ -131,10 +131,11 @@ int Serve(const std::optional<std::string>& config_path, const std::optional<std
   notifier_options.registry_host = external_url.substr(external_url.find("://") + 3);
   notifier_options.max_attempts = config->webhook_max_attempts;
   notifier_options.retry_base = config->webhook_retry_base;
+  notifier_options.hold.max = config->events_max_hold;
   Notifier notifier(**meta, **history, access, settings, clock, notifier_options);
   AuditRecorder audit(**history, identities);
   PullCounter pulls(**meta);
-  EventBus events(root / "events.journal", clock);
+  EventBus events(root / "events.journal", clock, HoldPolicy{config->events_max_hold});
   events.Subscribe([&](std::span<const Event> batch) { audit(batch); });
   events.Subscribe([&](std::span<const Event> batch) { pulls(batch); });
   events.Subscribe([&](std::span<const Event> batch) { notifier.Consume(batch); });

@@ -18,8 +18,8 @@ constexpr std::chrono::milliseconds kLinger{50};
 
 }  // namespace
 
-EventBus::EventBus(std::filesystem::path journal, const Clock& clock)
-    : journal_(std::move(journal)), clock_(clock) {}
+EventBus::EventBus(std::filesystem::path journal, const Clock& clock, HoldPolicy hold)
+    : journal_(std::move(journal)), clock_(clock), hold_(std::move(hold)) {}
 
 EventBus::~EventBus() {
   {
@@ -29,6 +29,11 @@ EventBus::~EventBus() {
   flush_wake_.notify_all();
   if (flusher_.joinable()) flusher_.join();
   journal_.Stop();
+  {
+    std::lock_guard lock(hold_mu_);
+    hold_stopped_ = true;
+  }
+  hold_wake_.notify_all();
   if (consumer_.joinable()) consumer_.join();
 }
 
@@ -95,9 +100,19 @@ void EventBus::Consume() {
         used += RecordSize(rest.substr(used));
       }
     }
-    if (!batch.empty()) Deliver(batch);
+    if (!batch.empty()) {
+      if (!Hold(batch.front().at)) return;
+      Deliver(batch);
+    }
     journal_.Advance(used);
   }
+}
+
+bool EventBus::Hold(int64_t since) {
+  std::unique_lock lock(hold_mu_);
+  while (!hold_stopped_ && since > hold_.DueBy(clock_.Now()))
+    hold_wake_.wait_for(lock, SpareCpu::kWindow);
+  return !hold_stopped_;
 }
 
 void EventBus::Deliver(std::span<const Event> batch) {

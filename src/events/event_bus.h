@@ -6,7 +6,9 @@
 // or killed process left unconsumed is delivered after the next start: at least once, since a
 // batch consumed just before a crash is delivered again. Once the oldest event has waited
 // longer than kMaxLag, events are consumed at normal priority until the wait is half that, so
-// that sustained load delays bookkeeping by a bounded time instead of for ever. Thread-safe.
+// that sustained load delays bookkeeping by a bounded time instead of for ever. Before that, while
+// the machine has no CPU to spare, events wait in the journal as long as the HoldPolicy allows,
+// with no thread runnable for them. Thread-safe.
 #pragma once
 
 #include <chrono>
@@ -20,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/background.h"
 #include "core/clock.h"
 #include "core/result.h"
 #include "events/event.h"
@@ -32,7 +35,7 @@ class EventBus : public EventSink {
   using Consumer = std::function<void(std::span<const Event>)>;
 
   // `journal` holds the events between publishing and consumption; `clock` dates their wait.
-  EventBus(std::filesystem::path journal, const Clock& clock);
+  EventBus(std::filesystem::path journal, const Clock& clock, HoldPolicy hold);
   // Writes what was published to the journal, then stops; consumption resumes at the next start.
   ~EventBus() override;
 
@@ -47,12 +50,20 @@ class EventBus : public EventSink {
  private:
   void Flush();
   void Consume();
+  // Waits while events from `since` are held; false once stopping.
+  bool Hold(int64_t since);
   void Deliver(std::span<const Event> batch);
 
   Journal journal_;
   const Clock& clock_;
   std::vector<Consumer> consumers_;
+  const HoldPolicy hold_;
   bool late_ = false;  // used by the consumer thread only
+
+  // Apart from mu_, which requests take to publish: the consumer is at idle priority.
+  std::mutex hold_mu_;
+  std::condition_variable hold_wake_;
+  bool hold_stopped_ = false;  // guarded by hold_mu_
 
   std::mutex mu_;
   std::condition_variable flush_wake_;

@@ -46,6 +46,9 @@ struct Seen {
   }
 };
 
+// For tests that are not about holding: nothing waits for spare CPU.
+const HoldPolicy kNoHold{std::chrono::seconds(0)};
+
 Event Pull(std::string digest, int64_t at) {
   Event e;
   e.kind = EventKind::kPullArtifact;
@@ -59,7 +62,7 @@ TEST(EventBusTest, EveryConsumerSeesEveryEventInPublishingOrder) {
   SystemClock clock;
   Seen first, second;
   constexpr int kThreads = 4, kEach = 2000;
-  EventBus bus(dir.path() / "events.journal", clock);
+  EventBus bus(dir.path() / "events.journal", clock, kNoHold);
   bus.Subscribe(first.Consumer());
   bus.Subscribe(second.Consumer());
   ASSERT_TRUE(bus.Start());
@@ -94,7 +97,7 @@ TEST(EventBusTest, EventsThatWaitedTooLongAreConsumedAtNormalPriority) {
   ScopedTempDir dir;
   FakeClock clock(1'800'000'000);
   Seen seen;
-  EventBus bus(dir.path() / "events.journal", clock);
+  EventBus bus(dir.path() / "events.journal", clock, kNoHold);
   bus.Subscribe(seen.Consumer());
   ASSERT_TRUE(bus.Start());
   bus.Publish(Pull("fresh", clock.Now()));
@@ -108,6 +111,43 @@ TEST(EventBusTest, EventsThatWaitedTooLongAreConsumedAtNormalPriority) {
   ASSERT_TRUE(Eventually([&] { return seen.size() == 4; }));
   std::lock_guard lock(seen.mu);
   EXPECT_EQ(seen.policies, (std::vector<int>{SCHED_IDLE, SCHED_OTHER, SCHED_OTHER, SCHED_IDLE}));
+}
+
+TEST(EventBusTest, WhileTheMachineHasNoCpuToSpareEventsWaitInTheJournal) {
+  ScopedTempDir dir;
+  FakeClock clock(1'800'000'000);
+  std::atomic<bool> spare = false;
+  const HoldPolicy hold{std::chrono::seconds(30), [&] { return spare.load(); }};
+  const auto journal = dir.path() / "events.journal";
+  Seen seen;
+  {
+    EventBus bus(journal, clock, hold);
+    bus.Subscribe(seen.Consumer());
+    ASSERT_TRUE(bus.Start());
+    bus.Publish(Pull("held", clock.Now()));
+    std::this_thread::sleep_for(SpareCpu::kWindow * 5);
+    EXPECT_EQ(seen.size(), 0u);
+    spare = true;
+    ASSERT_TRUE(Eventually([&] { return seen.size() == 1; }));
+    // Held no longer than the policy allows.
+    spare = false;
+    bus.Publish(Pull("held for long", clock.Now()));
+    std::this_thread::sleep_for(SpareCpu::kWindow * 5);
+    EXPECT_EQ(seen.size(), 1u);
+    clock.Advance(hold.max.count());
+    ASSERT_TRUE(Eventually([&] { return seen.size() == 2; }));
+    // A stop does not wait for the held, and does not lose them.
+    bus.Publish(Pull("held at the stop", clock.Now()));
+    std::this_thread::sleep_for(SpareCpu::kWindow * 5);
+  }
+  EXPECT_EQ(seen.size(), 2u);
+  spare = true;
+  EventBus bus(journal, clock, hold);
+  bus.Subscribe(seen.Consumer());
+  ASSERT_TRUE(bus.Start());
+  ASSERT_TRUE(Eventually([&] { return seen.size() == 3; }));
+  std::lock_guard lock(seen.mu);
+  EXPECT_EQ(seen.events.back().digest, "held at the stop");
 }
 
 TEST(EventBusTest, WhatAKilledProcessLeftIsDeliveredAfterTheNextStart) {
@@ -132,7 +172,7 @@ TEST(EventBusTest, WhatAKilledProcessLeftIsDeliveredAfterTheNextStart) {
   if (child == 0) {
     // A process that journals the events and dies while consuming them.
     std::atomic<bool> consuming = false;
-    EventBus bus(journal, clock);
+    EventBus bus(journal, clock, kNoHold);
     bus.Subscribe([&](std::span<const Event>) {
       consuming = true;
       while (true) std::this_thread::sleep_for(std::chrono::seconds(1));
@@ -155,7 +195,7 @@ TEST(EventBusTest, WhatAKilledProcessLeftIsDeliveredAfterTheNextStart) {
   }
   Seen seen;
   {
-    EventBus bus(journal, clock);
+    EventBus bus(journal, clock, kNoHold);
     bus.Subscribe(seen.Consumer());
     ASSERT_TRUE(bus.Start());
     ASSERT_TRUE(Eventually([&] { return seen.size() == published.size(); }));

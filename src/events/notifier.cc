@@ -259,7 +259,7 @@ void Notifier::Consume(std::span<const Event> events) {
   wake_.notify_all();
 }
 
-Result<std::vector<WebhookTaskRecord>> Notifier::StartDeliveries(size_t limit) {
+Result<std::vector<WebhookTaskRecord>> Notifier::StartDeliveries(size_t limit, int64_t due_by) {
   std::lock_guard reader(journal_reader_mu_);
   const std::string records = journal_.Read(Journal::kMaxRecord + sizeof(uint32_t));
   std::vector<WebhookDelivery> deliveries;
@@ -269,7 +269,6 @@ Result<std::vector<WebhookTaskRecord>> Notifier::StartDeliveries(size_t limit) {
   while (used < records.size() && deliveries.size() < limit) {
     std::string_view record = std::string_view(records).substr(used);
     record = record.substr(sizeof(uint32_t), RecordSize(record) - sizeof(uint32_t));
-    used += sizeof(uint32_t) + record.size();
     int64_t policy_id = 0;
     Event e;
     if (record.size() >= sizeof policy_id)
@@ -277,7 +276,10 @@ Result<std::vector<WebhookTaskRecord>> Notifier::StartDeliveries(size_t limit) {
     const std::string_view event = record.substr(std::min(record.size(), sizeof policy_id));
     auto size = DecodeEvent(event, e);
     auto type = WebhookEventType(e.kind);
-    if (!size || *size != event.size() || !type) {
+    const bool readable = size && *size == event.size() && type;
+    if (readable && e.at > due_by) break;
+    used += sizeof(uint32_t) + record.size();
+    if (!readable) {
       spdlog::error("webhook journal: a record that is no webhook event skipped");
       continue;
     }
@@ -317,8 +319,9 @@ void Notifier::Send() {
   while (true) {
     if (sweep_due_.exchange(false)) SweepHistory();
     // Retries and tasks a stopped process left first, then new events.
-    auto due = history_.ClaimWebhookTasks(clock_.Now(), kSendBatch);
-    if (due && due->empty()) due = StartDeliveries(kSendBatch);
+    const int64_t due_by = options_.hold.DueBy(clock_.Now());
+    auto due = history_.ClaimWebhookTasks(due_by, kSendBatch);
+    if (due && due->empty()) due = StartDeliveries(kSendBatch, due_by);
     if (!due) spdlog::error("webhook tasks: {}", due.error().message);
     if (!due || due->empty()) {
       // New tasks wake the senders; retries fall due by the clock.

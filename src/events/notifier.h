@@ -3,8 +3,10 @@
 // a journal. Sender threads, at idle priority, take events from the journal as they can send
 // them, record an execution with a task per target, render the payload (Harbor's Default JSON
 // or CloudEvents) and POST it; failures are retried from the history store with doubling
-// backoff, and every try's HTTP status is kept as the task's history. A backlog waits on disk,
-// not in memory, costs no database rows until it is sent, and survives a restart. Thread-safe.
+// backoff, and every try's HTTP status is kept as the task's history. While the machine has no
+// CPU to spare, events and retries wait as long as the HoldPolicy allows. A backlog waits on
+// disk, not in memory, costs no database rows until it is sent, and survives a restart.
+// Thread-safe.
 #pragma once
 
 #include <atomic>
@@ -19,6 +21,7 @@
 #include <vector>
 
 #include "auth/access.h"
+#include "core/background.h"
 #include "core/clock.h"
 #include "core/settings.h"
 #include "events/event.h"
@@ -36,6 +39,7 @@ struct NotifierOptions {
   std::chrono::milliseconds retry_base{std::chrono::seconds(1)};
   std::chrono::seconds timeout{std::chrono::seconds(10)};
   size_t senders = 2;
+  HoldPolicy hold;
 };
 
 // One target of a policy, as Harbor's API gives it.
@@ -84,8 +88,9 @@ class Notifier {
   // Deletes the history of policies deleted since: it stays in the history store, which
   // requests never write.
   void SweepHistory();
-  // Executions for up to `limit` events from the journal; their tasks, marked Running.
-  Result<std::vector<WebhookTaskRecord>> StartDeliveries(size_t limit);
+  // Executions for up to `limit` events from the journal, as far as those from `due_by` or
+  // before; their tasks, marked Running.
+  Result<std::vector<WebhookTaskRecord>> StartDeliveries(size_t limit, int64_t due_by);
   // One POST; returns the HTTP status (0 when none came) and a message.
   std::pair<int64_t, std::string> Post(void* curl, const WebhookTaskRecord& task,
                                        const WebhookPayload& payload);
