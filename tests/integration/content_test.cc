@@ -3,8 +3,12 @@
 // configurations with read-only mode, search, statistics and volumes.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <boost/json.hpp>
 #include <random>
+#include <thread>
+#include <vector>
 
 #include "tests/integration/harbor_client.h"
 
@@ -30,8 +34,9 @@ std::string Descriptor(const std::string& media_type, const std::string& bytes) 
 
 class ContentTest : public ::testing::Test {
  protected:
-  ContentTest()
-      : server_({"BERTH_WEBHOOK_RETRY_BASE=1s", "BERTH_WEBHOOK_MAX_ATTEMPTS=3"}), api_(server_) {}
+  explicit ContentTest(std::vector<std::string> env = {"BERTH_WEBHOOK_RETRY_BASE=1s",
+                                                       "BERTH_WEBHOOK_MAX_ATTEMPTS=3"})
+      : server_(std::move(env)), api_(server_) {}
 
   void TearDown() override {
     for (const std::string& v : api_.Violations()) ADD_FAILURE() << "swagger: " << v;
@@ -511,6 +516,34 @@ TEST_F(ContentTest, WebhooksDeliverPushAndPullInBothFormatsAndRetryFailures) {
   EXPECT_EQ(receiver.WaitFor("/flaky", 4, 2).size(), 3u);
   EXPECT_EQ(Do("DELETE", base).status, 200);
   ExpectError(Do("GET", base), 404, "NOT_FOUND");
+}
+
+class HeldBookkeepingTest : public ContentTest {
+ protected:
+  HeldBookkeepingTest() : ContentTest({"BERTH_EVENTS_MAX_HOLD=5s"}) {}
+};
+
+// Bookkeeping holds back while requests (here, threads spinning on every core) keep the CPUs
+// busy, and goes ahead once they are free.
+TEST_F(HeldBookkeepingTest, AWebhookWaitsWhileEveryCpuIsBusy) {
+  WebhookReceiver receiver;
+  CreateProject("busy");
+  Created(Do("POST", "/projects/busy/webhook/policies",
+             R"({"name":"pushes","event_types":["PUSH_ARTIFACT"],"targets":[{"type":"http",)"
+             R"("address":")" + receiver.Url("/pushed") + R"("}]})"));
+  std::atomic<bool> spinning = true;
+  std::vector<std::thread> spinners;
+  for (unsigned i = 0; i < std::max(1u, std::thread::hardware_concurrency()); ++i)
+    spinners.emplace_back([&] {
+      while (spinning) {
+      }
+    });
+  PushImage("busy/app", "v1", RandomBytes(300, 9));
+  const size_t while_busy = receiver.WaitFor("/pushed", 1, 3).size();
+  spinning = false;
+  for (std::thread& t : spinners) t.join();
+  EXPECT_EQ(while_busy, 0u) << "delivered while every CPU was busy";
+  EXPECT_EQ(receiver.WaitFor("/pushed", 1).size(), 1u) << server_.Log();
 }
 
 TEST_F(ContentTest, ConfigurationsReadOnlyModeAndProjectCreationRestriction) {
