@@ -3,7 +3,6 @@
 #include <pthread.h>
 #include <sched.h>
 #include <spdlog/spdlog.h>
-
 #include <unistd.h>
 
 #include <atomic>
@@ -152,9 +151,12 @@ bool SpareCpu::operator()() {
     last_.reset();
     return spare_ = true;
   }
-  if (last_) {
+  const bool recent = last_ && sample->at - last_->at <= kRecent;
+  if (recent) {
     const auto left = (sample->idle - last_->idle) + (sample->background - last_->background);
     spare_ = left * 2 >= sample->at - last_->at;
+  } else {
+    spare_ = false;
   }
   last_ = sample;
   return spare_;

@@ -35,12 +35,15 @@ struct CpuSample {
 };
 
 // Whether the machine left at least half a CPU to background threads between the last two
-// samples, counting what they used as left to them. Samples are taken at least kWindow apart;
-// without a sample the answer is yes, so that nothing waits for what cannot be measured.
+// samples, counting what they used as left to them. Samples are taken at least kWindow apart.
+// Without a sample from the last kRecent, what the CPUs did lately is unknown and the answer is
+// no, for a window; when the machine cannot be sampled at all it is yes, so that nothing waits
+// for what cannot be measured.
 class SpareCpu {
  public:
   using Sampler = std::function<std::optional<CpuSample>()>;
   static constexpr std::chrono::milliseconds kWindow{100};
+  static constexpr std::chrono::seconds kRecent{1};
 
   explicit SpareCpu(Sampler sample);
   bool operator()();

@@ -41,8 +41,9 @@ TEST(BackgroundTest, AForegroundThreadRunsItsOwnWork) {
 // times over each kWindow.
 class FakeMachine {
  public:
-  void Next(std::chrono::milliseconds idle, std::chrono::milliseconds background) {
-    sample_.at += SpareCpu::kWindow;
+  void Next(std::chrono::milliseconds idle, std::chrono::milliseconds background,
+            std::chrono::milliseconds elapsed = SpareCpu::kWindow) {
+    sample_.at += elapsed;
     sample_.idle += idle;
     sample_.background += background;
   }
@@ -63,7 +64,9 @@ TEST(SpareCpuTest, HalfACpuLeftOverIsToSpare) {
   using std::chrono::milliseconds;
   FakeMachine machine;
   SpareCpu spare(machine.Sampler());
-  EXPECT_TRUE(spare());  // nothing to compare with yet
+  EXPECT_FALSE(spare());  // nothing to compare with yet
+  machine.Next(milliseconds(50), milliseconds(0));
+  EXPECT_TRUE(spare());
   machine.Next(milliseconds(10), milliseconds(0));
   EXPECT_FALSE(spare());
   machine.Next(milliseconds(50), milliseconds(0));
@@ -73,6 +76,13 @@ TEST(SpareCpuTest, HalfACpuLeftOverIsToSpare) {
   EXPECT_TRUE(spare());
   machine.Next(milliseconds(10), milliseconds(30));
   EXPECT_FALSE(spare());
+  machine.Next(milliseconds(50), milliseconds(0));
+  EXPECT_TRUE(spare());
+  // After a quiet spell with no sample, what the CPUs do now is not known yet.
+  machine.Next(milliseconds(2000), milliseconds(0), std::chrono::seconds(2));
+  EXPECT_FALSE(spare());
+  machine.Next(milliseconds(50), milliseconds(0));
+  EXPECT_TRUE(spare());
   // What cannot be measured holds nothing back.
   machine.readable = false;
   EXPECT_TRUE(spare());
