@@ -136,6 +136,11 @@ void EnterBackground(const char* name) {
 
 bool InBackground() { return in_background; }
 
+void BringToForeground(std::thread& thread) {
+  sched_param param{};
+  ::pthread_setschedparam(thread.native_handle(), SCHED_OTHER, &param);
+}
+
 void RunInForeground(const std::function<void()>& work) {
   if (!in_background) return work();
   Foreground().Run(work);

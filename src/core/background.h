@@ -13,6 +13,7 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <thread>
 
 namespace berth {
 
@@ -22,6 +23,11 @@ void EnterBackground(const char* name);
 
 // Whether the calling thread has entered the background.
 bool InBackground();
+
+// Moves `thread`, which entered the background, back to normal priority, so that an owner about to
+// join it does not wait for it behind everything else on a busy machine. Where that is refused
+// (RLIMIT_NICE), it ends all the same, later.
+void BringToForeground(std::thread& thread);
 
 // Runs `work` at normal priority and returns when it is done: on the calling thread, unless
 // that is a background thread. Exceptions reach the caller.

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <sched.h>
 
+#include <atomic>
+#include <chrono>
 #include <stdexcept>
 #include <thread>
 
@@ -28,6 +30,22 @@ TEST(BackgroundTest, ForegroundWorkOfABackgroundThreadRunsAtNormalPriority) {
   EXPECT_EQ(background_policy, SCHED_IDLE);
   EXPECT_EQ(foreground_policy, SCHED_OTHER);
   EXPECT_NE(foreground, worker);
+}
+
+TEST(BackgroundTest, ABackgroundThreadIsBroughtBackToNormalPriorityToBeJoined) {
+  std::atomic<bool> entered = false, brought = false;
+  int policy = -1;
+  std::thread t([&] {
+    EnterBackground("test-idle");
+    entered = true;
+    while (!brought) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    policy = ::sched_getscheduler(0);
+  });
+  while (!entered) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  BringToForeground(t);
+  brought = true;
+  t.join();
+  EXPECT_EQ(policy, SCHED_OTHER);
 }
 
 TEST(BackgroundTest, AForegroundThreadRunsItsOwnWork) {

@@ -34,7 +34,10 @@ EventBus::~EventBus() {
     hold_stopped_ = true;
   }
   hold_wake_.notify_all();
-  if (consumer_.joinable()) consumer_.join();
+  if (consumer_.joinable()) {
+    BringToForeground(consumer_);
+    consumer_.join();
+  }
 }
 
 void EventBus::Subscribe(Consumer consumer) { consumers_.push_back(std::move(consumer)); }

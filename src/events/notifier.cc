@@ -152,7 +152,10 @@ Notifier::~Notifier() {
     stopping_ = true;
   }
   wake_.notify_all();
-  for (std::thread& t : senders_) t.join();
+  for (std::thread& t : senders_) {
+    BringToForeground(t);
+    t.join();
+  }
 }
 
 Status Notifier::Start() {
