@@ -42,12 +42,11 @@ std::optional<CpuSample> SampleMachine() {
   // The first line sums all CPUs, in ticks: user nice system idle iowait irq softirq steal ...
   std::FILE* stat = std::fopen("/proc/stat", "re");
   if (stat == nullptr) return std::nullopt;
-  unsigned long long user = 0, nice = 0, system = 0, idle = 0, iowait = 0;
-  const int read =
-      std::fscanf(stat, "cpu %llu %llu %llu %llu %llu", &user, &nice, &system, &idle, &iowait);
+  unsigned long long idle = 0, iowait = 0;
+  const int read = std::fscanf(stat, "cpu %*u %*u %*u %llu %llu", &idle, &iowait);
   std::fclose(stat);
   static const long ticks_per_second = ::sysconf(_SC_CLK_TCK);
-  if (read != 5 || ticks_per_second <= 0) return std::nullopt;
+  if (read != 2 || ticks_per_second <= 0) return std::nullopt;
   const auto ticks = static_cast<int64_t>(idle + iowait);
   return CpuSample{std::chrono::steady_clock::now(),
                    std::chrono::nanoseconds(ticks * (1'000'000'000 / ticks_per_second)),
@@ -156,13 +155,9 @@ bool SpareCpu::operator()() {
     last_.reset();
     return spare_ = true;
   }
-  const bool recent = last_ && sample->at - last_->at <= kRecent;
-  if (recent) {
-    const auto left = (sample->idle - last_->idle) + (sample->background - last_->background);
-    spare_ = left * 2 >= sample->at - last_->at;
-  } else {
-    spare_ = false;
-  }
+  spare_ = last_ && sample->at - last_->at <= kRecent &&
+           ((sample->idle - last_->idle) + (sample->background - last_->background)) * 2 >=
+               sample->at - last_->at;
   last_ = sample;
   return spare_;
 }
