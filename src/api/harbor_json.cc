@@ -64,7 +64,7 @@ http::Response PagedList(const http::Request& request, boost::json::array items)
   auto page = ParsePageRequest(request.Query("page"), request.Query("page_size"));
   if (!page) return HarborError(page.error());
   const int64_t total = static_cast<int64_t>(items.size());
-  const int64_t first = std::min(total, (page->page - 1) * page->page_size);
+  const int64_t first = std::min(total, page->Offset());
   const int64_t last = std::min(total, first + page->page_size);
   return PagedSlice(request, *page,
                     boost::json::array(items.begin() + first, items.begin() + last), total);

@@ -292,7 +292,7 @@ Response HarborApi::AuditLogs(Call& call, const ProjectRecord* project) {
   }
   auto page = ParsePageRequest(call.request.Query("page"), call.request.Query("page_size"));
   if (!page) return HarborError(page.error());
-  query.offset = (page->page - 1) * page->page_size;
+  query.offset = page->Offset();
   query.limit = page->page_size;
   auto logs = history_.QueryAuditLogs(query);
   if (!logs) return HarborError(logs.error());

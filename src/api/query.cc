@@ -124,6 +124,7 @@ Result<PageRequest> ParsePageRequest(std::optional<std::string_view> page,
   if (page) {
     auto v = PositiveInt(*page, "page");
     if (!v) return tl::unexpected(v.error());
+    if (*v > kMaxPage) return Bad("page must be at most " + std::to_string(kMaxPage));
     req.page = *v;
   }
   if (page_size) {
@@ -167,7 +168,7 @@ std::string PageLinks(std::string_view path, std::string_view other_query, const
   };
   std::string out;
   if (page.page > 1) out = link(page.page - 1, "prev");
-  if (page.page * page.page_size < total)
+  if (page.Offset() + page.page_size < total)
     out += (out.empty() ? "" : " , ") + link(page.page + 1, "next");
   return out;
 }

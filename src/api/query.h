@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -65,14 +66,20 @@ Status SortItems(std::vector<T>& items, const std::vector<SortKey>& keys, Field 
   return {};
 }
 
+inline constexpr int64_t kMaxPageSize = 100;
+// The largest page whose offset, and the offset of the page after it, fit in an int64_t at
+// any page size.
+inline constexpr int64_t kMaxPage = INT64_MAX / kMaxPageSize - 1;
+
 struct PageRequest {
   int64_t page = 1;
   int64_t page_size = 10;
+
+  // How many items come before this page; never overflows for a parsed request.
+  int64_t Offset() const { return (page - 1) * page_size; }
 };
 
-inline constexpr int64_t kMaxPageSize = 100;
-
-// page >= 1, 1 <= page_size <= 100; absent values take Harbor's defaults (1 and 10).
+// 1 <= page <= kMaxPage, 1 <= page_size <= 100; absent values take Harbor's defaults (1 and 10).
 Result<PageRequest> ParsePageRequest(std::optional<std::string_view> page,
                                      std::optional<std::string_view> page_size);
 

@@ -55,9 +55,24 @@ TEST(QueryTest, PagesAndLinks) {
   EXPECT_EQ(defaults->page, 1);
   EXPECT_EQ(defaults->page_size, 10);
   for (auto [page, size] : std::vector<std::pair<const char*, const char*>>{
-           {"0", "10"}, {"1", "0"}, {"x", "10"}, {"1", "101"}, {"-1", "10"}}) {
+           {"0", "10"},
+           {"1", "0"},
+           {"x", "10"},
+           {"1", "101"},
+           {"-1", "10"},
+           {"1152921504606846976", "16"},
+           {"92233720368547759", "100"},
+           {"99999999999999999999", "10"},
+           {"1", "18446744073709551617"}}) {
     EXPECT_FALSE(ParsePageRequest(page, size)) << page << " " << size;
   }
+  // The last page allowed: its offset and the next page's both fit.
+  auto last = ParsePageRequest(std::to_string(kMaxPage), "100");
+  ASSERT_TRUE(last);
+  EXPECT_EQ(last->Offset(), (kMaxPage - 1) * 100);
+  EXPECT_EQ(PageLinks("/p", "", *last, INT64_MAX),
+            "</p?page=" + std::to_string(kMaxPage - 1) + "&page_size=100>; rel=\"prev\" , </p?page=" +
+                std::to_string(kMaxPage + 1) + "&page_size=100>; rel=\"next\"");
   EXPECT_EQ(PageLinks("/api/v2.0/projects", "", {1, 10}, 10), "");
   EXPECT_EQ(PageLinks("/api/v2.0/projects", "", {1, 10}, 11),
             "</api/v2.0/projects?page=2&page_size=10>; rel=\"next\"");

@@ -207,7 +207,7 @@ Response HarborApi::Webhooks(Call& call, const ProjectRecord& project) {
     auto page = ParsePageRequest(call.request.Query("page"), call.request.Query("page_size"));
     if (!page) return HarborError(page.error());
     auto executions =
-        history_.ListWebhookExecutions(*id, (page->page - 1) * page->page_size, page->page_size);
+        history_.ListWebhookExecutions(*id, page->Offset(), page->page_size);
     if (!executions) return HarborError(executions.error());
     boost::json::array items;
     for (const WebhookExecutionRecord& e : executions->items) {
