@@ -93,7 +93,7 @@ int Serve(const std::optional<std::string>& config_path, const std::optional<std
   http::Router router;
   http::Server server(
       http::ServerOptions{config->listen, config->io_threads, config->workers, config->idle_timeout,
-                          config->shutdown_timeout, config->access_log},
+                          config->header_timeout, config->shutdown_timeout, config->access_log},
       router);
   const uint16_t port = server.port();
   std::string host = config->listen.substr(0, config->listen.rfind(':'));

@@ -104,6 +104,7 @@ const std::map<std::string, Setter>& Setters() {
          Field(&Config::upload_purge_interval, duration("uploads.purge_interval"))},
         {"shutdown_timeout", Field(&Config::shutdown_timeout, duration("shutdown_timeout"))},
         {"idle_timeout", Field(&Config::idle_timeout, duration("idle_timeout"))},
+        {"header_timeout", Field(&Config::header_timeout, duration("header_timeout"))},
         {"cache.manifests", Field(&Config::manifest_cache_entries, size("cache.manifests"))},
         {"port_file", Field(&Config::port_file, text("port_file"))},
         {"external_url", Field(&Config::external_url, text("external_url"))},

@@ -24,6 +24,8 @@ struct Config {
   std::chrono::seconds upload_purge_interval{std::chrono::minutes(10)};
   std::chrono::seconds shutdown_timeout{15};
   std::chrono::seconds idle_timeout{120};
+  // Once a request has begun, how long its head may take to arrive (then 408).
+  std::chrono::seconds header_timeout{15};
   size_t manifest_cache_entries = 8192;
   // When set, the bound port is written here once listening (tests listen on port 0).
   std::string port_file;

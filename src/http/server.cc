@@ -68,6 +68,22 @@ Request ToRequest(const bhttp::request_parser<bhttp::buffer_body>& parser, std::
   return req;
 }
 
+std::string_view Trim(std::string_view v) {
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  return v;
+}
+
+// What to answer a request head that could not be read: 431 when it was too long, 400 when
+// it broke HTTP's grammar; nothing when the peer went away.
+std::optional<int> HeadErrorStatus(const beast::error_code& ec) {
+  if (ec == bhttp::error::header_limit) return 431;
+  if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
+      ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message)
+    return 400;
+  return std::nullopt;
+}
+
 Response InternalError(const char* what) {
   Response res;
   res.status = 500;
@@ -84,7 +100,10 @@ struct Server::Impl {
   struct Connection {
     explicit Connection(tcp::socket s) : stream(std::move(s)) {}
     beast::tcp_stream stream;
-    bool idle = true;  // waiting for the next request; touched only on the connection's strand
+    // Touched only on the connection's strand.
+    bool idle = true;           // waiting for the next request
+    bool reading_head = false;  // a request's head has begun and is being read
+    bool head_late = false;     // header_timeout passed before the head was whole
   };
 
   Impl(ServerOptions opts, Handler& h)
@@ -180,17 +199,45 @@ struct Server::Impl {
       parser.body_limit(boost::none);
       parser.header_limit(kHeaderLimit);
       conn->idle = true;
-      conn->stream.expires_after(options.idle_timeout);
+      if (buffer.size() == 0) {
+        conn->stream.expires_after(options.idle_timeout);
+        auto [ec, n] = co_await conn->stream.async_read_some(buffer.prepare(4096), kNoThrow);
+        if (ec) break;
+        buffer.commit(n);
+      }
+      conn->idle = false;
+      // A head trickling in a byte at a time must not hold the connection for idle_timeout.
+      // Its own timer cancels the read rather than closing the socket, so 408 can be sent.
+      conn->stream.expires_never();
+      asio::steady_timer head_deadline(conn->stream.get_executor(), options.header_timeout);
+      conn->reading_head = true;
+      conn->head_late = false;
+      head_deadline.async_wait([conn](beast::error_code e) {
+        if (e || !conn->reading_head) return;
+        conn->head_late = true;
+        beast::error_code ignored;
+        conn->stream.socket().cancel(ignored);
+      });
       auto [ec, header_bytes] =
           co_await bhttp::async_read_header(conn->stream, buffer, parser, kNoThrow);
-      conn->idle = false;
+      conn->reading_head = false;
+      head_deadline.cancel();
       if (ec) {
-        if (ec == bhttp::error::header_limit || ec == bhttp::error::bad_target ||
-            ec == bhttp::error::bad_method || ec == bhttp::error::bad_version) {
+        if (auto status = conn->head_late ? 408 : HeadErrorStatus(ec)) {
           Response bad;
-          bad.status = ec == bhttp::error::header_limit ? 431 : 400;
+          bad.status = *status;
           co_await Write(*conn, bad, false, 11);
         }
+        break;
+      }
+      // A transfer coding Beast does not decode would leave the body to be read as the next
+      // request (request smuggling), so anything but a lone "chunked" ends the connection.
+      if (const auto te = parser.get().find(bhttp::field::transfer_encoding);
+          te != parser.get().end() &&
+          (!beast::iequals(Trim(te->value()), "chunked") || parser.content_length())) {
+        Response bad;
+        bad.status = 400;
+        co_await Write(*conn, bad, false, 11);
         break;
       }
       const auto started = std::chrono::steady_clock::now();

@@ -15,6 +15,8 @@ struct ServerOptions {
   int io_threads = 0;                     // 0: one per core
   int workers = 16;
   std::chrono::seconds idle_timeout{120};
+  // Once a request's first byte has arrived, its whole head must arrive within this; else 408.
+  std::chrono::seconds header_timeout{15};
   std::chrono::seconds shutdown_timeout{15};
   bool access_log = true;
 };

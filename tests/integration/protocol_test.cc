@@ -671,5 +671,89 @@ TEST(CommandLineTest, VersionAndHelp) {
   }
 }
 
+// Sends `bytes` on a fresh connection and reads until the server closes it (or 10 s pass).
+std::string Exchange(const BerthServer& server, const std::string& bytes) {
+  int fd = server.Connect();
+  if (fd < 0) return "";
+  timeval wait{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
+  ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+  std::string answer;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) answer.append(buf, static_cast<size_t>(n));
+  ::close(fd);
+  return answer;
+}
+
+size_t Count(const std::string& haystack, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = haystack.find(needle); at != std::string::npos;
+       at = haystack.find(needle, at + 1))
+    ++n;
+  return n;
+}
+
+TEST_F(ProtocolTest, AnUnknownTransferCodingEndsTheConnectionBeforeItsBodyIsReadAsARequest) {
+  const std::string smuggled = "GET /api/v2.0/systeminfo HTTP/1.1\r\nHost: x\r\n\r\n";
+  for (const std::string coding :
+       {"xchunked", "gzip, chunked", "chunked, identity", "identity", "chunked\r\nContent-Length: 5"}) {
+    const std::string answer =
+        Exchange(server_, "POST /api/v2.0/projects HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " +
+                              coding + "\r\n\r\n" + smuggled);
+    EXPECT_TRUE(answer.starts_with("HTTP/1.1 400")) << coding << ": " << answer;
+    EXPECT_EQ(Count(answer, "HTTP/1.1 "), 1u) << coding << ": " << answer;
+  }
+  // A plain chunked body is still a body, not a request.
+  const std::string answer = Exchange(
+      server_, "POST /api/v2.0/projects HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+               "Connection: close\r\n\r\n" +
+                   [&] {
+                     char size[16];
+                     std::snprintf(size, sizeof size, "%zx\r\n", smuggled.size());
+                     return std::string(size);
+                   }() +
+                   smuggled + "\r\n0\r\n\r\n");
+  EXPECT_EQ(Count(answer, "HTTP/1.1 "), 1u) << answer;
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 401")) << answer;
+}
+
+TEST_F(ProtocolTest, ClientsTricklingTheirHeadsAreDroppedAfterTheHeaderTimeout) {
+  BerthServer server({"BERTH_HEADER_TIMEOUT=2s"});
+  constexpr int kSlow = 200;
+  std::vector<int> slow;
+  for (int i = 0; i < kSlow; ++i) {
+    int fd = server.Connect();
+    ASSERT_GE(fd, 0);
+    ::send(fd, "GET /v2/ HTTP/1.1\r\nHo", 21, MSG_NOSIGNAL);
+    slow.push_back(fd);
+  }
+  // The server answers others while the slow heads are held.
+  EXPECT_EQ(Http("GET", server.Url("/v2/")).status, 200);
+  // One more byte every quarter second does not buy a slow client more time: each is told 408
+  // and dropped, long before the 120 s idle timeout.
+  std::vector<std::string> answers(kSlow);
+  std::vector<bool> closed(kSlow, false);
+  for (int round = 0; round < 24 && std::count(closed.begin(), closed.end(), true) < kSlow;
+       ++round) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    for (int i = 0; i < kSlow; ++i) {
+      if (closed[i]) continue;
+      ::send(slow[i], "s", 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+      char buf[512];
+      ssize_t n;
+      while ((n = ::recv(slow[i], buf, sizeof buf, MSG_DONTWAIT)) > 0)
+        answers[i].append(buf, static_cast<size_t>(n));
+      if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) closed[i] = true;
+    }
+  }
+  for (int i = 0; i < kSlow; ++i) {
+    ::close(slow[i]);
+    EXPECT_TRUE(closed[i]) << "slow client " << i << " still connected";
+    EXPECT_TRUE(answers[i].starts_with("HTTP/1.1 408")) << i << ": " << answers[i];
+  }
+  EXPECT_EQ(Http("GET", server.Url("/v2/")).status, 200);
+}
+
 }  // namespace
 }  // namespace berth::testing
