@@ -97,11 +97,25 @@ TYPED_TEST_P(IdentityStoreConformance,
   EXPECT_EQ((*members)[0].entity_name, "owner");
   EXPECT_EQ((*members)[0].role, 1);
 
-  // "team/app" counts; "teammate/app" and "team" alone do not.
-  ASSERT_TRUE(this->content().LinkBlob("team/app", DigestOf("b"), 1, 1));
-  ASSERT_TRUE(this->content().LinkBlob("teammate/app", DigestOf("b"), 1, 1));
+  // "team/app" counts; "teammate/app", "team" alone and a repository without an artifact do
+  // not, and the empty one goes with its project.
+  const std::string content = "{\"m\":1}";
+  for (const char* repository : {"team/app", "teammate/app"}) {
+    ASSERT_TRUE(this->content().LinkBlob(repository, DigestOf("b"), 1, 1));
+    ASSERT_TRUE(this->content().PutManifest(
+        ManifestRecord{repository, DigestOf(content).str(), "application/json", content, "", "",
+                       1, {DigestOf("b").str()}, {}},
+        "v1", 1));
+  }
+  ASSERT_TRUE(this->content().LinkBlob("team/empty", DigestOf("b"), 1, 1));
   EXPECT_EQ(*this->ids().CountRepositories("team"), 1);
   EXPECT_EQ(this->ids().DeleteProject(p).error().code, ErrorCode::kPrecondition);
+  const int64_t emptied = this->Project("emptied", owner);
+  ASSERT_TRUE(this->content().LinkBlob("emptied/app", DigestOf("b"), 1, 1));
+  EXPECT_EQ(*this->ids().CountRepositories("emptied"), 0);
+  ASSERT_TRUE(this->ids().DeleteProject(emptied));
+  EXPECT_EQ(this->content().LinkedBlobSize("emptied/app", DigestOf("b")).error().code,
+            ErrorCode::kBlobUnknown);
   const int64_t empty = this->Project("empty", owner);
   ASSERT_TRUE(this->ids().CreateRobot(
       RobotRecord{0, "robot$empty+ci", "", "h", "project", empty, -1, -1, false, "[]", 1, 1}));

@@ -32,12 +32,16 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(
   std::unique_ptr<SqliteDatabase> db(new SqliteDatabase(std::move(path), options));
   auto conn = OpenSqliteConnection(db->path_, options);
   if (!conn) return tl::unexpected(conn.error());
+  // Migrations run on the writer with foreign keys off, as SQLite's way of rebuilding a table
+  // asks (a DROP TABLE would otherwise cascade into the rows that refer to it); each is checked
+  // for dangling references before it commits.
   if (auto s = (*conn)->ExecScript("CREATE TABLE IF NOT EXISTS schema_migrations ("
-                                   "version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)");
+                                   "version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL); "
+                                   "PRAGMA foreign_keys=OFF;");
       !s) {
     return tl::unexpected(s.error());
   }
-  db->Release(std::move(*conn));
+  db->writer_ = std::move(*conn);
   for (size_t i = 0; i < migrations.size(); ++i) {
     const int64_t version = static_cast<int64_t>(i) + 1;
     Status applied = db->Commit([&](SqliteConnection& c) -> Status {
@@ -48,6 +52,16 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(
       if (*row) return {};
       q->reset();
       if (auto s = c.ExecScript(migrations[i]); !s) return s;
+      auto dangling = c.Prepare("PRAGMA foreign_key_check");
+      if (!dangling) return tl::unexpected(dangling.error());
+      auto violation = (*dangling)->Step();
+      if (!violation) return tl::unexpected(violation.error());
+      if (*violation) {
+        return Fail(ErrorCode::kInternal, "migration " + std::to_string(version) +
+                                              " leaves rows of " + (*dangling)->Text(0) +
+                                              " referring to nothing");
+      }
+      dangling->reset();
       return c.Exec(
           "INSERT INTO schema_migrations (version, applied_at) "
           "VALUES (?, strftime('%s','now'))",
@@ -55,6 +69,8 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(
     });
     if (!applied) return tl::unexpected(applied.error());
   }
+  if (auto s = db->writer_->ExecScript("PRAGMA foreign_keys=ON"); !s)
+    return tl::unexpected(s.error());
   return db;
 }
 

@@ -14,7 +14,7 @@ using Connection = SqliteConnection;
 // Versioned migrations: each runs once, in order, inside a transaction. Append, never edit.
 // Executions name their policy by id with no foreign key: policies live in berth.db, and a
 // deleted policy's history is swept by KeepWebhookHistoryOf.
-constexpr std::array<const char*, 1> kMigrations = {
+constexpr std::array<const char*, 2> kMigrations = {
     R"sql(
 CREATE TABLE audit_logs (
   id INTEGER PRIMARY KEY,
@@ -61,6 +61,55 @@ CREATE TABLE webhook_attempts (
   message TEXT NOT NULL,
   PRIMARY KEY (task_id, attempt)
 );
+)sql",
+    // Ids are never given twice, as in berth.db's migration 7.
+    R"sql(
+CREATE TABLE audit_logs_v2 (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  project_id BIGINT NOT NULL,
+  username TEXT NOT NULL,
+  operation TEXT NOT NULL,
+  resource_type TEXT NOT NULL,
+  resource TEXT NOT NULL,
+  op_time BIGINT NOT NULL
+);
+INSERT INTO audit_logs_v2 SELECT * FROM audit_logs;
+DROP TABLE audit_logs;
+ALTER TABLE audit_logs_v2 RENAME TO audit_logs;
+CREATE INDEX audit_logs_by_project ON audit_logs (project_id, id);
+CREATE TABLE webhook_executions_v2 (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  policy_id BIGINT NOT NULL,
+  event_type TEXT NOT NULL,
+  status TEXT NOT NULL,
+  started_at BIGINT NOT NULL,
+  ended_at BIGINT NOT NULL
+);
+INSERT INTO webhook_executions_v2 SELECT * FROM webhook_executions;
+DROP TABLE webhook_executions;
+ALTER TABLE webhook_executions_v2 RENAME TO webhook_executions;
+CREATE INDEX webhook_executions_by_policy ON webhook_executions (policy_id, id);
+CREATE TABLE webhook_tasks_v2 (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  execution_id INTEGER NOT NULL REFERENCES webhook_executions(id) ON DELETE CASCADE,
+  address TEXT NOT NULL,
+  status TEXT NOT NULL,
+  run_count BIGINT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  started_at BIGINT NOT NULL,
+  ended_at BIGINT NOT NULL,
+  next_try_at BIGINT NOT NULL,
+  auth_header TEXT NOT NULL,
+  skip_cert_verify INTEGER NOT NULL,
+  payload_format TEXT NOT NULL,
+  event BLOB NOT NULL
+);
+INSERT INTO webhook_tasks_v2 SELECT * FROM webhook_tasks;
+DROP TABLE webhook_tasks;
+ALTER TABLE webhook_tasks_v2 RENAME TO webhook_tasks;
+CREATE INDEX webhook_tasks_by_execution ON webhook_tasks (execution_id);
+CREATE INDEX webhook_tasks_due ON webhook_tasks (status, next_try_at);
 )sql",
 };
 

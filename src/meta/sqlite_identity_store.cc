@@ -248,9 +248,14 @@ Status SqliteMetadataStore::UpdateProject(const ProjectRecord& p) {
 namespace {
 
 // Repositories of a project are named "<project>/...": a range scan on the unique name index.
+// Repositories that hold an artifact: one whose last artifact was deleted no longer counts, as
+// Harbor deletes such a repository.
 Result<int64_t> CountRepositoriesIn(Connection& c, const std::string& project_name) {
   auto [low, high] = ProjectRange(project_name);
-  auto q = c.Query("SELECT count(*) FROM repositories WHERE name > ? AND name < ?", low, high);
+  auto q = c.Query(
+      "SELECT count(*) FROM repositories r WHERE name > ? AND name < ? "
+      "AND EXISTS (SELECT 1 FROM manifests WHERE repository_id = r.id)",
+      low, high);
   if (!q) return tl::unexpected(q.error());
   auto row = (*q)->Step();
   if (!row) return tl::unexpected(row.error());
@@ -272,6 +277,14 @@ Status SqliteMetadataStore::DeleteProject(int64_t id) {
       return Fail(ErrorCode::kPrecondition, "the project " + p->name + " still holds " +
                                                 std::to_string(*repositories) + " repositories");
     }
+    // What is left of it goes with it: emptied repositories with their blob links and tags
+    // (or a new project of the same name would read them), and its labels; its members,
+    // robots, quota and webhook policies follow by their foreign keys.
+    auto [low, high] = ProjectRange(p->name);
+    if (auto s = c.Exec("DELETE FROM repositories WHERE name > ? AND name < ?", low, high); !s)
+      return s;
+    if (auto s = c.Exec("DELETE FROM labels WHERE scope = 'p' AND project_id = ?", id); !s)
+      return s;
     return Change(c, "DELETE FROM projects WHERE id = ?", id);
   });
 }

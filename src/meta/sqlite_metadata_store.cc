@@ -11,7 +11,7 @@ namespace {
 // Versioned migrations: each runs once, in order, inside a transaction. Append, never edit.
 // The SQL stays close to portable (no SQLite-only types), so PostgreSQL can take the schema
 // with its own spelling of generated ids.
-constexpr std::array<const char*, 6> kMigrations = {
+constexpr std::array<const char*, 7> kMigrations = {
     R"sql(
 CREATE TABLE repositories (
   id INTEGER PRIMARY KEY,
@@ -274,6 +274,121 @@ INSERT INTO webhook_policies_v6 SELECT id, project_id, name, description, creato
   event_types, targets, created_at, updated_at FROM webhook_policies;
 DROP TABLE webhook_policies;
 ALTER TABLE webhook_policies_v6 RENAME TO webhook_policies;
+)sql",    // Ids are never given twice (AUTOINCREMENT): a new project, user, robot or label must not
+    // inherit what still names a deleted one's id (audit history, tokens, links). SQLite
+    // rebuilds a table to change that; the migrations run with foreign keys off, so the drops
+    // cascade into nothing, and are checked before they commit.
+    R"sql(
+CREATE TABLE repositories_v7 (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL UNIQUE,
+  created_at BIGINT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  updated_at BIGINT NOT NULL DEFAULT 0,
+  pull_count BIGINT NOT NULL DEFAULT 0
+);
+INSERT INTO repositories_v7 SELECT * FROM repositories;
+DROP TABLE repositories;
+ALTER TABLE repositories_v7 RENAME TO repositories;
+CREATE TABLE manifests_v7 (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  repository_id INTEGER NOT NULL REFERENCES repositories(id) ON DELETE CASCADE,
+  digest TEXT NOT NULL,
+  media_type TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  content BLOB NOT NULL,
+  subject TEXT,
+  artifact_type TEXT,
+  pushed_at BIGINT NOT NULL,
+  pulled_at BIGINT NOT NULL DEFAULT 0,
+  UNIQUE (repository_id, digest)
+);
+INSERT INTO manifests_v7 SELECT * FROM manifests;
+DROP TABLE manifests;
+ALTER TABLE manifests_v7 RENAME TO manifests;
+CREATE TABLE users_v7 (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  username TEXT NOT NULL UNIQUE,
+  email TEXT,
+  realname TEXT NOT NULL,
+  comment TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  sysadmin INTEGER NOT NULL,
+  ldap_dn TEXT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+INSERT INTO users_v7 SELECT * FROM users;
+DROP TABLE users;
+ALTER TABLE users_v7 RENAME TO users;
+CREATE TABLE user_groups_v7 (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL,
+  type INTEGER NOT NULL,
+  ldap_dn TEXT,
+  created_at BIGINT NOT NULL,
+  UNIQUE (name, type)
+);
+INSERT INTO user_groups_v7 SELECT * FROM user_groups;
+DROP TABLE user_groups;
+ALTER TABLE user_groups_v7 RENAME TO user_groups;
+CREATE TABLE projects_v7 (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL UNIQUE,
+  owner_id INTEGER NOT NULL,
+  public INTEGER NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+INSERT INTO projects_v7 SELECT * FROM projects;
+DROP TABLE projects;
+ALTER TABLE projects_v7 RENAME TO projects;
+CREATE TABLE project_members_v7 (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  entity_type TEXT NOT NULL,
+  entity_id INTEGER NOT NULL,
+  role INTEGER NOT NULL,
+  UNIQUE (project_id, entity_type, entity_id)
+);
+INSERT INTO project_members_v7 SELECT * FROM project_members;
+DROP TABLE project_members;
+ALTER TABLE project_members_v7 RENAME TO project_members;
+CREATE TABLE robots_v7 (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL UNIQUE,
+  description TEXT NOT NULL,
+  secret_hash TEXT NOT NULL,
+  level TEXT NOT NULL,
+  project_id INTEGER REFERENCES projects(id) ON DELETE CASCADE,
+  duration BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  disabled INTEGER NOT NULL,
+  permissions TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+INSERT INTO robots_v7 SELECT * FROM robots;
+DROP TABLE robots;
+ALTER TABLE robots_v7 RENAME TO robots;
+CREATE TABLE labels_v7 (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL,
+  color TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  project_id BIGINT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  UNIQUE (scope, project_id, name)
+);
+INSERT INTO labels_v7 SELECT * FROM labels;
+DROP TABLE labels;
+ALTER TABLE labels_v7 RENAME TO labels;
+CREATE INDEX manifests_by_subject ON manifests (repository_id, subject);
+CREATE UNIQUE INDEX users_by_email ON users (email);
+CREATE UNIQUE INDEX user_groups_by_dn ON user_groups (ldap_dn);
+CREATE INDEX project_members_by_entity ON project_members (entity_type, entity_id);
 )sql",
 };
 

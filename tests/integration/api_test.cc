@@ -265,9 +265,18 @@ TEST_F(ApiTest, ProjectsAreCreatedFoundListedUpdatedAndDeleted) {
   ExpectError(Do("GET", "/projects/" + secret + "/metadatas/auto_scan"), 404, "NOT_FOUND");
   ExpectError(Do("DELETE", "/projects/" + secret + "/metadatas/public"), 400, "BAD_REQUEST");
 
-  // A project that holds a repository is not deleted.
-  const std::string blob = "a blob";
-  ASSERT_EQ(Http("POST", server_.Url("/v2/secret/app/blobs/uploads/?digest=" + Sha256(blob)), blob)
+  // A project that holds a repository with an artifact is not deleted.
+  const std::string config = R"({"architecture":"amd64","os":"linux"})";
+  ASSERT_EQ(
+      Http("POST", server_.Url("/v2/secret/app/blobs/uploads/?digest=" + Sha256(config)), config)
+          .status,
+      201);
+  ASSERT_EQ(Http("PUT", server_.Url("/v2/secret/app/manifests/1"),
+                 R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",)"
+                 R"("config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":")" +
+                     Sha256(config) + R"(","size":)" + std::to_string(config.size()) +
+                     R"(},"layers":[]})",
+                 {"Content-Type: application/vnd.oci.image.manifest.v1+json"})
                 .status,
             201);
   HttpResponse summary = Do("GET", "/projects/" + secret + "/summary", "", {As("frank")});
