@@ -255,7 +255,8 @@ Response HarborApi::Artifacts(Call& call, const ProjectRecord& project,
       const std::string reference = source.substr(cut + 1);
       if (!IsValidRepositoryName(source_repository))
         return HarborError(ErrorCode::kBadRequest, "invalid repository " + source_repository);
-      auto source_project = ProjectByKey(call.request, ProjectOf(source_repository));
+      // A repository's path begins with its project's name, never its id.
+      auto source_project = ProjectByName(call.who, ProjectOf(source_repository));
       if (!source_project) return HarborError(source_project.error());
       if (auto s = Require(call.who, *source_project, Resource::kArtifact, Action::kRead); !s)
         return HarborError(s.error());

@@ -449,7 +449,9 @@ Response HarborApi::CurrentPermissions(Call& call) {
   auto id = ParseId(scope->substr(9));
   if (!id) return HarborError(ErrorCode::kBadRequest, "scope must be /project/{id}");
   auto project = store_.GetProject(*id);
-  if (!project) return HarborError(project.error().code, "project not found");
+  // A missing project has no permissions, as a private one has none for a non-member.
+  if (!project && project.error().code == ErrorCode::kNotFound) return JsonBody(200, out);
+  if (!project) return HarborError(project.error());
   auto permissions = access_.Permissions(
       call.who, ProjectRef{project->id, project->name, project->is_public, project->created_at});
   if (!permissions) return HarborError(permissions.error());

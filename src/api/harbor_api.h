@@ -116,8 +116,15 @@ class HarborApi : public http::Handler {
                                    const http::Request& request);
 
   // The project named or numbered by `key` (a name when the X-Is-Resource-Name header says
-  // so or the key is not a number); kNotFound otherwise.
-  Result<ProjectRecord> ProjectByKey(const http::Request& request, std::string_view key);
+  // so or the key is not a number). A missing project answers as one the caller may not read
+  // (UNAUTHORIZED, FORBIDDEN; NOT_FOUND only for administrators), as Harbor's
+  // RequireProjectAccess does, so that no one learns which private projects exist.
+  Result<ProjectRecord> ProjectByKey(const Principal& who, const http::Request& request,
+                                     std::string_view key);
+  // The project of that name, missing projects answered as ProjectByKey does.
+  Result<ProjectRecord> ProjectByName(const Principal& who, std::string_view name);
+  static Result<ProjectRecord> DenyIfMissing(const Principal& who, std::string_view key,
+                                      Result<ProjectRecord> found);
   // FORBIDDEN (or UNAUTHORIZED for anonymous callers) unless the caller may.
   Status Require(const Principal& who, const ProjectRecord& project, Resource resource,
                  Action action);

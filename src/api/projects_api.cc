@@ -81,13 +81,23 @@ Result<std::map<std::string, std::string>> MetadataFrom(const boost::json::value
   return out;
 }
 
-// "public" is kept in the project's own field, the other keys in its metadata.
-void ApplyMetadata(ProjectRecord& project, std::map<std::string, std::string> metadata) {
+// "public" is kept in the project's own field, the other keys in its metadata. retention_id
+// names the project's retention policy, which only that policy sets: as Harbor, a request may
+// repeat the current value and nothing else.
+Status ApplyMetadata(ProjectRecord& project, std::map<std::string, std::string> metadata) {
+  if (auto it = metadata.find("retention_id"); it != metadata.end()) {
+    auto current = project.metadata.find("retention_id");
+    const std::string now = current == project.metadata.end() ? "" : current->second;
+    if (it->second != now)
+      return Fail(ErrorCode::kBadRequest, "retention_id " + it->second +
+                                              " is not this project's retention policy");
+  }
   if (auto it = metadata.find("public"); it != metadata.end()) {
     project.is_public = it->second == "true";
     metadata.erase(it);
   }
   for (auto& [k, v] : metadata) project.metadata[k] = std::move(v);
+  return {};
 }
 
 // The metadata as Harbor shows it, "public" included.
@@ -103,7 +113,7 @@ Status ApplyProjectReq(const boost::json::object& body, ProjectRecord& project) 
   if (const auto* metadata = body.if_contains("metadata"); metadata && !metadata->is_null()) {
     auto parsed = MetadataFrom(*metadata);
     if (!parsed) return tl::unexpected(parsed.error());
-    ApplyMetadata(project, std::move(*parsed));
+    if (auto s = ApplyMetadata(project, std::move(*parsed)); !s) return s;
   }
   auto is_public = BoolField(body, "public");
   if (!is_public) return tl::unexpected(is_public.error());
@@ -113,14 +123,25 @@ Status ApplyProjectReq(const boost::json::object& body, ProjectRecord& project) 
 
 }  // namespace
 
-Result<ProjectRecord> HarborApi::ProjectByKey(const http::Request& req, std::string_view key) {
+Result<ProjectRecord> HarborApi::ProjectByKey(const Principal& who, const http::Request& req,
+                                              std::string_view key) {
   const bool by_name =
       req.headers.Get("X-Is-Resource-Name") == std::optional<std::string_view>("true");
   auto id = by_name ? std::nullopt : ParseId(key);
-  auto project = id ? store_.GetProject(*id) : store_.FindProject(std::string(key));
-  if (!project && project.error().code == ErrorCode::kNotFound)
-    return Fail(ErrorCode::kNotFound, "project " + std::string(key) + " not found");
-  return project;
+  return DenyIfMissing(who, key, id ? store_.GetProject(*id) : store_.FindProject(std::string(key)));
+}
+
+Result<ProjectRecord> HarborApi::ProjectByName(const Principal& who, std::string_view name) {
+  return DenyIfMissing(who, name, store_.FindProject(std::string(name)));
+}
+
+Result<ProjectRecord> HarborApi::DenyIfMissing(const Principal& who, std::string_view key,
+                                        Result<ProjectRecord> found) {
+  if (found || found.error().code != ErrorCode::kNotFound) return found;
+  if (who.anonymous()) return Fail(ErrorCode::kUnauthenticated, "log in first");
+  if (!who.sysadmin) return Fail(ErrorCode::kForbidden, "the caller may not read project " +
+                                                          std::string(key));
+  return Fail(ErrorCode::kNotFound, "project " + std::string(key) + " not found");
 }
 
 boost::json::object HarborApi::ProjectJson(const Principal& who, const ProjectRecord& p) {
@@ -149,13 +170,13 @@ Response HarborApi::Projects(Call& call) {
   const Principal& who = call.who;
   if (p.size() == 1) {
     if (m == "HEAD") {
-      // Existence of private projects is not for anonymous eyes.
-      if (who.anonymous()) return HarborError(ErrorCode::kUnauthenticated, "log in first");
       auto name = call.request.Query("project_name");
       if (!name || name->empty())
         return HarborError(ErrorCode::kBadRequest, "project_name is required");
-      auto project = store_.FindProject(std::string(*name));
-      if (!project) return HarborError(project.error().code, "project not found");
+      auto project = ProjectByName(who, *name);
+      if (!project) return HarborError(project.error());
+      if (auto s = Require(who, *project, Resource::kProject, Action::kRead); !s)
+        return HarborError(s.error());
       return Empty(200);
     }
     if (m == "POST") {
@@ -175,8 +196,10 @@ Response HarborApi::Projects(Call& call) {
         return HarborError(ErrorCode::kForbidden, "only system administrators may create projects");
       auto limit = IntField(*body, "storage_limit");
       if (!limit) return HarborError(limit.error());
-      const int64_t storage_limit = limit->value_or(settings.storage_per_project);
-      if (storage_limit < -1 || storage_limit == 0)
+      // As Harbor: only a system administrator chooses a quota; 0 or none means the default.
+      int64_t storage_limit = settings.storage_per_project;
+      if (who.sysadmin && limit->value_or(0) != 0) storage_limit = **limit;
+      if (storage_limit < -1)
         return HarborError(ErrorCode::kBadRequest, "storage_limit must be -1 or more than 0");
       const int64_t now = clock_.Now();
       ProjectRecord project{0, **name, who.id, false, now, now, {}};
@@ -246,7 +269,7 @@ Response HarborApi::Projects(Call& call) {
     for (const ProjectRecord& project : visible) items.push_back(ProjectJson(who, project));
     return PagedList(call.request, std::move(items));
   }
-  auto project = ProjectByKey(call.request, p[1]);
+  auto project = ProjectByKey(who, call.request, p[1]);
   if (!project) return HarborError(project.error());
   return OneProject(call, *project);
 }
@@ -343,7 +366,7 @@ Response HarborApi::OneProject(Call& call, const ProjectRecord& project) {
                            "the body must hold exactly " + std::string(p[3]));
       auto metadata = MetadataFrom(*body);
       if (!metadata) return HarborError(metadata.error());
-      ApplyMetadata(updated, std::move(*metadata));
+      if (auto s = ApplyMetadata(updated, std::move(*metadata)); !s) return HarborError(s.error());
     } else if (p.size() == 4 && m == "DELETE") {
       if (auto s = require(Resource::kMetadata, Action::kDelete); !s) return HarborError(s.error());
       if (p[3] == "public") return HarborError(ErrorCode::kBadRequest, "public cannot be removed");
@@ -376,8 +399,10 @@ boost::json::object MemberJson(const MemberRecord& m) {
 Result<int> RoleIdFrom(const boost::json::object& body) {
   auto role = IntField(body, "role_id");
   if (!role) return tl::unexpected(role.error());
-  if (!*role || !RoleFromId(static_cast<int>(**role)))
-    return Fail(ErrorCode::kBadRequest, "role_id must be 1 to 5");
+  if (!*role || **role < 1 || **role > 5 || !RoleFromId(static_cast<int>(**role)))
+    return Fail(ErrorCode::kBadRequest,
+                "role_id must be 1 (projectAdmin), 2 (developer), 3 (guest), 4 (maintainer) or "
+                "5 (limitedGuest)");
   return static_cast<int>(**role);
 }
 
@@ -550,8 +575,10 @@ Result<RobotRecord> HarborApi::RobotFromBody(const Principal& who, const boost::
   if (*description) robot.description = **description;
   if (*disable) robot.disabled = **disable;
   if (*duration) {
-    if (**duration != -1 && **duration <= 0)
-      return Fail(ErrorCode::kBadRequest, "duration must be -1 (never expires) or days > 0");
+    // Harbor's bound: below MaxInt32 days, which keeps the expiry's seconds far from overflow.
+    if (**duration != -1 && (**duration <= 0 || **duration >= INT32_MAX))
+      return Fail(ErrorCode::kBadRequest,
+                  "duration must be -1 (never expires) or 1 to 2147483646 days");
     robot.duration = **duration;
     robot.expires_at = robot.duration == -1 ? -1 : clock_.Now() + robot.duration * 86400;
   }
@@ -689,8 +716,8 @@ Response HarborApi::Robots(Call& call) {
     if (!who.sysadmin) {
       if (!project_id)
         return HarborError(ErrorCode::kForbidden, "only system administrators list every robot");
-      auto project = store_.GetProject(*project_id);
-      if (!project) return HarborError(project.error().code, "project not found");
+      auto project = DenyIfMissing(who, std::to_string(*project_id), store_.GetProject(*project_id));
+      if (!project) return HarborError(project.error());
       if (auto s = Require(who, *project, Resource::kRobot, Action::kList); !s)
         return HarborError(s.error());
     }

@@ -143,7 +143,14 @@ http::Response TokenService::TokenResponse(const Principal& principal,
   return res;
 }
 
+// Harbor answers a token request for another service, or for none, with 400.
+std::optional<http::Response> TokenService::WrongService(std::string_view service) const {
+  if (service == options_.service) return std::nullopt;
+  return HarborError(ErrorCode::kBadRequest, "service must be " + options_.service);
+}
+
 http::Response TokenService::GetToken(const http::Request& req) {
+  if (auto wrong = WrongService(req.Query("service").value_or(""))) return *wrong;
   std::vector<AccessEntry> asked;
   for (const auto& [name, value] : req.query) {
     if (name != "scope") continue;
@@ -185,7 +192,7 @@ Result<Principal> TokenService::FromRefreshToken(std::string_view token) {
 http::Response TokenService::PostToken(const std::string& form) {
   auto fields = http::ParseForm(form);
   if (!fields) return HarborError(ErrorCode::kBadRequest, "the body is not a URL-encoded form");
-  std::string grant_type, username, password, refresh_token, scope, access_type;
+  std::string grant_type, username, password, refresh_token, scope, access_type, service;
   for (const auto& [key, value] : *fields) {
     if (key == "grant_type")
       grant_type = value;
@@ -199,7 +206,10 @@ http::Response TokenService::PostToken(const std::string& form) {
       scope += (scope.empty() ? "" : " ") + value;
     else if (key == "access_type")
       access_type = value;
+    else if (key == "service")
+      service = value;
   }
+  if (auto wrong = WrongService(service)) return *wrong;
   Result<Principal> principal = Fail(ErrorCode::kBadRequest);
   if (grant_type == "password") {
     principal = authenticator_.Login(username, password);

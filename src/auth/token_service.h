@@ -59,6 +59,7 @@ class TokenService : public http::Handler {
     return options_.settings ? options_.settings->token_expiration_seconds()
                              : options_.expiration.count();
   }
+  std::optional<http::Response> WrongService(std::string_view service) const;
   http::Response GetToken(const http::Request& request);
   http::Response PostToken(const std::string& form);
   http::Response TokenResponse(const Principal& principal, const std::vector<AccessEntry>& asked,

@@ -90,6 +90,20 @@ TEST_F(TokenServiceTest, TheGetEndpointAnswersWithTokenAndTimes) {
   EXPECT_EQ(tokens_->Handle(req).response->status, 401);
 }
 
+TEST_F(TokenServiceTest, ATokenForAnotherServiceOrForNoneIsRefused) {
+  for (const std::vector<std::pair<std::string, std::string>>& query :
+       std::vector<std::vector<std::pair<std::string, std::string>>>{
+           {{"service", "other-registry"}, {"scope", "repository:priv/a:pull"}},
+           {{"service", ""}},
+           {{"scope", "repository:priv/a:pull"}}}) {
+    http::Request req = Get("/service/token", "Basic " + Base64Encode("admin:Admin123"));
+    req.query = query;
+    http::Dispatch d = tokens_->Handle(req);
+    ASSERT_TRUE(d.response);
+    EXPECT_EQ(d.response->status, 400) << d.response->body;
+  }
+}
+
 TEST_F(TokenServiceTest, TheGuardDecidesOnTheEventLoopOnlyWhatNeedsNoDatabase) {
   const RegistryGuard::Ask pull_pub{"repository", "pub/a", "pull"};
   const RegistryGuard::Ask pull_priv{"repository", "priv/a", "pull"};

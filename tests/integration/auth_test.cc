@@ -42,6 +42,11 @@ class AuthTest : public ::testing::Test {
            R"({"project_name":")" + name + R"(","public":)" + (is_public ? "true" : "false") + "}");
     ASSERT_EQ(r.status, 201) << r.body;
   }
+  int64_t ProjectId(const std::string& name) {
+    HttpResponse r = Do("GET", "/api/v2.0/projects/" + name, "", {"X-Is-Resource-Name: true"});
+    EXPECT_EQ(r.status, 200) << r.body;
+    return boost::json::parse(r.body).at("project_id").as_int64();
+  }
   void AddMember(const std::string& project, const std::string& user, int role) {
     HttpResponse r = Do("POST", "/api/v2.0/projects/" + project + "/members",
                         R"({"role_id":)" + std::to_string(role) +
@@ -154,7 +159,7 @@ TEST_F(AuthTest, ATokenHoldsWhatWasAskedAndIsAllowedNothingMore) {
 
   const std::string anonymous = FetchToken(server_, "", "", {"repository:library/app:pull,push"});
   EXPECT_EQ(GrantedActions(anonymous, "repository", "library/app"), "pull");
-  EXPECT_EQ(Do("GET", "/service/token?scope=repository:team/app:pull", "",
+  EXPECT_EQ(Do("GET", "/service/token?service=harbor-registry&scope=repository:team/app:pull", "",
                {BasicAuth("dev", "wrong-Password1")})
                 .status,
             401);
@@ -184,12 +189,15 @@ TEST_F(AuthTest, OAuthPasswordAndRefreshGrants) {
   EXPECT_EQ(Do("GET", "/v2/_catalog", "", {Bearer(again)}).status, 200);
   // A refresh token is not an access token, and a wrong password gets nothing.
   EXPECT_EQ(Do("GET", "/v2/_catalog", "", {Bearer(refresh)}).status, 401);
-  EXPECT_EQ(Do("POST", "/service/token", "grant_type=password&username=admin&password=nope",
+  EXPECT_EQ(Do("POST", "/service/token",
+               "grant_type=password&username=admin&password=nope&service=harbor-registry",
                {"Authorization:"})
                 .status,
             401);
   EXPECT_EQ(
-      Do("POST", "/service/token", "grant_type=client_credentials", {"Authorization:"}).status,
+      Do("POST", "/service/token", "grant_type=client_credentials&service=harbor-registry",
+         {"Authorization:"})
+          .status,
       400);
 
   // A password changed after the refresh token was issued retires it.
@@ -385,6 +393,166 @@ TEST_F(AuthTest, RepeatedBadPasswordsFreezeTheAccount) {
   EXPECT_EQ(login("guesser", "Right12345").status, 401);
   EXPECT_EQ(FetchToken(server_, "admin", kAdminPassword, {}).empty(), false)
       << "another account is not affected";
+}
+
+// Regressions for what an attacker's probing of the API found (first-contact issue).
+TEST_F(AuthTest, PagesFarOutOfRangeAreRefusedNotWrapped) {
+  for (const std::string list : {"/api/v2.0/projects", "/api/v2.0/audit-logs", "/api/v2.0/users",
+                                  "/api/v2.0/projects/library/repositories"}) {
+    for (const std::string query :
+         {"page=1152921504606846976&page_size=16", "page=92233720368547759&page_size=100",
+          "page=1&page_size=18446744073709551617", "page=99999999999999999999"}) {
+      HttpResponse r = Do("GET", list + "?" + query, "", kAnonymous);
+      EXPECT_TRUE(r.status == 400 || r.status == 401) << list << "?" << query << ": " << r.status;
+      r = Do("GET", list + "?" + query);
+      EXPECT_EQ(r.status, 400) << list << "?" << query << ": " << r.body;
+    }
+  }
+  EXPECT_EQ(Do("GET", "/api/v2.0/ping").status, 200) << "the server is still up";
+}
+
+TEST_F(AuthTest, ACopyChecksTheProjectItReads) {
+  // A private project named like the public library's id.
+  CreateProject("1");
+  PushImage("1/secret", "v1", "secret");
+  CreateUser("thief", "Thief12345");
+  const std::string thief = BasicAuth("thief", "Thief12345");
+  ASSERT_EQ(Do("POST", "/api/v2.0/projects", R"({"project_name":"mine"})", {thief}).status, 201);
+  HttpResponse copy =
+      Do("POST", "/api/v2.0/projects/mine/repositories/x/artifacts?from=1/secret:v1", "", {thief});
+  EXPECT_EQ(copy.status, 403) << copy.body;
+  EXPECT_EQ(ErrorCode(Do("GET", "/v2/mine/x/tags/list")), "NAME_UNKNOWN");
+  // The library, read by its name, copies as any public project does.
+  PushImage("library/open", "v1", "open");
+  EXPECT_EQ(Do("POST", "/api/v2.0/projects/mine/repositories/x/artifacts?from=library/open:v1", "",
+               {thief})
+                .status,
+            201);
+}
+
+TEST_F(AuthTest, OnlyAnAdministratorChoosesAProjectsQuota) {
+  ASSERT_EQ(Do("PUT", "/api/v2.0/configurations", R"({"storage_per_project":1048576})").status,
+            200);
+  CreateUser("dev", "Developer1");
+  auto hard_limit = [&](const std::string& project) {
+    HttpResponse q = Do("GET", "/api/v2.0/quotas?reference=project&reference_id=" +
+                                   std::to_string(ProjectId(project)));
+    return boost::json::parse(q.body).at(0).at("hard").at("storage").as_int64();
+  };
+  for (const char* limit : {"-1", "5", "0"}) {
+    const std::string name = std::string("dev") + (limit[0] == '-' ? "m1" : limit);
+    ASSERT_EQ(Do("POST", "/api/v2.0/projects",
+                 R"({"project_name":")" + name + R"(","storage_limit":)" + limit + "}",
+                 {BasicAuth("dev", "Developer1")})
+                  .status,
+              201);
+    EXPECT_EQ(hard_limit(name), 1048576) << limit;
+  }
+  CreateProject("plain");
+  ASSERT_EQ(Do("POST", "/api/v2.0/projects", R"({"project_name":"big","storage_limit":-1})").status,
+            201);
+  EXPECT_EQ(hard_limit("big"), -1);
+  EXPECT_EQ(hard_limit("plain"), 1048576);
+}
+
+TEST_F(AuthTest, IdsAreNeverGivenTwiceAndADeletedProjectTakesItsThingsAlong) {
+  CreateProject("old");
+  const int64_t old_id = ProjectId("old");
+  HttpResponse label =
+      Do("POST", "/api/v2.0/labels",
+         R"({"name":"mine","scope":"p","project_id":)" + std::to_string(old_id) + "}");
+  ASSERT_EQ(label.status, 201) << label.body;
+  // A repository emptied of its last artifact is not counted, and does not outlive the project.
+  const std::string digest = PushImage("old/app", "1", "old");
+  ASSERT_EQ(Do("DELETE", "/v2/old/app/manifests/" + digest).status, 202);
+  HttpResponse old = Do("GET", "/api/v2.0/projects/old", "", {"X-Is-Resource-Name: true"});
+  EXPECT_EQ(boost::json::parse(old.body).at("repo_count").as_int64(), 0) << old.body;
+  ASSERT_EQ(Do("DELETE", "/api/v2.0/projects/old", "", {"X-Is-Resource-Name: true"}).status, 200);
+  server_.Restart();
+  CreateUser("heir", "Heir123456");
+  const std::string heir = BasicAuth("heir", "Heir123456");
+  ASSERT_EQ(Do("POST", "/api/v2.0/projects", R"({"project_name":"old"})", {heir}).status, 201);
+  const int64_t new_id = ProjectId("old");
+  EXPECT_GT(new_id, old_id);
+  EXPECT_EQ(Do("GET", "/api/v2.0/labels?scope=p&project_id=" + std::to_string(new_id), "", {heir})
+                .body,
+            "[]");
+  HttpResponse logs = Do("GET", "/api/v2.0/projects/old/logs", "", {heir});
+  EXPECT_EQ(logs.body.find("old/app"), std::string::npos) << logs.body;
+  EXPECT_EQ(Do("HEAD", "/v2/old/app/blobs/" + Sha256("layer old"), "", {heir}).status, 404);
+  // Users too.
+  CreateUser("gone", "Gone123456");
+  HttpResponse users = Do("GET", "/api/v2.0/users?q=username%3Dgone");
+  const int64_t gone = boost::json::parse(users.body).at(0).at("user_id").as_int64();
+  ASSERT_EQ(Do("DELETE", "/api/v2.0/users/" + std::to_string(gone)).status, 200);
+  CreateUser("next", "Next123456");
+  users = Do("GET", "/api/v2.0/users?q=username%3Dnext");
+  EXPECT_GT(boost::json::parse(users.body).at(0).at("user_id").as_int64(), gone);
+}
+
+TEST_F(AuthTest, NumbersOutOfRangeAreRefusedNotNarrowed) {
+  CreateUser("dev", "Developer1");
+  CreateProject("team");
+  HttpResponse member = Do("POST", "/api/v2.0/projects/team/members",
+                           R"({"role_id":4294967297,"member_user":{"username":"dev"}})");
+  EXPECT_EQ(member.status, 400) << member.body;
+  EXPECT_NE(member.body.find("limitedGuest"), std::string::npos) << member.body;
+  EXPECT_EQ(Do("GET", "/api/v2.0/projects/team/members?entityname=dev").body, "[]");
+  for (const char* duration : {"4611686018427387904", "2147483647", "-2", "0"}) {
+    HttpResponse robot = Do("POST", "/api/v2.0/robots",
+                            R"({"name":"ci","level":"project","duration":)" +
+                                std::string(duration) +
+                                R"(,"permissions":[{"kind":"project","namespace":"team",
+                                "access":[{"resource":"repository","action":"pull"}]}]})");
+    EXPECT_EQ(robot.status, 400) << duration << ": " << robot.body;
+  }
+  EXPECT_EQ(Do("GET", "/service/token?service=other-registry", "", {}).status, 400);
+  EXPECT_EQ(Do("GET", "/service/token", "", kAnonymous).status, 400);
+}
+
+TEST_F(AuthTest, AMissingProjectLooksLikeAPrivateOne) {
+  CreateProject("private");
+  PushImage("private/app", "1", "private");
+  CreateUser("outsider", "Outsider12");
+  const std::string outsider = BasicAuth("outsider", "Outsider12");
+  for (const std::string path : {"/api/v2.0/projects/private", "/api/v2.0/projects/missing",
+                                  "/api/v2.0/projects/private/repositories",
+                                  "/api/v2.0/projects/missing/repositories",
+                                  "/api/v2.0/projects/private/summary"}) {
+    HttpResponse anonymous = Do("GET", path, "", kAnonymous);
+    EXPECT_EQ(anonymous.status, 401) << path;
+    HttpResponse stranger = Do("GET", path, "", {outsider});
+    EXPECT_EQ(stranger.status, 403) << path;
+    EXPECT_EQ(stranger.body.find("not found"), std::string::npos) << stranger.body;
+  }
+  EXPECT_EQ(Do("HEAD", "/api/v2.0/projects?project_name=private", "", {outsider}).status, 403);
+  EXPECT_EQ(Do("HEAD", "/api/v2.0/projects?project_name=missing", "", {outsider}).status, 403);
+  EXPECT_EQ(Do("HEAD", "/api/v2.0/projects?project_name=missing", "", kAnonymous).status, 401);
+  EXPECT_EQ(Do("HEAD", "/api/v2.0/projects?project_name=private").status, 200);
+  EXPECT_EQ(Do("HEAD", "/api/v2.0/projects?project_name=missing").status, 404);
+  const std::string private_id = std::to_string(ProjectId("private"));
+  for (const std::string& id : {private_id, std::string("999999")}) {
+    HttpResponse r =
+        Do("GET", "/api/v2.0/users/current/permissions?scope=/project/" + id, "", {outsider});
+    EXPECT_EQ(r.status, 200) << id;
+    EXPECT_EQ(r.body, "[]") << id;
+  }
+}
+
+TEST_F(AuthTest, TheRetentionIdIsNotForTheCallerToSet) {
+  CreateProject("kept");
+  EXPECT_EQ(Do("PUT", "/api/v2.0/projects/kept/metadatas/retention_id",
+               R"({"retention_id":"7"})", {"X-Is-Resource-Name: true"})
+                .status,
+            400);
+  EXPECT_EQ(Do("POST", "/api/v2.0/projects/kept/metadatas", R"({"retention_id":"7"})").status, 400);
+  EXPECT_EQ(Do("PUT", "/api/v2.0/projects/kept", R"({"metadata":{"retention_id":"7"}})").status,
+            400);
+  EXPECT_EQ(Do("POST", "/api/v2.0/projects",
+               R"({"project_name":"born","metadata":{"retention_id":"7"}})")
+                .status,
+            400);
+  EXPECT_EQ(Do("GET", "/api/v2.0/projects/kept/metadatas/retention_id").status, 404);
 }
 
 }  // namespace
