@@ -1,30 +1,39 @@
 # `make run` and `make test` work on a fresh Debian 12 as root: both install what is missing first.
-SHARED ?= $(abspath $(CURDIR)/../shared)
-CORPUS ?= /tmp/fixture-corpus
-LISTEN ?= 127.0.0.1:5000
-DATA ?= ./data
-export BERTH_SHARED_DIR := $(SHARED)
+# The image corpus the integration tests push, built once by tests/fixtures/make-corpus.
+CORPUS ?= /tmp/berth-corpus
 export BERTH_CORPUS := $(CORPUS)
 # Stoplight Prism, the validating proxy of the API contract test, from npm into a cache folder.
 PRISM_DIR ?= /tmp/berth-prism
 PRISM_VERSION ?= 5.14.2
 export BERTH_PRISM := $(PRISM_DIR)/node_modules/.bin/prism
+# `make run` passes only what is set here (CONFIG=berth.yml LISTEN=host:port DATA=dir), so that
+# berth.yml and BERTH_* variables decide everything else, as the README says.
+CONFIG ?=
+LISTEN ?=
+DATA ?=
 
-.PHONY: setup build run test test-asan corpus prism bench fuzz clean
+.PHONY: setup configure build berth run test test-asan corpus prism bench fuzz clean
 
 setup:
 	scripts/setup
 
-build: setup
+configure: setup
 	cmake --preset default >/dev/null
+
+build: configure
 	cmake --build --preset default
 
-run: build
-	./build/src/berth serve --listen $(LISTEN) --data $(DATA)
+berth: configure
+	cmake --build --preset default --target berth
 
-# The image corpus takes about 2 minutes to build, so it is built once into a cache folder.
-corpus: setup
-	@[ -s $(CORPUS)/corpus.tsv ] || $(SHARED)/fixtures/make-images $(CORPUS)
+run: berth
+	./build/src/berth serve $(if $(CONFIG),--config $(CONFIG)) $(if $(LISTEN),--listen $(LISTEN)) \
+	  $(if $(DATA),--data $(DATA))
+
+# Rebuilt when its builder changes; about 20 s with the packages it downloads cached.
+corpus: setup $(CORPUS)/corpus.tsv
+$(CORPUS)/corpus.tsv: tests/fixtures/make-corpus
+	tests/fixtures/make-corpus $(CORPUS)
 
 prism: setup
 	@[ -x $(BERTH_PRISM) ] && $(BERTH_PRISM) --version | grep -qx $(PRISM_VERSION) || \

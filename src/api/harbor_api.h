@@ -1,4 +1,4 @@
-// Harbor's REST API v2.0 (../shared/reference/harbor-swagger.yaml, same paths and bodies):
+// Harbor's REST API v2.0 (third_party/harbor/swagger.yaml, same paths and bodies):
 // users, user groups, projects and their members and metadata, robot accounts, LDAP,
 // repositories, artifacts, tags, labels, quotas, audit logs, search, webhooks, configurations,
 // statistics, ping, health and system info; and the portal's /c/login and /c/log_out with a

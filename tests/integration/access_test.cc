@@ -39,7 +39,7 @@ constexpr const char* kAskNames[] = {
     "pull",           "push",         "delete artifact", "delete repository", "read members",
     "manage members", "create robot", "read logs",       "update project"};
 
-// ../shared/reference/harbor-rbac.md, by role, in the order of Ask.
+// third_party/harbor/rbac.md, by role, in the order of Ask.
 constexpr bool kRoleMayDo[5][kAsks] = {
     {true, true, true, true, true, true, true, true, true},          // projectAdmin
     {true, true, true, true, true, false, false, false, false},      // maintainer

@@ -50,8 +50,8 @@ class ClientsTest : public ::testing::Test {
 TEST_F(ClientsTest, EveryCorpusImageRoundTrips) {
   std::string out;
   int rc = RunCommand("cd /tmp && CORPUS=" + CorpusDir() +
-                          " REPO_PREFIX=library/ CHECK_REFERRERS=require PODMAN=1 " + SharedDir() +
-                          "/fixtures/verify-roundtrip " + server_.HostPort() + " admin " +
+                          " REPO_PREFIX=library/ " + SourceDir() + "/tests/fixtures/verify-roundtrip " +
+                          server_.HostPort() + " admin " +
                           kAdminPassword,
                       &out);
   EXPECT_EQ(rc, 0) << out;

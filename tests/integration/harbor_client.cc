@@ -27,7 +27,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string SwaggerPath() { return SharedDir() + "/reference/harbor-swagger.yaml"; }
+std::string SwaggerPath() { return SourceDir() + "/third_party/harbor/swagger.yaml"; }
 
 std::map<std::string, int>& Divergences();
 

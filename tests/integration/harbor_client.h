@@ -1,6 +1,6 @@
 // Harbor API calls of the integration tests: straight to berth, or, in contract mode
 // (BERTH_CONTRACT=1), through Stoplight Prism's validating proxy built from
-// ../shared/reference/harbor-swagger.yaml, so that every request and response is checked
+// third_party/harbor/swagger.yaml, so that every request and response is checked
 // against the swagger. BERTH_PRISM names the prism binary (`make test` installs it from npm).
 // Not thread-safe.
 #pragma once

@@ -237,10 +237,8 @@ int RunCommand(const std::string& command, std::string* output) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-std::string SharedDir() {
-  return Env("BERTH_SHARED_DIR", std::string(BERTH_SOURCE_DIR) + "/../shared");
-}
-std::string CorpusDir() { return Env("BERTH_CORPUS", "/tmp/fixture-corpus"); }
+std::string SourceDir() { return BERTH_SOURCE_DIR; }
+std::string CorpusDir() { return Env("BERTH_CORPUS", "/tmp/berth-corpus"); }
 
 std::string ErrorCode(const HttpResponse& response) {
   boost::json::error_code ec;

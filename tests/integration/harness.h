@@ -67,9 +67,10 @@ inline const std::vector<std::string> kAnonymous = {"Authorization:"};
 // Runs a shell command; returns its exit status and, when asked, its combined output.
 int RunCommand(const std::string& command, std::string* output = nullptr);
 
-// The image corpus of ../shared/fixtures (built once per run by `make test`).
+// The image corpus of tests/fixtures/make-corpus (built once into a cache folder by `make test`).
 std::string CorpusDir();
-std::string SharedDir();
+// The project's own folder, for the fixture scripts and third_party specs the tests read.
+std::string SourceDir();
 
 // The "code" of the first error in an OCI error body, or "" when there is none.
 std::string ErrorCode(const HttpResponse& response);
