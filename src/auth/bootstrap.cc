@@ -33,4 +33,19 @@ Result<BootstrapResult> Bootstrap(IdentityStore& store, const Clock& clock,
   return result;
 }
 
+Status ResetPassword(IdentityStore& store, const Clock& clock, const std::string& username,
+                     const std::string& password, int password_iterations) {
+  auto user = store.FindUser(username);
+  if (!user && user.error().code == ErrorCode::kNotFound)
+    return Fail(ErrorCode::kNotFound, "no user " + username);
+  if (!user) return tl::unexpected(user.error());
+  if (!user->ldap_dn.empty())
+    return Fail(ErrorCode::kBadRequest, username + "'s password is kept in LDAP");
+  if (auto s = CheckPasswordPolicy(password); !s) return s;
+  user->password_hash = HashPassword(password, password_iterations);
+  user->updated_at = clock.Now();
+  if (auto s = store.UpdateUser(*user); !s) return s;
+  return store.ClearLoginFailures(username);
+}
+
 }  // namespace berth

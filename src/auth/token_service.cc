@@ -317,4 +317,14 @@ std::string TokenGuard::Challenge(const Ask& ask, bool insufficient_scope) const
   return challenge;
 }
 
+std::string TokenGuard::DenialReason(const Ask& ask) const {
+  const std::string what = std::string(ask.action) + " on " + std::string(ask.name);
+  if (ask.type == "registry") return "the catalog is for system administrators";
+  auto permission = RegistryPermission(ask.action);
+  auto role = permission ? LeastRoleAllowed(permission->resource, permission->action) : std::nullopt;
+  if (!role) return what + " is not allowed";
+  return what + " needs the role " + std::string(RoleName(*role)) + " or above in project " +
+         std::string(ProjectOf(ask.name)) + " (robot accounts: that permission)";
+}
+
 }  // namespace berth

@@ -85,6 +85,7 @@ class TokenGuard : public RegistryGuard {
   Verdict Check(const http::Request& request, const Ask& ask, bool may_block,
                 std::string* caller = nullptr) override;
   std::string Challenge(const Ask& ask, bool insufficient_scope) const override;
+  std::string DenialReason(const Ask& ask) const override;
 
  private:
   Verdict Decide(const Principal& principal, const Ask& ask, bool may_block);

@@ -1,5 +1,7 @@
-// berth: the registry in one binary. Subcommands: serve, version.
+// berth: the registry in one binary. Subcommands: serve, user reset-password, version.
 #include <sys/resource.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -18,6 +20,7 @@
 #include "auth/token_service.h"
 #include "core/clock.h"
 #include "core/config.h"
+#include "core/data_lock.h"
 #include "core/log.h"
 #include "core/settings.h"
 #include "events/event_bus.h"
@@ -34,15 +37,83 @@
 namespace berth {
 namespace {
 
-int Serve(const std::optional<std::string>& config_path, const std::optional<std::string>& listen,
-          const std::optional<std::string>& data) {
-  auto config = LoadConfig(config_path, ProcessEnvironment());
+struct Flags {
+  std::optional<std::string> config_path, listen, data;
+};
+
+// Defaults, then the YAML file, then BERTH_* variables, then the flags.
+Result<Config> Resolve(const Flags& flags) {
+  auto config = LoadConfig(flags.config_path, ProcessEnvironment());
+  if (!config) return config;
+  if (flags.listen) config->listen = *flags.listen;
+  if (flags.data) config->data_dir = *flags.data;
+  return config;
+}
+
+// One line from standard input; on a terminal, asked twice without echo.
+std::optional<std::string> ReadNewPassword(const std::string& username) {
+  auto line = []() -> std::optional<std::string> {
+    std::string text;
+    if (!std::getline(std::cin, text)) return std::nullopt;
+    return text;
+  };
+  if (!::isatty(STDIN_FILENO)) return line();
+  termios saved{};
+  ::tcgetattr(STDIN_FILENO, &saved);
+  termios quiet = saved;
+  quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+  ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  std::cerr << "New password for " << username << ": " << std::flush;
+  auto first = line();
+  std::cerr << "\nAgain: " << std::flush;
+  auto second = line();
+  std::cerr << "\n";
+  ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+  if (!first || first != second) {
+    std::cerr << "berth: the two passwords differ\n";
+    return std::nullopt;
+  }
+  return first;
+}
+
+// `berth user reset-password NAME`: works beside a running server (SQLite takes both writers).
+int ResetUserPassword(const Flags& flags, const std::string& username) {
+  auto config = Resolve(flags);
   if (!config) {
     std::cerr << "berth: " << config.error().message << "\n";
     return 2;
   }
-  if (listen) config->listen = *listen;
-  if (data) config->data_dir = *data;
+  InitLogging("warn");
+  const std::filesystem::path root =
+      std::filesystem::absolute(config->data_dir).lexically_normal();
+  if (!std::filesystem::exists(MetadataPath(root))) {
+    std::cerr << "berth: no Berth data in " << root.string() << " (give --data or --config)\n";
+    return 1;
+  }
+  auto password = ReadNewPassword(username);
+  if (!password) return 1;
+  auto meta = SqliteMetadataStore::Open(MetadataPath(root));
+  if (!meta) {
+    std::cerr << "berth: cannot open metadata: " << meta.error().message << "\n";
+    return 1;
+  }
+  SystemClock clock;
+  if (auto s = ResetPassword(**meta, clock, username, *password,
+                             AuthenticatorOptions{}.password_iterations);
+      !s) {
+    std::cerr << "berth: " << s.error().Message() << "\n";
+    return 1;
+  }
+  std::cout << "The password of " << username << " is reset; any freeze on it is lifted.\n";
+  return 0;
+}
+
+int Serve(const Flags& flags) {
+  auto config = Resolve(flags);
+  if (!config) {
+    std::cerr << "berth: " << config.error().message << "\n";
+    return 2;
+  }
   InitLogging(config->log_level);
   // sendfile(2) has no MSG_NOSIGNAL: a client that hangs up mid-download must cost an EPIPE,
   // not the process.
@@ -56,6 +127,12 @@ int Serve(const std::optional<std::string>& config_path, const std::optional<std
   }
 
   std::filesystem::path root = std::filesystem::absolute(config->data_dir).lexically_normal();
+  std::filesystem::create_directories(root);
+  auto lock = DataDirLock::Take(root);
+  if (!lock) {
+    std::cerr << "berth: " << lock.error().message << "\n";
+    return 1;
+  }
   FilesystemBlobStore blobs(root);
   auto meta = SqliteMetadataStore::Open(MetadataPath(root));
   if (!meta) {
@@ -79,6 +156,12 @@ int Serve(const std::optional<std::string>& config_path, const std::optional<std
     spdlog::critical("first start: {}", first.error().message);
     std::cerr << "berth: " << first.error().message << "\n";
     return 1;
+  }
+  if (!first->first_start && !config->admin_password.empty()) {
+    spdlog::warn(
+        "admin_password (BERTH_ADMIN_PASSWORD) applies to the first start only and is ignored: "
+        "{} has its admin already; `berth user reset-password admin` sets a new password",
+        root.string());
   }
   auto signer = TokenSigner::LoadOrCreate(root / "token_key.pem");
   if (!signer) {
@@ -148,8 +231,10 @@ int Serve(const std::optional<std::string>& config_path, const std::optional<std
     return 1;
   }
 
-  RegistryOptions registry_options{config->manifest_cache_entries, config->upload_ttl,
-                                   config->upload_purge_interval, config->pull_events};
+  RegistryOptions registry_options{
+      config->manifest_cache_entries, config->upload_ttl, config->upload_purge_interval,
+      config->pull_events,
+      UploadLimits{config->upload_max_per_repository, config->upload_max_sessions}};
   Registry registry(blobs, **meta, clock, registry_options, &guard, &events, &settings);
   registry.PurgeExpiredUploads();
   registry.StartPurger();
@@ -192,11 +277,20 @@ int Serve(const std::optional<std::string>& config_path, const std::optional<std
 int main(int argc, char** argv) {
   CLI::App app{"berth: a container registry in one binary"};
   app.require_subcommand(1);
-  std::optional<std::string> config_path, listen, data;
+  berth::Flags flags;
   auto* serve = app.add_subcommand("serve", "serve the registry");
-  serve->add_option("-c,--config", config_path, "YAML config file (BERTH_* variables override it)");
-  serve->add_option("--listen", listen, "host:port to listen on (default 127.0.0.1:5000)");
-  serve->add_option("--data", data, "data folder (default ./data)");
+  serve->add_option("-c,--config", flags.config_path,
+                    "YAML config file (BERTH_* variables override it)");
+  serve->add_option("--listen", flags.listen, "host:port to listen on (default 127.0.0.1:5000)");
+  serve->add_option("--data", flags.data, "data folder (default ./data)");
+  auto* user = app.add_subcommand("user", "manage local users");
+  user->require_subcommand(1);
+  std::string username;
+  auto* reset = user->add_subcommand(
+      "reset-password", "set a user's password, read from standard input, and lift any freeze");
+  reset->add_option("name", username, "the user, e.g. admin")->required();
+  reset->add_option("-c,--config", flags.config_path, "YAML config file");
+  reset->add_option("--data", flags.data, "data folder (default ./data)");
   auto* version = app.add_subcommand("version", "print the version");
   CLI11_PARSE(app, argc, argv);
   if (*version) {
@@ -204,7 +298,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   try {
-    return berth::Serve(config_path, listen, data);
+    if (*reset) return berth::ResetUserPassword(flags, username);
+    return berth::Serve(flags);
   } catch (const std::exception& e) {
     // Start-up failures (a port in use, a data folder that cannot be made) end here.
     std::cerr << "berth: " << e.what() << "\n";

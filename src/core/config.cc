@@ -52,6 +52,9 @@ Result<std::chrono::seconds> ParseDuration(const std::string& key, const std::st
   }
   auto n = ParseInt<long>(key, digits);
   if (!n) return tl::unexpected(n.error());
+  // A century is past any timeout or TTL; beyond it, seconds and the clock's sums would wrap.
+  constexpr long kMaxSeconds = 100L * 365 * 86400;
+  if (*n > kMaxSeconds / scale) return tl::unexpected(Invalid(key, value, "more than 100 years").error());
   return std::chrono::seconds(*n * scale);
 }
 
@@ -86,6 +89,9 @@ const std::map<std::string, Setter>& Setters() {
     auto size = [](const std::string& k) {
       return [k](const std::string& v) { return ParseInt<size_t>(k, v); };
     };
+    auto count = [](const std::string& k) {
+      return [k](const std::string& v) { return ParseInt<int64_t>(k, v); };
+    };
     auto duration = [](const std::string& k) {
       return [k](const std::string& v) { return ParseDuration(k, v); };
     };
@@ -102,6 +108,9 @@ const std::map<std::string, Setter>& Setters() {
         {"uploads.ttl", Field(&Config::upload_ttl, duration("uploads.ttl"))},
         {"uploads.purge_interval",
          Field(&Config::upload_purge_interval, duration("uploads.purge_interval"))},
+        {"uploads.max_per_repository",
+         Field(&Config::upload_max_per_repository, count("uploads.max_per_repository"))},
+        {"uploads.max_sessions", Field(&Config::upload_max_sessions, count("uploads.max_sessions"))},
         {"shutdown_timeout", Field(&Config::shutdown_timeout, duration("shutdown_timeout"))},
         {"idle_timeout", Field(&Config::idle_timeout, duration("idle_timeout"))},
         {"header_timeout", Field(&Config::header_timeout, duration("header_timeout"))},

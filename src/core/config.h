@@ -22,6 +22,10 @@ struct Config {
   int io_threads = 0;
   std::chrono::seconds upload_ttl{std::chrono::hours(24)};
   std::chrono::seconds upload_purge_interval{std::chrono::minutes(10)};
+  // Upload sessions open at once, per repository and in all (each may hold bytes on disk until
+  // it ends or expires); past either, a new upload is answered 429.
+  int64_t upload_max_per_repository = 64;
+  int64_t upload_max_sessions = 1024;
   std::chrono::seconds shutdown_timeout{15};
   std::chrono::seconds idle_timeout{120};
   // Once a request has begun, how long its head may take to arrive (then 408).

@@ -46,6 +46,13 @@ TEST(ConfigTest, RejectsBadValuesAndUnknownKeys) {
   EXPECT_FALSE(SetConfigValue(c, "no_such_key", "1"));
   EXPECT_TRUE(SetConfigValue(c, "uploads.ttl", "3d"));
   EXPECT_EQ(c.upload_ttl, std::chrono::hours(72));
+  // Durations that would wrap are refused, not folded into the past.
+  for (const char* huge : {"4611686018427387904s", "106751991167300d", "36500000000m", "36501d"})
+    EXPECT_FALSE(SetConfigValue(c, "header_timeout", huge)) << huge;
+  EXPECT_TRUE(SetConfigValue(c, "header_timeout", "36500d"));
+  EXPECT_FALSE(SetConfigValue(c, "uploads.max_sessions", "9223372036854775808"));
+  EXPECT_TRUE(SetConfigValue(c, "uploads.max_per_repository", "3"));
+  EXPECT_EQ(c.upload_max_per_repository, 3);
   auto bad = LoadConfig(std::nullopt, FakeEnv({{"BERTH_WORKERS", "x"}}));
   EXPECT_FALSE(bad);
 }

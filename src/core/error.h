@@ -39,6 +39,7 @@ enum class ErrorCode {
   kUnauthenticated,
   kQuotaExceeded,
   kReadOnly,
+  kStorageFull,
   kInternal,
 };
 

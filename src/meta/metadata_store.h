@@ -25,6 +25,11 @@ struct ManifestRecord {
   std::vector<std::string> children;  // an index's manifests: must exist in the repository
 };
 
+struct UploadLimits {
+  int64_t per_repository = 0;
+  int64_t total = 0;
+};
+
 struct UploadRecord {
   std::string uuid;
   std::string repository;
@@ -104,7 +109,9 @@ class MetadataStore {
   virtual Result<std::vector<ManifestRecord>> ListReferrers(const std::string& repository,
                                                             const Digest& subject) = 0;
 
-  virtual Status CreateUpload(const UploadRecord& upload) = 0;
+  // TOOMANYREQUESTS when the repository already has `per_repository` sessions or the registry
+  // `total` (0: no bound); counted and inserted in one transaction.
+  virtual Status CreateUpload(const UploadRecord& upload, const UploadLimits& limits) = 0;
   // kBlobUploadUnknown if absent.
   virtual Result<UploadRecord> GetUpload(const std::string& uuid) = 0;
   virtual Status TouchUpload(const std::string& uuid, int64_t now) = 0;

@@ -118,17 +118,29 @@ TYPED_TEST_P(MetadataStoreConformance, Referrers) {
 }
 
 TYPED_TEST_P(MetadataStoreConformance, Uploads) {
-  ASSERT_TRUE(this->store_->CreateUpload({"u1", "repo", 10, 10}));
-  ASSERT_TRUE(this->store_->CreateUpload({"u2", "repo", 10, 10}));
+  ASSERT_TRUE(this->store_->CreateUpload({"u1", "repo", 10, 10}, {}));
+  ASSERT_TRUE(this->store_->CreateUpload({"u2", "repo", 10, 10}, {}));
   ASSERT_TRUE(this->store_->TouchUpload("u2", 50));
   EXPECT_EQ(this->store_->GetUpload("u1")->repository, "repo");
   EXPECT_EQ(*this->store_->StaleUploads(20), std::vector<std::string>{"u1"});
   ASSERT_TRUE(this->store_->DeleteUpload("u1"));
   EXPECT_EQ(this->store_->GetUpload("u1").error().code, ErrorCode::kBlobUploadUnknown);
+
+  // Bounds: per repository, then in total.
+  const UploadLimits limits{2, 3};
+  ASSERT_TRUE(this->store_->CreateUpload({"u3", "repo", 60, 60}, limits));
+  EXPECT_EQ(this->store_->CreateUpload({"u4", "repo", 60, 60}, limits).error().code,
+            ErrorCode::kTooManyRequests);
+  ASSERT_TRUE(this->store_->CreateUpload({"u5", "other", 60, 60}, limits));
+  EXPECT_EQ(this->store_->CreateUpload({"u6", "third", 60, 60}, limits).error().code,
+            ErrorCode::kTooManyRequests);
+  EXPECT_EQ(this->store_->GetUpload("u4").error().code, ErrorCode::kBlobUploadUnknown);
+  ASSERT_TRUE(this->store_->DeleteUpload("u3"));
+  EXPECT_TRUE(this->store_->CreateUpload({"u6", "third", 60, 60}, limits));
 }
 
 TYPED_TEST_P(MetadataStoreConformance, AFinishedUploadLinksItsBlobAndEndsTogether) {
-  ASSERT_TRUE(this->store_->CreateUpload({"u1", "repo", 10, 10}));
+  ASSERT_TRUE(this->store_->CreateUpload({"u1", "repo", 10, 10}, {}));
   Digest d = DigestOf("bytes");
   ASSERT_TRUE(this->store_->LinkUploadedBlob("u1", "repo", d, 5, 20));
   EXPECT_EQ(*this->store_->LinkedBlobSize("repo", d), 5u);

@@ -22,6 +22,7 @@ inline tl::unexpected<Error> DbError(sqlite3* db, const char* what) {
   const int code = sqlite3_extended_errcode(db);
   if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY)
     return Fail(ErrorCode::kConflict, sqlite3_errmsg(db));
+  if ((code & 0xff) == SQLITE_FULL) return Fail(ErrorCode::kStorageFull, sqlite3_errmsg(db));
   return Fail(ErrorCode::kInternal, std::string("sqlite ") + what + ": " + sqlite3_errmsg(db));
 }
 

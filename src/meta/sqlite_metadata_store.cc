@@ -389,6 +389,7 @@ CREATE INDEX manifests_by_subject ON manifests (repository_id, subject);
 CREATE UNIQUE INDEX users_by_email ON users (email);
 CREATE UNIQUE INDEX user_groups_by_dn ON user_groups (ldap_dn);
 CREATE INDEX project_members_by_entity ON project_members (entity_type, entity_id);
+CREATE INDEX uploads_by_repository ON uploads (repository);
 )sql",
 };
 
@@ -740,8 +741,21 @@ Result<std::vector<ManifestRecord>> SqliteMetadataStore::ListReferrers(
   });
 }
 
-Status SqliteMetadataStore::CreateUpload(const UploadRecord& u) {
-  return db_->Commit([&](Connection& c) {
+Status SqliteMetadataStore::CreateUpload(const UploadRecord& u, const UploadLimits& limits) {
+  return db_->Commit([&](Connection& c) -> Status {
+    auto counts = One<std::pair<int64_t, int64_t>>(
+        c, "SELECT count(*), count(*) FILTER (WHERE repository = ?) FROM uploads",
+        [](Stmt& q) { return std::pair{q.Int(0), q.Int(1)}; }, u.repository);
+    if (!counts) return tl::unexpected(counts.error());
+    if (limits.total > 0 && counts->first >= limits.total) {
+      return Fail(ErrorCode::kTooManyRequests,
+                  std::to_string(limits.total) + " uploads are open already: retry later");
+    }
+    if (limits.per_repository > 0 && counts->second >= limits.per_repository) {
+      return Fail(ErrorCode::kTooManyRequests, std::to_string(limits.per_repository) +
+                                                   " uploads to " + u.repository +
+                                                   " are open already: finish or cancel some");
+    }
     return c.Exec(
         "INSERT INTO uploads (uuid, repository, created_at, updated_at) "
         "VALUES (?, ?, ?, ?)",

@@ -44,7 +44,7 @@ class SqliteMetadataStore : public MetadataStore, public IdentityStore, public M
                                             const Page& page) override;
   Result<std::vector<ManifestRecord>> ListReferrers(const std::string& repository,
                                                     const Digest& subject) override;
-  Status CreateUpload(const UploadRecord& upload) override;
+  Status CreateUpload(const UploadRecord& upload, const UploadLimits& limits) override;
   Result<UploadRecord> GetUpload(const std::string& uuid) override;
   Status TouchUpload(const std::string& uuid, int64_t now) override;
   Status DeleteUpload(const std::string& uuid) override;

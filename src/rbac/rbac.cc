@@ -5,7 +5,7 @@
 namespace berth {
 namespace {
 
-// ../shared/reference/harbor-rbac.md, column for column. Letters: C create, R read, U update,
+// third_party/harbor/rbac.md, column for column. Letters: C create, R read, U update,
 // D delete, L list, p pull, P push, O operate, S stop.
 struct Row {
   Resource resource;
@@ -90,6 +90,14 @@ bool Allowed(Role role, Resource resource, Action action) {
       return row.grants[Column(role)].find(Letter(action)) != std::string_view::npos;
   }
   return false;
+}
+
+std::optional<Role> LeastRoleAllowed(Resource resource, Action action) {
+  for (Role role : {Role::kLimitedGuest, Role::kGuest, Role::kDeveloper, Role::kMaintainer,
+                    Role::kProjectAdmin}) {
+    if (Allowed(role, resource, action)) return role;
+  }
+  return std::nullopt;
 }
 
 std::optional<Role> RoleFromName(std::string_view name) {

@@ -42,6 +42,9 @@ enum class Resource {
 enum class Action { kCreate, kRead, kUpdate, kDelete, kList, kPull, kPush, kOperate, kStop };
 
 bool Allowed(Role role, Resource resource, Action action);
+// The least of the roles, from limitedGuest up to projectAdmin, that may; nullopt when none
+// may. Every role above it may too, in Harbor's table, for the registry's permissions.
+std::optional<Role> LeastRoleAllowed(Resource resource, Action action);
 
 // "projectAdmin", "maintainer", "developer", "guest", "limitedGuest" (Harbor's names).
 std::optional<Role> RoleFromName(std::string_view name);

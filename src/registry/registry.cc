@@ -328,7 +328,8 @@ Registry::Registry(BlobStore& blobs, MetadataStore& meta, const Clock& clock,
       guard_(guard),
       events_(events),
       settings_(settings),
-      uploads_(blobs, meta, clock, std::clamp<int64_t>(options.upload_ttl.count() / 10, 0, 60)),
+      uploads_(blobs, meta, clock, std::clamp<int64_t>(options.upload_ttl.count() / 10, 0, 60),
+               options.upload_limits),
       manifests_(options.manifest_cache_entries) {}
 
 Registry::~Registry() {
@@ -502,7 +503,7 @@ std::optional<Response> Registry::Refusal(const Request& req, const Route& route
       return res;
     }
     case RegistryGuard::Verdict::kDenied:
-      return ErrorResponse(ErrorCode::kDenied, {}, head);
+      return ErrorResponse(ErrorCode::kDenied, guard_->DenialReason(ask), head);
     case RegistryGuard::Verdict::kProjectUnknown:
       return ErrorResponse(ErrorCode::kNameUnknown,
                            "project " + std::string(ProjectOf(route.name)) + " not found", head);
@@ -618,8 +619,11 @@ Response Registry::ManifestResponse(const Request& req, const ManifestCache::Ent
 
 Response Registry::GetManifest(const Request& req, const Route& route, const std::string& caller) {
   const bool head = req.method == "HEAD";
+  // As Distribution: what is neither a tag nor a digest names no manifest (clients probe with
+  // such names); only a PUT is told its tag is invalid.
   if (auto ref = ParseManifestReference(route.reference); !ref) {
-    return ErrorResponse(ref.error(), head);
+    return ErrorResponse(ErrorCode::kManifestUnknown,
+                         "no manifest " + route.reference + " (neither a tag nor a digest)", head);
   }
   const uint64_t generation = manifests_.Generation(route.name);
   auto record = meta_.GetManifest(route.name, route.reference);

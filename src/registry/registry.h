@@ -23,6 +23,7 @@ struct RegistryOptions {
   std::chrono::seconds upload_ttl{std::chrono::hours(24)};
   std::chrono::seconds upload_purge_interval{std::chrono::minutes(10)};
   bool pull_events = true;  // manifest GETs raise PULL_ARTIFACT
+  UploadLimits upload_limits{64, 1024};  // sessions open at once, per repository and in all
 };
 
 // Who may do what on /v2/ is decided outside the registry (src/auth). Without a guard the
@@ -50,6 +51,8 @@ class RegistryGuard {
                         std::string* caller = nullptr) = 0;
   // The WWW-Authenticate value that sends the client for a token covering `ask`.
   virtual std::string Challenge(const Ask& ask, bool insufficient_scope) const = 0;
+  // Why a known caller was denied `ask`, in words that say what would allow it.
+  virtual std::string DenialReason(const Ask& ask) const = 0;
 };
 
 class Registry : public http::Handler {

@@ -1,6 +1,7 @@
 #include "registry/uploads.h"
 
 #include <openssl/rand.h>
+#include <spdlog/spdlog.h>
 
 #include <vector>
 
@@ -46,6 +47,14 @@ Result<Hasher> HashFrom(BlobReader& reader, std::string_view algorithm) {
   }
 }
 
+// What the client is told; the system's own words go to the log.
+tl::unexpected<Error> OutOfSpace(const Error& cause) {
+  spdlog::error("out of storage space: {}", cause.message);
+  return Fail(ErrorCode::kStorageFull,
+              "the registry is out of storage space: the upload was discarded; push again once "
+              "space is freed");
+}
+
 }  // namespace
 
 struct Uploads::Writer::State {
@@ -76,6 +85,12 @@ Status Uploads::Writer::Append(std::span<const char> bytes) {
   }
   if (!state_->hasher) return Fail(ErrorCode::kInternal, "upload digest lost after a failed write");
   if (auto s = file_->Append(bytes); !s) {
+    // Out of space: the session ends now, its bytes freed, rather than held for the TTL.
+    if (s.error().code == ErrorCode::kStorageFull) {
+      file_.reset();
+      owner_.Drop(uuid_);
+      return OutOfSpace(s.error());
+    }
     // The file may now hold part of these bytes: rehash from disk next time.
     state_->hasher.reset();
     return s;
@@ -112,7 +127,11 @@ Status Uploads::Writer::Complete(const Digest& expected) {
     return Fail(ErrorCode::kDigestInvalid,
                 "upload digest " + actual.str() + " does not match " + expected.str());
   }
-  if (auto s = owner_.blobs_.CommitUpload(uuid_, actual); !s) return s;
+  if (auto s = owner_.blobs_.CommitUpload(uuid_, actual); !s) {
+    if (s.error().code != ErrorCode::kStorageFull) return s;
+    owner_.Drop(uuid_);
+    return OutOfSpace(s.error());
+  }
   if (auto s = owner_.meta_.LinkUploadedBlob(uuid_, repository_, actual, state_->hashed,
                                               owner_.clock_.Now());
       !s) {
@@ -134,7 +153,8 @@ Result<std::string> Uploads::Start(const std::string& repository) {
   std::string uuid = NewUuid();
   int64_t now = clock_.Now();
   // The row first: bytes on disk without a row are purged, a row without bytes is "unknown".
-  if (auto s = meta_.CreateUpload({uuid, repository, now, now}); !s) return tl::unexpected(s.error());
+  if (auto s = meta_.CreateUpload({uuid, repository, now, now}, limits_); !s)
+    return tl::unexpected(s.error());
   if (auto s = blobs_.CreateUpload(uuid); !s) {
     meta_.DeleteUpload(uuid);
     return tl::unexpected(s.error());

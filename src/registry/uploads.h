@@ -20,9 +20,12 @@ namespace berth {
 
 class Uploads {
  public:
-  // Activity is recorded at most once per `touch_interval` seconds per session.
-  Uploads(BlobStore& blobs, MetadataStore& meta, const Clock& clock, int64_t touch_interval)
-      : blobs_(blobs), meta_(meta), clock_(clock), touch_interval_(touch_interval) {}
+  // Activity is recorded at most once per `touch_interval` seconds per session; `limits` bound
+  // how many sessions may be open at once.
+  Uploads(BlobStore& blobs, MetadataStore& meta, const Clock& clock, int64_t touch_interval,
+          UploadLimits limits)
+      : blobs_(blobs), meta_(meta), clock_(clock), touch_interval_(touch_interval),
+        limits_(limits) {}
 
   // Exclusive hold on one session for the length of one request.
   class Writer {
@@ -50,7 +53,7 @@ class Uploads {
     std::unique_ptr<UploadWriter> file_;
   };
 
-  // Starts an empty session in `repository`; returns its id.
+  // Starts an empty session in `repository`; returns its id. TOOMANYREQUESTS past the limits.
   Result<std::string> Start(const std::string& repository);
   // BLOB_UPLOAD_UNKNOWN if there is no such session in `repository`; BLOB_UPLOAD_INVALID while
   // another request holds it.
@@ -70,6 +73,7 @@ class Uploads {
   MetadataStore& meta_;
   const Clock& clock_;
   const int64_t touch_interval_;
+  const UploadLimits limits_;
   std::mutex mu_;
   std::unordered_map<std::string, std::shared_ptr<Writer::State>> states_;  // guarded by mu_
 };

@@ -14,8 +14,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// A full disk is the operator's to fix, not a fault of Berth's: it gets its own code (507).
+ErrorCode IoErrorCode(int error) {
+  return error == ENOSPC || error == EDQUOT ? ErrorCode::kStorageFull : ErrorCode::kInternal;
+}
+
 tl::unexpected<Error> IoError(const std::string& what, const fs::path& path) {
-  return Fail(ErrorCode::kInternal, what + " " + path.string() + ": " + std::strerror(errno));
+  return Fail(IoErrorCode(errno), what + " " + path.string() + ": " + std::strerror(errno));
 }
 
 class FileReader : public BlobReader {
@@ -46,7 +51,7 @@ class FileWriter : public UploadWriter {
     while (!bytes.empty()) {
       ssize_t n = ::write(fd_, bytes.data(), bytes.size());
       if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return Fail(ErrorCode::kInternal, std::string("write: ") + std::strerror(errno));
+      if (n < 0) return Fail(IoErrorCode(errno), std::string("write: ") + std::strerror(errno));
       bytes = bytes.subspan(static_cast<size_t>(n));
       size_ += static_cast<uint64_t>(n);
     }
@@ -168,8 +173,9 @@ Status FilesystemBlobStore::CommitUpload(const std::string& uuid, const Digest& 
   if (auto s = SyncPath(from, O_RDONLY); !s) return s;
   std::error_code ec;
   fs::create_directories(to.parent_path(), ec);
-  if (ec)
-    return Fail(ErrorCode::kInternal, "mkdir " + to.parent_path().string() + ": " + ec.message());
+  if (ec) {
+    return Fail(IoErrorCode(ec.value()), "mkdir " + to.parent_path().string() + ": " + ec.message());
+  }
   // Same digest, same bytes: replacing a blob that a concurrent push committed first is harmless.
   if (::rename(from.c_str(), to.c_str()) != 0) return IoError("rename", from);
   if (auto s = SyncPath(to.parent_path(), O_RDONLY | O_DIRECTORY); !s) return s;

@@ -498,7 +498,7 @@ TEST_F(AuthTest, NumbersOutOfRangeAreRefusedNotNarrowed) {
   EXPECT_EQ(member.status, 400) << member.body;
   EXPECT_NE(member.body.find("limitedGuest"), std::string::npos) << member.body;
   EXPECT_EQ(Do("GET", "/api/v2.0/projects/team/members?entityname=dev").body, "[]");
-  for (const char* duration : {"4611686018427387904", "2147483647", "-2", "0"}) {
+  for (const char* duration : {"4611686018427387904", "2147483647", "-2"}) {
     HttpResponse robot = Do("POST", "/api/v2.0/robots",
                             R"({"name":"ci","level":"project","duration":)" +
                                 std::string(duration) +
@@ -553,6 +553,27 @@ TEST_F(AuthTest, TheRetentionIdIsNotForTheCallerToSet) {
                 .status,
             400);
   EXPECT_EQ(Do("GET", "/api/v2.0/projects/kept/metadatas/retention_id").status, 404);
+}
+
+TEST_F(AuthTest, ARefusalOnTheRegistrySaysWhichRoleWouldDo) {
+  CreateUser("viewer", "Viewer1234");
+  CreateProject("team");
+  AddMember("team", "viewer", 3);
+  const std::string digest = PushImage("team/app", "1", "team");
+  const std::string viewer = BasicAuth("viewer", "Viewer1234");
+  HttpResponse push = Do("POST", "/v2/team/app/blobs/uploads/", "", {viewer});
+  EXPECT_EQ(push.status, 403);
+  EXPECT_EQ(ErrorCode(push), "DENIED");
+  EXPECT_NE(push.body.find("push on team/app needs the role developer or above in project team"),
+            std::string::npos)
+      << push.body;
+  HttpResponse remove = Do("DELETE", "/v2/team/app/manifests/" + digest, "", {viewer});
+  EXPECT_EQ(remove.status, 403);
+  EXPECT_NE(remove.body.find("needs the role maintainer or above"), std::string::npos)
+      << remove.body;
+  HttpResponse catalog = Do("GET", "/v2/_catalog", "", {viewer});
+  EXPECT_EQ(catalog.status, 403);
+  EXPECT_NE(catalog.body.find("system administrators"), std::string::npos) << catalog.body;
 }
 
 }  // namespace

@@ -573,13 +573,17 @@ TEST_F(ProtocolTest, MalformedInputGetsTheSpecErrorNeverA500) {
   const Case cases[] = {
       {"GET", "/v2/library/r/blobs/sha256:abc", 400, "DIGEST_INVALID"},
       {"HEAD", "/v2/library/r/blobs/md5:abc", 400, ""},
-      {"GET", "/v2/library/r/manifests/sha256:XYZ", 400, "DIGEST_INVALID"},
+      {"GET", "/v2/library/r/manifests/sha256:XYZ", 404, "MANIFEST_UNKNOWN"},
+      {"HEAD", "/v2/library/r/manifests/sha256:XYZ", 404, ""},
       {"GET", "/v2/library/r/referrers/not-a-digest", 400, "DIGEST_INVALID"},
       {"POST", "/v2/library/r/blobs/uploads/?digest=sha256:short", 400, "DIGEST_INVALID"},
       {"POST", "/v2/library/r/blobs/uploads/?mount=bad&from=library/x", 400, "DIGEST_INVALID"},
       {"GET", "/v2/Upper/tags/list", 400, "NAME_INVALID"},
       {"GET", "/v2/library/a__b__/tags/list", 400, "NAME_INVALID"},
-      {"GET", "/v2/library/r/manifests/-bad", 400, "MANIFEST_INVALID"},
+      {"GET", "/v2/library/r/manifests/-bad", 404, "MANIFEST_UNKNOWN"},
+      {"GET", "/v2/library/r/manifests/" + std::string(129, 'a'), 404, "MANIFEST_UNKNOWN"},
+      {"PUT", "/v2/library/r/manifests/-bad", 400, "MANIFEST_INVALID"},
+      {"DELETE", "/v2/library/r/manifests/-bad", 400, "MANIFEST_INVALID"},
       {"DELETE", "/v2/", 405, "UNSUPPORTED"},
       {"GET", "/v2/library/r/unknown/thing", 404, "UNSUPPORTED"},
       {"GET", "/v2/library/r/blobs/uploads/" + std::string(40, 'z'), 404, "BLOB_UPLOAD_UNKNOWN"},
@@ -753,6 +757,79 @@ TEST_F(ProtocolTest, ClientsTricklingTheirHeadsAreDroppedAfterTheHeaderTimeout) 
     EXPECT_TRUE(answers[i].starts_with("HTTP/1.1 408")) << i << ": " << answers[i];
   }
   EXPECT_EQ(Http("GET", server.Url("/v2/")).status, 200);
+}
+
+TEST_F(ProtocolTest, OpenUploadSessionsAreBoundedPerRepositoryAndInAll) {
+  BerthServer server({"BERTH_UPLOADS_MAX_PER_REPOSITORY=2", "BERTH_UPLOADS_MAX_SESSIONS=3"});
+  auto start = [&](const std::string& repo) {
+    return Http("POST", server.Url("/v2/" + repo + "/blobs/uploads/"), "", {"Content-Length: 0"});
+  };
+  const std::string first = start("library/a").Header("location");
+  ASSERT_EQ(start("library/a").status, 202);
+  HttpResponse third = start("library/a");
+  EXPECT_EQ(third.status, 429);
+  EXPECT_EQ(ErrorCode(third), "TOOMANYREQUESTS");
+  ASSERT_EQ(start("library/b").status, 202);
+  EXPECT_EQ(start("library/c").status, 429) << "three open in all";
+  // A monolithic push opens a session too, and is refused alike.
+  EXPECT_EQ(Http("POST", server.Url("/v2/library/c/blobs/uploads/?digest=" + Sha256("x")), "x")
+                .status,
+            429);
+  // Ending one makes room.
+  ASSERT_EQ(Http("DELETE", server.Url(first)).status, 204);
+  EXPECT_EQ(Http("POST", server.Url("/v2/library/c/blobs/uploads/?digest=" + Sha256("x")), "x")
+                .status,
+            201);
+}
+
+TEST_F(ProtocolTest, AFullDiskAnswers507KeepsNothingOfTheUploadAndRecovers) {
+  if (::geteuid() != 0) GTEST_SKIP() << "mounting a small tmpfs needs root";
+  // The server's data folder on a 16 MiB tmpfs, nearly filled by a ballast file.
+  BerthServer server;
+  server.Stop();
+  const fs::path data = server.data_dir();
+  ASSERT_EQ(RunCommand("mount -t tmpfs -o size=16m berth-full " + data.string()), 0);
+  struct Unmount {
+    BerthServer& server;
+    ~Unmount() {
+      server.Stop();
+      RunCommand("umount " + server.data_dir().string());
+    }
+  } unmount{server};
+  server.Start();
+  const std::string kept = RandomBytes(64 << 10, 31);
+  ASSERT_EQ(Http("POST", server.Url("/v2/library/kept/blobs/uploads/?digest=" + Sha256(kept)), kept)
+                .status,
+            201);
+  ASSERT_EQ(RunCommand("fallocate -l $(( $(df --output=avail -B1 " + data.string() +
+                       " | tail -1) - (1 << 20) )) " + (data / "ballast").string()),
+            0);
+  const std::string blob = RandomBytes(4 << 20, 32);
+  const std::string push = "/v2/library/full/blobs/uploads/?digest=" + Sha256(blob);
+  HttpResponse full = Http("POST", server.Url(push), blob);
+  EXPECT_EQ(full.status, 507) << full.body;
+  EXPECT_EQ(ErrorCode(full), "DENIED");
+  EXPECT_NE(full.body.find("out of storage space"), std::string::npos) << full.body;
+  EXPECT_EQ(full.body.find("No space left"), std::string::npos) << full.body;
+  // Nothing of it is kept: no session, no bytes.
+  EXPECT_TRUE(fs::is_empty(data / "uploads")) << "the failed upload's bytes are still there";
+  // A chunked upload that runs out of room ends the same way.
+  HttpResponse session =
+      Http("POST", server.Url("/v2/library/full/blobs/uploads/"), "", {"Content-Length: 0"});
+  ASSERT_EQ(session.status, 202);
+  HttpResponse patch = Http("PATCH", server.Url(session.Header("location")), blob,
+                            {"Content-Range: 0-" + std::to_string(blob.size() - 1)});
+  EXPECT_EQ(patch.status, 507) << patch.body;
+  EXPECT_EQ(Http("GET", server.Url(session.Header("location"))).status, 404);
+  EXPECT_TRUE(fs::is_empty(data / "uploads"));
+  // Pulls go on.
+  HttpResponse pulled = Http("GET", server.Url("/v2/library/kept/blobs/" + Sha256(kept)));
+  EXPECT_EQ(pulled.status, 200);
+  EXPECT_EQ(pulled.body, kept);
+  // Once space is freed, the same push goes through.
+  fs::remove(data / "ballast");
+  EXPECT_EQ(Http("POST", server.Url(push), blob).status, 201);
+  EXPECT_EQ(Http("GET", server.Url("/v2/library/full/blobs/" + Sha256(blob))).body, blob);
 }
 
 }  // namespace
