@@ -107,7 +107,7 @@ boost::json::object TagJson(const ArtifactRecord& a, const TagRecord& t) {
           {"artifact_id", a.id},
           {"name", t.name},
           {"push_time", Rfc3339(t.pushed_at)},
-          {"pull_time", Rfc3339(a.pull_time)},
+          {"pull_time", Rfc3339OrNever(a.pull_time)},
           {"immutable", false}};
 }
 
@@ -166,7 +166,7 @@ boost::json::object HarborApi::ArtifactJson(const ArtifactRecord& a, int64_t pro
                           {"size", size},
                           {"icon", ""},
                           {"push_time", Rfc3339(a.pushed_at)},
-                          {"pull_time", Rfc3339(a.pull_time)},
+                          {"pull_time", Rfc3339OrNever(a.pull_time)},
                           {"references", std::move(references)}};
   if (!a.artifact_type.empty()) out["artifact_type"] = a.artifact_type;
   if (const auto* annotations = ObjectAt(manifest, "annotations"))

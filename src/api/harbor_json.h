@@ -46,5 +46,8 @@ Result<std::optional<int64_t>> IntField(const boost::json::object& o, std::strin
 
 // RFC 3339 in UTC ("2026-11-30T04:24:44Z"), as Harbor's date-time fields.
 std::string Rfc3339(int64_t unix_seconds);
+// The same, with 0 (it never happened: an artifact never pulled) as Go's zero time,
+// "0001-01-01T00:00:00Z", which is what Harbor shows.
+std::string Rfc3339OrNever(int64_t unix_seconds);
 
 }  // namespace berth

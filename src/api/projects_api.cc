@@ -47,6 +47,9 @@ bool IsHarborName(std::string_view name) {
   return !after_separator;
 }
 
+// Harbor's robot_token_duration default, which a robot created with duration 0 gets.
+constexpr int64_t kDefaultRobotDays = 30;
+
 ProjectRef RefOf(const ProjectRecord& p) { return {p.id, p.name, p.is_public, p.created_at}; }
 
 // A robot secret: 32 characters with upper and lower case and digits, so that it also
@@ -317,6 +320,13 @@ Response HarborApi::OneProject(Call& call, const ProjectRecord& project) {
     auto repos = store_.CountRepositories(project.name);
     if (!repos) return HarborError(repos.error());
     boost::json::object out{{"repo_count", *repos}};
+    if (auto can = access_.Can(who, RefOf(project), Resource::kQuota, Action::kRead); can && *can) {
+      auto quota = management_.GetQuota(project.id);
+      if (!quota) return HarborError(quota.error());
+      out["quota"] = boost::json::object{
+          {"hard", boost::json::object{{"storage", quota->storage_limit}}},
+          {"used", boost::json::object{{"storage", quota->storage_used}}}};
+    }
     if (auto can = access_.Can(who, RefOf(project), Resource::kMember, Action::kList);
         can && *can) {
       auto members = store_.ListMembers(project.id);
@@ -576,10 +586,11 @@ Result<RobotRecord> HarborApi::RobotFromBody(const Principal& who, const boost::
   if (*disable) robot.disabled = **disable;
   if (*duration) {
     // Harbor's bound: below MaxInt32 days, which keeps the expiry's seconds far from overflow.
-    if (**duration != -1 && (**duration <= 0 || **duration >= INT32_MAX))
+    if (**duration < -1 || **duration >= INT32_MAX)
       return Fail(ErrorCode::kBadRequest,
-                  "duration must be -1 (never expires) or 1 to 2147483646 days");
-    robot.duration = **duration;
+                  "duration must be -1 (never expires), 0 (30 days) or up to 2147483646 days");
+    // 0 takes Harbor's default robot token duration.
+    robot.duration = **duration == 0 ? kDefaultRobotDays : **duration;
     robot.expires_at = robot.duration == -1 ? -1 : clock_.Now() + robot.duration * 86400;
   }
   if (creating) {
@@ -713,10 +724,20 @@ Response HarborApi::Robots(Call& call) {
         return HarborError(ErrorCode::kBadRequest, "cannot filter robots by " + c.key);
       }
     }
-    if (!who.sysadmin) {
+    // As Harbor: without a Level the list is of system robots; project robots are listed
+    // with Level=project and their ProjectID, by whoever may list that project's robots.
+    if (level && *level != "system" && *level != "project")
+      return HarborError(ErrorCode::kBadRequest, "Level must be system or project");
+    if (!level) level = "system";
+    if (*level == "system") {
+      project_id.reset();
+      if (!who.sysadmin)
+        return HarborError(ErrorCode::kForbidden, "only system administrators list system robots");
+    } else {
       if (!project_id)
-        return HarborError(ErrorCode::kForbidden, "only system administrators list every robot");
-      auto project = DenyIfMissing(who, std::to_string(*project_id), store_.GetProject(*project_id));
+        return HarborError(ErrorCode::kBadRequest, "Level=project needs a ProjectID");
+      auto project =
+          DenyIfMissing(who, std::to_string(*project_id), store_.GetProject(*project_id));
       if (!project) return HarborError(project.error());
       if (auto s = Require(who, *project, Resource::kRobot, Action::kList); !s)
         return HarborError(s.error());
@@ -726,9 +747,11 @@ Response HarborApi::Robots(Call& call) {
     boost::json::array items;
     for (const RobotRecord& r : *robots) {
       if (project_id && r.project_id != *project_id) continue;
-      if (level && r.level != *level) continue;
+      if (r.level != *level) continue;
+      // Harbor keeps names without the robot$ prefix ("ci", "project+ci") and matches those.
+      const std::string_view stored = std::string_view(r.name).substr(kRobotPrefix.size());
       if (!std::all_of(by_name.begin(), by_name.end(),
-                       [&](const QueryCondition& c) { return MatchesText(c, r.name); }))
+                       [&](const QueryCondition& c) { return MatchesText(c, stored); }))
         continue;
       items.push_back(RobotJson(r));
     }

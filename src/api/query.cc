@@ -1,5 +1,7 @@
 #include "api/query.h"
 
+#include <boost/url/encoding_opts.hpp>
+#include <boost/url/pct_string_view.hpp>
 #include <charconv>
 
 #include "core/strings.h"
@@ -64,9 +66,16 @@ Result<int64_t> PositiveInt(std::string_view text, const char* name) {
 
 }  // namespace
 
-Result<std::vector<QueryCondition>> ParseQuery(std::string_view q) {
+Result<std::vector<QueryCondition>> ParseQuery(std::string_view encoded) {
   std::vector<QueryCondition> out;
-  if (q.empty()) return out;
+  if (encoded.empty()) return out;
+  // Harbor's lib/q URL-decodes the value once more (Go's QueryUnescape: '+' is a space), and
+  // clients that encode `q` twice rely on it.
+  auto pct = boost::urls::make_pct_string_view(encoded);
+  if (!pct) return Bad("q holds a % that starts no escape");
+  boost::urls::encoding_opts plus_is_space;
+  plus_is_space.space_as_plus = true;
+  const std::string q = pct->decode(plus_is_space);
   auto terms = SplitTopLevel(q, ',');
   if (!terms) return tl::unexpected(terms.error());
   for (std::string_view term : *terms) {

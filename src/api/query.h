@@ -35,7 +35,8 @@ struct QueryCondition {
 bool MatchesText(const QueryCondition& condition, std::string_view value);
 
 // "k1=v1,k2=~v2,k3=[1~5],k4={a b},k5=(c d)"; commas inside quotes or brackets do not split.
-// BAD_REQUEST with the reason on malformed input.
+// The value is percent-decoded first, as Harbor decodes `q` a second time ("name%3D%7Ea" is
+// "name=~a", '+' a space). BAD_REQUEST with the reason on malformed input.
 Result<std::vector<QueryCondition>> ParseQuery(std::string_view q);
 
 struct SortKey {

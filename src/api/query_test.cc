@@ -29,9 +29,22 @@ TEST(QueryTest, EveryPattern) {
   EXPECT_TRUE(ParseQuery("")->empty());
 }
 
+TEST(QueryTest, TheValueIsDecodedOnceMoreAsHarborDoes) {
+  // What a client sends as q=name%3D%257Ehello arrives here as name=%7Ehello.
+  auto twice = ParseQuery("name=%7Ehello");
+  ASSERT_TRUE(twice) << twice.error().message;
+  EXPECT_EQ((*twice)[0].kind, Kind::kFuzzy);
+  EXPECT_EQ((*twice)[0].values, std::vector<std::string>{"hello"});
+  auto encoded = ParseQuery("name%3D~a%2Crepo%3Db");
+  ASSERT_TRUE(encoded);
+  ASSERT_EQ(encoded->size(), 2u);
+  EXPECT_EQ((*encoded)[1].key, "repo");
+  EXPECT_EQ(ParseQuery("t=[2020-04-09+02:36:00~]")->front().min, "2020-04-09 02:36:00");
+}
+
 TEST(QueryTest, MalformedQueriesAreBadRequests) {
   for (const char* q : {"name", "=v", "a=[1~2", "a={}", "a=[~]", "a=[1~2~3]", "a=\"open", "a=b)",
-                        "a=(x", "a=1,,b=2"}) {
+                        "a=(x", "a=1,,b=2", "a=%zz", "a=%"}) {
     auto parsed = ParseQuery(q);
     ASSERT_FALSE(parsed) << q;
     EXPECT_EQ(parsed.error().code, ErrorCode::kBadRequest) << q;
