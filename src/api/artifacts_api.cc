@@ -111,20 +111,6 @@ boost::json::object TagJson(const ArtifactRecord& a, const TagRecord& t) {
           {"immutable", false}};
 }
 
-std::optional<SortValue> ArtifactField(const boost::json::object& a, const std::string& field) {
-  if (a.empty()) {
-    return field == "push_time" || field == "pull_time" || field == "size" || field == "id" ||
-                   field == "digest"
-               ? std::optional<SortValue>(int64_t{0})
-               : std::nullopt;
-  }
-  const auto* v = a.if_contains(field);
-  if (!v) return SortValue(std::string());
-  if (v->is_int64()) return SortValue(v->as_int64());
-  if (v->is_string()) return SortValue(std::string(v->as_string()));
-  return SortValue(std::string());
-}
-
 }  // namespace
 
 boost::json::object HarborApi::ArtifactJson(const ArtifactRecord& a, int64_t project_id,
@@ -276,52 +262,49 @@ Response HarborApi::Artifacts(Call& call, const ProjectRecord& project,
     }
     if (m != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
     if (auto s = require(Resource::kArtifact, Action::kList); !s) return HarborError(s.error());
-    auto all = management_.ListArtifacts(repository);
-    if (!all) return HarborError(all.error());
-    auto conditions = ParseQuery(call.request.Query("q").value_or(""));
-    if (!conditions) return HarborError(conditions.error());
-    std::vector<boost::json::object> listed;
-    for (const ArtifactRecord& a : *all) {
-      // An index's manifests show as its references, accessories under their subject.
-      if ((a.is_child && a.tags.empty()) || !a.subject.empty()) continue;
-      // Built once, when a type condition or the answer needs it (it reads the config blob).
-      std::optional<boost::json::object> json;
-      auto built = [&]() -> boost::json::object& {
-        if (!json) json = ArtifactJson(a, project.id, call.request);
-        return *json;
-      };
-      bool match = true;
-      for (const QueryCondition& c : *conditions) {
-        if (c.key == "digest") {
-          match = match && MatchesText(c, a.digest);
-        } else if (c.key == "media_type") {
-          match = match && MatchesText(c, a.media_type);
-        } else if (c.key == "tags") {
-          if (c.kind == QueryCondition::Kind::kExact && c.values.front() == "nil") {
-            match = match && a.tags.empty();
-          } else if (c.kind == QueryCondition::Kind::kExact && c.values.front() == "*") {
-            match = match && !a.tags.empty();
-          } else {
-            match = match && std::any_of(a.tags.begin(), a.tags.end(),
-                                         [&](const TagRecord& t) { return MatchesText(c, t.name); });
-          }
-        } else if (c.key == "labels") {
-          match = match && std::any_of(a.label_ids.begin(), a.label_ids.end(), [&](int64_t id) {
-                    return MatchesText(c, std::to_string(id));
-                  });
-        } else if (c.key == "type") {
-          match = match && MatchesText(c, std::string(built().at("type").as_string()));
-        } else {
-          return HarborError(ErrorCode::kBadRequest, "cannot filter artifacts by " + c.key);
-        }
+    auto listing = ParseListing(call.request, "-push_time");
+    if (!listing) return HarborError(listing.error());
+    // Harbor's tags=nil and tags=* ask for untagged and tagged artifacts; type is worked out
+    // from the manifest and its config, so a list filtered by it is cut here, not in the store.
+    ArtifactListing query;
+    std::vector<QueryCondition> by_type;
+    for (QueryCondition& c : listing->request.conditions) {
+      const bool exact = c.kind == QueryCondition::Kind::kExact;
+      if (c.key == "tags" && exact && (c.values.front() == "nil" || c.values.front() == "*")) {
+        query.tagged = c.values.front() == "*";
+      } else if (c.key == "type") {
+        by_type.push_back(std::move(c));
+      } else {
+        query.request.conditions.push_back(std::move(c));
       }
-      if (match) listed.push_back(std::move(built()));
     }
-    auto sort = ParseSort(call.request.Query("sort").value_or("-push_time"));
-    if (!sort) return HarborError(sort.error());
-    if (auto s = SortItems(listed, *sort, ArtifactField); !s) return HarborError(s.error());
-    boost::json::array items(listed.begin(), listed.end());
-    return PagedList(call.request, std::move(items));
+    query.request.sort = std::move(listing->request.sort);
+    if (by_type.empty()) {
+      query.request.offset = listing->request.offset;
+      query.request.limit = listing->request.limit;
+    }
+    auto listed = management_.ListArtifacts(repository, query);
+    if (!listed) return HarborError(listed.error());
+    boost::json::array items;
+    int64_t total = listed->total;
+    if (by_type.empty()) {
+      for (const ArtifactRecord& a : listed->items)
+        items.push_back(ArtifactJson(a, project.id, call.request));
+    } else {
+      total = 0;
+      for (const ArtifactRecord& a : listed->items) {
+        boost::json::object json = ArtifactJson(a, project.id, call.request);
+        const std::string type(json.at("type").as_string());
+        if (!std::all_of(by_type.begin(), by_type.end(),
+                         [&](const QueryCondition& c) { return MatchesText(c, type); }))
+          continue;
+        if (total >= listing->request.offset &&
+            total < listing->request.offset + listing->request.limit)
+          items.push_back(std::move(json));
+        ++total;
+      }
+    }
+    return PagedSlice(call.request, listing->page, std::move(items), total);
   }
   const std::string reference(p[rest]);
   auto artifact = management_.GetArtifact(repository, reference);

@@ -130,6 +130,10 @@ class HarborApi : public http::Handler {
                  Action action);
   boost::json::object ProjectJson(const Principal& who, const ProjectRecord& project);
   static boost::json::object RobotJson(const RobotRecord& robot);
+  // The names of the projects whose `resource` the caller may list; nullopt: every project
+  // (a system administrator's).
+  Result<std::optional<std::vector<std::string>>> ListableProjects(const Principal& who,
+                                                                   Resource resource);
   Result<int64_t> CreateUser(const boost::json::object& body);
   Result<RobotRecord> RobotFromBody(const Principal& who, const boost::json::object& body,
                                     RobotRecord robot);

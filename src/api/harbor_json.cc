@@ -70,6 +70,20 @@ http::Response PagedList(const http::Request& request, boost::json::array items)
                     boost::json::array(items.begin() + first, items.begin() + last), total);
 }
 
+Result<Listing> ParseListing(const http::Request& request, std::string_view default_sort) {
+  Listing out;
+  auto page = ParsePageRequest(request.Query("page"), request.Query("page_size"));
+  if (!page) return tl::unexpected(page.error());
+  out.page = *page;
+  auto conditions = ParseQuery(request.Query("q").value_or(""));
+  if (!conditions) return tl::unexpected(conditions.error());
+  auto sort = ParseSort(request.Query("sort").value_or(default_sort));
+  if (!sort) return tl::unexpected(sort.error());
+  out.request = ListRequest{std::move(*conditions), std::move(*sort), page->Offset(),
+                            page->page_size};
+  return out;
+}
+
 http::Response PagedSlice(const http::Request& request, const PageRequest& page,
                           boost::json::array slice, int64_t total) {
   http::Response res = JsonBody(200, slice);

@@ -34,6 +34,13 @@ Result<boost::json::object> ParseJsonObject(std::string_view body);
 // BAD_REQUEST for a bad page or page_size.
 http::Response PagedList(const http::Request& request, boost::json::array items);
 
+// A list request's q, sort (`default_sort` when it has none) and page, for a store to answer.
+struct Listing {
+  ListRequest request;
+  PageRequest page;
+};
+Result<Listing> ParseListing(const http::Request& request, std::string_view default_sort = {});
+
 // `page` of a list that the store cut already, with X-Total-Count (`total`) and Link.
 http::Response PagedSlice(const http::Request& request, const PageRequest& page,
                           boost::json::array slice, int64_t total);

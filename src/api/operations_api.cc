@@ -13,6 +13,9 @@ namespace {
 
 using http::Response;
 
+// The repositories a search answers with at most, by name: Harbor's search is not paged.
+constexpr int64_t kMaxSearchHits = 500;
+
 boost::json::object QuotaJson(const QuotaRecord& q, const std::string& owner) {
   return {{"id", q.project_id},
           {"ref", boost::json::object{{"id", q.project_id},
@@ -311,26 +314,35 @@ Response HarborApi::AuditLogs(Call& call, const ProjectRecord* project) {
 Response HarborApi::Search(Call& call) {
   if (call.request.method != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
   const std::string text(call.request.Query("q").value_or(""));
+  QueryCondition name;
+  name.key = "name";
+  name.kind = QueryCondition::Kind::kFuzzy;
+  name.values = {text};
   auto projects = store_.ListProjects();
   if (!projects) return HarborError(projects.error());
   boost::json::array project_hits, repository_hits;
+  std::vector<std::string> readable;
+  std::map<std::string, const ProjectRecord*> by_name;
   for (const ProjectRecord& p : *projects) {
     auto can = access_.Can(call.who, ProjectRef{p.id, p.name, p.is_public, p.created_at},
                            Resource::kProject, Action::kRead);
     if (!can) return HarborError(can.error());
     if (!*can) continue;
-    if (p.name.find(text) != std::string::npos) project_hits.push_back(ProjectJson(call.who, p));
-    auto repositories = content_.ListRepositoryRecords(p.name);
-    if (!repositories) return HarborError(repositories.error());
-    for (const RepositoryRecord& r : *repositories) {
-      if (r.name.find(text) == std::string::npos) continue;
-      repository_hits.push_back(boost::json::object{{"project_id", p.id},
-                                                    {"project_name", p.name},
-                                                    {"project_public", p.is_public},
-                                                    {"repository_name", r.name},
-                                                    {"pull_count", r.pull_count},
-                                                    {"artifact_count", r.artifact_count}});
-    }
+    if (MatchesText(name, p.name)) project_hits.push_back(ProjectJson(call.who, p));
+    readable.push_back(p.name);
+    by_name[p.name] = &p;
+  }
+  auto repositories =
+      content_.ListRepositoryRecords(readable, ListRequest{{name}, {}, 0, kMaxSearchHits});
+  if (!repositories) return HarborError(repositories.error());
+  for (const RepositoryRecord& r : repositories->items) {
+    const ProjectRecord& p = *by_name.at(std::string(ProjectOf(r.name)));
+    repository_hits.push_back(boost::json::object{{"project_id", p.id},
+                                                  {"project_name", p.name},
+                                                  {"project_public", p.is_public},
+                                                  {"repository_name", r.name},
+                                                  {"pull_count", r.pull_count},
+                                                  {"artifact_count", r.artifact_count}});
   }
   return JsonBody(200, boost::json::object{{"project", std::move(project_hits)},
                                            {"repository", std::move(repository_hits)}});

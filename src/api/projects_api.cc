@@ -728,9 +728,8 @@ Response HarborApi::Robots(Call& call) {
     // with Level=project and their ProjectID, by whoever may list that project's robots.
     if (level && *level != "system" && *level != "project")
       return HarborError(ErrorCode::kBadRequest, "Level must be system or project");
-    if (!level) level = "system";
-    if (*level == "system") {
-      project_id.reset();
+    const bool system = level.value_or("system") == "system";
+    if (system) {
       if (!who.sysadmin)
         return HarborError(ErrorCode::kForbidden, "only system administrators list system robots");
     } else {
@@ -746,8 +745,8 @@ Response HarborApi::Robots(Call& call) {
     if (!robots) return HarborError(robots.error());
     boost::json::array items;
     for (const RobotRecord& r : *robots) {
-      if (project_id && r.project_id != *project_id) continue;
-      if (r.level != *level) continue;
+      if (r.level != (system ? "system" : "project")) continue;
+      if (!system && r.project_id != *project_id) continue;
       // Harbor keeps names without the robot$ prefix ("ci", "project+ci") and matches those.
       const std::string_view stored = std::string_view(r.name).substr(kRobotPrefix.size());
       if (!std::all_of(by_name.begin(), by_name.end(),

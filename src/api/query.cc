@@ -145,28 +145,6 @@ Result<PageRequest> ParsePageRequest(std::optional<std::string_view> page,
   return req;
 }
 
-bool MatchesText(const QueryCondition& c, std::string_view value) {
-  switch (c.kind) {
-    case QueryCondition::Kind::kExact:
-      return value == c.values.front();
-    case QueryCondition::Kind::kFuzzy:
-      return value.find(c.values.front()) != std::string_view::npos;
-    case QueryCondition::Kind::kAnyOf:
-      for (const std::string& v : c.values) {
-        if (value == v) return true;
-      }
-      return false;
-    case QueryCondition::Kind::kAllOf:
-      for (const std::string& v : c.values) {
-        if (value != v) return false;
-      }
-      return true;
-    case QueryCondition::Kind::kRange:
-      return (!c.min || value >= *c.min) && (!c.max || value <= *c.max);
-  }
-  return false;
-}
-
 std::string PageLinks(std::string_view path, std::string_view other_query, const PageRequest& page,
                       int64_t total) {
   auto link = [&](int64_t p, const char* rel) {

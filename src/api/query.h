@@ -10,39 +10,15 @@
 #include <variant>
 #include <vector>
 
+#include "core/list_query.h"
 #include "core/result.h"
 
 namespace berth {
-
-// One `q` condition. Values keep their text with any quotes removed; the handler that knows
-// the field's type converts them.
-struct QueryCondition {
-  enum class Kind {
-    kExact,  // k=v
-    kFuzzy,  // k=~v
-    kRange,  // k=[min~max], either end may be empty
-    kAnyOf,  // k={v1 v2}: union
-    kAllOf,  // k=(v1 v2): intersection
-  };
-  std::string key;
-  Kind kind = Kind::kExact;
-  std::vector<std::string> values;      // kExact/kFuzzy: one; kAnyOf/kAllOf: several
-  std::optional<std::string> min, max;  // kRange
-};
-
-// Whether a text field's value meets the condition: equal, containing (fuzzy), among the
-// values (any of, or all of for a single value), or within the range.
-bool MatchesText(const QueryCondition& condition, std::string_view value);
 
 // "k1=v1,k2=~v2,k3=[1~5],k4={a b},k5=(c d)"; commas inside quotes or brackets do not split.
 // The value is percent-decoded first, as Harbor decodes `q` a second time ("name%3D%7Ea" is
 // "name=~a", '+' a space). BAD_REQUEST with the reason on malformed input.
 Result<std::vector<QueryCondition>> ParseQuery(std::string_view q);
-
-struct SortKey {
-  std::string field;
-  bool descending = false;
-};
 
 // "field1,-field2"; BAD_REQUEST on an empty field.
 Result<std::vector<SortKey>> ParseSort(std::string_view sort);
@@ -66,19 +42,6 @@ Status SortItems(std::vector<T>& items, const std::vector<SortKey>& keys, Field 
   }
   return {};
 }
-
-inline constexpr int64_t kMaxPageSize = 100;
-// The largest page whose offset, and the offset of the page after it, fit in an int64_t at
-// any page size.
-inline constexpr int64_t kMaxPage = INT64_MAX / kMaxPageSize - 1;
-
-struct PageRequest {
-  int64_t page = 1;
-  int64_t page_size = 10;
-
-  // How many items come before this page; never overflows for a parsed request.
-  int64_t Offset() const { return (page - 1) * page_size; }
-};
 
 // 1 <= page <= kMaxPage, 1 <= page_size <= 100; absent values take Harbor's defaults (1 and 10).
 Result<PageRequest> ParsePageRequest(std::optional<std::string_view> page,

@@ -42,36 +42,6 @@ std::string RepositoryPath(std::span<const std::string_view> segments) {
   return out;
 }
 
-std::optional<SortValue> RepositoryField(const RepositoryRecord& r, const std::string& field) {
-  if (field == "name") return r.name;
-  if (field == "creation_time") return r.created_at;
-  if (field == "update_time") return r.updated_at;
-  if (field == "artifact_count") return r.artifact_count;
-  if (field == "pull_count") return r.pull_count;
-  return std::nullopt;
-}
-
-// The repositories meeting `q` (name only), sorted as asked.
-Result<std::vector<RepositoryRecord>> Filtered(const http::Request& req,
-                                               std::vector<RepositoryRecord> all) {
-  auto conditions = ParseQuery(req.Query("q").value_or(""));
-  if (!conditions) return tl::unexpected(conditions.error());
-  std::vector<RepositoryRecord> out;
-  for (RepositoryRecord& r : all) {
-    bool match = true;
-    for (const QueryCondition& c : *conditions) {
-      if (c.key != "name")
-        return Fail(ErrorCode::kBadRequest, "cannot filter repositories by " + c.key);
-      match = match && MatchesText(c, r.name);
-    }
-    if (match) out.push_back(std::move(r));
-  }
-  auto sort = ParseSort(req.Query("sort").value_or(""));
-  if (!sort) return tl::unexpected(sort.error());
-  if (auto s = SortItems(out, *sort, RepositoryField); !s) return tl::unexpected(s.error());
-  return out;
-}
-
 }  // namespace
 
 Response HarborApi::Repositories(Call& call, const ProjectRecord& project) {
@@ -81,13 +51,14 @@ Response HarborApi::Repositories(Call& call, const ProjectRecord& project) {
   if (p.size() == 3) {
     if (m != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
     if (auto s = require(Action::kList); !s) return HarborError(s.error());
-    auto all = content_.ListRepositoryRecords(project.name);
-    if (!all) return HarborError(all.error());
-    auto repositories = Filtered(call.request, std::move(*all));
-    if (!repositories) return HarborError(repositories.error());
+    auto listing = ParseListing(call.request);
+    if (!listing) return HarborError(listing.error());
+    auto listed =
+        content_.ListRepositoryRecords(std::vector<std::string>{project.name}, listing->request);
+    if (!listed) return HarborError(listed.error());
     boost::json::array items;
-    for (const RepositoryRecord& r : *repositories) items.push_back(RepositoryJson(r, project.id));
-    return PagedList(call.request, std::move(items));
+    for (const RepositoryRecord& r : listed->items) items.push_back(RepositoryJson(r, project.id));
+    return PagedSlice(call.request, listing->page, std::move(items), listed->total);
   }
   // The repository's name ends where its artifacts begin.
   const auto artifacts = std::find(p.begin() + 4, p.end(), "artifacts");
@@ -128,26 +99,33 @@ Response HarborApi::Repositories(Call& call, const ProjectRecord& project) {
 
 Response HarborApi::AllRepositories(Call& call) {
   if (call.request.method != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
-  auto all = content_.ListRepositoryRecords("");
-  if (!all) return HarborError(all.error());
-  // Only what the caller may list, project by project.
-  std::vector<RepositoryRecord> visible;
-  for (RepositoryRecord& r : *all) {
-    auto project = access_.FindProject(ProjectOf(r.name));
-    if (!project) return HarborError(project.error());
-    if (!*project) continue;
-    auto can = access_.Can(call.who, **project, Resource::kRepository, Action::kList);
-    if (!can) return HarborError(can.error());
-    if (*can) visible.push_back(std::move(r));
-  }
-  auto repositories = Filtered(call.request, std::move(visible));
-  if (!repositories) return HarborError(repositories.error());
+  auto listing = ParseListing(call.request);
+  if (!listing) return HarborError(listing.error());
+  auto projects = ListableProjects(call.who, Resource::kRepository);
+  if (!projects) return HarborError(projects.error());
+  auto listed = content_.ListRepositoryRecords(*projects, listing->request);
+  if (!listed) return HarborError(listed.error());
   boost::json::array items;
-  for (const RepositoryRecord& r : *repositories) {
+  for (const RepositoryRecord& r : listed->items) {
     auto project = access_.FindProject(ProjectOf(r.name));
     items.push_back(RepositoryJson(r, project && *project ? (*project)->id : 0));
   }
-  return PagedList(call.request, std::move(items));
+  return PagedSlice(call.request, listing->page, std::move(items), listed->total);
+}
+
+Result<std::optional<std::vector<std::string>>> HarborApi::ListableProjects(const Principal& who,
+                                                                             Resource resource) {
+  if (who.sysadmin) return std::nullopt;
+  auto projects = store_.ListProjects();
+  if (!projects) return tl::unexpected(projects.error());
+  std::vector<std::string> names;
+  for (const ProjectRecord& p : *projects) {
+    auto can = access_.Can(who, ProjectRef{p.id, p.name, p.is_public, p.created_at}, resource,
+                           Action::kList);
+    if (!can) return tl::unexpected(can.error());
+    if (*can) names.push_back(p.name);
+  }
+  return names;
 }
 
 }  // namespace berth

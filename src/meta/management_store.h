@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/list_query.h"
 #include "core/result.h"
 
 namespace berth {
@@ -34,6 +35,11 @@ struct ArtifactRecord {
   std::vector<int64_t> label_ids;
   std::vector<std::string> children;  // an index's manifests
   bool is_child = false;              // some index of the repository lists it
+};
+
+struct ArtifactListing {
+  ListRequest request;
+  std::optional<bool> tagged;  // only tagged (true) or untagged (false) artifacts
 };
 
 struct LabelRecord {
@@ -81,8 +87,13 @@ class ManagementStore {
  public:
   virtual ~ManagementStore() = default;
 
-  // The repository's artifacts, oldest first; kNotFound without the repository.
-  virtual Result<std::vector<ArtifactRecord>> ListArtifacts(const std::string& repository) = 0;
+  // The repository's artifacts as Harbor lists them (neither an untagged index child nor an
+  // accessory, which show under their parent), filtered by digest, media_type, tags and labels,
+  // sorted (push_time, pull_time, id, digest, media_type, size; newest push first when unsaid)
+  // and cut in the database; tags, labels and children filled in for the page only.
+  // kNotFound without the repository; BAD_REQUEST for another field.
+  virtual Result<Listed<ArtifactRecord>> ListArtifacts(const std::string& repository,
+                                                       const ArtifactListing& listing) = 0;
   // By digest or tag; kNotFound when absent.
   virtual Result<ArtifactRecord> GetArtifact(const std::string& repository,
                                              const std::string& reference) = 0;

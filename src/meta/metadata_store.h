@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/digest.h"
+#include "core/list_query.h"
 #include "core/result.h"
 
 namespace berth {
@@ -65,9 +66,11 @@ class MetadataStore {
   // Repository names in lexical order, after page.last.
   virtual Result<std::vector<std::string>> ListRepositories(const Page& page) = 0;
 
-  // The repositories of a project ("<project>/..."), or every one for "", by name.
-  virtual Result<std::vector<RepositoryRecord>> ListRepositoryRecords(
-      const std::string& project) = 0;
+  // The repositories that hold an artifact, of the `projects` named (nullopt: of every
+  // project), filtered by name, sorted (name, creation_time, update_time, artifact_count,
+  // pull_count; by name when unsaid) and cut in the database. BAD_REQUEST for another field.
+  virtual Result<Listed<RepositoryRecord>> ListRepositoryRecords(
+      const std::optional<std::vector<std::string>>& projects, const ListRequest& request) = 0;
   // kNotFound when absent.
   virtual Result<RepositoryRecord> GetRepository(const std::string& name) = 0;
   virtual Status SetRepositoryDescription(const std::string& name, const std::string& description,

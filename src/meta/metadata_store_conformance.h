@@ -173,16 +173,44 @@ TYPED_TEST_P(MetadataStoreConformance, RepositoriesAreListedDescribedAndDeleted)
       this->store_->PutManifest(this->Manifest("team/app", "{\"a\":1}", {layer.str()}), "v1", 250));
   ASSERT_TRUE(this->store_->PutManifest(this->Manifest("team/app", "{\"a\":2}", {layer.str()}),
                                         std::nullopt, 300));
-  auto team = this->store_->ListRepositoryRecords("team");
-  ASSERT_TRUE(team);
-  ASSERT_EQ(team->size(), 2u);
-  EXPECT_EQ((*team)[0].name, "team/app");
-  EXPECT_EQ((*team)[0].artifact_count, 2);
-  EXPECT_EQ((*team)[0].created_at, 100);
-  EXPECT_EQ((*team)[0].updated_at, 300);
-  EXPECT_EQ((*team)[1].name, "team/web/ui");
-  EXPECT_EQ((*team)[1].artifact_count, 0);
-  EXPECT_EQ(this->store_->ListRepositoryRecords("")->size(), 3u);
+  ASSERT_TRUE(this->store_->PutManifest(this->Manifest("team/web/ui", "{\"u\":1}", {layer.str()}),
+                                        "v1", 120));
+  ASSERT_TRUE(this->store_->PutManifest(this->Manifest("teammate/x", "{\"x\":1}", {layer.str()}),
+                                        "v1", 120));
+  // A repository that holds no artifact (blobs only) is not listed.
+  ASSERT_TRUE(this->store_->LinkBlob("team/empty", layer, 5, 100));
+  const std::vector<std::string> team_only{"team"};
+  auto team = this->store_->ListRepositoryRecords(team_only, {});
+  ASSERT_TRUE(team) << team.error().message;
+  EXPECT_EQ(team->total, 2);
+  ASSERT_EQ(team->items.size(), 2u);
+  EXPECT_EQ(team->items[0].name, "team/app");
+  EXPECT_EQ(team->items[0].artifact_count, 2);
+  EXPECT_EQ(team->items[0].created_at, 100);
+  EXPECT_EQ(team->items[0].updated_at, 300);
+  EXPECT_EQ(team->items[1].name, "team/web/ui");
+  EXPECT_EQ(team->items[1].artifact_count, 1);
+  EXPECT_EQ(this->store_->ListRepositoryRecords(std::nullopt, {})->total, 3);
+  EXPECT_EQ(this->store_->ListRepositoryRecords(std::vector<std::string>{}, {})->total, 0);
+  // Filtered, sorted and cut in the store; the total counts every match.
+  QueryCondition fuzzy;
+  fuzzy.key = "name";
+  fuzzy.kind = QueryCondition::Kind::kFuzzy;
+  fuzzy.values = {"A"};
+  auto page = this->store_->ListRepositoryRecords(
+      std::nullopt, ListRequest{{fuzzy}, {{"artifact_count", true}}, 0, 1});
+  ASSERT_TRUE(page) << page.error().message;
+  EXPECT_EQ(page->total, 3);  // case-insensitive, as Harbor's fuzzy match
+  ASSERT_EQ(page->items.size(), 1u);
+  EXPECT_EQ(page->items[0].name, "team/app");
+  page = this->store_->ListRepositoryRecords(std::nullopt,
+                                             ListRequest{{fuzzy}, {{"artifact_count", true}}, 1, 1});
+  ASSERT_EQ(page->items.size(), 1u);
+  EXPECT_EQ(page->items[0].name, "team/web/ui");  // ties with teammate/x, created before it
+  EXPECT_EQ(this->store_->ListRepositoryRecords(std::nullopt, ListRequest{{}, {{"color"}}, 0, 0})
+                .error()
+                .code,
+            ErrorCode::kBadRequest);
 
   ASSERT_TRUE(this->store_->SetRepositoryDescription("team/web/ui", "the portal", 400));
   auto ui = this->store_->GetRepository("team/web/ui");

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "core/strings.h"
+#include "meta/sql_list.h"
 #include "meta/sqlite_database.h"
 #include "meta/sqlite_metadata_store.h"
 
@@ -81,12 +82,41 @@ Result<std::optional<StorageUse>> SqliteMetadataStore::ProjectStorage(const std:
 
 namespace {
 
+// Whether an index of the repository lists the manifest (manifest_children_by_child).
+#define BERTH_IS_CHILD                                                                      \
+  "EXISTS (SELECT 1 FROM manifest_children mc JOIN manifests p ON p.id = mc.manifest_id " \
+  "WHERE mc.child_digest = m.digest AND p.repository_id = m.repository_id)"
+#define BERTH_TAGGED "EXISTS (SELECT 1 FROM tags t WHERE t.manifest_id = m.id)"
+
 constexpr const char* kArtifactColumns =
     "SELECT m.id, m.repository_id, r.name, m.digest, m.media_type, m.content, "
     "coalesce(m.subject, ''), coalesce(m.artifact_type, ''), m.pushed_at, m.pulled_at, "
-    "EXISTS (SELECT 1 FROM manifest_children mc JOIN manifests p ON p.id = mc.manifest_id "
-    "WHERE p.repository_id = m.repository_id AND mc.child_digest = m.digest) "
-    "FROM manifests m JOIN repositories r ON r.id = m.repository_id ";
+    BERTH_IS_CHILD " FROM manifests m JOIN repositories r ON r.id = m.repository_id ";
+
+// Harbor's artifact list: no accessory, no untagged child of an index.
+constexpr const char* kListedArtifacts =
+    " WHERE m.repository_id = ? AND coalesce(m.subject, '') = '' AND NOT (" BERTH_IS_CHILD
+    " AND NOT " BERTH_TAGGED ")";
+
+constexpr ListField kArtifactFilters[] = {
+    {"digest", "m.digest"},
+    {"media_type", "m.media_type"},
+    {"tags", "t.name", false, "EXISTS (SELECT 1 FROM tags t WHERE t.manifest_id = m.id AND {})"},
+    {"labels", "al.label_id", true,
+     "EXISTS (SELECT 1 FROM artifact_labels al WHERE al.manifest_id = m.id AND {})"},
+};
+constexpr ListField kArtifactSorts[] = {
+    {"push_time", "m.pushed_at", true},
+    {"pull_time", "m.pulled_at", true},
+    {"id", "m.id", true},
+    {"digest", "m.digest"},
+    {"media_type", "m.media_type"},
+    // The manifest with its config and layers, as the artifact's size is shown.
+    {"size",
+     "m.size + coalesce((SELECT sum(b.size) FROM manifest_blobs mb JOIN blobs b ON "
+     "b.digest = mb.digest WHERE mb.manifest_id = m.id), 0)",
+     true},
+};
 
 ArtifactRecord ReadArtifact(Stmt& q) {
   ArtifactRecord a;
@@ -127,19 +157,43 @@ Status Complete(Connection& c, ArtifactRecord& a) {
 
 }  // namespace
 
-Result<std::vector<ArtifactRecord>> SqliteMetadataStore::ListArtifacts(
-    const std::string& repository) {
-  static const std::string sql = std::string(kArtifactColumns) + "WHERE r.name = ? ORDER BY m.id";
-  return db_->Read([&](Connection& c) -> Result<std::vector<ArtifactRecord>> {
+Result<Listed<ArtifactRecord>> SqliteMetadataStore::ListArtifacts(
+    const std::string& repository, const ArtifactListing& listing) {
+  auto filter = FilterSql(listing.request.conditions, kArtifactFilters);
+  if (!filter) return tl::unexpected(filter.error());
+  auto order = OrderSql(listing.request.sort.empty() ? std::vector<SortKey>{{"push_time", true}}
+                                                     : listing.request.sort,
+                        kArtifactSorts, "m.id");
+  if (!order) return tl::unexpected(order.error());
+  std::string where = kListedArtifacts;
+  if (listing.tagged) where += *listing.tagged ? " AND " BERTH_TAGGED : " AND NOT " BERTH_TAGGED;
+  where += filter->sql;
+  return db_->Read([&](Connection& c) -> Result<Listed<ArtifactRecord>> {
     auto id = c.RepositoryId(repository);
     if (!id) return tl::unexpected(id.error());
     if (*id == 0) return Fail(ErrorCode::kNotFound, "repository " + repository + " not found");
-    auto artifacts = All<ArtifactRecord>(c, sql.c_str(), ReadArtifact, repository);
-    if (!artifacts) return tl::unexpected(artifacts.error());
-    for (ArtifactRecord& a : *artifacts) {
+    Listed<ArtifactRecord> out;
+    auto count = c.Prepare("SELECT count(*) FROM manifests m" + where);
+    if (!count) return tl::unexpected(count.error());
+    (*count)->Bind(1, *id);
+    BindAll(**count, 2, filter->values);
+    auto counted = (*count)->Step();
+    if (!counted) return tl::unexpected(counted.error());
+    out.total = (*count)->Int(0);
+    auto page = c.Prepare(kArtifactColumns + where + *order + " LIMIT ? OFFSET ?");
+    if (!page) return tl::unexpected(page.error());
+    (*page)->Bind(1, *id);
+    BindAll(**page, 2, filter->values);
+    const int next = static_cast<int>(filter->values.size()) + 2;
+    (*page)->Bind(next, listing.request.limit > 0 ? listing.request.limit : kNoLimit);
+    (*page)->Bind(next + 1, listing.request.offset);
+    auto rows = (*page)->Rows<ArtifactRecord>(ReadArtifact);
+    if (!rows) return tl::unexpected(rows.error());
+    out.items = std::move(*rows);
+    for (ArtifactRecord& a : out.items) {
       if (auto s = Complete(c, a); !s) return tl::unexpected(s.error());
     }
-    return artifacts;
+    return out;
   });
 }
 

@@ -80,10 +80,10 @@ TEST_F(ManagementStoreTest, ArtifactsCarryTagsLabelsAndPullTallies) {
   const Digest layer = DigestOf("layer");
   ASSERT_TRUE(store_->LinkBlob("proj/app", layer, 10, 1));
   ASSERT_TRUE(PutImage("proj/app", {layer.str()}, "v1"));
-  auto artifacts = store_->ListArtifacts("proj/app");
+  auto artifacts = store_->ListArtifacts("proj/app", {});
   ASSERT_TRUE(artifacts);
-  ASSERT_EQ(artifacts->size(), 1u);
-  const ArtifactRecord& a = artifacts->front();
+  ASSERT_EQ(artifacts->items.size(), 1u);
+  const ArtifactRecord& a = artifacts->items.front();
   ASSERT_EQ(a.tags.size(), 1u);
   EXPECT_EQ(a.tags[0].name, "v1");
   auto label = store_->CreateLabel(LabelRecord{0, "qa", "", "", "g", 0, 1, 1});
@@ -97,7 +97,7 @@ TEST_F(ManagementStoreTest, ArtifactsCarryTagsLabelsAndPullTallies) {
   EXPECT_EQ(again->pull_time, 40);
   EXPECT_EQ(store_->GetRepository("proj/app")->pull_count, 5);
   EXPECT_EQ(store_->GetArtifact("proj/app", "nope").error().code, ErrorCode::kNotFound);
-  EXPECT_EQ(store_->ListArtifacts("proj/none").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->ListArtifacts("proj/none", {}).error().code, ErrorCode::kNotFound);
 }
 
 TEST_F(ManagementStoreTest, SettingsKeepTheLatestValue) {
@@ -123,6 +123,53 @@ TEST_F(ManagementStoreTest, ADeletedPolicysIdIsNeverGivenToAnother) {
   auto second = store_->CreateWebhookPolicy(policy);
   ASSERT_TRUE(second) << second.error().message;
   EXPECT_GT(*second, *first);
+}
+
+TEST_F(ManagementStoreTest, ArtifactListsAreFilteredSortedAndCutInTheStore) {
+  const Digest layer = DigestOf("layer");
+  ASSERT_TRUE(store_->LinkBlob("proj/app", layer, 10, 1));
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(PutImage("proj/app", {layer.str()}, "v" + std::to_string(i)));
+  // An untagged one, and an accessory (listed under its subject, not here).
+  ManifestRecord untagged;
+  untagged.repository = "proj/app";
+  untagged.content = R"({"schemaVersion":2,"untagged":1})";
+  untagged.digest = DigestOf(untagged.content).str();
+  untagged.media_type = "application/vnd.oci.image.manifest.v1+json";
+  ASSERT_TRUE(store_->PutManifest(untagged, std::nullopt, 3));
+  ManifestRecord accessory = untagged;
+  accessory.content = R"({"schemaVersion":2,"sbom":1})";
+  accessory.digest = DigestOf(accessory.content).str();
+  accessory.subject = untagged.digest;
+  ASSERT_TRUE(store_->PutManifest(accessory, std::nullopt, 3));
+
+  auto all = store_->ListArtifacts("proj/app", {});
+  ASSERT_TRUE(all) << all.error().message;
+  EXPECT_EQ(all->total, 6);
+  ArtifactListing page;
+  page.request.sort = {{"id", true}};
+  page.request.offset = 1;
+  page.request.limit = 2;
+  auto cut = store_->ListArtifacts("proj/app", page);
+  ASSERT_TRUE(cut);
+  EXPECT_EQ(cut->total, 6);
+  ASSERT_EQ(cut->items.size(), 2u);
+  EXPECT_GT(cut->items[0].id, cut->items[1].id);
+  EXPECT_EQ(cut->items[1].tags.at(0).name, "v3");
+  ArtifactListing untagged_only;
+  untagged_only.tagged = false;
+  auto bare = store_->ListArtifacts("proj/app", untagged_only);
+  ASSERT_EQ(bare->total, 1);
+  EXPECT_EQ(bare->items[0].digest, untagged.digest);
+  ArtifactListing by_tag;
+  QueryCondition tags;
+  tags.key = "tags";
+  tags.kind = QueryCondition::Kind::kAnyOf;
+  tags.values = {"v1", "v4", "nope"};
+  by_tag.request.conditions = {tags};
+  EXPECT_EQ(store_->ListArtifacts("proj/app", by_tag)->total, 2);
+  ArtifactListing bad;
+  bad.request.sort = {{"tags"}};
+  EXPECT_EQ(store_->ListArtifacts("proj/app", bad).error().code, ErrorCode::kBadRequest);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "core/reference.h"
+#include "meta/sql_list.h"
 #include "meta/sqlite_database.h"
 
 namespace berth {
@@ -390,6 +391,8 @@ CREATE UNIQUE INDEX users_by_email ON users (email);
 CREATE UNIQUE INDEX user_groups_by_dn ON user_groups (ldap_dn);
 CREATE INDEX project_members_by_entity ON project_members (entity_type, entity_id);
 CREATE INDEX uploads_by_repository ON uploads (repository);
+CREATE INDEX manifest_children_by_child ON manifest_children (child_digest);
+CREATE INDEX tags_by_lower_name ON tags (repository_id, lower(name), name);
 )sql",
 };
 
@@ -444,16 +447,59 @@ RepositoryRecord ReadRepository(Stmt& q) {
 
 }  // namespace
 
-Result<std::vector<RepositoryRecord>> SqliteMetadataStore::ListRepositoryRecords(
-    const std::string& project) {
-  static const std::string all = std::string(kRepositoryColumns) + "ORDER BY r.name";
-  static const std::string in_project =
-      std::string(kRepositoryColumns) + "WHERE r.name > ? AND r.name < ? ORDER BY r.name";
-  return db_->Read([&](Connection& c) -> Result<std::vector<RepositoryRecord>> {
-    auto [low, high] = ProjectRange(project);
-    auto q = project.empty() ? c.Query(all.c_str()) : c.Query(in_project.c_str(), low, high);
-    if (!q) return tl::unexpected(q.error());
-    return (*q)->Rows<RepositoryRecord>(ReadRepository);
+namespace {
+
+// What a repository list filters on (Harbor's q takes the name) and sorts by.
+constexpr ListField kRepositoryFilters[] = {{"name", "r.name"}};
+constexpr ListField kRepositorySorts[] = {
+    {"name", "r.name"},
+    {"creation_time", "r.created_at", true},
+    {"update_time", "5", true},  // kRepositoryColumns' columns, by their position
+    {"artifact_count", "6", true},
+    {"pull_count", "r.pull_count", true},
+};
+
+}  // namespace
+
+Result<Listed<RepositoryRecord>> SqliteMetadataStore::ListRepositoryRecords(
+    const std::optional<std::vector<std::string>>& projects, const ListRequest& request) {
+  auto filter = FilterSql(request.conditions, kRepositoryFilters);
+  if (!filter) return tl::unexpected(filter.error());
+  auto order = OrderSql(request.sort.empty() ? std::vector<SortKey>{{"name"}} : request.sort,
+                        kRepositorySorts, "r.id");
+  if (!order) return tl::unexpected(order.error());
+  // Each project's repositories are one indexed range of names.
+  std::string where = " WHERE EXISTS (SELECT 1 FROM manifests WHERE repository_id = r.id)";
+  std::vector<SqlValue> values;
+  if (projects) {
+    where += " AND (0";
+    for (const std::string& project : *projects) {
+      auto [low, high] = ProjectRange(project);
+      where += " OR (r.name > ? AND r.name < ?)";
+      values.push_back(low);
+      values.push_back(high);
+    }
+    where += ")";
+  }
+  where += filter->sql;
+  values.insert(values.end(), filter->values.begin(), filter->values.end());
+  return db_->Read([&](Connection& c) -> Result<Listed<RepositoryRecord>> {
+    Listed<RepositoryRecord> out;
+    auto count = c.Prepare("SELECT count(*) FROM repositories r" + where);
+    if (!count) return tl::unexpected(count.error());
+    BindAll(**count, 1, values);
+    auto counted = (*count)->Step();
+    if (!counted) return tl::unexpected(counted.error());
+    out.total = (*count)->Int(0);
+    auto page = c.Prepare(std::string(kRepositoryColumns) + where + *order + " LIMIT ? OFFSET ?");
+    if (!page) return tl::unexpected(page.error());
+    BindAll(**page, 1, values);
+    (*page)->Bind(static_cast<int>(values.size()) + 1, request.limit > 0 ? request.limit : kNoLimit);
+    (*page)->Bind(static_cast<int>(values.size()) + 2, request.offset);
+    auto rows = (*page)->Rows<RepositoryRecord>(ReadRepository);
+    if (!rows) return tl::unexpected(rows.error());
+    out.items = std::move(*rows);
+    return out;
   });
 }
 

@@ -22,7 +22,9 @@ class SqliteMetadataStore : public MetadataStore, public IdentityStore, public M
   ~SqliteMetadataStore() override;
 
   Result<std::vector<std::string>> ListRepositories(const Page& page) override;
-  Result<std::vector<RepositoryRecord>> ListRepositoryRecords(const std::string& project) override;
+  Result<Listed<RepositoryRecord>> ListRepositoryRecords(
+      const std::optional<std::vector<std::string>>& projects,
+      const ListRequest& request) override;
   Result<RepositoryRecord> GetRepository(const std::string& name) override;
   Status SetRepositoryDescription(const std::string& name, const std::string& description,
                                   int64_t now) override;
@@ -88,7 +90,8 @@ class SqliteMetadataStore : public MetadataStore, public IdentityStore, public M
   Result<SessionRecord> GetSession(const std::string& id_hash, int64_t now) override;
   Status DeleteSession(const std::string& id_hash) override;
 
-  Result<std::vector<ArtifactRecord>> ListArtifacts(const std::string& repository) override;
+  Result<Listed<ArtifactRecord>> ListArtifacts(const std::string& repository,
+                                               const ArtifactListing& listing) override;
   Result<ArtifactRecord> GetArtifact(const std::string& repository,
                                      const std::string& reference) override;
   Result<int64_t> CreateLabel(const LabelRecord& label) override;
