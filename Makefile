@@ -12,7 +12,7 @@ CONFIG ?=
 LISTEN ?=
 DATA ?=
 
-.PHONY: setup configure build berth run test test-asan corpus prism bench fuzz clean
+.PHONY: setup configure build berth run test test-asan corpus prism bench bench-lists fuzz clean
 
 setup:
 	scripts/setup
@@ -50,6 +50,10 @@ test-asan: setup corpus prism
 
 bench: build
 	bench/run
+
+# How long a page of each long list takes at 1,000 and at scale (bench/README.md).
+bench-lists: build
+	bench/lists
 
 # Each parser fuzzer for FUZZ_SECONDS (clang's libFuzzer with ASan and UBSan).
 FUZZ_SECONDS ?= 60

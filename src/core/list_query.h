@@ -59,7 +59,7 @@ struct ListRequest {
 
 // One page of a list and how many items the whole list holds.
 template <class T>
-struct Listed {
+struct ListPage {
   std::vector<T> items;
   int64_t total = 0;
 };

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/list_query.h"
 #include "core/result.h"
 
 namespace berth {
@@ -43,13 +44,6 @@ struct AuditLogQuery {
   bool descending = true;
   int64_t offset = 0;
   int64_t limit = 10;
-};
-
-// One page of a list and how many items the whole list holds.
-template <class T>
-struct ListPage {
-  std::vector<T> items;
-  int64_t total = 0;
 };
 
 // One delivery to one target. Pending tasks are the retry queue: kept on disk, so a backlog

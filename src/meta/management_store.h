@@ -92,7 +92,7 @@ class ManagementStore {
   // sorted (push_time, pull_time, id, digest, media_type, size; newest push first when unsaid)
   // and cut in the database; tags, labels and children filled in for the page only.
   // kNotFound without the repository; BAD_REQUEST for another field.
-  virtual Result<Listed<ArtifactRecord>> ListArtifacts(const std::string& repository,
+  virtual Result<ListPage<ArtifactRecord>> ListArtifacts(const std::string& repository,
                                                        const ArtifactListing& listing) = 0;
   // By digest or tag; kNotFound when absent.
   virtual Result<ArtifactRecord> GetArtifact(const std::string& repository,

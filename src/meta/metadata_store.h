@@ -69,7 +69,7 @@ class MetadataStore {
   // The repositories that hold an artifact, of the `projects` named (nullopt: of every
   // project), filtered by name, sorted (name, creation_time, update_time, artifact_count,
   // pull_count; by name when unsaid) and cut in the database. BAD_REQUEST for another field.
-  virtual Result<Listed<RepositoryRecord>> ListRepositoryRecords(
+  virtual Result<ListPage<RepositoryRecord>> ListRepositoryRecords(
       const std::optional<std::vector<std::string>>& projects, const ListRequest& request) = 0;
   // kNotFound when absent.
   virtual Result<RepositoryRecord> GetRepository(const std::string& name) = 0;

@@ -107,7 +107,8 @@ Result<std::string> OrderSql(const std::vector<SortKey>& keys, std::span<const L
     if (!field || !field->exists.empty()) return Bad("cannot sort by " + key.field);
     out += std::string(field->expression) + (key.descending ? " DESC, " : ", ");
   }
-  return out + std::string(tiebreak);
+  // In the last key's direction, so that an index in that order serves the whole sort.
+  return out + std::string(tiebreak) + (!keys.empty() && keys.back().descending ? " DESC" : "");
 }
 
 void BindAll(Stmt& statement, int first, const std::vector<SqlValue>& values) {

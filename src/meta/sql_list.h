@@ -39,7 +39,7 @@ Result<SqlFilter> FilterSql(const std::vector<QueryCondition>& conditions,
                             std::span<const ListField> fields);
 
 // " ORDER BY ..." for the keys, then `tiebreak` (a unique column, so that pages never overlap
-// or skip). BAD_REQUEST for a field the list cannot be sorted on.
+// or skip) in the last key's direction. BAD_REQUEST for a field the list cannot be sorted on.
 Result<std::string> OrderSql(const std::vector<SortKey>& keys, std::span<const ListField> fields,
                              std::string_view tiebreak);
 

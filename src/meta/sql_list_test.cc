@@ -56,6 +56,7 @@ TEST(SqlListTest, SortKeysEndWithTheTiebreak) {
   auto order = OrderSql({{"name", true}, {"id", false}}, kFields, "r.id");
   ASSERT_TRUE(order);
   EXPECT_EQ(*order, " ORDER BY r.name DESC, r.id, r.id");
+  EXPECT_EQ(*OrderSql({{"id", true}}, kFields, "r.id"), " ORDER BY r.id DESC, r.id DESC");
   EXPECT_FALSE(OrderSql({{"tags", false}}, kFields, "r.id"));
   EXPECT_FALSE(OrderSql({{"color", false}}, kFields, "r.id"));
 }

@@ -82,9 +82,11 @@ Result<std::optional<StorageUse>> SqliteMetadataStore::ProjectStorage(const std:
 
 namespace {
 
-// Whether an index of the repository lists the manifest (manifest_children_by_child).
-#define BERTH_IS_CHILD                                                                      \
-  "EXISTS (SELECT 1 FROM manifest_children mc JOIN manifests p ON p.id = mc.manifest_id " \
+// Whether an index of the repository lists the manifest. CROSS JOIN keeps SQLite to this order
+// (by manifest_children_by_child first): the other way round is a scan of the repository per
+// row, and a list quadratic in its length.
+#define BERTH_IS_CHILD                                                                       \
+  "EXISTS (SELECT 1 FROM manifest_children mc CROSS JOIN manifests p ON p.id = mc.manifest_id " \
   "WHERE mc.child_digest = m.digest AND p.repository_id = m.repository_id)"
 #define BERTH_TAGGED "EXISTS (SELECT 1 FROM tags t WHERE t.manifest_id = m.id)"
 
@@ -93,10 +95,19 @@ constexpr const char* kArtifactColumns =
     "coalesce(m.subject, ''), coalesce(m.artifact_type, ''), m.pushed_at, m.pulled_at, "
     BERTH_IS_CHILD " FROM manifests m JOIN repositories r ON r.id = m.repository_id ";
 
-// Harbor's artifact list: no accessory, no untagged child of an index.
+// Harbor's artifact list: no accessory (a subject is NULL when there is none), no untagged
+// child of an index. The children are gathered once, from the repository's indexes
+// (manifests_by_media_type), not looked for row by row, so that the list walks
+// manifests_by_subject alone up to its page.
 constexpr const char* kListedArtifacts =
-    " WHERE m.repository_id = ? AND coalesce(m.subject, '') = '' AND NOT (" BERTH_IS_CHILD
-    " AND NOT " BERTH_TAGGED ")";
+    " WHERE m.repository_id = ?1 AND m.subject IS NULL AND m.id NOT IN ("
+    "SELECT child.id FROM manifests parent "
+    "CROSS JOIN manifest_children mc ON mc.manifest_id = parent.id "
+    "CROSS JOIN manifests child ON child.repository_id = ?1 AND child.digest = mc.child_digest "
+    "WHERE parent.repository_id = ?1 AND parent.media_type IN "
+    "('application/vnd.oci.image.index.v1+json', "
+    "'application/vnd.docker.distribution.manifest.list.v2+json') AND NOT EXISTS "
+    "(SELECT 1 FROM tags t WHERE t.manifest_id = child.id))";
 
 constexpr ListField kArtifactFilters[] = {
     {"digest", "m.digest"},
@@ -157,7 +168,7 @@ Status Complete(Connection& c, ArtifactRecord& a) {
 
 }  // namespace
 
-Result<Listed<ArtifactRecord>> SqliteMetadataStore::ListArtifacts(
+Result<ListPage<ArtifactRecord>> SqliteMetadataStore::ListArtifacts(
     const std::string& repository, const ArtifactListing& listing) {
   auto filter = FilterSql(listing.request.conditions, kArtifactFilters);
   if (!filter) return tl::unexpected(filter.error());
@@ -168,11 +179,11 @@ Result<Listed<ArtifactRecord>> SqliteMetadataStore::ListArtifacts(
   std::string where = kListedArtifacts;
   if (listing.tagged) where += *listing.tagged ? " AND " BERTH_TAGGED : " AND NOT " BERTH_TAGGED;
   where += filter->sql;
-  return db_->Read([&](Connection& c) -> Result<Listed<ArtifactRecord>> {
+  return db_->Read([&](Connection& c) -> Result<ListPage<ArtifactRecord>> {
     auto id = c.RepositoryId(repository);
     if (!id) return tl::unexpected(id.error());
     if (*id == 0) return Fail(ErrorCode::kNotFound, "repository " + repository + " not found");
-    Listed<ArtifactRecord> out;
+    ListPage<ArtifactRecord> out;
     auto count = c.Prepare("SELECT count(*) FROM manifests m" + where);
     if (!count) return tl::unexpected(count.error());
     (*count)->Bind(1, *id);

@@ -386,7 +386,9 @@ CREATE TABLE labels_v7 (
 INSERT INTO labels_v7 SELECT * FROM labels;
 DROP TABLE labels;
 ALTER TABLE labels_v7 RENAME TO labels;
-CREATE INDEX manifests_by_subject ON manifests (repository_id, subject);
+-- Wider than before: a repository's artifacts in push order, for their list's pages.
+CREATE INDEX manifests_by_subject ON manifests (repository_id, subject, pushed_at, id);
+CREATE INDEX manifests_by_media_type ON manifests (repository_id, media_type);
 CREATE UNIQUE INDEX users_by_email ON users (email);
 CREATE UNIQUE INDEX user_groups_by_dn ON user_groups (ldap_dn);
 CREATE INDEX project_members_by_entity ON project_members (entity_type, entity_id);
@@ -461,7 +463,7 @@ constexpr ListField kRepositorySorts[] = {
 
 }  // namespace
 
-Result<Listed<RepositoryRecord>> SqliteMetadataStore::ListRepositoryRecords(
+Result<ListPage<RepositoryRecord>> SqliteMetadataStore::ListRepositoryRecords(
     const std::optional<std::vector<std::string>>& projects, const ListRequest& request) {
   auto filter = FilterSql(request.conditions, kRepositoryFilters);
   if (!filter) return tl::unexpected(filter.error());
@@ -483,8 +485,8 @@ Result<Listed<RepositoryRecord>> SqliteMetadataStore::ListRepositoryRecords(
   }
   where += filter->sql;
   values.insert(values.end(), filter->values.begin(), filter->values.end());
-  return db_->Read([&](Connection& c) -> Result<Listed<RepositoryRecord>> {
-    Listed<RepositoryRecord> out;
+  return db_->Read([&](Connection& c) -> Result<ListPage<RepositoryRecord>> {
+    ListPage<RepositoryRecord> out;
     auto count = c.Prepare("SELECT count(*) FROM repositories r" + where);
     if (!count) return tl::unexpected(count.error());
     BindAll(**count, 1, values);

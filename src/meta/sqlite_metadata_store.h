@@ -22,7 +22,7 @@ class SqliteMetadataStore : public MetadataStore, public IdentityStore, public M
   ~SqliteMetadataStore() override;
 
   Result<std::vector<std::string>> ListRepositories(const Page& page) override;
-  Result<Listed<RepositoryRecord>> ListRepositoryRecords(
+  Result<ListPage<RepositoryRecord>> ListRepositoryRecords(
       const std::optional<std::vector<std::string>>& projects,
       const ListRequest& request) override;
   Result<RepositoryRecord> GetRepository(const std::string& name) override;
@@ -90,7 +90,7 @@ class SqliteMetadataStore : public MetadataStore, public IdentityStore, public M
   Result<SessionRecord> GetSession(const std::string& id_hash, int64_t now) override;
   Status DeleteSession(const std::string& id_hash) override;
 
-  Result<Listed<ArtifactRecord>> ListArtifacts(const std::string& repository,
+  Result<ListPage<ArtifactRecord>> ListArtifacts(const std::string& repository,
                                                const ArtifactListing& listing) override;
   Result<ArtifactRecord> GetArtifact(const std::string& repository,
                                      const std::string& reference) override;

@@ -161,7 +161,7 @@ Result<Page> ParsePage(const Request& req) {
 }
 
 // Answers a page of names, asking for one more than it shows to know if a next page exists.
-Response ListPage(const std::string& link_path, const Page& page,
+Response PagedNames(const std::string& link_path, const Page& page,
                   const std::function<Result<std::vector<std::string>>(const Page&)>& fetch,
                   const std::function<boost::json::object(boost::json::array)>& body) {
   if (page.limit == 0) return JsonResponse(200, boost::json::serialize(body({})));
@@ -854,7 +854,7 @@ Response Registry::ListTags(const Request& req, const Route& route) {
     if (auto probe = meta_.ListTags(route.name, {"", 1}); !probe)
       return ErrorResponse(probe.error());
   }
-  return ListPage(
+  return PagedNames(
       "/v2/" + route.name + "/tags/list", *page,
       [&](const Page& p) { return meta_.ListTags(route.name, p); },
       [&](boost::json::array tags) {
@@ -865,7 +865,7 @@ Response Registry::ListTags(const Request& req, const Route& route) {
 Response Registry::Catalog(const Request& req) {
   auto page = ParsePage(req);
   if (!page) return ErrorResponse(page.error());
-  return ListPage(
+  return PagedNames(
       "/v2/_catalog", *page, [&](const Page& p) { return meta_.ListRepositories(p); },
       [](boost::json::array repos) {
         return boost::json::object{{"repositories", std::move(repos)}};
