@@ -12,7 +12,8 @@ CONFIG ?=
 LISTEN ?=
 DATA ?=
 
-.PHONY: setup configure build berth run test test-asan corpus prism bench bench-lists fuzz clean
+.PHONY: setup configure build berth run test test-asan corpus prism bench bench-lists fuzz fuzz-build \
+  fuzz-smoke clean
 
 setup:
 	scripts/setup
@@ -40,7 +41,7 @@ prism: setup
 	  npm install --prefix $(PRISM_DIR) --no-audit --no-fund --loglevel=error \
 	    @stoplight/prism-cli@$(PRISM_VERSION)
 
-test: build corpus prism
+test: build corpus prism fuzz-smoke
 	ctest --preset default -j2
 
 test-asan: setup corpus prism
@@ -55,13 +56,30 @@ bench: build
 bench-lists: build
 	bench/lists
 
-# Each parser fuzzer for FUZZ_SECONDS (clang's libFuzzer with ASan and UBSan).
+# Each parser fuzzer for FUZZ_SECONDS (clang's libFuzzer with ASan and UBSan), its corpus kept
+# in build-fuzz/corpus; `make test` runs each for FUZZ_SMOKE_SECONDS first.
 FUZZ_SECONDS ?= 60
-fuzz: setup
-	CXX=clang++ cmake -S fuzz -B build-fuzz -G Ninja >/dev/null
+FUZZ_SMOKE_SECONDS ?= 10
+FUZZERS := manifest_fuzz reference_fuzz list_query_fuzz http_request_fuzz
+fuzz-build: setup
+	CXX=clang++ cmake -S fuzz -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >/dev/null
 	cmake --build build-fuzz
-	for f in manifest_fuzz reference_fuzz; do \
-	  mkdir -p build-fuzz/corpus/$$f && build-fuzz/$$f -max_total_time=$(FUZZ_SECONDS) build-fuzz/corpus/$$f || exit 1; \
+
+fuzz: fuzz-build
+	@for f in $(FUZZERS); do \
+	  mkdir -p build-fuzz/corpus/$$f && \
+	  build-fuzz/$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 build-fuzz/corpus/$$f \
+	    $$([ -d fuzz/seeds/$$f ] && echo fuzz/seeds/$$f) \
+	    || exit 1; \
+	done
+
+fuzz-smoke: fuzz-build
+	@for f in $(FUZZERS); do \
+	  mkdir -p build-fuzz/corpus/$$f && \
+	  build-fuzz/$$f -max_total_time=$(FUZZ_SMOKE_SECONDS) build-fuzz/corpus/$$f \
+	    $$([ -d fuzz/seeds/$$f ] && echo fuzz/seeds/$$f) 2> build-fuzz/$$f.log \
+	    || { tail -40 build-fuzz/$$f.log; exit 1; }; \
+	  echo "fuzz: $$f ran $(FUZZ_SMOKE_SECONDS) s, $$(grep -o 'cov: [0-9]*' build-fuzz/$$f.log | tail -1)"; \
 	done
 
 clean:

@@ -8,12 +8,13 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/url/parse.hpp>
 #include <charconv>
 #include <mutex>
 #include <random>
 #include <set>
 #include <thread>
+
+#include "http/request_head.h"
 
 namespace berth::http {
 namespace {
@@ -28,7 +29,6 @@ using namespace asio::experimental::awaitable_operators;
 constexpr auto kNoThrow = asio::as_tuple(use_awaitable);
 
 constexpr size_t kBodyChunk = 1 << 20;
-constexpr size_t kHeaderLimit = 64 * 1024;
 constexpr size_t kLingerBytes = 8 << 20;
 // Sent per sendfile(2) call. Measured on loopback: 256 KiB pulls a 512 MiB blob ~25% faster
 // than one call per socket-buffer-full, since the receiver starts copying sooner.
@@ -40,48 +40,6 @@ std::string NewRequestIdPrefix() {
   char buf[9];
   std::snprintf(buf, sizeof buf, "%08x", rd());
   return buf;
-}
-
-Request ToRequest(const bhttp::request_parser<bhttp::buffer_body>& parser, std::string request_id) {
-  const auto& msg = parser.get();
-  Request req;
-  req.method = std::string(msg.method_string());
-  const std::string target(msg.target());
-  for (const auto& field : msg) {
-    req.headers.Add(std::string(field.name_string()), std::string(field.value()));
-  }
-  auto url = boost::urls::parse_origin_form(target);
-  if (url) {
-    req.path = url->path();
-    for (auto param : url->params()) req.query.emplace_back(param.key, param.value);
-  } else {
-    req.path = target;  // the router answers an unparsable path with 404
-  }
-  req.content_length =
-      parser.content_length() ? std::optional<uint64_t>(*parser.content_length()) : std::nullopt;
-  req.has_body = parser.chunked() || (req.content_length && *req.content_length > 0);
-  if (auto id = req.headers.Get("X-Request-Id"); id && !id->empty() && id->size() <= 128) {
-    req.request_id = std::string(*id);
-  } else {
-    req.request_id = std::move(request_id);
-  }
-  return req;
-}
-
-std::string_view Trim(std::string_view v) {
-  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
-  return v;
-}
-
-// What to answer a request head that could not be read: 431 when it was too long, 400 when
-// it broke HTTP's grammar; nothing when the peer went away.
-std::optional<int> HeadErrorStatus(const beast::error_code& ec) {
-  if (ec == bhttp::error::header_limit) return 431;
-  if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
-      ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message)
-    return 400;
-  return std::nullopt;
 }
 
 Response InternalError(const char* what) {
@@ -195,9 +153,8 @@ struct Server::Impl {
     buffer.reserve(4096);  // a request head; idle connections should cost little memory
     std::vector<char> chunk, spare;
     while (!stopping) {
-      bhttp::request_parser<bhttp::buffer_body> parser;
-      parser.body_limit(boost::none);
-      parser.header_limit(kHeaderLimit);
+      RequestParser parser;
+      ConfigureParser(parser);
       conn->idle = true;
       if (buffer.size() == 0) {
         conn->stream.expires_after(options.idle_timeout);
@@ -230,11 +187,7 @@ struct Server::Impl {
         }
         break;
       }
-      // A transfer coding Beast does not decode would leave the body to be read as the next
-      // request (request smuggling), so anything but a lone "chunked" ends the connection.
-      if (const auto te = parser.get().find(bhttp::field::transfer_encoding);
-          te != parser.get().end() &&
-          (!beast::iequals(Trim(te->value()), "chunked") || parser.content_length())) {
+      if (!FramingIsSafe(parser)) {
         Response bad;
         bad.status = 400;
         co_await Write(*conn, bad, false, 11);
@@ -387,7 +340,7 @@ struct Server::Impl {
 
   // A chunked (Transfer-Encoding) body goes through the parser, a buffer at a time.
   awaitable<BodyOutcome> StreamChunked(Connection& conn, beast::flat_buffer& buffer,
-                                       bhttp::request_parser<bhttp::buffer_body>& parser,
+                                       RequestParser& parser,
                                        BodySink& sink, std::vector<char>& chunk) {
     BodyOutcome out;
     // Beast reads max(512, free capacity) bytes at a time: give it room for 64 KiB reads.
