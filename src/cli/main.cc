@@ -173,15 +173,21 @@ int Serve(const Flags& flags) {
   Authenticator authenticator(identities, clock, ldap ? &*ldap : nullptr, auth_options);
   AccessControl access(identities);
 
+  if (config->tls.cert.empty() != config->tls.key.empty()) {
+    std::cerr << "berth: tls needs both cert and key\n";
+    return 2;
+  }
   http::Router router;
   http::Server server(
       http::ServerOptions{config->listen, config->io_threads, config->workers, config->idle_timeout,
-                          config->header_timeout, config->shutdown_timeout, config->access_log},
+                          config->header_timeout, config->shutdown_timeout, config->access_log,
+                          config->tls.cert, config->tls.key, config->tls.min_version},
       router);
   const uint16_t port = server.port();
   std::string host = config->listen.substr(0, config->listen.rfind(':'));
+  const std::string scheme = config->tls.cert.empty() ? "http://" : "https://";
   std::string external_url = config->external_url.empty()
-                                 ? "http://" + host + ":" + std::to_string(port)
+                                 ? scheme + host + ":" + std::to_string(port)
                                  : config->external_url;
   while (external_url.ends_with('/')) external_url.pop_back();
 

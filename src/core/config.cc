@@ -117,6 +117,14 @@ const std::map<std::string, Setter>& Setters() {
         {"cache.manifests", Field(&Config::manifest_cache_entries, size("cache.manifests"))},
         {"port_file", Field(&Config::port_file, text("port_file"))},
         {"external_url", Field(&Config::external_url, text("external_url"))},
+        {"tls.cert", [](Config& c, const std::string& v) -> Status { c.tls.cert = v; return {}; }},
+        {"tls.key", [](Config& c, const std::string& v) -> Status { c.tls.key = v; return {}; }},
+        {"tls.min_version",
+         [](Config& c, const std::string& v) -> Status {
+           if (v != "1.2" && v != "1.3") return Invalid("tls.min_version", v, "expected 1.2 or 1.3");
+           c.tls.min_version = v;
+           return {};
+         }},
         {"auth_mode",
          [](Config& c, const std::string& v) -> Status {
            if (v != "db_auth" && v != "ldap_auth")

@@ -34,8 +34,15 @@ struct Config {
   // When set, the bound port is written here once listening (tests listen on port 0).
   std::string port_file;
 
+  // HTTPS on the listen address when a certificate is given (reloaded on SIGHUP).
+  struct Tls {
+    std::string cert;  // PEM: the certificate, then its chain
+    std::string key;
+    std::string min_version = "1.2";  // or "1.3"
+  } tls;
+
   // The URL clients reach Berth at (behind a proxy, the proxy's): the token realm's base.
-  // Empty: http://<listen>.
+  // Empty: http://<listen>, or https://<listen> with tls.
   std::string external_url;
   // "db_auth" or "ldap_auth", as Harbor names them.
   std::string auth_mode = "db_auth";

@@ -8,6 +8,7 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <charconv>
 #include <mutex>
 #include <random>
@@ -52,17 +53,56 @@ Response InternalError(const char* what) {
   return res;
 }
 
+// Mozilla's "intermediate" TLS 1.2 suites: forward secrecy and AEAD only. TLS 1.3's are
+// OpenSSL's defaults.
+constexpr const char* kTls12Ciphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+    "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
+std::shared_ptr<asio::ssl::context> LoadTls(const ServerOptions& options) {
+  auto ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
+  SSL_CTX* native = ctx->native_handle();
+  SSL_CTX_set_min_proto_version(native,
+                                options.tls_min_version == "1.3" ? TLS1_3_VERSION : TLS1_2_VERSION);
+  SSL_CTX_set_options(native, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+  if (SSL_CTX_set_cipher_list(native, kTls12Ciphers) != 1)
+    throw std::runtime_error("tls: no usable TLS 1.2 cipher");
+  beast::error_code ec;
+  ctx->use_certificate_chain_file(options.tls_cert, ec);
+  if (ec) throw std::runtime_error("tls.cert " + options.tls_cert + ": " + ec.message());
+  ctx->use_private_key_file(options.tls_key, asio::ssl::context::pem, ec);
+  if (ec) throw std::runtime_error("tls.key " + options.tls_key + ": " + ec.message());
+  if (SSL_CTX_check_private_key(native) != 1)
+    throw std::runtime_error("tls: the key in " + options.tls_key + " is not the certificate's");
+  return ctx;
+}
+
+// What a plain-HTTP client that knocks on the TLS port is told, in its own protocol.
+constexpr std::string_view kPlainToTls =
+    "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nConnection: close\r\n"
+    "Content-Length: 48\r\n\r\nThis port speaks HTTPS: use https:// to reach it\n";
+
 }  // namespace
 
 struct Server::Impl {
-  struct Connection {
-    explicit Connection(tcp::socket s) : stream(std::move(s)) {}
-    beast::tcp_stream stream;
+  // What Stop() needs of a connection, whatever its stream.
+  struct ConnectionBase {
+    virtual ~ConnectionBase() = default;
+    virtual beast::tcp_stream& tcp() = 0;
     // Touched only on the connection's strand.
     bool idle = true;           // waiting for the next request
     bool reading_head = false;  // a request's head has begun and is being read
     bool head_late = false;     // header_timeout passed before the head was whole
   };
+  template <class Stream>
+  struct Connection : ConnectionBase {
+    template <class... Args>
+    explicit Connection(Args&&... args) : stream(std::forward<Args>(args)...) {}
+    beast::tcp_stream& tcp() override { return beast::get_lowest_layer(stream); }
+    Stream stream;
+  };
+  using PlainConnection = Connection<beast::tcp_stream>;
+  using TlsConnection = Connection<beast::ssl_stream<beast::tcp_stream>>;
 
   Impl(ServerOptions opts, Handler& h)
       : options(std::move(opts)),
@@ -74,7 +114,9 @@ struct Server::Impl {
         acceptor(ioc),
         workers(static_cast<size_t>(std::max(1, options.workers))),
         signals(ioc, SIGINT, SIGTERM),
+        reload(ioc, SIGHUP),
         request_id_prefix(NewRequestIdPrefix()) {
+    if (!options.tls_cert.empty()) tls = LoadTls(options);
     auto colon = options.listen.rfind(':');
     if (colon == std::string::npos) throw std::runtime_error("listen: expected host:port");
     std::string host = options.listen.substr(0, colon);
@@ -126,13 +168,25 @@ struct Server::Impl {
         continue;
       }
       socket.set_option(tcp::no_delay(true));
-      auto conn = std::make_shared<Connection>(std::move(socket));
-      {
-        std::lock_guard lock(mu);
-        connections.insert(conn);
+      if (auto context = Tls()) {
+        auto conn = std::make_shared<TlsConnection>(std::move(socket), *context);
+        Spawn(conn, Handshake(conn, std::move(context)));
+      } else {
+        auto conn = std::make_shared<PlainConnection>(std::move(socket));
+        Spawn(conn, Serve(conn));
       }
-      auto ex = conn->stream.get_executor();
-      asio::co_spawn(ex, Serve(conn), [this, conn](std::exception_ptr e) {
+    }
+  }
+
+  // Runs a connection's coroutine on its strand, known to Stop() until it ends.
+  template <class Conn>
+  void Spawn(const std::shared_ptr<Conn>& conn, awaitable<void> work) {
+    {
+      std::lock_guard lock(mu);
+      connections.insert(conn);
+    }
+    asio::co_spawn(conn->tcp().get_executor(), std::move(work),
+                   [this, conn](std::exception_ptr e) {
         if (e) {
           try {
             std::rethrow_exception(e);
@@ -143,12 +197,66 @@ struct Server::Impl {
         std::lock_guard lock(mu);
         connections.erase(conn);
       });
+  }
+
+  void WaitForReload() {
+    reload.async_wait([this](beast::error_code ec, int) {
+      if (ec) return;
+      ReloadTls();
+      WaitForReload();
+    });
+  }
+
+  std::shared_ptr<asio::ssl::context> Tls() {
+    std::lock_guard lock(tls_mu);
+    return tls;
+  }
+
+  // A certificate renewed on disk is taken up on SIGHUP: new connections get the new context,
+  // open ones keep theirs. A file that does not load leaves the old one in place.
+  void ReloadTls() {
+    if (options.tls_cert.empty()) return;
+    try {
+      auto fresh = LoadTls(options);
+      std::lock_guard lock(tls_mu);
+      tls = std::move(fresh);
+      spdlog::info("tls: certificate {} reloaded", options.tls_cert);
+    } catch (const std::exception& e) {
+      spdlog::error("tls: reload failed, the old certificate stays: {}", e.what());
     }
+  }
+
+  // A TLS connection's first bytes: a handshake record, or a plain-HTTP client that is told to
+  // use https. The handshake, like a request head, must be done within header_timeout.
+  awaitable<void> Handshake(std::shared_ptr<TlsConnection> conn,
+                            std::shared_ptr<asio::ssl::context> context) {
+    beast::tcp_stream& tcp = conn->tcp();
+    tcp.expires_after(options.idle_timeout);
+    auto [wait] = co_await tcp.socket().async_wait(tcp::socket::wait_read, kNoThrow);
+    if (wait) co_return;
+    unsigned char first = 0;
+    beast::error_code ec;
+    tcp.socket().receive(asio::buffer(&first, 1), tcp::socket::message_peek, ec);
+    if (ec) co_return;
+    constexpr unsigned char kTlsHandshakeRecord = 0x16;
+    if (first != kTlsHandshakeRecord) {
+      co_await asio::async_write(tcp, asio::buffer(kPlainToTls), kNoThrow);
+      tcp.socket().shutdown(tcp::socket::shutdown_send, ec);
+      co_return;
+    }
+    tcp.expires_after(options.header_timeout);
+    auto [shake] = co_await conn->stream.async_handshake(asio::ssl::stream_base::server, kNoThrow);
+    if (shake) {
+      spdlog::debug("tls handshake: {}", shake.message());
+      co_return;
+    }
+    co_await Serve(std::move(conn));
   }
 
   // One connection: read a request head, dispatch, stream the body to the handler's sink,
   // write the response; repeat while the connection is kept alive.
-  awaitable<void> Serve(std::shared_ptr<Connection> conn) {
+  template <class Conn>
+  awaitable<void> Serve(std::shared_ptr<Conn> conn) {
     beast::flat_buffer buffer;
     buffer.reserve(4096);  // a request head; idle connections should cost little memory
     std::vector<char> chunk, spare;
@@ -157,7 +265,7 @@ struct Server::Impl {
       ConfigureParser(parser);
       conn->idle = true;
       if (buffer.size() == 0) {
-        conn->stream.expires_after(options.idle_timeout);
+        conn->tcp().expires_after(options.idle_timeout);
         auto [ec, n] = co_await conn->stream.async_read_some(buffer.prepare(4096), kNoThrow);
         if (ec) break;
         buffer.commit(n);
@@ -165,15 +273,15 @@ struct Server::Impl {
       conn->idle = false;
       // A head trickling in a byte at a time must not hold the connection for idle_timeout.
       // Its own timer cancels the read rather than closing the socket, so 408 can be sent.
-      conn->stream.expires_never();
-      asio::steady_timer head_deadline(conn->stream.get_executor(), options.header_timeout);
+      conn->tcp().expires_never();
+      asio::steady_timer head_deadline(conn->tcp().get_executor(), options.header_timeout);
       conn->reading_head = true;
       conn->head_late = false;
       head_deadline.async_wait([conn](beast::error_code e) {
         if (e || !conn->reading_head) return;
         conn->head_late = true;
         beast::error_code ignored;
-        conn->stream.socket().cancel(ignored);
+        conn->tcp().socket().cancel(ignored);
       });
       auto [ec, header_bytes] =
           co_await bhttp::async_read_header(conn->stream, buffer, parser, kNoThrow);
@@ -260,21 +368,22 @@ struct Server::Impl {
       }
     }
     beast::error_code ignored;
-    conn->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    conn->stream.close();
+    conn->tcp().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    conn->tcp().close();
   }
 
   // After answering a request whose body was not read (a refused upload), reads and discards
   // what the client is still sending for a moment before closing: closing a socket with
   // unread data makes the kernel send a reset, which can destroy the answer before the client
   // reads it.
-  awaitable<void> LingeringClose(Connection& conn) {
+  template <class Conn>
+  awaitable<void> LingeringClose(Conn& conn) {
     beast::error_code ignored;
-    conn.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    conn.tcp().socket().shutdown(tcp::socket::shutdown_send, ignored);
     std::vector<char> scratch(64 * 1024);
     size_t drained = 0;
     while (drained < kLingerBytes) {
-      conn.stream.expires_after(kLingerTime);
+      conn.tcp().expires_after(kLingerTime);
       auto [ec, n] = co_await conn.stream.async_read_some(asio::buffer(scratch), kNoThrow);
       if (ec) break;
       drained += n;
@@ -287,9 +396,10 @@ struct Server::Impl {
   };
 
   // Reads into buf[filled..] until it is full or `remaining` is 0; false if the peer went away.
-  awaitable<bool> Fill(Connection& conn, std::span<char> buf, uint64_t& remaining, size_t& filled) {
+  template <class Conn>
+  awaitable<bool> Fill(Conn& conn, std::span<char> buf, uint64_t& remaining, size_t& filled) {
     while (remaining > 0 && filled < buf.size()) {
-      conn.stream.expires_after(options.idle_timeout);
+      conn.tcp().expires_after(options.idle_timeout);
       auto [ec, n] = co_await conn.stream.async_read_some(
           asio::buffer(buf.data() + filled, std::min<uint64_t>(buf.size() - filled, remaining)),
           kNoThrow);
@@ -307,7 +417,8 @@ struct Server::Impl {
   // A sized body bypasses the parser (which copies and reads at most 64 KiB at a time): it is
   // read straight into one buffer while a worker hashes and writes the other, so the network
   // and the disk work on two cores at once.
-  awaitable<BodyOutcome> StreamSized(Connection& conn, beast::flat_buffer& buffer, uint64_t length,
+  template <class Conn>
+  awaitable<BodyOutcome> StreamSized(Conn& conn, beast::flat_buffer& buffer, uint64_t length,
                                      BodySink& sink, std::vector<char>& ready,
                                      std::vector<char>& next) {
     BodyOutcome out;
@@ -339,7 +450,8 @@ struct Server::Impl {
   }
 
   // A chunked (Transfer-Encoding) body goes through the parser, a buffer at a time.
-  awaitable<BodyOutcome> StreamChunked(Connection& conn, beast::flat_buffer& buffer,
+  template <class Conn>
+  awaitable<BodyOutcome> StreamChunked(Conn& conn, beast::flat_buffer& buffer,
                                        RequestParser& parser,
                                        BodySink& sink, std::vector<char>& chunk) {
     BodyOutcome out;
@@ -348,7 +460,7 @@ struct Server::Impl {
     while (!parser.is_done()) {
       parser.get().body().data = chunk.data();
       parser.get().body().size = chunk.size();
-      conn.stream.expires_after(options.idle_timeout);
+      conn.tcp().expires_after(options.idle_timeout);
       auto [ec, n] = co_await bhttp::async_read(conn.stream, buffer, parser, kNoThrow);
       if (ec == bhttp::error::need_buffer) ec = {};
       if (ec) {
@@ -365,8 +477,9 @@ struct Server::Impl {
   }
 
   // Writes the response; returns the body bytes sent.
-  awaitable<uint64_t> Write(Connection& conn, Response& res, bool keep_alive, unsigned version) {
-    conn.stream.expires_after(options.idle_timeout);
+  template <class Conn>
+  awaitable<uint64_t> Write(Conn& conn, Response& res, bool keep_alive, unsigned version) {
+    conn.tcp().expires_after(options.idle_timeout);
     const uint64_t length = res.file ? res.file->length : res.body.size();
     const bool bodiless = res.status == 204 || res.status == 304 || res.status < 200;
     if (res.file || res.head_only) {
@@ -388,9 +501,31 @@ struct Server::Impl {
     co_return ec ? 0 : length;
   }
 
+  // Over TLS the bytes pass through the record layer: read and written a bounded buffer at a
+  // time. (Kernel TLS would keep sendfile, but Asio's TLS engine writes through a memory BIO,
+  // and kernels without the "tls" ULP have none to offer.)
+  awaitable<uint64_t> SendFile(TlsConnection& conn, const FileBody& file) {
+    std::vector<char> buf(std::min<uint64_t>(file.length, kSendfileBytes));
+    uint64_t sent = 0;
+    while (sent < file.length) {
+      const size_t want = static_cast<size_t>(std::min<uint64_t>(buf.size(), file.length - sent));
+      ssize_t n;
+      do {
+        n = ::pread(file.fd, buf.data(), want, static_cast<off_t>(file.offset + sent));
+      } while (n < 0 && errno == EINTR);
+      if (n <= 0) break;  // the file shrank, or cannot be read
+      conn.tcp().expires_after(options.idle_timeout);
+      auto [ec, written] =
+          co_await asio::async_write(conn.stream, asio::buffer(buf.data(), n), kNoThrow);
+      sent += written;
+      if (ec) break;
+    }
+    co_return sent;
+  }
+
   // sendfile(2) from the blob straight to the socket: no copy through user space.
-  awaitable<uint64_t> SendFile(Connection& conn, const FileBody& file) {
-    auto& socket = conn.stream.socket();
+  awaitable<uint64_t> SendFile(PlainConnection& conn, const FileBody& file) {
+    auto& socket = conn.tcp().socket();
     beast::error_code ec;
     socket.native_non_blocking(true, ec);
     off_t offset = static_cast<off_t>(file.offset);
@@ -435,11 +570,12 @@ struct Server::Impl {
       beast::error_code ignored;
       acceptor.close(ignored);
       signals.cancel();
+      reload.cancel();
       {
         std::lock_guard lock(mu);
         for (const auto& conn : connections) {
-          asio::post(conn->stream.get_executor(), [conn] {
-            if (conn->idle) conn->stream.cancel();
+          asio::post(conn->tcp().get_executor(), [conn] {
+            if (conn->idle) conn->tcp().cancel();
           });
         }
       }
@@ -468,12 +604,15 @@ struct Server::Impl {
   tcp::acceptor acceptor;
   asio::thread_pool workers;
   asio::signal_set signals;
+  asio::signal_set reload;
   std::string request_id_prefix;
   std::atomic<uint64_t> request_counter = 0;
   std::atomic<bool> stopping = false;
   std::chrono::steady_clock::time_point shutdown_deadline;
   std::mutex mu;
-  std::set<std::shared_ptr<Connection>> connections;  // guarded by mu
+  std::set<std::shared_ptr<ConnectionBase>> connections;  // guarded by mu
+  std::mutex tls_mu;
+  std::shared_ptr<asio::ssl::context> tls;  // guarded by tls_mu; null: plain HTTP
 };
 
 Server::Server(ServerOptions options, Handler& handler)
@@ -486,6 +625,7 @@ Server::~Server() {
 uint16_t Server::port() const { return impl_->acceptor.local_endpoint().port(); }
 
 void Server::Run() {
+  impl_->WaitForReload();
   impl_->signals.async_wait([this](beast::error_code ec, int) {
     if (!ec) impl_->Stop();
   });

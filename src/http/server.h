@@ -19,6 +19,11 @@ struct ServerOptions {
   std::chrono::seconds header_timeout{15};
   std::chrono::seconds shutdown_timeout{15};
   bool access_log = true;
+  // HTTPS when a certificate is given (PEM, the chain as served); its key; "1.2" or "1.3".
+  // SIGHUP loads them again, for connections opened from then on.
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls_min_version = "1.2";
 };
 
 class Server {
