@@ -130,6 +130,9 @@ class HarborApi : public http::Handler {
                  Action action);
   boost::json::object ProjectJson(const Principal& who, const ProjectRecord& project);
   static boost::json::object RobotJson(const RobotRecord& robot);
+  // The projects a list shows the caller: public and member ones; nullopt: every project (a
+  // system administrator's).
+  Result<std::optional<ProjectScope>> VisibleProjects(const Principal& who);
   // The names of the projects whose `resource` the caller may list; nullopt: every project
   // (a system administrator's).
   Result<std::optional<std::vector<std::string>>> ListableProjects(const Principal& who,

@@ -220,8 +220,8 @@ Response HarborApi::Projects(Call& call) {
       return Created(std::string(kApiPrefix) + "/projects/" + std::to_string(*id));
     }
     if (m != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
-    auto conditions = ParseQuery(call.request.Query("q").value_or(""));
-    if (!conditions) return HarborError(conditions.error());
+    auto listing = ParseListing(call.request);
+    if (!listing) return HarborError(listing.error());
     for (std::string_view plain : {"name", "public", "owner"}) {
       if (auto v = call.request.Query(plain)) {
         QueryCondition c;
@@ -229,52 +229,45 @@ Response HarborApi::Projects(Call& call) {
         // Harbor's name parameter matches fuzzily.
         c.kind = plain == "name" ? QueryCondition::Kind::kFuzzy : QueryCondition::Kind::kExact;
         c.values = {std::string(*v)};
-        conditions->push_back(std::move(c));
+        listing->request.conditions.push_back(std::move(c));
       }
     }
-    auto sort = ParseSort(call.request.Query("sort").value_or(""));
-    if (!sort) return HarborError(sort.error());
-    auto projects = store_.ListProjects();
-    if (!projects) return HarborError(projects.error());
-    std::vector<ProjectRecord> visible;
-    for (const ProjectRecord& project : *projects) {
-      bool match = true;
-      for (const QueryCondition& c : *conditions) {
-        if (c.key == "name") {
-          match = match && MatchesText(c, project.name);
-        } else if (c.key == "public") {
-          match = match && MatchesText(c, project.is_public ? "true" : "false");
-        } else if (c.key == "owner") {
-          auto owner = store_.GetUser(project.owner_id);
-          match = match && owner && MatchesText(c, owner->username);
-        } else if (c.key == "project_id") {
-          match = match && MatchesText(c, std::to_string(project.id));
-        } else {
-          return HarborError(ErrorCode::kBadRequest, "cannot filter projects by " + c.key);
-        }
-      }
-      if (!match) continue;
-      auto can = access_.Can(who, RefOf(project), Resource::kProject, Action::kRead);
-      if (!can) return HarborError(can.error());
-      if (*can) visible.push_back(project);
-    }
-    auto sorted =
-        SortItems(visible, *sort,
-                  [](const ProjectRecord& r, const std::string& f) -> std::optional<SortValue> {
-                    if (f == "name") return r.name;
-                    if (f == "project_id") return r.id;
-                    if (f == "creation_time") return r.created_at;
-                    if (f == "update_time") return r.updated_at;
-                    return std::nullopt;
-                  });
-    if (!sorted) return HarborError(sorted.error());
+    auto scope = VisibleProjects(who);
+    if (!scope) return HarborError(scope.error());
+    auto listed = store_.ListProjects(*scope, listing->request);
+    if (!listed) return HarborError(listed.error());
     boost::json::array items;
-    for (const ProjectRecord& project : visible) items.push_back(ProjectJson(who, project));
-    return PagedList(call.request, std::move(items));
+    for (const ProjectRecord& project : listed->items) items.push_back(ProjectJson(who, project));
+    return PagedSlice(call.request, listing->page, std::move(items), listed->total);
   }
   auto project = ProjectByKey(who, call.request, p[1]);
   if (!project) return HarborError(project.error());
   return OneProject(call, *project);
+}
+
+Result<std::optional<ProjectScope>> HarborApi::VisibleProjects(const Principal& who) {
+  if (who.sysadmin) return std::nullopt;
+  switch (who.kind) {
+    case Principal::Kind::kAnonymous:
+      return ProjectScope{true, {}};
+    case Principal::Kind::kUser: {
+      auto member = store_.MemberProjects(who.id, who.group_ids);
+      if (!member) return tl::unexpected(member.error());
+      return ProjectScope{true, std::move(*member)};
+    }
+    case Principal::Kind::kRobot:
+      break;
+  }
+  // A robot reads the projects its grants name; its few grants are checked project by project.
+  auto projects = store_.ListProjects();
+  if (!projects) return tl::unexpected(projects.error());
+  ProjectScope scope{false, {}};
+  for (const ProjectRecord& p : *projects) {
+    auto can = access_.Can(who, RefOf(p), Resource::kProject, Action::kRead);
+    if (!can) return tl::unexpected(can.error());
+    if (*can) scope.ids.push_back(p.id);
+  }
+  return scope;
 }
 
 Response HarborApi::OneProject(Call& call, const ProjectRecord& project) {

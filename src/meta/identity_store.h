@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/list_query.h"
 #include "core/result.h"
 
 namespace berth {
@@ -44,6 +45,12 @@ struct ProjectRecord {
   int64_t updated_at = 0;
   // Harbor's project metadata ("public", "auto_scan", ...), values as strings as Harbor keeps them.
   std::map<std::string, std::string> metadata;
+};
+
+// The projects a caller may see in a list: the public ones if `public_ones`, and those listed.
+struct ProjectScope {
+  bool public_ones = true;
+  std::vector<int64_t> ids;
 };
 
 struct MemberRecord {
@@ -110,6 +117,14 @@ class IdentityStore {
   virtual Result<ProjectRecord> GetProject(int64_t id) = 0;
   virtual Result<ProjectRecord> FindProject(const std::string& name) = 0;
   virtual Result<std::vector<ProjectRecord>> ListProjects() = 0;
+  // One page of the projects in `scope` (nullopt: every project), filtered by name, public,
+  // owner (the owner's username) and project_id, sorted (name, project_id, creation_time,
+  // update_time; by id when unsaid) and cut in the database. BAD_REQUEST for another field.
+  virtual Result<ListPage<ProjectRecord>> ListProjects(const std::optional<ProjectScope>& scope,
+                                                       const ListRequest& request) = 0;
+  // The projects where the user is a member, directly or through one of `group_ids`.
+  virtual Result<std::vector<int64_t>> MemberProjects(int64_t user_id,
+                                                      const std::vector<int64_t>& group_ids) = 0;
   virtual Status UpdateProject(const ProjectRecord& project) = 0;
   // kPrecondition while the project holds repositories; its members, metadata and robots go.
   virtual Status DeleteProject(int64_t id) = 0;

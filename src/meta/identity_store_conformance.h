@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "core/digest.h"
@@ -145,10 +146,53 @@ TYPED_TEST_P(IdentityStoreConformance, MembersGiveRolesDirectlyAndThroughGroups)
   ASSERT_TRUE(this->ids().UpdateMemberRole(p, *direct, 5));
   EXPECT_EQ(*this->ids().MemberRoles(p, dev, {}), std::vector<int>{5});
   EXPECT_EQ(this->ids().UpdateMemberRole(p + 1, *direct, 1).error().code, ErrorCode::kNotFound);
+  // The projects a member sees: direct and through a group, each once.
+  const int64_t q = this->Project("q", owner);
+  ASSERT_TRUE(this->ids().AddMember(MemberRecord{0, q, 'g', *group, "", 3}));
+  EXPECT_EQ(*this->ids().MemberProjects(dev, {}), std::vector<int64_t>{p});
+  auto both = this->ids().MemberProjects(dev, {*group});
+  ASSERT_TRUE(both);
+  std::sort(both->begin(), both->end());
+  EXPECT_EQ(*both, (std::vector<int64_t>{p, q}));
   ASSERT_TRUE(this->ids().DeleteGroup(*group));
   EXPECT_EQ(this->ids().ListMembers(p)->size(), 2u);
   ASSERT_TRUE(this->ids().DeleteUser(dev));
   EXPECT_EQ(this->ids().ListMembers(p)->size(), 1u);
+}
+
+TYPED_TEST_P(IdentityStoreConformance, ProjectListsAreScopedFilteredAndCut) {
+  const int64_t alice = this->User("alice");
+  const int64_t bob = this->User("bob");
+  std::vector<int64_t> ids;
+  for (const char* name : {"apple", "apricot", "banana", "cherry"}) {
+    ids.push_back(this->Project(name, std::string(name) == "banana" ? bob : alice));
+  }
+  auto open = this->ids().GetProject(ids[2]);
+  open->is_public = true;
+  ASSERT_TRUE(this->ids().UpdateProject(*open));
+  auto names = [&](const Result<ListPage<ProjectRecord>>& page) {
+    std::string out;
+    for (const ProjectRecord& p : page->items) out += p.name + " ";
+    return out;
+  };
+  EXPECT_EQ(names(this->ids().ListProjects(std::nullopt, {})), "apple apricot banana cherry ");
+  // Public ones and those named: what a member of cherry sees.
+  auto scoped = this->ids().ListProjects(ProjectScope{true, {ids[3]}}, {});
+  EXPECT_EQ(names(scoped), "banana cherry ");
+  EXPECT_EQ(scoped->total, 2);
+  EXPECT_EQ(names(this->ids().ListProjects(ProjectScope{false, {}}, {})), "");
+  QueryCondition fuzzy{"name", QueryCondition::Kind::kFuzzy, {"AP"}, {}, {}};
+  QueryCondition owner{"owner", QueryCondition::Kind::kExact, {"bob"}, {}, {}};
+  QueryCondition open_ones{"public", QueryCondition::Kind::kExact, {"true"}, {}, {}};
+  auto page = this->ids().ListProjects(std::nullopt, ListRequest{{fuzzy}, {{"name", true}}, 1, 1});
+  EXPECT_EQ(page->total, 2);
+  EXPECT_EQ(names(page), "apple ");
+  EXPECT_EQ(names(this->ids().ListProjects(std::nullopt, ListRequest{{owner}, {}, 0, 0})),
+            "banana ");
+  EXPECT_EQ(names(this->ids().ListProjects(std::nullopt, ListRequest{{open_ones}, {}, 0, 0})),
+            "banana ");
+  EXPECT_EQ(this->ids().ListProjects(std::nullopt, ListRequest{{}, {{"owner"}}, 0, 0}).error().code,
+            ErrorCode::kBadRequest);
 }
 
 TYPED_TEST_P(IdentityStoreConformance, RobotsFailuresAndSessions) {
@@ -190,6 +234,7 @@ TYPED_TEST_P(IdentityStoreConformance, RobotsFailuresAndSessions) {
 
 REGISTER_TYPED_TEST_SUITE_P(IdentityStoreConformance, UsersAreUniqueByNameAndEmail,
                             ProjectsKeepMetadataAndRefuseDeletionWhileHoldingRepositories,
-                            MembersGiveRolesDirectlyAndThroughGroups, RobotsFailuresAndSessions);
+                            MembersGiveRolesDirectlyAndThroughGroups,
+                            ProjectListsAreScopedFilteredAndCut, RobotsFailuresAndSessions);
 
 }  // namespace berth

@@ -1,5 +1,6 @@
 // SqliteMetadataStore's IdentityStore half: users, groups, projects, members, robots, login
 // failures and sessions (schema: migration 2 in sqlite_metadata_store.cc).
+#include "meta/sql_list.h"
 #include "meta/sqlite_database.h"
 #include "meta/sqlite_metadata_store.h"
 
@@ -218,6 +219,83 @@ Result<ProjectRecord> SqliteMetadataStore::FindProject(const std::string& name) 
   static const std::string sql = std::string(kProjectColumns) + "WHERE name = ?";
   return db_->Read([&](Connection& c) {
     return ProjectWithMetadata(c, One<ProjectRecord>(c, sql.c_str(), ReadProject, name));
+  });
+}
+
+namespace {
+
+constexpr ListField kProjectFilters[] = {
+    {"name", "name"},
+    {"public", "CASE public WHEN 0 THEN 'false' ELSE 'true' END"},
+    {"project_id", "id", true},
+    {"owner", "u.username", false,
+     "EXISTS (SELECT 1 FROM users u WHERE u.id = projects.owner_id AND {})"},
+};
+constexpr ListField kProjectSorts[] = {
+    {"name", "name"},
+    {"project_id", "id", true},
+    {"creation_time", "created_at", true},
+    {"update_time", "updated_at", true},
+};
+
+}  // namespace
+
+Result<ListPage<ProjectRecord>> SqliteMetadataStore::ListProjects(
+    const std::optional<ProjectScope>& scope, const ListRequest& request) {
+  auto filter = FilterSql(request.conditions, kProjectFilters);
+  if (!filter) return tl::unexpected(filter.error());
+  auto order = OrderSql(request.sort, kProjectSorts, "id");
+  if (!order) return tl::unexpected(order.error());
+  std::string where = " WHERE 1";
+  std::vector<SqlValue> values;
+  if (scope) {
+    where += scope->public_ones ? " AND (public <> 0 OR id IN (" : " AND (id IN (";
+    for (size_t i = 0; i < scope->ids.size(); ++i) {
+      where += i ? ", ?" : "?";
+      values.push_back(scope->ids[i]);
+    }
+    where += "))";
+  }
+  where += filter->sql;
+  values.insert(values.end(), filter->values.begin(), filter->values.end());
+  return db_->Read([&](Connection& c) -> Result<ListPage<ProjectRecord>> {
+    ListPage<ProjectRecord> out;
+    auto count = c.Prepare("SELECT count(*) FROM projects" + where);
+    if (!count) return tl::unexpected(count.error());
+    BindAll(**count, 1, values);
+    auto counted = (*count)->Step();
+    if (!counted) return tl::unexpected(counted.error());
+    out.total = (*count)->Int(0);
+    auto page = c.Prepare(std::string(kProjectColumns) + where + *order + " LIMIT ? OFFSET ?");
+    if (!page) return tl::unexpected(page.error());
+    BindAll(**page, 1, values);
+    (*page)->Bind(static_cast<int>(values.size()) + 1, request.limit > 0 ? request.limit : kNoLimit);
+    (*page)->Bind(static_cast<int>(values.size()) + 2, request.offset);
+    auto rows = (*page)->Rows<ProjectRecord>(ReadProject);
+    if (!rows) return tl::unexpected(rows.error());
+    out.items = std::move(*rows);
+    for (ProjectRecord& p : out.items) {
+      if (auto s = LoadMetadata(c, p); !s) return tl::unexpected(s.error());
+    }
+    return out;
+  });
+}
+
+Result<std::vector<int64_t>> SqliteMetadataStore::MemberProjects(
+    int64_t user_id, const std::vector<int64_t>& group_ids) {
+  std::string sql =
+      "SELECT DISTINCT project_id FROM project_members WHERE (entity_type = 'u' AND entity_id = ?)";
+  if (!group_ids.empty()) {
+    sql += " OR (entity_type = 'g' AND entity_id IN (";
+    for (size_t i = 0; i < group_ids.size(); ++i) sql += i ? ", ?" : "?";
+    sql += "))";
+  }
+  return db_->Read([&](Connection& c) -> Result<std::vector<int64_t>> {
+    auto q = c.Prepare(sql);
+    if (!q) return tl::unexpected(q.error());
+    (*q)->Bind(1, user_id);
+    for (size_t i = 0; i < group_ids.size(); ++i) (*q)->Bind(static_cast<int>(i) + 2, group_ids[i]);
+    return (*q)->Rows<int64_t>([](Stmt& row) { return row.Int(0); });
   });
 }
 

@@ -68,6 +68,10 @@ class SqliteMetadataStore : public MetadataStore, public IdentityStore, public M
   Result<ProjectRecord> GetProject(int64_t id) override;
   Result<ProjectRecord> FindProject(const std::string& name) override;
   Result<std::vector<ProjectRecord>> ListProjects() override;
+  Result<ListPage<ProjectRecord>> ListProjects(const std::optional<ProjectScope>& scope,
+                                               const ListRequest& request) override;
+  Result<std::vector<int64_t>> MemberProjects(int64_t user_id,
+                                              const std::vector<int64_t>& group_ids) override;
   Status UpdateProject(const ProjectRecord& project) override;
   Status DeleteProject(int64_t id) override;
   Result<int64_t> CountRepositories(const std::string& project_name) override;
