@@ -307,24 +307,13 @@ Response HarborApi::Users(Call& call) {
     }
     if (m != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
     if (auto s = RequireAdmin(who); !s) return HarborError(s.error());
-    auto conditions = ParseQuery(call.request.Query("q").value_or(""));
-    if (!conditions) return HarborError(conditions.error());
-    auto users = store_.ListUsers();
+    auto listing = ParseListing(call.request);
+    if (!listing) return HarborError(listing.error());
+    auto users = store_.ListUsers(listing->request);
     if (!users) return HarborError(users.error());
     boost::json::array items;
-    for (const UserRecord& u : *users) {
-      bool match = true;
-      for (const QueryCondition& c : *conditions) {
-        if (c.key == "username")
-          match = match && MatchesText(c, u.username);
-        else if (c.key == "email")
-          match = match && MatchesText(c, u.email);
-        else
-          return HarborError(ErrorCode::kBadRequest, "cannot filter users by " + c.key);
-      }
-      if (match) items.push_back(UserJson(u));
-    }
-    return PagedList(call.request, std::move(items));
+    for (const UserRecord& u : users->items) items.push_back(UserJson(u));
+    return PagedSlice(call.request, listing->page, std::move(items), users->total);
   }
   if (p[1] == "current") {
     if (p.size() == 3 && p[2] == "permissions") return CurrentPermissions(call);
@@ -337,14 +326,16 @@ Response HarborApi::Users(Call& call) {
     auto username = call.request.Query("username");
     if (!username || username->empty())
       return HarborError(ErrorCode::kBadRequest, "username is required");
-    auto users = store_.ListUsers();
+    auto listing = ParseListing(call.request);
+    if (!listing) return HarborError(listing.error());
+    listing->request.conditions = {
+        QueryCondition{"username", QueryCondition::Kind::kFuzzy, {std::string(*username)}, {}, {}}};
+    auto users = store_.ListUsers(listing->request);
     if (!users) return HarborError(users.error());
     boost::json::array items;
-    for (const UserRecord& u : *users) {
-      if (u.username.find(*username) != std::string::npos)
-        items.push_back(boost::json::object{{"user_id", u.id}, {"username", u.username}});
-    }
-    return PagedList(call.request, std::move(items));
+    for (const UserRecord& u : users->items)
+      items.push_back(boost::json::object{{"user_id", u.id}, {"username", u.username}});
+    return PagedSlice(call.request, listing->page, std::move(items), users->total);
   }
   auto id = ParseId(p[1]);
   if (!id) return HarborError(ErrorCode::kBadRequest, "the user id must be a positive integer");

@@ -99,7 +99,9 @@ class IdentityStore {
   // kNotFound when absent.
   virtual Result<UserRecord> GetUser(int64_t id) = 0;
   virtual Result<UserRecord> FindUser(const std::string& username) = 0;
-  virtual Result<std::vector<UserRecord>> ListUsers() = 0;
+  // One page of the users, filtered by username and email, sorted (username, user_id,
+  // creation_time, update_time; by id when unsaid) and cut in the database.
+  virtual Result<ListPage<UserRecord>> ListUsers(const ListRequest& request) = 0;
   // Overwrites every field but id and created_at; kNotFound, kConflict (email taken).
   virtual Status UpdateUser(const UserRecord& user) = 0;
   // Also removes the user's memberships and sessions.

@@ -69,7 +69,13 @@ TYPED_TEST_P(IdentityStoreConformance, UsersAreUniqueByNameAndEmail) {
   ASSERT_TRUE(this->ids().UpdateUser(*found));
   EXPECT_TRUE(this->ids().GetUser(a)->sysadmin);
   EXPECT_EQ(this->ids().GetUser(a)->realname, "Alice");
-  EXPECT_EQ(this->ids().ListUsers()->size(), 3u);
+  EXPECT_EQ(this->ids().ListUsers({})->total, 3);
+  QueryCondition named{"username", QueryCondition::Kind::kFuzzy, {"LI"}, {}, {}};
+  auto page = this->ids().ListUsers(ListRequest{{named}, {{"user_id", true}}, 0, 1});
+  ASSERT_TRUE(page) << page.error().message;
+  EXPECT_EQ(page->total, 1);
+  ASSERT_EQ(page->items.size(), 1u);
+  EXPECT_EQ(page->items[0].username, "alice");
   ASSERT_TRUE(this->ids().DeleteUser(a));
   EXPECT_EQ(this->ids().GetUser(a).error().code, ErrorCode::kNotFound);
   EXPECT_EQ(this->ids().DeleteUser(a).error().code, ErrorCode::kNotFound);

@@ -86,9 +86,43 @@ Result<UserRecord> SqliteMetadataStore::FindUser(const std::string& username) {
       [&](Connection& c) { return One<UserRecord>(c, sql.c_str(), ReadUser, username); });
 }
 
-Result<std::vector<UserRecord>> SqliteMetadataStore::ListUsers() {
-  static const std::string sql = std::string(kUserColumns) + "ORDER BY id";
-  return db_->Read([&](Connection& c) { return All<UserRecord>(c, sql.c_str(), ReadUser); });
+namespace {
+
+constexpr ListField kUserFilters[] = {{"username", "username"}, {"email", "email"}};
+constexpr ListField kUserSorts[] = {
+    {"username", "username"},
+    {"user_id", "id", true},
+    {"creation_time", "created_at", true},
+    {"update_time", "updated_at", true},
+};
+
+}  // namespace
+
+Result<ListPage<UserRecord>> SqliteMetadataStore::ListUsers(const ListRequest& request) {
+  auto filter = FilterSql(request.conditions, kUserFilters);
+  if (!filter) return tl::unexpected(filter.error());
+  auto order = OrderSql(request.sort, kUserSorts, "id");
+  if (!order) return tl::unexpected(order.error());
+  const std::string where = " WHERE 1" + filter->sql;
+  return db_->Read([&](Connection& c) -> Result<ListPage<UserRecord>> {
+    ListPage<UserRecord> out;
+    auto count = c.Prepare("SELECT count(*) FROM users" + where);
+    if (!count) return tl::unexpected(count.error());
+    BindAll(**count, 1, filter->values);
+    auto counted = (*count)->Step();
+    if (!counted) return tl::unexpected(counted.error());
+    out.total = (*count)->Int(0);
+    auto page = c.Prepare(std::string(kUserColumns) + where + *order + " LIMIT ? OFFSET ?");
+    if (!page) return tl::unexpected(page.error());
+    BindAll(**page, 1, filter->values);
+    const int next = static_cast<int>(filter->values.size()) + 1;
+    (*page)->Bind(next, request.limit > 0 ? request.limit : kNoLimit);
+    (*page)->Bind(next + 1, request.offset);
+    auto rows = (*page)->Rows<UserRecord>(ReadUser);
+    if (!rows) return tl::unexpected(rows.error());
+    out.items = std::move(*rows);
+    return out;
+  });
 }
 
 Status SqliteMetadataStore::UpdateUser(const UserRecord& u) {

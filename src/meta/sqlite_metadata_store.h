@@ -55,7 +55,7 @@ class SqliteMetadataStore : public MetadataStore, public IdentityStore, public M
   Result<int64_t> CreateUser(const UserRecord& user) override;
   Result<UserRecord> GetUser(int64_t id) override;
   Result<UserRecord> FindUser(const std::string& username) override;
-  Result<std::vector<UserRecord>> ListUsers() override;
+  Result<ListPage<UserRecord>> ListUsers(const ListRequest& request) override;
   Status UpdateUser(const UserRecord& user) override;
   Status DeleteUser(int64_t id) override;
   Result<int64_t> CreateGroup(const GroupRecord& group) override;
