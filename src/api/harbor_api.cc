@@ -462,30 +462,36 @@ Response HarborApi::UserGroups(Call& call) {
     if (auto s = RequireUser(call.who); !s) return HarborError(s.error());
     auto name = call.request.Query("groupname");
     if (!name) return HarborError(ErrorCode::kBadRequest, "groupname is required");
-    auto groups = store_.ListGroups();
+    auto listing = ParseListing(call.request);
+    if (!listing) return HarborError(listing.error());
+    listing->request.conditions = {
+        QueryCondition{"group_name", QueryCondition::Kind::kFuzzy, {std::string(*name)}, {}, {}}};
+    auto groups = store_.ListGroups(listing->request);
     if (!groups) return HarborError(groups.error());
     boost::json::array items;
-    for (const GroupRecord& g : *groups) {
-      if (g.name.find(*name) != std::string::npos)
-        items.push_back(
-            boost::json::object{{"id", g.id}, {"group_name", g.name}, {"group_type", g.type}});
-    }
-    return PagedList(call.request, std::move(items));
+    for (const GroupRecord& g : groups->items)
+      items.push_back(
+          boost::json::object{{"id", g.id}, {"group_name", g.name}, {"group_type", g.type}});
+    return PagedSlice(call.request, listing->page, std::move(items), groups->total);
   }
   if (auto s = RequireAdmin(call.who); !s) return HarborError(s.error());
   if (p.size() == 1) {
     if (m == "GET") {
-      auto groups = store_.ListGroups();
-      if (!groups) return HarborError(groups.error());
-      auto dn = call.request.Query("ldap_group_dn");
-      auto name = call.request.Query("group_name");
-      boost::json::array items;
-      for (const GroupRecord& g : *groups) {
-        if (dn && g.ldap_dn != *dn) continue;
-        if (name && g.name.find(*name) == std::string::npos) continue;
-        items.push_back(GroupJson(g));
+      auto listing = ParseListing(call.request);
+      if (!listing) return HarborError(listing.error());
+      if (auto dn = call.request.Query("ldap_group_dn")) {
+        listing->request.conditions.push_back(
+            QueryCondition{"ldap_group_dn", QueryCondition::Kind::kExact, {std::string(*dn)}, {}, {}});
       }
-      return PagedList(call.request, std::move(items));
+      if (auto name = call.request.Query("group_name")) {
+        listing->request.conditions.push_back(
+            QueryCondition{"group_name", QueryCondition::Kind::kFuzzy, {std::string(*name)}, {}, {}});
+      }
+      auto groups = store_.ListGroups(listing->request);
+      if (!groups) return HarborError(groups.error());
+      boost::json::array items;
+      for (const GroupRecord& g : groups->items) items.push_back(GroupJson(g));
+      return PagedSlice(call.request, listing->page, std::move(items), groups->total);
     }
     if (m != "POST") return HarborError(ErrorCode::kMethodNotAllowed);
     auto body = ParseJsonObject(call.body);

@@ -77,22 +77,17 @@ Response HarborApi::Labels(Call& call) {
       }
       if (auto s = may(LabelRecord{0, {}, {}, {}, scope, project_id}, Action::kList); !s)
         return HarborError(s.error());
-      auto labels = management_.ListLabels(scope, project_id);
-      if (!labels) return HarborError(labels.error());
-      auto conditions = ParseQuery(call.request.Query("q").value_or(""));
-      if (!conditions) return HarborError(conditions.error());
-      const auto name = call.request.Query("name");
-      boost::json::array items;
-      for (const LabelRecord& l : *labels) {
-        bool match = !name || l.name.find(*name) != std::string::npos;
-        for (const QueryCondition& c : *conditions) {
-          if (c.key != "name")
-            return HarborError(ErrorCode::kBadRequest, "cannot filter labels by " + c.key);
-          match = match && MatchesText(c, l.name);
-        }
-        if (match) items.push_back(LabelJson(l));
+      auto listing = ParseListing(call.request);
+      if (!listing) return HarborError(listing.error());
+      if (auto name = call.request.Query("name")) {
+        listing->request.conditions.push_back(
+            QueryCondition{"name", QueryCondition::Kind::kFuzzy, {std::string(*name)}, {}, {}});
       }
-      return PagedList(call.request, std::move(items));
+      auto labels = management_.ListLabels(scope, project_id, listing->request);
+      if (!labels) return HarborError(labels.error());
+      boost::json::array items;
+      for (const LabelRecord& l : labels->items) items.push_back(LabelJson(l));
+      return PagedSlice(call.request, listing->page, std::move(items), labels->total);
     }
     if (m == "POST") {
       auto body = ParseJsonObject(call.body);

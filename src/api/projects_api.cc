@@ -420,15 +420,17 @@ Response HarborApi::Members(Call& call, const ProjectRecord& project) {
   if (p.size() == 3) {
     if (m == "GET") {
       if (auto s = require(Action::kList); !s) return HarborError(s.error());
-      auto members = store_.ListMembers(project.id);
-      if (!members) return HarborError(members.error());
-      auto entity = call.request.Query("entityname");
-      boost::json::array items;
-      for (const MemberRecord& member : *members) {
-        if (entity && member.entity_name.find(*entity) == std::string::npos) continue;
-        items.push_back(MemberJson(member));
+      auto listing = ParseListing(call.request);
+      if (!listing) return HarborError(listing.error());
+      if (auto entity = call.request.Query("entityname")) {
+        listing->request.conditions.push_back(
+            QueryCondition{"entityname", QueryCondition::Kind::kFuzzy, {std::string(*entity)}, {}, {}});
       }
-      return PagedList(call.request, std::move(items));
+      auto members = store_.ListMembers(project.id, listing->request);
+      if (!members) return HarborError(members.error());
+      boost::json::array items;
+      for (const MemberRecord& member : members->items) items.push_back(MemberJson(member));
+      return PagedSlice(call.request, listing->page, std::move(items), members->total);
     }
     if (m != "POST") return HarborError(ErrorCode::kMethodNotAllowed);
     if (auto s = require(Action::kCreate); !s) return HarborError(s.error());
@@ -700,12 +702,12 @@ Response HarborApi::Robots(Call& call) {
       return res;
     }
     if (m != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
-    auto conditions = ParseQuery(call.request.Query("q").value_or(""));
-    if (!conditions) return HarborError(conditions.error());
+    auto listing = ParseListing(call.request);
+    if (!listing) return HarborError(listing.error());
     std::optional<int64_t> project_id;
     std::optional<std::string> level;
     std::vector<QueryCondition> by_name;
-    for (const QueryCondition& c : *conditions) {
+    for (const QueryCondition& c : listing->request.conditions) {
       if (c.key == "ProjectID" && c.kind == QueryCondition::Kind::kExact) {
         project_id = ParseId(c.values.front());
         if (!project_id) return HarborError(ErrorCode::kBadRequest, "ProjectID must be a number");
@@ -734,20 +736,12 @@ Response HarborApi::Robots(Call& call) {
       if (auto s = Require(who, *project, Resource::kRobot, Action::kList); !s)
         return HarborError(s.error());
     }
-    auto robots = store_.ListRobots();
+    listing->request.conditions = std::move(by_name);
+    auto robots = store_.ListRobots(system ? 0 : *project_id, listing->request);
     if (!robots) return HarborError(robots.error());
     boost::json::array items;
-    for (const RobotRecord& r : *robots) {
-      if (r.level != (system ? "system" : "project")) continue;
-      if (!system && r.project_id != *project_id) continue;
-      // Harbor keeps names without the robot$ prefix ("ci", "project+ci") and matches those.
-      const std::string_view stored = std::string_view(r.name).substr(kRobotPrefix.size());
-      if (!std::all_of(by_name.begin(), by_name.end(),
-                       [&](const QueryCondition& c) { return MatchesText(c, stored); }))
-        continue;
-      items.push_back(RobotJson(r));
-    }
-    return PagedList(call.request, std::move(items));
+    for (const RobotRecord& r : robots->items) items.push_back(RobotJson(r));
+    return PagedSlice(call.request, listing->page, std::move(items), robots->total);
   }
   auto id = ParseId(p[1]);
   if (!id || p.size() != 2)

@@ -110,7 +110,8 @@ class IdentityStore {
   virtual Result<int64_t> CreateGroup(const GroupRecord& group) = 0;
   virtual Result<GroupRecord> GetGroup(int64_t id) = 0;
   virtual Result<GroupRecord> FindGroupByDn(const std::string& ldap_dn) = 0;
-  virtual Result<std::vector<GroupRecord>> ListGroups() = 0;
+  // One page of the groups, filtered by group_name and ldap_group_dn, sorted (id, group_name).
+  virtual Result<ListPage<GroupRecord>> ListGroups(const ListRequest& request) = 0;
   virtual Status UpdateGroup(const GroupRecord& group) = 0;
   virtual Status DeleteGroup(int64_t id) = 0;
 
@@ -135,6 +136,9 @@ class IdentityStore {
   // kConflict when the entity is already a member.
   virtual Result<int64_t> AddMember(const MemberRecord& member) = 0;
   virtual Result<std::vector<MemberRecord>> ListMembers(int64_t project_id) = 0;
+  // One page of the project's members, filtered by entityname, sorted (id, entity_name).
+  virtual Result<ListPage<MemberRecord>> ListMembers(int64_t project_id,
+                                                     const ListRequest& request) = 0;
   virtual Status UpdateMemberRole(int64_t project_id, int64_t member_id, int role) = 0;
   virtual Status DeleteMember(int64_t project_id, int64_t member_id) = 0;
   // The roles of the user in the project, directly and through any of `group_ids`.
@@ -145,7 +149,10 @@ class IdentityStore {
   virtual Result<int64_t> CreateRobot(const RobotRecord& robot) = 0;
   virtual Result<RobotRecord> GetRobot(int64_t id) = 0;
   virtual Result<RobotRecord> FindRobot(const std::string& name) = 0;
-  virtual Result<std::vector<RobotRecord>> ListRobots() = 0;
+  // One page of the system robots (project_id 0) or of one project's, filtered by name as Harbor
+  // keeps it (without "robot$"), sorted (id, name, creation_time).
+  virtual Result<ListPage<RobotRecord>> ListRobots(int64_t project_id,
+                                                   const ListRequest& request) = 0;
   virtual Status UpdateRobot(const RobotRecord& robot) = 0;
   virtual Status DeleteRobot(int64_t id) = 0;
 

@@ -218,8 +218,18 @@ TYPED_TEST_P(IdentityStoreConformance, RobotsFailuresAndSessions) {
   ASSERT_TRUE(this->ids().UpdateRobot(*robot));
   EXPECT_TRUE(this->ids().GetRobot(robot->id)->disabled);
   EXPECT_EQ(this->ids().GetRobot(robot->id)->secret_hash, "h2");
+  // Listed by level and project, names matched as Harbor keeps them (no "robot$").
+  const int64_t p = this->Project("p", this->User("owner"));
+  ASSERT_TRUE(this->ids().CreateRobot(
+      RobotRecord{0, "robot$p+ci", "", "h", "project", p, -1, -1, false, "[]", 1, 1}));
+  EXPECT_EQ(this->ids().ListRobots(0, {})->total, 1);
+  QueryCondition named{"name", QueryCondition::Kind::kExact, {"p+ci"}, {}, {}};
+  auto project_robots = this->ids().ListRobots(p, ListRequest{{named}, {}, 0, 0});
+  ASSERT_TRUE(project_robots) << project_robots.error().message;
+  ASSERT_EQ(project_robots->total, 1);
+  EXPECT_EQ(project_robots->items[0].name, "robot$p+ci");
   ASSERT_TRUE(this->ids().DeleteRobot(robot->id));
-  EXPECT_TRUE(this->ids().ListRobots()->empty());
+  EXPECT_EQ(this->ids().ListRobots(0, {})->total, 0);
 
   EXPECT_EQ(this->ids().GetLoginFailures("x")->count, 0);
   ASSERT_TRUE(this->ids().PutLoginFailures("x", LoginFailures{3, 100, 30}));

@@ -100,9 +100,10 @@ class ManagementStore {
 
   virtual Result<int64_t> CreateLabel(const LabelRecord& label) = 0;
   virtual Result<LabelRecord> GetLabel(int64_t id) = 0;
-  // Global labels for scope "g"; a project's for scope "p".
-  virtual Result<std::vector<LabelRecord>> ListLabels(const std::string& scope,
-                                                      int64_t project_id) = 0;
+  // One page of the global labels (scope "g") or a project's ("p"), filtered by name, sorted
+  // (id, name, creation_time).
+  virtual Result<ListPage<LabelRecord>> ListLabels(const std::string& scope, int64_t project_id,
+                                                   const ListRequest& request) = 0;
   virtual Status UpdateLabel(const LabelRecord& label) = 0;
   virtual Status DeleteLabel(int64_t id) = 0;
   // kConflict when already attached.

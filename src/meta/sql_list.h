@@ -46,4 +46,30 @@ Result<std::string> OrderSql(const std::vector<SortKey>& keys, std::span<const L
 // Binds `values` from parameter `first` (1-based) on.
 void BindAll(Stmt& statement, int first, const std::vector<SqlValue>& values);
 
+// A list's page and total: "SELECT count(*) FROM <from><where>", then "<select><where><order>"
+// cut to the request's page, each row made by `read`. `values` bind where's placeholders.
+template <class T, class Read>
+Result<ListPage<T>> ListPageOf(SqliteConnection& c, const std::string& select,
+                               const std::string& from, const std::string& where,
+                               const std::vector<SqlValue>& values, const std::string& order,
+                               const ListRequest& request, Read read) {
+  ListPage<T> out;
+  auto count = c.Prepare("SELECT count(*) FROM " + from + where);
+  if (!count) return tl::unexpected(count.error());
+  BindAll(**count, 1, values);
+  auto counted = (*count)->Step();
+  if (!counted) return tl::unexpected(counted.error());
+  out.total = (*count)->Int(0);
+  auto page = c.Prepare(select + where + order + " LIMIT ? OFFSET ?");
+  if (!page) return tl::unexpected(page.error());
+  BindAll(**page, 1, values);
+  const int next = static_cast<int>(values.size()) + 1;
+  (*page)->Bind(next, request.limit > 0 ? request.limit : kNoLimit);
+  (*page)->Bind(next + 1, request.offset);
+  auto rows = (*page)->template Rows<T>(read);
+  if (!rows) return tl::unexpected(rows.error());
+  out.items = std::move(*rows);
+  return out;
+}
+
 }  // namespace berth

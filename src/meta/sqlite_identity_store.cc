@@ -104,24 +104,9 @@ Result<ListPage<UserRecord>> SqliteMetadataStore::ListUsers(const ListRequest& r
   auto order = OrderSql(request.sort, kUserSorts, "id");
   if (!order) return tl::unexpected(order.error());
   const std::string where = " WHERE 1" + filter->sql;
-  return db_->Read([&](Connection& c) -> Result<ListPage<UserRecord>> {
-    ListPage<UserRecord> out;
-    auto count = c.Prepare("SELECT count(*) FROM users" + where);
-    if (!count) return tl::unexpected(count.error());
-    BindAll(**count, 1, filter->values);
-    auto counted = (*count)->Step();
-    if (!counted) return tl::unexpected(counted.error());
-    out.total = (*count)->Int(0);
-    auto page = c.Prepare(std::string(kUserColumns) + where + *order + " LIMIT ? OFFSET ?");
-    if (!page) return tl::unexpected(page.error());
-    BindAll(**page, 1, filter->values);
-    const int next = static_cast<int>(filter->values.size()) + 1;
-    (*page)->Bind(next, request.limit > 0 ? request.limit : kNoLimit);
-    (*page)->Bind(next + 1, request.offset);
-    auto rows = (*page)->Rows<UserRecord>(ReadUser);
-    if (!rows) return tl::unexpected(rows.error());
-    out.items = std::move(*rows);
-    return out;
+  return db_->Read([&](Connection& c) {
+    return ListPageOf<UserRecord>(c, kUserColumns, "users", where, filter->values, *order,
+                                  request, ReadUser);
   });
 }
 
@@ -181,12 +166,23 @@ Result<GroupRecord> SqliteMetadataStore::FindGroupByDn(const std::string& ldap_d
   });
 }
 
-Result<std::vector<GroupRecord>> SqliteMetadataStore::ListGroups() {
+namespace {
+
+constexpr ListField kGroupFilters[] = {{"group_name", "name"}, {"ldap_group_dn", "ldap_dn"}};
+constexpr ListField kGroupSorts[] = {{"id", "id", true}, {"group_name", "name"}};
+
+}  // namespace
+
+Result<ListPage<GroupRecord>> SqliteMetadataStore::ListGroups(const ListRequest& request) {
+  auto filter = FilterSql(request.conditions, kGroupFilters);
+  if (!filter) return tl::unexpected(filter.error());
+  auto order = OrderSql(request.sort, kGroupSorts, "id");
+  if (!order) return tl::unexpected(order.error());
   return db_->Read([&](Connection& c) {
-    return All<GroupRecord>(c,
-                            "SELECT id, name, type, coalesce(ldap_dn, ''), created_at "
-                            "FROM user_groups ORDER BY id",
-                            ReadGroup);
+    return ListPageOf<GroupRecord>(c, "SELECT id, name, type, coalesce(ldap_dn, ''), created_at "
+                                      "FROM user_groups",
+                                   "user_groups", " WHERE 1" + filter->sql, filter->values,
+                                   *order, request, ReadGroup);
   });
 }
 
@@ -293,22 +289,10 @@ Result<ListPage<ProjectRecord>> SqliteMetadataStore::ListProjects(
   where += filter->sql;
   values.insert(values.end(), filter->values.begin(), filter->values.end());
   return db_->Read([&](Connection& c) -> Result<ListPage<ProjectRecord>> {
-    ListPage<ProjectRecord> out;
-    auto count = c.Prepare("SELECT count(*) FROM projects" + where);
-    if (!count) return tl::unexpected(count.error());
-    BindAll(**count, 1, values);
-    auto counted = (*count)->Step();
-    if (!counted) return tl::unexpected(counted.error());
-    out.total = (*count)->Int(0);
-    auto page = c.Prepare(std::string(kProjectColumns) + where + *order + " LIMIT ? OFFSET ?");
-    if (!page) return tl::unexpected(page.error());
-    BindAll(**page, 1, values);
-    (*page)->Bind(static_cast<int>(values.size()) + 1, request.limit > 0 ? request.limit : kNoLimit);
-    (*page)->Bind(static_cast<int>(values.size()) + 2, request.offset);
-    auto rows = (*page)->Rows<ProjectRecord>(ReadProject);
-    if (!rows) return tl::unexpected(rows.error());
-    out.items = std::move(*rows);
-    for (ProjectRecord& p : out.items) {
+    auto out = ListPageOf<ProjectRecord>(c, kProjectColumns, "projects", where, values, *order,
+                                         request, ReadProject);
+    if (!out) return out;
+    for (ProjectRecord& p : out->items) {
       if (auto s = LoadMetadata(c, p); !s) return tl::unexpected(s.error());
     }
     return out;
@@ -414,20 +398,46 @@ Result<int64_t> SqliteMetadataStore::AddMember(const MemberRecord& m) {
   });
 }
 
+namespace {
+
+// A member with the name of the user or group it is.
+constexpr const char* kMemberColumns =
+    "SELECT m.id, m.project_id, m.entity_type, m.entity_id, "
+    "coalesce(u.username, g.name, ''), m.role FROM project_members m "
+    "LEFT JOIN users u ON m.entity_type = 'u' AND u.id = m.entity_id "
+    "LEFT JOIN user_groups g ON m.entity_type = 'g' AND g.id = m.entity_id";
+constexpr const char* kMemberTables =
+    "project_members m LEFT JOIN users u ON m.entity_type = 'u' AND u.id = m.entity_id "
+    "LEFT JOIN user_groups g ON m.entity_type = 'g' AND g.id = m.entity_id";
+constexpr ListField kMemberFilters[] = {{"entityname", "coalesce(u.username, g.name, '')"}};
+constexpr ListField kMemberSorts[] = {{"id", "m.id", true},
+                                      {"entity_name", "coalesce(u.username, g.name, '')"}};
+
+MemberRecord ReadMember(Stmt& q) {
+  return MemberRecord{q.Int(0), q.Int(1), q.Text(2).front(), q.Int(3), q.Text(4),
+                      static_cast<int>(q.Int(5))};
+}
+
+}  // namespace
+
 Result<std::vector<MemberRecord>> SqliteMetadataStore::ListMembers(int64_t project_id) {
+  static const std::string sql = std::string(kMemberColumns) + " WHERE m.project_id = ? ORDER BY m.id";
+  return db_->Read(
+      [&](Connection& c) { return All<MemberRecord>(c, sql.c_str(), ReadMember, project_id); });
+}
+
+Result<ListPage<MemberRecord>> SqliteMetadataStore::ListMembers(int64_t project_id,
+                                                                const ListRequest& request) {
+  auto filter = FilterSql(request.conditions, kMemberFilters);
+  if (!filter) return tl::unexpected(filter.error());
+  auto order = OrderSql(request.sort, kMemberSorts, "m.id");
+  if (!order) return tl::unexpected(order.error());
+  std::vector<SqlValue> values{project_id};
+  values.insert(values.end(), filter->values.begin(), filter->values.end());
   return db_->Read([&](Connection& c) {
-    return All<MemberRecord>(
-        c,
-        "SELECT m.id, m.project_id, m.entity_type, m.entity_id, "
-        "coalesce(u.username, g.name, ''), m.role FROM project_members m "
-        "LEFT JOIN users u ON m.entity_type = 'u' AND u.id = m.entity_id "
-        "LEFT JOIN user_groups g ON m.entity_type = 'g' AND g.id = m.entity_id "
-        "WHERE m.project_id = ? ORDER BY m.id",
-        [](Stmt& q) {
-          return MemberRecord{q.Int(0), q.Int(1),  q.Text(2).front(),
-                              q.Int(3), q.Text(4), static_cast<int>(q.Int(5))};
-        },
-        project_id);
+    return ListPageOf<MemberRecord>(c, kMemberColumns, kMemberTables,
+                                    " WHERE m.project_id = ?" + filter->sql, values, *order,
+                                    request, ReadMember);
   });
 }
 
@@ -496,9 +506,31 @@ Result<RobotRecord> SqliteMetadataStore::FindRobot(const std::string& name) {
       [&](Connection& c) { return One<RobotRecord>(c, sql.c_str(), ReadRobot, name); });
 }
 
-Result<std::vector<RobotRecord>> SqliteMetadataStore::ListRobots() {
-  static const std::string sql = std::string(kRobotColumns) + "ORDER BY id";
-  return db_->Read([&](Connection& c) { return All<RobotRecord>(c, sql.c_str(), ReadRobot); });
+namespace {
+
+// Harbor keeps a robot's name without the "robot$" prefix and filters on that.
+constexpr ListField kRobotFilters[] = {{"name", "substr(name, 7)"}};
+constexpr ListField kRobotSorts[] = {
+    {"id", "id", true}, {"name", "name"}, {"creation_time", "created_at", true}};
+
+}  // namespace
+
+Result<ListPage<RobotRecord>> SqliteMetadataStore::ListRobots(int64_t project_id,
+                                                              const ListRequest& request) {
+  auto filter = FilterSql(request.conditions, kRobotFilters);
+  if (!filter) return tl::unexpected(filter.error());
+  auto order = OrderSql(request.sort, kRobotSorts, "id");
+  if (!order) return tl::unexpected(order.error());
+  std::string where = project_id ? " WHERE level = 'project' AND project_id = ?"
+                                 : " WHERE level = 'system'";
+  std::vector<SqlValue> values;
+  if (project_id) values.push_back(project_id);
+  where += filter->sql;
+  values.insert(values.end(), filter->values.begin(), filter->values.end());
+  return db_->Read([&](Connection& c) {
+    return ListPageOf<RobotRecord>(c, kRobotColumns, "robots", where, values, *order, request,
+                                   ReadRobot);
+  });
 }
 
 Status SqliteMetadataStore::UpdateRobot(const RobotRecord& r) {

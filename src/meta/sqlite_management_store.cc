@@ -183,25 +183,12 @@ Result<ListPage<ArtifactRecord>> SqliteMetadataStore::ListArtifacts(
     auto id = c.RepositoryId(repository);
     if (!id) return tl::unexpected(id.error());
     if (*id == 0) return Fail(ErrorCode::kNotFound, "repository " + repository + " not found");
-    ListPage<ArtifactRecord> out;
-    auto count = c.Prepare("SELECT count(*) FROM manifests m" + where);
-    if (!count) return tl::unexpected(count.error());
-    (*count)->Bind(1, *id);
-    BindAll(**count, 2, filter->values);
-    auto counted = (*count)->Step();
-    if (!counted) return tl::unexpected(counted.error());
-    out.total = (*count)->Int(0);
-    auto page = c.Prepare(kArtifactColumns + where + *order + " LIMIT ? OFFSET ?");
-    if (!page) return tl::unexpected(page.error());
-    (*page)->Bind(1, *id);
-    BindAll(**page, 2, filter->values);
-    const int next = static_cast<int>(filter->values.size()) + 2;
-    (*page)->Bind(next, listing.request.limit > 0 ? listing.request.limit : kNoLimit);
-    (*page)->Bind(next + 1, listing.request.offset);
-    auto rows = (*page)->Rows<ArtifactRecord>(ReadArtifact);
-    if (!rows) return tl::unexpected(rows.error());
-    out.items = std::move(*rows);
-    for (ArtifactRecord& a : out.items) {
+    std::vector<SqlValue> values{*id};
+    values.insert(values.end(), filter->values.begin(), filter->values.end());
+    auto out = ListPageOf<ArtifactRecord>(c, kArtifactColumns, "manifests m", where, values,
+                                          *order, listing.request, ReadArtifact);
+    if (!out) return out;
+    for (ArtifactRecord& a : out->items) {
       if (auto s = Complete(c, a); !s) return tl::unexpected(s.error());
     }
     return out;
@@ -256,12 +243,27 @@ Result<LabelRecord> SqliteMetadataStore::GetLabel(int64_t id) {
       [&](Connection& c) { return One<LabelRecord>(c, sql.c_str(), ReadLabel, id); });
 }
 
-Result<std::vector<LabelRecord>> SqliteMetadataStore::ListLabels(const std::string& scope,
-                                                                 int64_t project_id) {
-  static const std::string sql =
-      std::string(kLabelColumns) + "WHERE scope = ? AND project_id = ? ORDER BY id";
+namespace {
+
+constexpr ListField kLabelFilters[] = {{"name", "name"}};
+constexpr ListField kLabelSorts[] = {
+    {"id", "id", true}, {"name", "name"}, {"creation_time", "created_at", true}};
+
+}  // namespace
+
+Result<ListPage<LabelRecord>> SqliteMetadataStore::ListLabels(const std::string& scope,
+                                                              int64_t project_id,
+                                                              const ListRequest& request) {
+  auto filter = FilterSql(request.conditions, kLabelFilters);
+  if (!filter) return tl::unexpected(filter.error());
+  auto order = OrderSql(request.sort, kLabelSorts, "id");
+  if (!order) return tl::unexpected(order.error());
+  std::vector<SqlValue> values{scope, project_id};
+  values.insert(values.end(), filter->values.begin(), filter->values.end());
   return db_->Read([&](Connection& c) {
-    return All<LabelRecord>(c, sql.c_str(), ReadLabel, scope, project_id);
+    return ListPageOf<LabelRecord>(c, kLabelColumns, "labels",
+                                   " WHERE scope = ? AND project_id = ?" + filter->sql, values,
+                                   *order, request, ReadLabel);
   });
 }
 

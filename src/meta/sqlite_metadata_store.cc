@@ -485,23 +485,9 @@ Result<ListPage<RepositoryRecord>> SqliteMetadataStore::ListRepositoryRecords(
   }
   where += filter->sql;
   values.insert(values.end(), filter->values.begin(), filter->values.end());
-  return db_->Read([&](Connection& c) -> Result<ListPage<RepositoryRecord>> {
-    ListPage<RepositoryRecord> out;
-    auto count = c.Prepare("SELECT count(*) FROM repositories r" + where);
-    if (!count) return tl::unexpected(count.error());
-    BindAll(**count, 1, values);
-    auto counted = (*count)->Step();
-    if (!counted) return tl::unexpected(counted.error());
-    out.total = (*count)->Int(0);
-    auto page = c.Prepare(std::string(kRepositoryColumns) + where + *order + " LIMIT ? OFFSET ?");
-    if (!page) return tl::unexpected(page.error());
-    BindAll(**page, 1, values);
-    (*page)->Bind(static_cast<int>(values.size()) + 1, request.limit > 0 ? request.limit : kNoLimit);
-    (*page)->Bind(static_cast<int>(values.size()) + 2, request.offset);
-    auto rows = (*page)->Rows<RepositoryRecord>(ReadRepository);
-    if (!rows) return tl::unexpected(rows.error());
-    out.items = std::move(*rows);
-    return out;
+  return db_->Read([&](Connection& c) {
+    return ListPageOf<RepositoryRecord>(c, kRepositoryColumns, "repositories r", where, values,
+                                        *order, request, ReadRepository);
   });
 }
 

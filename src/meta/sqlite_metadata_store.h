@@ -61,7 +61,7 @@ class SqliteMetadataStore : public MetadataStore, public IdentityStore, public M
   Result<int64_t> CreateGroup(const GroupRecord& group) override;
   Result<GroupRecord> GetGroup(int64_t id) override;
   Result<GroupRecord> FindGroupByDn(const std::string& ldap_dn) override;
-  Result<std::vector<GroupRecord>> ListGroups() override;
+  Result<ListPage<GroupRecord>> ListGroups(const ListRequest& request) override;
   Status UpdateGroup(const GroupRecord& group) override;
   Status DeleteGroup(int64_t id) override;
   Result<int64_t> CreateProject(const ProjectRecord& project) override;
@@ -77,6 +77,8 @@ class SqliteMetadataStore : public MetadataStore, public IdentityStore, public M
   Result<int64_t> CountRepositories(const std::string& project_name) override;
   Result<int64_t> AddMember(const MemberRecord& member) override;
   Result<std::vector<MemberRecord>> ListMembers(int64_t project_id) override;
+  Result<ListPage<MemberRecord>> ListMembers(int64_t project_id,
+                                             const ListRequest& request) override;
   Status UpdateMemberRole(int64_t project_id, int64_t member_id, int role) override;
   Status DeleteMember(int64_t project_id, int64_t member_id) override;
   Result<std::vector<int>> MemberRoles(int64_t project_id, int64_t user_id,
@@ -84,7 +86,7 @@ class SqliteMetadataStore : public MetadataStore, public IdentityStore, public M
   Result<int64_t> CreateRobot(const RobotRecord& robot) override;
   Result<RobotRecord> GetRobot(int64_t id) override;
   Result<RobotRecord> FindRobot(const std::string& name) override;
-  Result<std::vector<RobotRecord>> ListRobots() override;
+  Result<ListPage<RobotRecord>> ListRobots(int64_t project_id, const ListRequest& request) override;
   Status UpdateRobot(const RobotRecord& robot) override;
   Status DeleteRobot(int64_t id) override;
   Result<LoginFailures> GetLoginFailures(const std::string& principal) override;
@@ -100,8 +102,8 @@ class SqliteMetadataStore : public MetadataStore, public IdentityStore, public M
                                      const std::string& reference) override;
   Result<int64_t> CreateLabel(const LabelRecord& label) override;
   Result<LabelRecord> GetLabel(int64_t id) override;
-  Result<std::vector<LabelRecord>> ListLabels(const std::string& scope,
-                                              int64_t project_id) override;
+  Result<ListPage<LabelRecord>> ListLabels(const std::string& scope, int64_t project_id,
+                                           const ListRequest& request) override;
   Status UpdateLabel(const LabelRecord& label) override;
   Status DeleteLabel(int64_t id) override;
   Status AttachLabel(int64_t artifact_id, int64_t label_id, int64_t now) override;
