@@ -173,30 +173,25 @@ Response HarborApi::Quotas(Call& call) {
   };
   if (p.size() == 1) {
     if (m != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
-    auto all = management_.ListQuotas();
-    if (!all) return HarborError(all.error());
     const auto reference = call.request.Query("reference");
     if (reference && *reference != "project")
       return HarborError(ErrorCode::kBadRequest, "reference must be project");
-    const auto reference_id = call.request.Query("reference_id");
-    std::vector<QuotaRecord> quotas;
-    for (QuotaRecord& q : *all) {
-      if (reference_id && *reference_id != std::to_string(q.project_id)) continue;
-      quotas.push_back(std::move(q));
+    // A reference_id that is no project id names no quota (0 is no project's id either).
+    std::optional<int64_t> project_id;
+    if (auto reference_id = call.request.Query("reference_id"))
+      project_id = ParseId(*reference_id).value_or(0);
+    auto listing = ParseListing(call.request);
+    if (!listing) return HarborError(listing.error());
+    for (const SortKey& key : listing->request.sort) {
+      if (key.field != "hard.storage" && key.field != "used.storage" &&
+          key.field != "creation_time" && key.field != "update_time")
+        return HarborError(ErrorCode::kBadRequest, "cannot sort quotas by " + key.field);
     }
-    auto sort = ParseSort(call.request.Query("sort").value_or(""));
-    if (!sort) return HarborError(sort.error());
-    auto field = [](const QuotaRecord& q, const std::string& f) -> std::optional<SortValue> {
-      if (f == "hard.storage") return q.storage_limit;
-      if (f == "used.storage") return q.storage_used;
-      if (f == "creation_time") return q.created_at;
-      if (f == "update_time") return q.updated_at;
-      return std::nullopt;
-    };
-    if (auto s = SortItems(quotas, *sort, field); !s) return HarborError(s.error());
+    auto quotas = management_.ListQuotas(project_id, listing->request);
+    if (!quotas) return HarborError(quotas.error());
     boost::json::array items;
-    for (const QuotaRecord& q : quotas) items.push_back(QuotaJson(q, owner_of(q.project_id)));
-    return PagedList(call.request, std::move(items));
+    for (const QuotaRecord& q : quotas->items) items.push_back(QuotaJson(q, owner_of(q.project_id)));
+    return PagedSlice(call.request, listing->page, std::move(items), quotas->total);
   }
   if (p.size() != 2) return HarborError(ErrorCode::kNotFound, "no such endpoint");
   auto id = ParseId(p[1]);

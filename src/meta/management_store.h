@@ -114,6 +114,11 @@ class ManagementStore {
   // Each blob counted once per project, with the manifests' own bytes.
   virtual Result<QuotaRecord> GetQuota(int64_t project_id) = 0;
   virtual Result<std::vector<QuotaRecord>> ListQuotas() = 0;
+  // One page of the projects' quotas (of `project_id` alone when given), sorted (hard.storage,
+  // creation_time, update_time in the database; used.storage, which is worked out per project,
+  // over every project) with the usage worked out for the page's projects.
+  virtual Result<ListPage<QuotaRecord>> ListQuotas(std::optional<int64_t> project_id,
+                                                   const ListRequest& request) = 0;
   virtual Status SetStorageLimit(int64_t project_id, int64_t limit, int64_t now) = 0;
 
   virtual Status RecordPulls(const std::vector<PullTally>& pulls) = 0;

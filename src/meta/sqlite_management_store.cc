@@ -1,5 +1,6 @@
 // SqliteMetadataStore's ManagementStore half: artifacts as the API lists them, labels, quotas,
 // pull counts, settings and webhook policies (schema: migrations 4 and 6).
+#include <algorithm>
 #include <cstdio>
 
 #include "core/strings.h"
@@ -346,6 +347,69 @@ Result<std::vector<QuotaRecord>> SqliteMetadataStore::ListQuotas() {
       auto quota = QuotaOf(c, p.id, p.name, p.created_at);
       if (!quota) return tl::unexpected(quota.error());
       out.push_back(std::move(*quota));
+    }
+    return out;
+  });
+}
+
+namespace {
+
+constexpr ListField kQuotaSorts[] = {
+    {"hard.storage", "coalesce(q.storage_limit, -1)", true},
+    {"creation_time", "coalesce(q.created_at, p.created_at)", true},
+    {"update_time", "coalesce(q.updated_at, p.created_at)", true},
+};
+
+}  // namespace
+
+Result<ListPage<QuotaRecord>> SqliteMetadataStore::ListQuotas(std::optional<int64_t> project_id,
+                                                              const ListRequest& request) {
+  const bool by_usage = std::any_of(request.sort.begin(), request.sort.end(),
+                                    [](const SortKey& k) { return k.field == "used.storage"; });
+  std::string where = " WHERE 1";
+  std::vector<SqlValue> values;
+  if (project_id) {
+    where += " AND p.id = ?";
+    values.push_back(*project_id);
+  }
+  if (by_usage) {
+    // Usage is no column: every project's is worked out, then sorted and cut.
+    auto all = ListQuotas();
+    if (!all) return tl::unexpected(all.error());
+    std::erase_if(*all, [&](const QuotaRecord& q) { return project_id && q.project_id != *project_id; });
+    for (auto key = request.sort.rbegin(); key != request.sort.rend(); ++key) {
+      auto value = [&](const QuotaRecord& q) {
+        if (key->field == "used.storage") return q.storage_used;
+        if (key->field == "hard.storage") return q.storage_limit;
+        return key->field == "creation_time" ? q.created_at : q.updated_at;
+      };
+      std::stable_sort(all->begin(), all->end(), [&](const QuotaRecord& a, const QuotaRecord& b) {
+        return key->descending ? value(b) < value(a) : value(a) < value(b);
+      });
+    }
+    ListPage<QuotaRecord> out;
+    out.total = static_cast<int64_t>(all->size());
+    const auto first = std::min<size_t>(all->size(), static_cast<size_t>(request.offset));
+    const auto last = request.limit > 0
+                          ? std::min<size_t>(all->size(), first + static_cast<size_t>(request.limit))
+                          : all->size();
+    out.items.assign(all->begin() + first, all->begin() + last);
+    return out;
+  }
+  auto order = OrderSql(request.sort, kQuotaSorts, "p.id");
+  if (!order) return tl::unexpected(order.error());
+  return db_->Read([&](Connection& c) -> Result<ListPage<QuotaRecord>> {
+    auto keys = ListPageOf<ProjectKey>(
+        c, "SELECT p.id, p.name, p.created_at FROM projects p LEFT JOIN quotas q ON q.project_id = p.id",
+        "projects p", where, values, *order, request,
+        [](Stmt& q) { return ProjectKey{q.Int(0), q.Text(1), q.Int(2)}; });
+    if (!keys) return tl::unexpected(keys.error());
+    ListPage<QuotaRecord> out;
+    out.total = keys->total;
+    for (const ProjectKey& p : keys->items) {
+      auto quota = QuotaOf(c, p.id, p.name, p.created_at);
+      if (!quota) return tl::unexpected(quota.error());
+      out.items.push_back(std::move(*quota));
     }
     return out;
   });

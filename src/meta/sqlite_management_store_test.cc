@@ -172,5 +172,31 @@ TEST_F(ManagementStoreTest, ArtifactListsAreFilteredSortedAndCutInTheStore) {
   EXPECT_EQ(store_->ListArtifacts("proj/app", bad).error().code, ErrorCode::kBadRequest);
 }
 
+TEST_F(ManagementStoreTest, QuotaListsAreSortedAndCut) {
+  auto second = store_->CreateProject(ProjectRecord{0, "second", 1, false, 2, 2, {}});
+  auto third = store_->CreateProject(ProjectRecord{0, "third", 1, false, 3, 3, {}});
+  ASSERT_TRUE(second && third);
+  ASSERT_TRUE(store_->SetStorageLimit(project_, 100, 4));
+  ASSERT_TRUE(store_->SetStorageLimit(*second, 300, 4));
+  ASSERT_TRUE(store_->LinkBlob("third/app", DigestOf("x"), 50, 5));
+  ListRequest by_limit{{}, {{"hard.storage", true}}, 0, 2};
+  auto page = store_->ListQuotas(std::nullopt, by_limit);
+  ASSERT_TRUE(page) << page.error().message;
+  EXPECT_EQ(page->total, 3);
+  ASSERT_EQ(page->items.size(), 2u);
+  EXPECT_EQ(page->items[0].project_id, *second);
+  EXPECT_EQ(page->items[1].project_id, project_);
+  ListRequest by_use{{}, {{"used.storage", true}}, 0, 1};
+  auto used = store_->ListQuotas(std::nullopt, by_use);
+  ASSERT_TRUE(used);
+  ASSERT_EQ(used->items.size(), 1u);
+  EXPECT_EQ(used->items[0].project_id, *third);
+  EXPECT_EQ(used->items[0].storage_used, 50);
+  auto one = store_->ListQuotas(*second, {});
+  ASSERT_EQ(one->total, 1);
+  EXPECT_EQ(one->items[0].storage_limit, 300);
+  EXPECT_EQ(store_->ListQuotas(int64_t{0}, {})->total, 0);
+}
+
 }  // namespace
 }  // namespace berth

@@ -110,6 +110,8 @@ class SqliteMetadataStore : public MetadataStore, public IdentityStore, public M
   Status DetachLabel(int64_t artifact_id, int64_t label_id) override;
   Result<QuotaRecord> GetQuota(int64_t project_id) override;
   Result<std::vector<QuotaRecord>> ListQuotas() override;
+  Result<ListPage<QuotaRecord>> ListQuotas(std::optional<int64_t> project_id,
+                                           const ListRequest& request) override;
   Status SetStorageLimit(int64_t project_id, int64_t limit, int64_t now) override;
   Status RecordPulls(const std::vector<PullTally>& pulls) override;
   Result<std::map<std::string, std::string>> LoadSettings() override;
