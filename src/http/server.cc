@@ -228,6 +228,7 @@ struct Server::Impl {
 
   // A TLS connection's first bytes: a handshake record, or a plain-HTTP client that is told to
   // use https. The handshake, like a request head, must be done within header_timeout.
+  // `context` is held for the connection's life: a SIGHUP may replace the server's meanwhile.
   awaitable<void> Handshake(std::shared_ptr<TlsConnection> conn,
                             std::shared_ptr<asio::ssl::context> context) {
     beast::tcp_stream& tcp = conn->tcp();
