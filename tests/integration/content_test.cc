@@ -538,6 +538,9 @@ TEST_F(HeldBookkeepingTest, AWebhookWaitsWhileEveryCpuIsBusy) {
       while (spinning) {
       }
     });
+  // The CPUs are busy before the push: berth samples their idle time every 100 ms, and a sample
+  // from just before the spinners began still says there is CPU to spare.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
   PushImage("busy/app", "v1", RandomBytes(300, 9));
   const size_t while_busy = receiver.WaitFor("/pushed", 1, 3).size();
   spinning = false;
