@@ -93,6 +93,7 @@ struct Server::Impl {
     bool idle = true;           // waiting for the next request
     bool reading_head = false;  // a request's head has begun and is being read
     bool head_late = false;     // header_timeout passed before the head was whole
+    uint64_t heads = 0;         // heads begun: a deadline that fired for an earlier one is ignored
   };
   template <class Stream>
   struct Connection : ConnectionBase {
@@ -261,6 +262,8 @@ struct Server::Impl {
     beast::flat_buffer buffer;
     buffer.reserve(4096);  // a request head; idle connections should cost little memory
     std::vector<char> chunk, spare;
+    // One deadline for the connection's heads, set again for each: no timer made per request.
+    asio::steady_timer head_deadline(conn->tcp().get_executor());
     while (!stopping) {
       RequestParser parser;
       ConfigureParser(parser);
@@ -275,11 +278,11 @@ struct Server::Impl {
       // A head trickling in a byte at a time must not hold the connection for idle_timeout.
       // Its own timer cancels the read rather than closing the socket, so 408 can be sent.
       conn->tcp().expires_never();
-      asio::steady_timer head_deadline(conn->tcp().get_executor(), options.header_timeout);
+      head_deadline.expires_after(options.header_timeout);
       conn->reading_head = true;
       conn->head_late = false;
-      head_deadline.async_wait([conn](beast::error_code e) {
-        if (e || !conn->reading_head) return;
+      head_deadline.async_wait([conn, head = ++conn->heads](beast::error_code e) {
+        if (e || !conn->reading_head || conn->heads != head) return;
         conn->head_late = true;
         beast::error_code ignored;
         conn->tcp().socket().cancel(ignored);
