@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/scoped_temp_dir.h"
-#include "meta/sqlite_metadata_store.h"
+#include "meta/databases.h"
 
 namespace berth {
 namespace {
@@ -11,7 +11,7 @@ namespace {
 class AccessControlTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store_ = std::move(*SqliteMetadataStore::Open(dir_.path() / "berth.db"));
+    store_ = std::move(*OpenSqliteMetadata(dir_.path() / "berth.db"));
     owner_ = *store_->CreateUser(UserRecord{0, "owner", "", "", "", "h", false, "", 1, 1});
     guest_ = *store_->CreateUser(UserRecord{0, "guest", "", "", "", "h", false, "", 1, 1});
     store_->CreateProject(ProjectRecord{0, "private", owner_, false, 1, 1, {}});
@@ -31,7 +31,7 @@ class AccessControlTest : public ::testing::Test {
   }
 
   ScopedTempDir dir_;
-  std::unique_ptr<SqliteMetadataStore> store_;
+  std::unique_ptr<SqlMetadataStore> store_;
   std::unique_ptr<AccessControl> access_;
   int64_t owner_ = 0, guest_ = 0;
 };

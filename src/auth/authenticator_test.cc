@@ -4,7 +4,7 @@
 
 #include "auth/password.h"
 #include "core/scoped_temp_dir.h"
-#include "meta/sqlite_metadata_store.h"
+#include "meta/databases.h"
 
 namespace berth {
 namespace {
@@ -14,7 +14,7 @@ constexpr int kFastIterations = 1000;
 class AuthenticatorTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto store = SqliteMetadataStore::Open(dir_.path() / "berth.db");
+    auto store = OpenSqliteMetadata(dir_.path() / "berth.db");
     ASSERT_TRUE(store);
     store_ = std::move(*store);
     AuthenticatorOptions options;
@@ -29,7 +29,7 @@ class AuthenticatorTest : public ::testing::Test {
 
   ScopedTempDir dir_;
   FakeClock clock_{1000};
-  std::unique_ptr<SqliteMetadataStore> store_;
+  std::unique_ptr<SqlMetadataStore> store_;
   std::unique_ptr<Authenticator> auth_;
   int64_t user_id_ = 0;
 };

@@ -7,7 +7,7 @@
 #include "auth/password.h"
 #include "core/base64.h"
 #include "core/scoped_temp_dir.h"
-#include "meta/sqlite_metadata_store.h"
+#include "meta/databases.h"
 
 namespace berth {
 namespace {
@@ -15,7 +15,7 @@ namespace {
 class TokenServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store_ = std::move(*SqliteMetadataStore::Open(dir_.path() / "berth.db"));
+    store_ = std::move(*OpenSqliteMetadata(dir_.path() / "berth.db"));
     signer_ = std::move(*TokenSigner::LoadOrCreate(dir_.path() / "key.pem"));
     AuthenticatorOptions options;
     options.password_iterations = 1000;
@@ -46,7 +46,7 @@ class TokenServiceTest : public ::testing::Test {
 
   ScopedTempDir dir_;
   FakeClock clock_{5000};
-  std::unique_ptr<SqliteMetadataStore> store_;
+  std::unique_ptr<SqlMetadataStore> store_;
   std::unique_ptr<TokenSigner> signer_;
   std::unique_ptr<Authenticator> auth_;
   std::unique_ptr<AccessControl> access_;

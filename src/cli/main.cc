@@ -1,9 +1,8 @@
 // berth: the registry in one binary. Subcommands: serve, user reset-password, version.
+#include <curl/curl.h>
 #include <sys/resource.h>
 #include <termios.h>
 #include <unistd.h>
-
-#include <curl/curl.h>
 
 #include <CLI/CLI.hpp>
 #include <csignal>
@@ -24,15 +23,14 @@
 #include "core/log.h"
 #include "core/settings.h"
 #include "events/event_bus.h"
+#include "events/notifier.h"
 #include "events/recorders.h"
 #include "http/router.h"
 #include "http/server.h"
-#include "meta/sqlite_history_store.h"
-#include "meta/sqlite_metadata_store.h"
+#include "meta/databases.h"
 #include "registry/registry.h"
 #include "storage/filesystem_blob_store.h"
 #include "storage/paths.h"
-#include "events/notifier.h"
 
 namespace berth {
 namespace {
@@ -84,21 +82,20 @@ int ResetUserPassword(const Flags& flags, const std::string& username) {
     return 2;
   }
   InitLogging("warn");
-  const std::filesystem::path root =
-      std::filesystem::absolute(config->data_dir).lexically_normal();
-  if (!std::filesystem::exists(MetadataPath(root))) {
+  const std::filesystem::path root = std::filesystem::absolute(config->data_dir).lexically_normal();
+  if (config->database.driver == "sqlite" && !std::filesystem::exists(MetadataPath(root))) {
     std::cerr << "berth: no Berth data in " << root.string() << " (give --data or --config)\n";
     return 1;
   }
   auto password = ReadNewPassword(username);
   if (!password) return 1;
-  auto meta = SqliteMetadataStore::Open(MetadataPath(root));
-  if (!meta) {
-    std::cerr << "berth: cannot open metadata: " << meta.error().message << "\n";
+  auto stores = OpenStores(config->database, root);
+  if (!stores) {
+    std::cerr << "berth: " << stores.error().message << "\n";
     return 1;
   }
   SystemClock clock;
-  if (auto s = ResetPassword(**meta, clock, username, *password,
+  if (auto s = ResetPassword(*stores->meta, clock, username, *password,
                              AuthenticatorOptions{}.password_iterations);
       !s) {
     std::cerr << "berth: " << s.error().Message() << "\n";
@@ -134,18 +131,15 @@ int Serve(const Flags& flags) {
     return 1;
   }
   FilesystemBlobStore blobs(root);
-  auto meta = SqliteMetadataStore::Open(MetadataPath(root));
-  if (!meta) {
-    spdlog::critical("cannot open metadata: {}", meta.error().message);
+  auto stores = OpenStores(config->database, root);
+  if (!stores) {
+    spdlog::critical("{}", stores.error().message);
     return 1;
   }
-  auto history = SqliteHistoryStore::Open(HistoryPath(root), MetadataPath(root));
-  if (!history) {
-    spdlog::critical("cannot open history: {}", history.error().message);
-    return 1;
-  }
+  SqlMetadataStore& meta = *stores->meta;
+  SqlHistoryStore& history = *stores->history;
   SystemClock clock;
-  IdentityStore& identities = **meta;
+  IdentityStore& identities = meta;
   AuthenticatorOptions auth_options;
   auth_options.ldap_auth = config->auth_mode == "ldap_auth";
   auth_options.lockout_threshold = config->lockout_threshold;
@@ -194,9 +188,9 @@ int Serve(const Flags& flags) {
   Settings settings;
   {
     RuntimeSettings initial;
-    initial.token_expiration_minutes =
-        std::max<int64_t>(1, std::chrono::ceil<std::chrono::minutes>(config->token_expiration).count());
-    auto saved = (*meta)->LoadSettings();
+    initial.token_expiration_minutes = std::max<int64_t>(
+        1, std::chrono::ceil<std::chrono::minutes>(config->token_expiration).count());
+    auto saved = meta.LoadSettings();
     if (!saved) {
       spdlog::critical("settings: {}", saved.error().message);
       return 1;
@@ -221,9 +215,9 @@ int Serve(const Flags& flags) {
   notifier_options.max_attempts = config->webhook_max_attempts;
   notifier_options.retry_base = config->webhook_retry_base;
   notifier_options.hold.max = config->events_max_hold;
-  Notifier notifier(**meta, **history, access, settings, clock, notifier_options);
-  AuditRecorder audit(**history, identities);
-  PullCounter pulls(**meta);
+  Notifier notifier(meta, history, access, settings, clock, notifier_options);
+  AuditRecorder audit(history, identities);
+  PullCounter pulls(meta);
   EventBus events(root / "events.journal", clock, HoldPolicy{config->events_max_hold});
   events.Subscribe([&](std::span<const Event> batch) { audit(batch); });
   events.Subscribe([&](std::span<const Event> batch) { pulls(batch); });
@@ -241,17 +235,17 @@ int Serve(const Flags& flags) {
       config->manifest_cache_entries, config->upload_ttl, config->upload_purge_interval,
       config->pull_events,
       UploadLimits{config->upload_max_per_repository, config->upload_max_sessions}};
-  Registry registry(blobs, **meta, clock, registry_options, &guard, &events, &settings);
+  Registry registry(blobs, meta, clock, registry_options, &guard, &events, &settings);
   registry.PurgeExpiredUploads();
   registry.StartPurger();
   HarborApiOptions api_options;
   api_options.auth_mode = config->auth_mode;
   api_options.secure_cookie = external_url.starts_with("https://");
   api_options.external_url = external_url;
-  HarborApi api(HarborServices{identities, **meta, **meta, **history, blobs, registry,
-                               authenticator, access, ldap ? &*ldap : nullptr, clock, settings,
-                               &events, &notifier, root},
-                api_options);
+  HarborApi api(
+      HarborServices{identities, meta, meta, history, blobs, registry, authenticator, access,
+                     ldap ? &*ldap : nullptr, clock, settings, &events, &notifier, root},
+      api_options);
   router.Add("/v2", registry);
   router.Add("/service/token", tokens);
   router.Add("/api/v2.0", api);

@@ -54,7 +54,8 @@ Result<std::chrono::seconds> ParseDuration(const std::string& key, const std::st
   if (!n) return tl::unexpected(n.error());
   // A century is past any timeout or TTL; beyond it, seconds and the clock's sums would wrap.
   constexpr long kMaxSeconds = 100L * 365 * 86400;
-  if (*n > kMaxSeconds / scale) return tl::unexpected(Invalid(key, value, "more than 100 years").error());
+  if (*n > kMaxSeconds / scale)
+    return tl::unexpected(Invalid(key, value, "more than 100 years").error());
   return std::chrono::seconds(*n * scale);
 }
 
@@ -76,6 +77,25 @@ Setter LdapField(T Config::Ldap::*member, Parse parse) {
   return [member, parse](Config& c, const std::string& value) -> Status {
     return parse(value).map([&](T v) { c.ldap.*member = std::move(v); });
   };
+}
+
+// A setter for a field reached through `get` (a nested section's).
+template <class Get, class Parse>
+Setter Nested(Get get, Parse parse) {
+  return [get, parse](Config& c, const std::string& value) -> Status {
+    return parse(value).map([&](auto v) { get(c) = std::move(v); });
+  };
+}
+
+Status OneOf(std::string& field, const std::string& key, const std::string& value,
+             std::initializer_list<const char*> allowed, const char* expected) {
+  for (const char* a : allowed) {
+    if (value == a) {
+      field = value;
+      return {};
+    }
+  }
+  return Invalid(key, value, expected);
 }
 
 const std::map<std::string, Setter>& Setters() {
@@ -110,18 +130,28 @@ const std::map<std::string, Setter>& Setters() {
          Field(&Config::upload_purge_interval, duration("uploads.purge_interval"))},
         {"uploads.max_per_repository",
          Field(&Config::upload_max_per_repository, count("uploads.max_per_repository"))},
-        {"uploads.max_sessions", Field(&Config::upload_max_sessions, count("uploads.max_sessions"))},
+        {"uploads.max_sessions",
+         Field(&Config::upload_max_sessions, count("uploads.max_sessions"))},
         {"shutdown_timeout", Field(&Config::shutdown_timeout, duration("shutdown_timeout"))},
         {"idle_timeout", Field(&Config::idle_timeout, duration("idle_timeout"))},
         {"header_timeout", Field(&Config::header_timeout, duration("header_timeout"))},
         {"cache.manifests", Field(&Config::manifest_cache_entries, size("cache.manifests"))},
         {"port_file", Field(&Config::port_file, text("port_file"))},
         {"external_url", Field(&Config::external_url, text("external_url"))},
-        {"tls.cert", [](Config& c, const std::string& v) -> Status { c.tls.cert = v; return {}; }},
-        {"tls.key", [](Config& c, const std::string& v) -> Status { c.tls.key = v; return {}; }},
+        {"tls.cert",
+         [](Config& c, const std::string& v) -> Status {
+           c.tls.cert = v;
+           return {};
+         }},
+        {"tls.key",
+         [](Config& c, const std::string& v) -> Status {
+           c.tls.key = v;
+           return {};
+         }},
         {"tls.min_version",
          [](Config& c, const std::string& v) -> Status {
-           if (v != "1.2" && v != "1.3") return Invalid("tls.min_version", v, "expected 1.2 or 1.3");
+           if (v != "1.2" && v != "1.3")
+             return Invalid("tls.min_version", v, "expected 1.2 or 1.3");
            c.tls.min_version = v;
            return {};
          }},
@@ -142,6 +172,49 @@ const std::map<std::string, Setter>& Setters() {
         {"webhook.max_attempts",
          Field(&Config::webhook_max_attempts, integer("webhook.max_attempts"))},
         {"webhook.retry_base", Field(&Config::webhook_retry_base, duration("webhook.retry_base"))},
+        {"database.driver",
+         [](Config& c, const std::string& v) {
+           return OneOf(c.database.driver, "database.driver", v, {"sqlite", "postgres"},
+                        "expected sqlite or postgres");
+         }},
+        {"database.url",
+         Nested(
+             [](Config & c) -> auto& { return c.database.url; }, text("database.url"))},
+        {"database.max_connections",
+         [](Config& c, const std::string& v) -> Status {
+           auto n = ParseInt<int>("database.max_connections", v);
+           if (!n) return tl::unexpected(n.error());
+           if (*n < 1 || *n > 1000)
+             return Invalid("database.max_connections", v, "expected 1 to 1000");
+           c.database.max_connections = *n;
+           return {};
+         }},
+        {"storage.driver",
+         [](Config& c, const std::string& v) {
+           return OneOf(c.storage.driver, "storage.driver", v, {"filesystem", "s3"},
+                        "expected filesystem or s3");
+         }},
+        {"storage.s3.endpoint", Nested(
+                                    [](Config & c) -> auto& { return c.storage.s3.endpoint; },
+                                    text("storage.s3.endpoint"))},
+        {"storage.s3.region",
+         Nested(
+             [](Config & c) -> auto& { return c.storage.s3.region; }, text("storage.s3.region"))},
+        {"storage.s3.bucket",
+         Nested(
+             [](Config & c) -> auto& { return c.storage.s3.bucket; }, text("storage.s3.bucket"))},
+        {"storage.s3.access_key", Nested(
+                                      [](Config & c) -> auto& { return c.storage.s3.access_key; },
+                                      text("storage.s3.access_key"))},
+        {"storage.s3.secret_key", Nested(
+                                      [](Config & c) -> auto& { return c.storage.s3.secret_key; },
+                                      text("storage.s3.secret_key"))},
+        {"storage.s3.prefix",
+         Nested(
+             [](Config & c) -> auto& { return c.storage.s3.prefix; }, text("storage.s3.prefix"))},
+        {"storage.s3.redirect", Nested(
+                                    [](Config & c) -> auto& { return c.storage.s3.redirect; },
+                                    boolean("storage.s3.redirect"))},
         {"ldap.url", LdapField(&Config::Ldap::url, text("ldap.url"))},
         {"ldap.base_dn", LdapField(&Config::Ldap::base_dn, text("ldap.base_dn"))},
         {"ldap.search_dn", LdapField(&Config::Ldap::search_dn, text("ldap.search_dn"))},

@@ -63,6 +63,27 @@ struct Config {
   int webhook_max_attempts = 5;
   std::chrono::seconds webhook_retry_base{std::chrono::seconds(1)};
 
+  // The metadata's engine: SQLite in data_dir (berth.db, history.db), or PostgreSQL.
+  struct Database {
+    std::string driver = "sqlite";  // or "postgres"
+    std::string url;                // postgresql://user:password@host:port/db?sslmode=...
+    int max_connections = 16;       // per node
+  } database;
+
+  // Where blobs live: under data_dir, or in an S3-compatible bucket.
+  struct Storage {
+    std::string driver = "filesystem";  // or "s3"
+    struct S3 {
+      std::string endpoint;  // http(s)://host:port; empty: AWS
+      std::string region = "us-east-1";
+      std::string bucket;
+      std::string access_key;
+      std::string secret_key;
+      std::string prefix;     // key prefix inside the bucket
+      bool redirect = false;  // blob GETs answer 307 to a presigned URL
+    } s3;
+  } storage;
+
   struct Ldap {
     std::string url;  // ldap://host:port or ldaps://
     std::string base_dn;

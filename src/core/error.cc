@@ -10,7 +10,7 @@ namespace {
 // conditions (bad tag, ranges, sizes) reuse the nearest spec code with their own status.
 // BAD_REQUEST, NOT_FOUND, CONFLICT, FORBIDDEN, PRECONDITION and UNAUTHORIZED after them are
 // the Harbor API's codes (src/lib/errors/const.go).
-constexpr std::array<std::pair<ErrorCode, ErrorInfo>, 33> kErrors = {{
+constexpr std::array<std::pair<ErrorCode, ErrorInfo>, 34> kErrors = {{
     {ErrorCode::kBlobUnknown, {"BLOB_UNKNOWN", 404, "blob unknown to registry"}},
     {ErrorCode::kBlobUploadInvalid, {"BLOB_UPLOAD_INVALID", 400, "blob upload invalid"}},
     {ErrorCode::kBlobUploadUnknown,
@@ -52,6 +52,8 @@ constexpr std::array<std::pair<ErrorCode, ErrorInfo>, 33> kErrors = {{
     // A refusal like the two above, with HTTP's own status for it.
     {ErrorCode::kStorageFull,
      {"DENIED", 507, "the registry is out of storage space; nothing of this upload was kept"}},
+    // Distribution's code for it: an engine (database, object store) cannot be reached now.
+    {ErrorCode::kUnavailable, {"UNAVAILABLE", 503, "service unavailable"}},
     {ErrorCode::kInternal, {"UNKNOWN", 500, "internal server error"}},
 }};
 

@@ -40,6 +40,7 @@ enum class ErrorCode {
   kQuotaExceeded,
   kReadOnly,
   kStorageFull,
+  kUnavailable,
   kInternal,
 };
 

@@ -118,8 +118,8 @@ class HistoryStore {
   virtual Status KeepWebhookHistoryOf(const std::vector<int64_t>& policies) = 0;
   // Newest first.
   virtual Result<ListPage<WebhookExecutionRecord>> ListWebhookExecutions(int64_t policy_id,
-                                                                        int64_t offset,
-                                                                        int64_t limit) = 0;
+                                                                         int64_t offset,
+                                                                         int64_t limit) = 0;
   // When the policy last fired for `event_type`; 0 if never.
   virtual Result<int64_t> LastWebhookTrigger(int64_t policy_id, const std::string& event_type) = 0;
   virtual Result<WebhookExecutionRecord> GetWebhookExecution(int64_t id) = 0;

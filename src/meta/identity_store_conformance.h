@@ -109,10 +109,16 @@ TYPED_TEST_P(IdentityStoreConformance,
   const std::string content = "{\"m\":1}";
   for (const char* repository : {"team/app", "teammate/app"}) {
     ASSERT_TRUE(this->content().LinkBlob(repository, DigestOf("b"), 1, 1));
-    ASSERT_TRUE(this->content().PutManifest(
-        ManifestRecord{repository, DigestOf(content).str(), "application/json", content, "", "",
-                       1, {DigestOf("b").str()}, {}},
-        "v1", 1));
+    ASSERT_TRUE(this->content().PutManifest(ManifestRecord{repository,
+                                                           DigestOf(content).str(),
+                                                           "application/json",
+                                                           content,
+                                                           "",
+                                                           "",
+                                                           1,
+                                                           {DigestOf("b").str()},
+                                                           {}},
+                                            "v1", 1));
   }
   ASSERT_TRUE(this->content().LinkBlob("team/empty", DigestOf("b"), 1, 1));
   EXPECT_EQ(*this->ids().CountRepositories("team"), 1);
@@ -177,6 +183,7 @@ TYPED_TEST_P(IdentityStoreConformance, ProjectListsAreScopedFilteredAndCut) {
   open->is_public = true;
   ASSERT_TRUE(this->ids().UpdateProject(*open));
   auto names = [&](const Result<ListPage<ProjectRecord>>& page) {
+    if (!page) return "error: " + page.error().message;
     std::string out;
     for (const ProjectRecord& p : page->items) out += p.name + " ";
     return out;

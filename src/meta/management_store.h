@@ -93,7 +93,7 @@ class ManagementStore {
   // and cut in the database; tags, labels and children filled in for the page only.
   // kNotFound without the repository; BAD_REQUEST for another field.
   virtual Result<ListPage<ArtifactRecord>> ListArtifacts(const std::string& repository,
-                                                       const ArtifactListing& listing) = 0;
+                                                         const ArtifactListing& listing) = 0;
   // By digest or tag; kNotFound when absent.
   virtual Result<ArtifactRecord> GetArtifact(const std::string& repository,
                                              const std::string& reference) = 0;

@@ -203,8 +203,8 @@ TYPED_TEST_P(MetadataStoreConformance, RepositoriesAreListedDescribedAndDeleted)
   EXPECT_EQ(page->total, 3);  // case-insensitive, as Harbor's fuzzy match
   ASSERT_EQ(page->items.size(), 1u);
   EXPECT_EQ(page->items[0].name, "team/app");
-  page = this->store_->ListRepositoryRecords(std::nullopt,
-                                             ListRequest{{fuzzy}, {{"artifact_count", true}}, 1, 1});
+  page = this->store_->ListRepositoryRecords(
+      std::nullopt, ListRequest{{fuzzy}, {{"artifact_count", true}}, 1, 1});
   ASSERT_EQ(page->items.size(), 1u);
   EXPECT_EQ(page->items[0].name, "teammate/x");  // a tie, broken by id in the key's direction
   EXPECT_EQ(this->store_->ListRepositoryRecords(std::nullopt, ListRequest{{}, {{"color"}}, 0, 0})

@@ -63,7 +63,8 @@ Result<SqlFilter> FilterSql(const std::vector<QueryCondition>& conditions,
         break;
       case Kind::kFuzzy:
         out.values.push_back("%" + EscapeLike(c.values.front()) + "%");
-        predicate = Wrapped(*field, expr + " LIKE ? ESCAPE '\\'");
+        // lower() on both sides: SQLite's LIKE ignores ASCII case and PostgreSQL's does not.
+        predicate = Wrapped(*field, "lower(" + expr + ") LIKE lower(?) ESCAPE '\\'");
         break;
       case Kind::kRange: {
         std::string range;
@@ -111,7 +112,7 @@ Result<std::string> OrderSql(const std::vector<SortKey>& keys, std::span<const L
   return out + std::string(tiebreak) + (!keys.empty() && keys.back().descending ? " DESC" : "");
 }
 
-void BindAll(Stmt& statement, int first, const std::vector<SqlValue>& values) {
+void BindAll(SqlStatement& statement, int first, const std::vector<SqlValue>& values) {
   int i = first;
   for (const SqlValue& v : values) {
     std::visit([&](const auto& x) { statement.Bind(i++, x); }, v);

@@ -11,7 +11,7 @@
 
 #include "core/list_query.h"
 #include "core/result.h"
-#include "meta/sqlite_connection.h"
+#include "meta/sql.h"
 
 namespace berth {
 
@@ -44,15 +44,14 @@ Result<std::string> OrderSql(const std::vector<SortKey>& keys, std::span<const L
                              std::string_view tiebreak);
 
 // Binds `values` from parameter `first` (1-based) on.
-void BindAll(Stmt& statement, int first, const std::vector<SqlValue>& values);
+void BindAll(SqlStatement& statement, int first, const std::vector<SqlValue>& values);
 
 // A list's page and total: "SELECT count(*) FROM <from><where>", then "<select><where><order>"
 // cut to the request's page, each row made by `read`. `values` bind where's placeholders.
 template <class T, class Read>
-Result<ListPage<T>> ListPageOf(SqliteConnection& c, const std::string& select,
-                               const std::string& from, const std::string& where,
-                               const std::vector<SqlValue>& values, const std::string& order,
-                               const ListRequest& request, Read read) {
+Result<ListPage<T>> ListPageOf(SqlConnection& c, const std::string& select, const std::string& from,
+                               const std::string& where, const std::vector<SqlValue>& values,
+                               const std::string& order, const ListRequest& request, Read read) {
   ListPage<T> out;
   auto count = c.Prepare("SELECT count(*) FROM " + from + where);
   if (!count) return tl::unexpected(count.error());

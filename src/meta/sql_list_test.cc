@@ -24,15 +24,16 @@ TEST(SqlListTest, EachKindOfConditionBecomesBoundSql) {
   using Kind = QueryCondition::Kind;
   QueryCondition range = Condition("id", Kind::kRange, {});
   range.min = "3";
-  auto filter = FilterSql({Condition("name", Kind::kFuzzy, {"a_b%"}),
-                           Condition("id", Kind::kAnyOf, {"1", "2"}), range,
-                           Condition("tags", Kind::kAllOf, {"v1", "v2"})},
-                          kFields);
+  auto filter = FilterSql(
+      {Condition("name", Kind::kFuzzy, {"a_b%"}), Condition("id", Kind::kAnyOf, {"1", "2"}), range,
+       Condition("tags", Kind::kAllOf, {"v1", "v2"})},
+      kFields);
   ASSERT_TRUE(filter) << filter.error().message;
-  EXPECT_EQ(filter->sql,
-            " AND (r.name LIKE ? ESCAPE '\\') AND (r.id IN (?, ?)) AND (r.id >= ?) AND "
-            "(EXISTS (SELECT 1 FROM tags t WHERE t.manifest_id = r.id AND t.name = ?) AND "
-            "EXISTS (SELECT 1 FROM tags t WHERE t.manifest_id = r.id AND t.name = ?))");
+  EXPECT_EQ(
+      filter->sql,
+      " AND (lower(r.name) LIKE lower(?) ESCAPE '\\') AND (r.id IN (?, ?)) AND (r.id >= ?) AND "
+      "(EXISTS (SELECT 1 FROM tags t WHERE t.manifest_id = r.id AND t.name = ?) AND "
+      "EXISTS (SELECT 1 FROM tags t WHERE t.manifest_id = r.id AND t.name = ?))");
   ASSERT_EQ(filter->values.size(), 6u);
   EXPECT_EQ(std::get<std::string>(filter->values[0]), "%a\\_b\\%%");
   EXPECT_EQ(std::get<int64_t>(filter->values[1]), 1);
@@ -46,10 +47,9 @@ TEST(SqlListTest, UnknownFieldsAndBadNumbersAreBadRequests) {
             ErrorCode::kBadRequest);
   EXPECT_EQ(FilterSql({Condition("id", Kind::kExact, {"1; DROP TABLE r"})}, kFields).error().code,
             ErrorCode::kBadRequest);
-  EXPECT_EQ(FilterSql({Condition("id", Kind::kExact, {"99999999999999999999"})}, kFields)
-                .error()
-                .code,
-            ErrorCode::kBadRequest);
+  EXPECT_EQ(
+      FilterSql({Condition("id", Kind::kExact, {"99999999999999999999"})}, kFields).error().code,
+      ErrorCode::kBadRequest);
 }
 
 TEST(SqlListTest, SortKeysEndWithTheTiebreak) {

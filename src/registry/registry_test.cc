@@ -6,7 +6,7 @@
 #include <filesystem>
 
 #include "core/scoped_temp_dir.h"
-#include "meta/sqlite_metadata_store.h"
+#include "meta/databases.h"
 #include "storage/filesystem_blob_store.h"
 #include "storage/paths.h"
 
@@ -17,7 +17,7 @@ class RegistryTest : public ::testing::Test {
  protected:
   void SetUp() override {
     blobs_ = std::make_unique<FilesystemBlobStore>(root_);
-    meta_ = std::move(*SqliteMetadataStore::Open(MetadataPath(root_)));
+    meta_ = std::move(*OpenSqliteMetadata(MetadataPath(root_)));
     Reopen();
   }
   // A new Registry over the same stores: what a restarted server sees.
@@ -55,7 +55,7 @@ class RegistryTest : public ::testing::Test {
   const std::filesystem::path& root_ = dir_.path();
   FakeClock clock_{1'700'000'000};
   std::unique_ptr<FilesystemBlobStore> blobs_;
-  std::unique_ptr<SqliteMetadataStore> meta_;
+  std::unique_ptr<SqlMetadataStore> meta_;
   std::unique_ptr<Registry> registry_;
 };
 

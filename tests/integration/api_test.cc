@@ -80,7 +80,11 @@ TEST_F(ApiTest, UsersAreCreatedListedReadUpdatedAndDeleted) {
               403, "FORBIDDEN");
   ExpectError(Do("GET", "/users", "", {BasicAuth("alice", "wrong")}), 401, "UNAUTHORIZED");
 
-  for (const char* name : {"bob", "carol", "dave"}) CreateUser(name);
+  CreateUser("bob");
+  CreateUser("carol");
+  // Ids are never given twice, and not always one after another (PostgreSQL's sequences skip
+  // the id of an insert that failed): read it.
+  const std::string dave = CreateUser("dave");
   HttpResponse page = Do("GET", "/users?page=2&page_size=2");
   ASSERT_EQ(page.status, 200);
   EXPECT_EQ(page.Header("x-total-count"), "5");
@@ -111,7 +115,7 @@ TEST_F(ApiTest, UsersAreCreatedListedReadUpdatedAndDeleted) {
   EXPECT_EQ(parse(current.body).at("user_id").as_int64(), std::stoll(alice));
   ExpectError(Do("GET", "/users/current", "", kAnonymous), 401, "UNAUTHORIZED");
   HttpResponse search = Do("GET", "/users/search?username=da", "", {As("alice")});
-  EXPECT_EQ(search.body, R"([{"user_id":5,"username":"dave"}])");
+  EXPECT_EQ(search.body, R"([{"user_id":)" + dave + R"(,"username":"dave"}])");
   ExpectError(DoInvalid("GET", "/users/search", "", {As("alice")}), 400, "BAD_REQUEST");
 
   ASSERT_EQ(Do("PUT", "/users/" + alice, R"({"realname":"Alice L.","comment":"hi"})", {As("alice")})

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
 #include <cstdio>
@@ -19,6 +20,7 @@
 
 #include "core/base64.h"
 #include "core/digest.h"
+#include "tests/support/engines.h"
 
 namespace berth::testing {
 namespace {
@@ -54,6 +56,15 @@ size_t CollectHeader(char* data, size_t size, size_t n, void* out) {
 }  // namespace
 
 BerthServer::BerthServer(std::vector<std::string> env) : env_(std::move(env)) {
+  // On the engines the run names (tests/support/engines.h), unless the test names its own.
+  auto names = [&](const char* prefix) {
+    return std::any_of(env_.begin(), env_.end(),
+                       [&](const std::string& kv) { return kv.starts_with(prefix); });
+  };
+  if (OnPostgres() && !names("BERTH_DATABASE_")) {
+    env_.push_back("BERTH_DATABASE_DRIVER=postgres");
+    env_.push_back("BERTH_DATABASE_URL=" + SharedPostgres().NewDatabase());
+  }
   char tmpl[] = "/tmp/berth-it-XXXXXX";
   if (!::mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
   dir_ = tmpl;
@@ -225,18 +236,6 @@ std::string BasicAuth(const std::string& user, const std::string& password) {
   return "Authorization: Basic " + Base64Encode(user + ":" + password);
 }
 
-int RunCommand(const std::string& command, std::string* output) {
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return -1;
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
-  int status = ::pclose(pipe);
-  if (output) *output = std::move(out);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 std::string SourceDir() { return BERTH_SOURCE_DIR; }
 std::string CorpusDir() { return Env("BERTH_CORPUS", "/tmp/berth-corpus"); }
 
@@ -251,20 +250,6 @@ std::string ErrorCode(const HttpResponse& response) {
 }
 
 std::string Sha256(const std::string& bytes) { return DigestOf(bytes).str(); }
-
-// A port the kernel just handed out and released: free, barring a race nobody runs here.
-int FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
 
 }  // namespace berth::testing
 

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/process.h"
+
 namespace berth::testing {
 
 // The admin password every test server starts with (BERTH_ADMIN_PASSWORD).
@@ -64,9 +66,6 @@ HttpResponse Http(const std::string& method, const std::string& url, const std::
 std::string BasicAuth(const std::string& user, const std::string& password);
 inline const std::vector<std::string> kAnonymous = {"Authorization:"};
 
-// Runs a shell command; returns its exit status and, when asked, its combined output.
-int RunCommand(const std::string& command, std::string* output = nullptr);
-
 // The image corpus of tests/fixtures/make-corpus (built once into a cache folder by `make test`).
 std::string CorpusDir();
 // The project's own folder, for the fixture scripts and third_party specs the tests read.
@@ -76,9 +75,6 @@ std::string SourceDir();
 std::string ErrorCode(const HttpResponse& response);
 
 std::string Sha256(const std::string& bytes);
-
-// A free loopback port, for the servers the tests start besides berth.
-int FreePort();
 
 // A token from berth's token service for the scopes (none: anonymous when `user` is empty);
 // "" when the service refuses.

@@ -1,32 +1,32 @@
-// SqliteMetadataStore's IdentityStore half: users, groups, projects, members, robots, login
-// failures and sessions (schema: migration 2 in sqlite_metadata_store.cc).
+// SqlMetadataStore's IdentityStore half: users, groups, projects, members, robots, login
+// failures and sessions (schema: migration 2 in sql_metadata_store.cc).
 #include "meta/sql_list.h"
-#include "meta/sqlite_database.h"
-#include "meta/sqlite_metadata_store.h"
+#include "meta/sql_metadata_store.h"
+#include "meta/sql_store.h"
 
 namespace berth {
 namespace {
 
-using Connection = SqliteConnection;
+using Connection = SqlConnection;
 
 constexpr const char* kUserColumns =
     "SELECT id, username, coalesce(email, ''), realname, comment, password_hash, sysadmin, "
     "coalesce(ldap_dn, ''), created_at, updated_at FROM users ";
 
-UserRecord ReadUser(Stmt& q) {
+UserRecord ReadUser(SqlStatement& q) {
   return UserRecord{q.Int(0),  q.Text(1),     q.Text(2), q.Text(3), q.Text(4),
                     q.Text(5), q.Int(6) != 0, q.Text(7), q.Int(8),  q.Int(9)};
 }
 
-GroupRecord ReadGroup(Stmt& q) {
+GroupRecord ReadGroup(SqlStatement& q) {
   return GroupRecord{q.Int(0), q.Text(1), static_cast<int>(q.Int(2)), q.Text(3), q.Int(4)};
 }
 
-ProjectRecord ReadProject(Stmt& q) {
+ProjectRecord ReadProject(SqlStatement& q) {
   return ProjectRecord{q.Int(0), q.Text(1), q.Int(2), q.Int(3) != 0, q.Int(4), q.Int(5), {}};
 }
 
-RobotRecord ReadRobot(Stmt& q) {
+RobotRecord ReadRobot(SqlStatement& q) {
   return RobotRecord{q.Int(0), q.Text(1), q.Text(2),     q.Text(3), q.Text(4), q.Int(5),
                      q.Int(6), q.Int(7),  q.Int(8) != 0, q.Text(9), q.Int(10), q.Int(11)};
 }
@@ -60,27 +60,26 @@ Status StoreMetadata(Connection& c, const ProjectRecord& p) {
 
 }  // namespace
 
-Result<int64_t> SqliteMetadataStore::CreateUser(const UserRecord& u) {
-  return db_->CommitInsert([&](Connection& c) -> Status {
+Result<int64_t> SqlMetadataStore::CreateUser(const UserRecord& u) {
+  return db_->CommitInsert([&](Connection& c) -> Result<int64_t> {
     auto q = c.Query(
         "INSERT INTO users (username, email, realname, comment, password_hash, sysadmin, ldap_dn, "
-        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         u.username, nullptr, u.realname, u.comment, u.password_hash, int64_t{u.sysadmin}, nullptr,
         u.created_at, u.updated_at);
     if (!q) return tl::unexpected(q.error());
     if (!u.email.empty()) (*q)->Bind(2, u.email);
     if (!u.ldap_dn.empty()) (*q)->Bind(7, u.ldap_dn);
-    return (*q)->Run();
+    return ReturnedId(**q);
   });
 }
 
-Result<UserRecord> SqliteMetadataStore::GetUser(int64_t id) {
+Result<UserRecord> SqlMetadataStore::GetUser(int64_t id) {
   static const std::string sql = std::string(kUserColumns) + "WHERE id = ?";
-  return db_->Read(
-      [&](Connection& c) { return One<UserRecord>(c, sql.c_str(), ReadUser, id); });
+  return db_->Read([&](Connection& c) { return One<UserRecord>(c, sql.c_str(), ReadUser, id); });
 }
 
-Result<UserRecord> SqliteMetadataStore::FindUser(const std::string& username) {
+Result<UserRecord> SqlMetadataStore::FindUser(const std::string& username) {
   static const std::string sql = std::string(kUserColumns) + "WHERE username = ?";
   return db_->Read(
       [&](Connection& c) { return One<UserRecord>(c, sql.c_str(), ReadUser, username); });
@@ -98,19 +97,19 @@ constexpr ListField kUserSorts[] = {
 
 }  // namespace
 
-Result<ListPage<UserRecord>> SqliteMetadataStore::ListUsers(const ListRequest& request) {
+Result<ListPage<UserRecord>> SqlMetadataStore::ListUsers(const ListRequest& request) {
   auto filter = FilterSql(request.conditions, kUserFilters);
   if (!filter) return tl::unexpected(filter.error());
   auto order = OrderSql(request.sort, kUserSorts, "id");
   if (!order) return tl::unexpected(order.error());
-  const std::string where = " WHERE 1" + filter->sql;
+  const std::string where = " WHERE TRUE" + filter->sql;
   return db_->Read([&](Connection& c) {
-    return ListPageOf<UserRecord>(c, kUserColumns, "users", where, filter->values, *order,
-                                  request, ReadUser);
+    return ListPageOf<UserRecord>(c, kUserColumns, "users", where, filter->values, *order, request,
+                                  ReadUser);
   });
 }
 
-Status SqliteMetadataStore::UpdateUser(const UserRecord& u) {
+Status SqlMetadataStore::UpdateUser(const UserRecord& u) {
   return db_->Commit([&](Connection& c) -> Status {
     auto q = c.Query(
         "UPDATE users SET username = ?, email = ?, realname = ?, comment = ?, password_hash = ?, "
@@ -121,12 +120,12 @@ Status SqliteMetadataStore::UpdateUser(const UserRecord& u) {
     if (!u.email.empty()) (*q)->Bind(2, u.email);
     if (!u.ldap_dn.empty()) (*q)->Bind(7, u.ldap_dn);
     if (auto r = (*q)->Run(); !r) return r;
-    if (sqlite3_changes(c.db()) == 0) return Fail(ErrorCode::kNotFound);
+    if (c.Changes() == 0) return Fail(ErrorCode::kNotFound);
     return {};
   });
 }
 
-Status SqliteMetadataStore::DeleteUser(int64_t id) {
+Status SqlMetadataStore::DeleteUser(int64_t id) {
   return db_->Commit([&](Connection& c) -> Status {
     if (auto s =
             c.Exec("DELETE FROM project_members WHERE entity_type = 'u' AND entity_id = ?", id);
@@ -137,18 +136,19 @@ Status SqliteMetadataStore::DeleteUser(int64_t id) {
   });
 }
 
-Result<int64_t> SqliteMetadataStore::CreateGroup(const GroupRecord& g) {
-  return db_->CommitInsert([&](Connection& c) -> Status {
-    auto q =
-        c.Query("INSERT INTO user_groups (name, type, ldap_dn, created_at) VALUES (?, ?, ?, ?)",
-                g.name, int64_t{g.type}, nullptr, g.created_at);
+Result<int64_t> SqlMetadataStore::CreateGroup(const GroupRecord& g) {
+  return db_->CommitInsert([&](Connection& c) -> Result<int64_t> {
+    auto q = c.Query(
+        "INSERT INTO user_groups (name, type, ldap_dn, created_at) VALUES (?, ?, ?, ?) "
+        "RETURNING id",
+        g.name, int64_t{g.type}, nullptr, g.created_at);
     if (!q) return tl::unexpected(q.error());
     if (!g.ldap_dn.empty()) (*q)->Bind(3, g.ldap_dn);
-    return (*q)->Run();
+    return ReturnedId(**q);
   });
 }
 
-Result<GroupRecord> SqliteMetadataStore::GetGroup(int64_t id) {
+Result<GroupRecord> SqlMetadataStore::GetGroup(int64_t id) {
   return db_->Read([&](Connection& c) {
     return One<GroupRecord>(c,
                             "SELECT id, name, type, coalesce(ldap_dn, ''), created_at "
@@ -157,7 +157,7 @@ Result<GroupRecord> SqliteMetadataStore::GetGroup(int64_t id) {
   });
 }
 
-Result<GroupRecord> SqliteMetadataStore::FindGroupByDn(const std::string& ldap_dn) {
+Result<GroupRecord> SqlMetadataStore::FindGroupByDn(const std::string& ldap_dn) {
   return db_->Read([&](Connection& c) {
     return One<GroupRecord>(c,
                             "SELECT id, name, type, coalesce(ldap_dn, ''), created_at "
@@ -173,26 +173,27 @@ constexpr ListField kGroupSorts[] = {{"id", "id", true}, {"group_name", "name"}}
 
 }  // namespace
 
-Result<ListPage<GroupRecord>> SqliteMetadataStore::ListGroups(const ListRequest& request) {
+Result<ListPage<GroupRecord>> SqlMetadataStore::ListGroups(const ListRequest& request) {
   auto filter = FilterSql(request.conditions, kGroupFilters);
   if (!filter) return tl::unexpected(filter.error());
   auto order = OrderSql(request.sort, kGroupSorts, "id");
   if (!order) return tl::unexpected(order.error());
   return db_->Read([&](Connection& c) {
-    return ListPageOf<GroupRecord>(c, "SELECT id, name, type, coalesce(ldap_dn, ''), created_at "
-                                      "FROM user_groups",
-                                   "user_groups", " WHERE 1" + filter->sql, filter->values,
+    return ListPageOf<GroupRecord>(c,
+                                   "SELECT id, name, type, coalesce(ldap_dn, ''), created_at "
+                                   "FROM user_groups",
+                                   "user_groups", " WHERE TRUE" + filter->sql, filter->values,
                                    *order, request, ReadGroup);
   });
 }
 
-Status SqliteMetadataStore::UpdateGroup(const GroupRecord& g) {
+Status SqlMetadataStore::UpdateGroup(const GroupRecord& g) {
   return db_->Commit([&](Connection& c) {
     return Change(c, "UPDATE user_groups SET name = ? WHERE id = ?", g.name, g.id);
   });
 }
 
-Status SqliteMetadataStore::DeleteGroup(int64_t id) {
+Status SqlMetadataStore::DeleteGroup(int64_t id) {
   return db_->Commit([&](Connection& c) -> Status {
     if (auto s =
             c.Exec("DELETE FROM project_members WHERE entity_type = 'g' AND entity_id = ?", id);
@@ -203,16 +204,15 @@ Status SqliteMetadataStore::DeleteGroup(int64_t id) {
   });
 }
 
-Result<int64_t> SqliteMetadataStore::CreateProject(const ProjectRecord& p) {
+Result<int64_t> SqlMetadataStore::CreateProject(const ProjectRecord& p) {
   int64_t id = 0;
   Status s = db_->Commit([&](Connection& c) -> Status {
-    if (auto r = c.Exec("INSERT INTO projects (name, owner_id, public, created_at, updated_at) "
-                        "VALUES (?, ?, ?, ?, ?)",
-                        p.name, p.owner_id, int64_t{p.is_public}, p.created_at, p.updated_at);
-        !r) {
-      return r;
-    }
-    id = sqlite3_last_insert_rowid(c.db());
+    auto inserted = InsertId(c,
+                             "INSERT INTO projects (name, owner_id, public, created_at, "
+                             "updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                             p.name, p.owner_id, int64_t{p.is_public}, p.created_at, p.updated_at);
+    if (!inserted) return tl::unexpected(inserted.error());
+    id = *inserted;
     ProjectRecord stored = p;
     stored.id = id;
     if (auto r = StoreMetadata(c, stored); !r) return r;
@@ -238,14 +238,14 @@ Result<ProjectRecord> ProjectWithMetadata(Connection& c, Result<ProjectRecord> p
 
 }  // namespace
 
-Result<ProjectRecord> SqliteMetadataStore::GetProject(int64_t id) {
+Result<ProjectRecord> SqlMetadataStore::GetProject(int64_t id) {
   static const std::string sql = std::string(kProjectColumns) + "WHERE id = ?";
   return db_->Read([&](Connection& c) {
     return ProjectWithMetadata(c, One<ProjectRecord>(c, sql.c_str(), ReadProject, id));
   });
 }
 
-Result<ProjectRecord> SqliteMetadataStore::FindProject(const std::string& name) {
+Result<ProjectRecord> SqlMetadataStore::FindProject(const std::string& name) {
   static const std::string sql = std::string(kProjectColumns) + "WHERE name = ?";
   return db_->Read([&](Connection& c) {
     return ProjectWithMetadata(c, One<ProjectRecord>(c, sql.c_str(), ReadProject, name));
@@ -270,21 +270,18 @@ constexpr ListField kProjectSorts[] = {
 
 }  // namespace
 
-Result<ListPage<ProjectRecord>> SqliteMetadataStore::ListProjects(
+Result<ListPage<ProjectRecord>> SqlMetadataStore::ListProjects(
     const std::optional<ProjectScope>& scope, const ListRequest& request) {
   auto filter = FilterSql(request.conditions, kProjectFilters);
   if (!filter) return tl::unexpected(filter.error());
   auto order = OrderSql(request.sort, kProjectSorts, "id");
   if (!order) return tl::unexpected(order.error());
-  std::string where = " WHERE 1";
+  std::string where = " WHERE TRUE";
   std::vector<SqlValue> values;
   if (scope) {
-    where += scope->public_ones ? " AND (public <> 0 OR id IN (" : " AND (id IN (";
-    for (size_t i = 0; i < scope->ids.size(); ++i) {
-      where += i ? ", ?" : "?";
-      values.push_back(scope->ids[i]);
-    }
-    where += "))";
+    where += std::string(scope->public_ones ? " AND (public <> 0 OR " : " AND (") +
+             InSql("id", scope->ids.size()) + ")";
+    values.insert(values.end(), scope->ids.begin(), scope->ids.end());
   }
   where += filter->sql;
   values.insert(values.end(), filter->values.begin(), filter->values.end());
@@ -299,25 +296,23 @@ Result<ListPage<ProjectRecord>> SqliteMetadataStore::ListProjects(
   });
 }
 
-Result<std::vector<int64_t>> SqliteMetadataStore::MemberProjects(
+Result<std::vector<int64_t>> SqlMetadataStore::MemberProjects(
     int64_t user_id, const std::vector<int64_t>& group_ids) {
   std::string sql =
       "SELECT DISTINCT project_id FROM project_members WHERE (entity_type = 'u' AND entity_id = ?)";
   if (!group_ids.empty()) {
-    sql += " OR (entity_type = 'g' AND entity_id IN (";
-    for (size_t i = 0; i < group_ids.size(); ++i) sql += i ? ", ?" : "?";
-    sql += "))";
+    sql += " OR (entity_type = 'g' AND " + InSql("entity_id", group_ids.size()) + ")";
   }
   return db_->Read([&](Connection& c) -> Result<std::vector<int64_t>> {
     auto q = c.Prepare(sql);
     if (!q) return tl::unexpected(q.error());
     (*q)->Bind(1, user_id);
     for (size_t i = 0; i < group_ids.size(); ++i) (*q)->Bind(static_cast<int>(i) + 2, group_ids[i]);
-    return (*q)->Rows<int64_t>([](Stmt& row) { return row.Int(0); });
+    return (*q)->Rows<int64_t>([](SqlStatement& row) { return row.Int(0); });
   });
 }
 
-Result<std::vector<ProjectRecord>> SqliteMetadataStore::ListProjects() {
+Result<std::vector<ProjectRecord>> SqlMetadataStore::ListProjects() {
   static const std::string sql = std::string(kProjectColumns) + "ORDER BY id";
   return db_->Read([&](Connection& c) -> Result<std::vector<ProjectRecord>> {
     auto projects = All<ProjectRecord>(c, sql.c_str(), ReadProject);
@@ -329,7 +324,7 @@ Result<std::vector<ProjectRecord>> SqliteMetadataStore::ListProjects() {
   });
 }
 
-Status SqliteMetadataStore::UpdateProject(const ProjectRecord& p) {
+Status SqlMetadataStore::UpdateProject(const ProjectRecord& p) {
   return db_->Commit([&](Connection& c) -> Status {
     if (auto s =
             Change(c, "UPDATE projects SET public = ?, owner_id = ?, updated_at = ? WHERE id = ?",
@@ -360,7 +355,7 @@ Result<int64_t> CountRepositoriesIn(Connection& c, const std::string& project_na
 
 }  // namespace
 
-Status SqliteMetadataStore::DeleteProject(int64_t id) {
+Status SqlMetadataStore::DeleteProject(int64_t id) {
   return db_->Commit([&](Connection& c) -> Status {
     auto p = One<ProjectRecord>(c,
                                 "SELECT id, name, owner_id, public, created_at, updated_at "
@@ -385,16 +380,16 @@ Status SqliteMetadataStore::DeleteProject(int64_t id) {
   });
 }
 
-Result<int64_t> SqliteMetadataStore::CountRepositories(const std::string& project_name) {
+Result<int64_t> SqlMetadataStore::CountRepositories(const std::string& project_name) {
   return db_->Read([&](Connection& c) { return CountRepositoriesIn(c, project_name); });
 }
 
-Result<int64_t> SqliteMetadataStore::AddMember(const MemberRecord& m) {
-  return db_->CommitInsert([&](Connection& c) -> Status {
-    return c.Exec(
-        "INSERT INTO project_members (project_id, entity_type, entity_id, role) "
-        "VALUES (?, ?, ?, ?)",
-        m.project_id, std::string(1, m.entity_type), m.entity_id, int64_t{m.role});
+Result<int64_t> SqlMetadataStore::AddMember(const MemberRecord& m) {
+  return db_->CommitInsert([&](Connection& c) {
+    return InsertId(c,
+                    "INSERT INTO project_members (project_id, entity_type, entity_id, role) "
+                    "VALUES (?, ?, ?, ?) RETURNING id",
+                    m.project_id, std::string(1, m.entity_type), m.entity_id, int64_t{m.role});
   });
 }
 
@@ -413,21 +408,22 @@ constexpr ListField kMemberFilters[] = {{"entityname", "coalesce(u.username, g.n
 constexpr ListField kMemberSorts[] = {{"id", "m.id", true},
                                       {"entity_name", "coalesce(u.username, g.name, '')"}};
 
-MemberRecord ReadMember(Stmt& q) {
-  return MemberRecord{q.Int(0), q.Int(1), q.Text(2).front(), q.Int(3), q.Text(4),
-                      static_cast<int>(q.Int(5))};
+MemberRecord ReadMember(SqlStatement& q) {
+  return MemberRecord{q.Int(0), q.Int(1),  q.Text(2).front(),
+                      q.Int(3), q.Text(4), static_cast<int>(q.Int(5))};
 }
 
 }  // namespace
 
-Result<std::vector<MemberRecord>> SqliteMetadataStore::ListMembers(int64_t project_id) {
-  static const std::string sql = std::string(kMemberColumns) + " WHERE m.project_id = ? ORDER BY m.id";
+Result<std::vector<MemberRecord>> SqlMetadataStore::ListMembers(int64_t project_id) {
+  static const std::string sql =
+      std::string(kMemberColumns) + " WHERE m.project_id = ? ORDER BY m.id";
   return db_->Read(
       [&](Connection& c) { return All<MemberRecord>(c, sql.c_str(), ReadMember, project_id); });
 }
 
-Result<ListPage<MemberRecord>> SqliteMetadataStore::ListMembers(int64_t project_id,
-                                                                const ListRequest& request) {
+Result<ListPage<MemberRecord>> SqlMetadataStore::ListMembers(int64_t project_id,
+                                                             const ListRequest& request) {
   auto filter = FilterSql(request.conditions, kMemberFilters);
   if (!filter) return tl::unexpected(filter.error());
   auto order = OrderSql(request.sort, kMemberSorts, "m.id");
@@ -441,22 +437,22 @@ Result<ListPage<MemberRecord>> SqliteMetadataStore::ListMembers(int64_t project_
   });
 }
 
-Status SqliteMetadataStore::UpdateMemberRole(int64_t project_id, int64_t member_id, int role) {
+Status SqlMetadataStore::UpdateMemberRole(int64_t project_id, int64_t member_id, int role) {
   return db_->Commit([&](Connection& c) {
     return Change(c, "UPDATE project_members SET role = ? WHERE id = ? AND project_id = ?",
                   int64_t{role}, member_id, project_id);
   });
 }
 
-Status SqliteMetadataStore::DeleteMember(int64_t project_id, int64_t member_id) {
+Status SqlMetadataStore::DeleteMember(int64_t project_id, int64_t member_id) {
   return db_->Commit([&](Connection& c) {
     return Change(c, "DELETE FROM project_members WHERE id = ? AND project_id = ?", member_id,
                   project_id);
   });
 }
 
-Result<std::vector<int>> SqliteMetadataStore::MemberRoles(int64_t project_id, int64_t user_id,
-                                                          const std::vector<int64_t>& group_ids) {
+Result<std::vector<int>> SqlMetadataStore::MemberRoles(int64_t project_id, int64_t user_id,
+                                                       const std::vector<int64_t>& group_ids) {
   return db_->Read([&](Connection& c) -> Result<std::vector<int>> {
     std::vector<int> roles;
     auto add = [&](const char* type, int64_t id) -> Status {
@@ -465,7 +461,7 @@ Result<std::vector<int>> SqliteMetadataStore::MemberRoles(int64_t project_id, in
           "entity_id = ?",
           project_id, type, id);
       if (!q) return tl::unexpected(q.error());
-      auto found = (*q)->Rows<int>([](Stmt& s) { return static_cast<int>(s.Int(0)); });
+      auto found = (*q)->Rows<int>([](SqlStatement& s) { return static_cast<int>(s.Int(0)); });
       if (!found) return tl::unexpected(found.error());
       roles.insert(roles.end(), found->begin(), found->end());
       return {};
@@ -480,27 +476,26 @@ Result<std::vector<int>> SqliteMetadataStore::MemberRoles(int64_t project_id, in
   });
 }
 
-Result<int64_t> SqliteMetadataStore::CreateRobot(const RobotRecord& r) {
-  return db_->CommitInsert([&](Connection& c) -> Status {
+Result<int64_t> SqlMetadataStore::CreateRobot(const RobotRecord& r) {
+  return db_->CommitInsert([&](Connection& c) -> Result<int64_t> {
     auto q = c.Query(
         "INSERT INTO robots (name, description, secret_hash, level, project_id, duration, "
         "expires_at, disabled, permissions, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         r.name, r.description, r.secret_hash, r.level, nullptr, r.duration, r.expires_at,
         int64_t{r.disabled}, r.permissions, r.created_at, r.updated_at);
     if (!q) return tl::unexpected(q.error());
     if (r.project_id != 0) (*q)->Bind(5, r.project_id);
-    return (*q)->Run();
+    return ReturnedId(**q);
   });
 }
 
-Result<RobotRecord> SqliteMetadataStore::GetRobot(int64_t id) {
+Result<RobotRecord> SqlMetadataStore::GetRobot(int64_t id) {
   static const std::string sql = std::string(kRobotColumns) + "WHERE id = ?";
-  return db_->Read(
-      [&](Connection& c) { return One<RobotRecord>(c, sql.c_str(), ReadRobot, id); });
+  return db_->Read([&](Connection& c) { return One<RobotRecord>(c, sql.c_str(), ReadRobot, id); });
 }
 
-Result<RobotRecord> SqliteMetadataStore::FindRobot(const std::string& name) {
+Result<RobotRecord> SqlMetadataStore::FindRobot(const std::string& name) {
   static const std::string sql = std::string(kRobotColumns) + "WHERE name = ?";
   return db_->Read(
       [&](Connection& c) { return One<RobotRecord>(c, sql.c_str(), ReadRobot, name); });
@@ -515,14 +510,14 @@ constexpr ListField kRobotSorts[] = {
 
 }  // namespace
 
-Result<ListPage<RobotRecord>> SqliteMetadataStore::ListRobots(int64_t project_id,
-                                                              const ListRequest& request) {
+Result<ListPage<RobotRecord>> SqlMetadataStore::ListRobots(int64_t project_id,
+                                                           const ListRequest& request) {
   auto filter = FilterSql(request.conditions, kRobotFilters);
   if (!filter) return tl::unexpected(filter.error());
   auto order = OrderSql(request.sort, kRobotSorts, "id");
   if (!order) return tl::unexpected(order.error());
-  std::string where = project_id ? " WHERE level = 'project' AND project_id = ?"
-                                 : " WHERE level = 'system'";
+  std::string where =
+      project_id ? " WHERE level = 'project' AND project_id = ?" : " WHERE level = 'system'";
   std::vector<SqlValue> values;
   if (project_id) values.push_back(project_id);
   where += filter->sql;
@@ -533,7 +528,7 @@ Result<ListPage<RobotRecord>> SqliteMetadataStore::ListRobots(int64_t project_id
   });
 }
 
-Status SqliteMetadataStore::UpdateRobot(const RobotRecord& r) {
+Status SqlMetadataStore::UpdateRobot(const RobotRecord& r) {
   return db_->Commit([&](Connection& c) {
     return Change(c,
                   "UPDATE robots SET description = ?, secret_hash = ?, duration = ?, "
@@ -543,16 +538,16 @@ Status SqliteMetadataStore::UpdateRobot(const RobotRecord& r) {
   });
 }
 
-Status SqliteMetadataStore::DeleteRobot(int64_t id) {
+Status SqlMetadataStore::DeleteRobot(int64_t id) {
   return db_->Commit(
       [&](Connection& c) { return Change(c, "DELETE FROM robots WHERE id = ?", id); });
 }
 
-Result<LoginFailures> SqliteMetadataStore::GetLoginFailures(const std::string& principal) {
+Result<LoginFailures> SqlMetadataStore::GetLoginFailures(const std::string& principal) {
   return db_->Read([&](Connection& c) -> Result<LoginFailures> {
     auto f = One<LoginFailures>(
         c, "SELECT count, locked_until, last_freeze FROM login_failures WHERE principal = ?",
-        [](Stmt& q) {
+        [](SqlStatement& q) {
           return LoginFailures{static_cast<int>(q.Int(0)), q.Int(1), q.Int(2)};
         },
         principal);
@@ -561,7 +556,7 @@ Result<LoginFailures> SqliteMetadataStore::GetLoginFailures(const std::string& p
   });
 }
 
-Status SqliteMetadataStore::PutLoginFailures(const std::string& principal, const LoginFailures& f) {
+Status SqlMetadataStore::PutLoginFailures(const std::string& principal, const LoginFailures& f) {
   return db_->Commit([&](Connection& c) {
     return c.Exec(
         "INSERT INTO login_failures (principal, count, locked_until, last_freeze) "
@@ -571,13 +566,13 @@ Status SqliteMetadataStore::PutLoginFailures(const std::string& principal, const
   });
 }
 
-Status SqliteMetadataStore::ClearLoginFailures(const std::string& principal) {
+Status SqlMetadataStore::ClearLoginFailures(const std::string& principal) {
   return db_->Commit([&](Connection& c) {
     return c.Exec("DELETE FROM login_failures WHERE principal = ?", principal);
   });
 }
 
-Status SqliteMetadataStore::CreateSession(const SessionRecord& s, int64_t now) {
+Status SqlMetadataStore::CreateSession(const SessionRecord& s, int64_t now) {
   return db_->Commit([&](Connection& c) -> Status {
     // Expired sessions go as new ones come, so the table holds only live ones.
     if (auto r = c.Exec("DELETE FROM sessions WHERE expires_at <= ?", now); !r) {
@@ -589,20 +584,20 @@ Status SqliteMetadataStore::CreateSession(const SessionRecord& s, int64_t now) {
   });
 }
 
-Result<SessionRecord> SqliteMetadataStore::GetSession(const std::string& id_hash, int64_t now) {
+Result<SessionRecord> SqlMetadataStore::GetSession(const std::string& id_hash, int64_t now) {
   return db_->Read([&](Connection& c) {
     return One<SessionRecord>(
         c,
         "SELECT id_hash, user_id, csrf_token, expires_at FROM sessions "
         "WHERE id_hash = ? AND expires_at > ?",
-        [](Stmt& q) {
+        [](SqlStatement& q) {
           return SessionRecord{q.Text(0), q.Int(1), q.Text(2), q.Int(3)};
         },
         id_hash, now);
   });
 }
 
-Status SqliteMetadataStore::DeleteSession(const std::string& id_hash) {
+Status SqlMetadataStore::DeleteSession(const std::string& id_hash) {
   return db_->Commit(
       [&](Connection& c) { return c.Exec("DELETE FROM sessions WHERE id_hash = ?", id_hash); });
 }

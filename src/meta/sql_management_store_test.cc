@@ -1,9 +1,10 @@
-// The SQLite store's management half: quotas counted once per project and freed by deletes,
+// The store's management half: quotas counted once per project and freed by deletes,
 // pull tallies, settings and webhook policies.
 #include <gtest/gtest.h>
 
 #include "core/scoped_temp_dir.h"
-#include "meta/sqlite_metadata_store.h"
+#include "meta/databases.h"
+#include "tests/support/engines.h"
 
 namespace berth {
 namespace {
@@ -11,9 +12,8 @@ namespace {
 class ManagementStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto opened = SqliteMetadataStore::Open(dir_.path() / "berth.db");
-    ASSERT_TRUE(opened) << opened.error().message;
-    store_ = std::move(*opened);
+    store_ = testing::TestMetadataStore(dir_.path());
+    ASSERT_TRUE(store_);
     auto id = store_->CreateProject(ProjectRecord{0, "proj", 1, false, 1, 1, {}});
     ASSERT_TRUE(id) << id.error().message;
     project_ = *id;
@@ -34,7 +34,7 @@ class ManagementStoreTest : public ::testing::Test {
   int64_t Used() { return store_->GetQuota(project_)->storage_used; }
 
   ScopedTempDir dir_;
-  std::unique_ptr<SqliteMetadataStore> store_;
+  std::unique_ptr<SqlMetadataStore> store_;
   int64_t project_ = 0;
 };
 
@@ -128,7 +128,8 @@ TEST_F(ManagementStoreTest, ADeletedPolicysIdIsNeverGivenToAnother) {
 TEST_F(ManagementStoreTest, ArtifactListsAreFilteredSortedAndCutInTheStore) {
   const Digest layer = DigestOf("layer");
   ASSERT_TRUE(store_->LinkBlob("proj/app", layer, 10, 1));
-  for (int i = 0; i < 5; ++i) ASSERT_TRUE(PutImage("proj/app", {layer.str()}, "v" + std::to_string(i)));
+  for (int i = 0; i < 5; ++i)
+    ASSERT_TRUE(PutImage("proj/app", {layer.str()}, "v" + std::to_string(i)));
   // An untagged one, and an accessory (listed under its subject, not here).
   ManifestRecord untagged;
   untagged.repository = "proj/app";

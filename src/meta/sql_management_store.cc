@@ -1,17 +1,17 @@
-// SqliteMetadataStore's ManagementStore half: artifacts as the API lists them, labels, quotas,
+// SqlMetadataStore's ManagementStore half: artifacts as the API lists them, labels, quotas,
 // pull counts, settings and webhook policies (schema: migrations 4 and 6).
 #include <algorithm>
 #include <cstdio>
 
 #include "core/strings.h"
 #include "meta/sql_list.h"
-#include "meta/sqlite_database.h"
-#include "meta/sqlite_metadata_store.h"
+#include "meta/sql_metadata_store.h"
+#include "meta/sql_store.h"
 
 namespace berth {
 namespace {
 
-using Connection = SqliteConnection;
+using Connection = SqlConnection;
 
 std::string Mebibytes(int64_t bytes) {
   char text[32];
@@ -28,7 +28,7 @@ Result<int64_t> ProjectUsage(Connection& c, std::string_view project) {
       "(SELECT rb.digest FROM repository_blobs rb JOIN repositories r ON r.id = rb.repository_id "
       "WHERE r.name > ?1 AND r.name < ?2)), 0) + "
       "coalesce((SELECT sum(size) FROM (SELECT DISTINCT m.digest, m.size FROM manifests m "
-      "JOIN repositories r ON r.id = m.repository_id WHERE r.name > ?1 AND r.name < ?2)), 0)",
+      "JOIN repositories r ON r.id = m.repository_id WHERE r.name > ?1 AND r.name < ?2) d), 0)",
       low, high);
   if (!q) return tl::unexpected(q.error());
   auto row = (*q)->Step();
@@ -70,7 +70,7 @@ Status CheckQuota(Connection& c, std::string_view project, const Digest& digest,
                   " of " + Mebibytes(*limit) + " used)");
 }
 
-Result<std::optional<StorageUse>> SqliteMetadataStore::ProjectStorage(const std::string& project) {
+Result<std::optional<StorageUse>> SqlMetadataStore::ProjectStorage(const std::string& project) {
   return db_->Read([&](Connection& c) -> Result<std::optional<StorageUse>> {
     auto limit = ProjectStorageLimit(c, project);
     if (!limit) return tl::unexpected(limit.error());
@@ -83,18 +83,21 @@ Result<std::optional<StorageUse>> SqliteMetadataStore::ProjectStorage(const std:
 
 namespace {
 
-// Whether an index of the repository lists the manifest. CROSS JOIN keeps SQLite to this order
-// (by manifest_children_by_child first): the other way round is a scan of the repository per
+// Whether an index of the repository lists the manifest. CROSS JOIN (with its condition in WHERE,
+// as PostgreSQL's CROSS JOIN takes no ON) keeps SQLite to this order (by manifest_children_by_child
+// first): the other way round is a scan of the repository per
 // row, and a list quadratic in its length.
-#define BERTH_IS_CHILD                                                                       \
-  "EXISTS (SELECT 1 FROM manifest_children mc CROSS JOIN manifests p ON p.id = mc.manifest_id " \
-  "WHERE mc.child_digest = m.digest AND p.repository_id = m.repository_id)"
+#define BERTH_IS_CHILD                                                 \
+  "EXISTS (SELECT 1 FROM manifest_children mc CROSS JOIN manifests p " \
+  "WHERE p.id = mc.manifest_id AND mc.child_digest = m.digest AND "    \
+  "p.repository_id = m.repository_id)"
 #define BERTH_TAGGED "EXISTS (SELECT 1 FROM tags t WHERE t.manifest_id = m.id)"
 
 constexpr const char* kArtifactColumns =
     "SELECT m.id, m.repository_id, r.name, m.digest, m.media_type, m.content, "
-    "coalesce(m.subject, ''), coalesce(m.artifact_type, ''), m.pushed_at, m.pulled_at, "
-    BERTH_IS_CHILD " FROM manifests m JOIN repositories r ON r.id = m.repository_id ";
+    "coalesce(m.subject, ''), coalesce(m.artifact_type, ''), m.pushed_at, "
+    "m.pulled_at, " BERTH_IS_CHILD
+    " FROM manifests m JOIN repositories r ON r.id = m.repository_id ";
 
 // Harbor's artifact list: no accessory (a subject is NULL when there is none), no untagged
 // child of an index. The children are gathered once, from the repository's indexes
@@ -102,10 +105,9 @@ constexpr const char* kArtifactColumns =
 // manifests_by_subject alone up to its page.
 constexpr const char* kListedArtifacts =
     " WHERE m.repository_id = ?1 AND m.subject IS NULL AND m.id NOT IN ("
-    "SELECT child.id FROM manifests parent "
-    "CROSS JOIN manifest_children mc ON mc.manifest_id = parent.id "
-    "CROSS JOIN manifests child ON child.repository_id = ?1 AND child.digest = mc.child_digest "
-    "WHERE parent.repository_id = ?1 AND parent.media_type IN "
+    "SELECT child.id FROM manifests parent CROSS JOIN manifest_children mc CROSS JOIN manifests "
+    "child WHERE mc.manifest_id = parent.id AND child.repository_id = ?1 AND "
+    "child.digest = mc.child_digest AND parent.repository_id = ?1 AND parent.media_type IN "
     "('application/vnd.oci.image.index.v1+json', "
     "'application/vnd.docker.distribution.manifest.list.v2+json') AND NOT EXISTS "
     "(SELECT 1 FROM tags t WHERE t.manifest_id = child.id))";
@@ -130,7 +132,7 @@ constexpr ListField kArtifactSorts[] = {
      true},
 };
 
-ArtifactRecord ReadArtifact(Stmt& q) {
+ArtifactRecord ReadArtifact(SqlStatement& q) {
   ArtifactRecord a;
   a.id = q.Int(0);
   a.repository_id = q.Int(1);
@@ -151,12 +153,15 @@ Status Complete(Connection& c, ArtifactRecord& a) {
   // rowid: tags have no id column of their own, and Harbor's Tag has one.
   auto tags = All<TagRecord>(
       c, "SELECT rowid, name, updated_at FROM tags WHERE manifest_id = ? ORDER BY updated_at DESC",
-      [](Stmt& q) { return TagRecord{q.Int(0), q.Text(1), q.Int(2)}; }, a.id);
+      [](SqlStatement& q) {
+        return TagRecord{q.Int(0), q.Text(1), q.Int(2)};
+      },
+      a.id);
   if (!tags) return tl::unexpected(tags.error());
   a.tags = std::move(*tags);
   auto labels = All<int64_t>(
       c, "SELECT label_id FROM artifact_labels WHERE manifest_id = ? ORDER BY created_at",
-      [](Stmt& q) { return q.Int(0); }, a.id);
+      [](SqlStatement& q) { return q.Int(0); }, a.id);
   if (!labels) return tl::unexpected(labels.error());
   a.label_ids = std::move(*labels);
   auto children = c.Query("SELECT child_digest FROM manifest_children WHERE manifest_id = ?", a.id);
@@ -169,8 +174,8 @@ Status Complete(Connection& c, ArtifactRecord& a) {
 
 }  // namespace
 
-Result<ListPage<ArtifactRecord>> SqliteMetadataStore::ListArtifacts(
-    const std::string& repository, const ArtifactListing& listing) {
+Result<ListPage<ArtifactRecord>> SqlMetadataStore::ListArtifacts(const std::string& repository,
+                                                                 const ArtifactListing& listing) {
   auto filter = FilterSql(listing.request.conditions, kArtifactFilters);
   if (!filter) return tl::unexpected(filter.error());
   auto order = OrderSql(listing.request.sort.empty() ? std::vector<SortKey>{{"push_time", true}}
@@ -181,13 +186,13 @@ Result<ListPage<ArtifactRecord>> SqliteMetadataStore::ListArtifacts(
   if (listing.tagged) where += *listing.tagged ? " AND " BERTH_TAGGED : " AND NOT " BERTH_TAGGED;
   where += filter->sql;
   return db_->Read([&](Connection& c) -> Result<ListPage<ArtifactRecord>> {
-    auto id = c.RepositoryId(repository);
+    auto id = RepositoryId(c, repository);
     if (!id) return tl::unexpected(id.error());
     if (*id == 0) return Fail(ErrorCode::kNotFound, "repository " + repository + " not found");
     std::vector<SqlValue> values{*id};
     values.insert(values.end(), filter->values.begin(), filter->values.end());
-    auto out = ListPageOf<ArtifactRecord>(c, kArtifactColumns, "manifests m", where, values,
-                                          *order, listing.request, ReadArtifact);
+    auto out = ListPageOf<ArtifactRecord>(c, kArtifactColumns, "manifests m", where, values, *order,
+                                          listing.request, ReadArtifact);
     if (!out) return out;
     for (ArtifactRecord& a : out->items) {
       if (auto s = Complete(c, a); !s) return tl::unexpected(s.error());
@@ -196,8 +201,8 @@ Result<ListPage<ArtifactRecord>> SqliteMetadataStore::ListArtifacts(
   });
 }
 
-Result<ArtifactRecord> SqliteMetadataStore::GetArtifact(const std::string& repository,
-                                                        const std::string& reference) {
+Result<ArtifactRecord> SqlMetadataStore::GetArtifact(const std::string& repository,
+                                                     const std::string& reference) {
   static const std::string by_digest =
       std::string(kArtifactColumns) + "WHERE r.name = ? AND m.digest = ?";
   static const std::string by_tag = std::string(kArtifactColumns) +
@@ -209,7 +214,8 @@ Result<ArtifactRecord> SqliteMetadataStore::GetArtifact(const std::string& repos
                                  repository, reference);
     if (!a) {
       if (a.error().code == ErrorCode::kNotFound)
-        return Fail(ErrorCode::kNotFound, "artifact " + repository + ":" + reference + " not found");
+        return Fail(ErrorCode::kNotFound,
+                    "artifact " + repository + ":" + reference + " not found");
       return a;
     }
     if (auto s = Complete(c, *a); !s) return tl::unexpected(s.error());
@@ -222,26 +228,26 @@ namespace {
 constexpr const char* kLabelColumns =
     "SELECT id, name, description, color, scope, project_id, created_at, updated_at FROM labels ";
 
-LabelRecord ReadLabel(Stmt& q) {
-  return LabelRecord{q.Int(0), q.Text(1), q.Text(2), q.Text(3),
+LabelRecord ReadLabel(SqlStatement& q) {
+  return LabelRecord{q.Int(0),  q.Text(1), q.Text(2), q.Text(3),
                      q.Text(4), q.Int(5),  q.Int(6),  q.Int(7)};
 }
 
 }  // namespace
 
-Result<int64_t> SqliteMetadataStore::CreateLabel(const LabelRecord& l) {
+Result<int64_t> SqlMetadataStore::CreateLabel(const LabelRecord& l) {
   return db_->CommitInsert([&](Connection& c) {
-    return c.Exec(
-        "INSERT INTO labels (name, description, color, scope, project_id, created_at, "
-        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        l.name, l.description, l.color, l.scope, l.project_id, l.created_at, l.updated_at);
+    return InsertId(c,
+                    "INSERT INTO labels (name, description, color, scope, project_id, created_at, "
+                    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    l.name, l.description, l.color, l.scope, l.project_id, l.created_at,
+                    l.updated_at);
   });
 }
 
-Result<LabelRecord> SqliteMetadataStore::GetLabel(int64_t id) {
+Result<LabelRecord> SqlMetadataStore::GetLabel(int64_t id) {
   static const std::string sql = std::string(kLabelColumns) + "WHERE id = ?";
-  return db_->Read(
-      [&](Connection& c) { return One<LabelRecord>(c, sql.c_str(), ReadLabel, id); });
+  return db_->Read([&](Connection& c) { return One<LabelRecord>(c, sql.c_str(), ReadLabel, id); });
 }
 
 namespace {
@@ -252,9 +258,9 @@ constexpr ListField kLabelSorts[] = {
 
 }  // namespace
 
-Result<ListPage<LabelRecord>> SqliteMetadataStore::ListLabels(const std::string& scope,
-                                                              int64_t project_id,
-                                                              const ListRequest& request) {
+Result<ListPage<LabelRecord>> SqlMetadataStore::ListLabels(const std::string& scope,
+                                                           int64_t project_id,
+                                                           const ListRequest& request) {
   auto filter = FilterSql(request.conditions, kLabelFilters);
   if (!filter) return tl::unexpected(filter.error());
   auto order = OrderSql(request.sort, kLabelSorts, "id");
@@ -268,7 +274,7 @@ Result<ListPage<LabelRecord>> SqliteMetadataStore::ListLabels(const std::string&
   });
 }
 
-Status SqliteMetadataStore::UpdateLabel(const LabelRecord& l) {
+Status SqlMetadataStore::UpdateLabel(const LabelRecord& l) {
   return db_->Commit([&](Connection& c) {
     return Change(c,
                   "UPDATE labels SET name = ?, description = ?, color = ?, updated_at = ? "
@@ -277,19 +283,20 @@ Status SqliteMetadataStore::UpdateLabel(const LabelRecord& l) {
   });
 }
 
-Status SqliteMetadataStore::DeleteLabel(int64_t id) {
+Status SqlMetadataStore::DeleteLabel(int64_t id) {
   return db_->Commit(
       [&](Connection& c) { return Change(c, "DELETE FROM labels WHERE id = ?", id); });
 }
 
-Status SqliteMetadataStore::AttachLabel(int64_t artifact_id, int64_t label_id, int64_t now) {
+Status SqlMetadataStore::AttachLabel(int64_t artifact_id, int64_t label_id, int64_t now) {
   return db_->Commit([&](Connection& c) {
-    return c.Exec("INSERT INTO artifact_labels (manifest_id, label_id, created_at) VALUES (?, ?, ?)",
-                  artifact_id, label_id, now);
+    return c.Exec(
+        "INSERT INTO artifact_labels (manifest_id, label_id, created_at) VALUES (?, ?, ?)",
+        artifact_id, label_id, now);
   });
 }
 
-Status SqliteMetadataStore::DetachLabel(int64_t artifact_id, int64_t label_id) {
+Status SqlMetadataStore::DetachLabel(int64_t artifact_id, int64_t label_id) {
   return db_->Commit([&](Connection& c) {
     return Change(c, "DELETE FROM artifact_labels WHERE manifest_id = ? AND label_id = ?",
                   artifact_id, label_id);
@@ -300,8 +307,8 @@ namespace {
 
 Result<QuotaRecord> QuotaOf(Connection& c, int64_t id, const std::string& name,
                             int64_t project_created) {
-  auto q = c.Query("SELECT storage_limit, created_at, updated_at FROM quotas WHERE project_id = ?",
-                   id);
+  auto q =
+      c.Query("SELECT storage_limit, created_at, updated_at FROM quotas WHERE project_id = ?", id);
   if (!q) return tl::unexpected(q.error());
   auto row = (*q)->Step();
   if (!row) return tl::unexpected(row.error());
@@ -326,21 +333,25 @@ struct ProjectKey {
 
 }  // namespace
 
-Result<QuotaRecord> SqliteMetadataStore::GetQuota(int64_t project_id) {
+Result<QuotaRecord> SqlMetadataStore::GetQuota(int64_t project_id) {
   return db_->Read([&](Connection& c) -> Result<QuotaRecord> {
     auto p = One<ProjectKey>(
         c, "SELECT id, name, created_at FROM projects WHERE id = ?",
-        [](Stmt& q) { return ProjectKey{q.Int(0), q.Text(1), q.Int(2)}; }, project_id);
+        [](SqlStatement& q) {
+          return ProjectKey{q.Int(0), q.Text(1), q.Int(2)};
+        },
+        project_id);
     if (!p) return tl::unexpected(p.error());
     return QuotaOf(c, p->id, p->name, p->created_at);
   });
 }
 
-Result<std::vector<QuotaRecord>> SqliteMetadataStore::ListQuotas() {
+Result<std::vector<QuotaRecord>> SqlMetadataStore::ListQuotas() {
   return db_->Read([&](Connection& c) -> Result<std::vector<QuotaRecord>> {
-    auto projects = All<ProjectKey>(
-        c, "SELECT id, name, created_at FROM projects ORDER BY id",
-        [](Stmt& q) { return ProjectKey{q.Int(0), q.Text(1), q.Int(2)}; });
+    auto projects = All<ProjectKey>(c, "SELECT id, name, created_at FROM projects ORDER BY id",
+                                    [](SqlStatement& q) {
+                                      return ProjectKey{q.Int(0), q.Text(1), q.Int(2)};
+                                    });
     if (!projects) return tl::unexpected(projects.error());
     std::vector<QuotaRecord> out;
     for (const ProjectKey& p : *projects) {
@@ -362,11 +373,11 @@ constexpr ListField kQuotaSorts[] = {
 
 }  // namespace
 
-Result<ListPage<QuotaRecord>> SqliteMetadataStore::ListQuotas(std::optional<int64_t> project_id,
-                                                              const ListRequest& request) {
+Result<ListPage<QuotaRecord>> SqlMetadataStore::ListQuotas(std::optional<int64_t> project_id,
+                                                           const ListRequest& request) {
   const bool by_usage = std::any_of(request.sort.begin(), request.sort.end(),
                                     [](const SortKey& k) { return k.field == "used.storage"; });
-  std::string where = " WHERE 1";
+  std::string where = " WHERE TRUE";
   std::vector<SqlValue> values;
   if (project_id) {
     where += " AND p.id = ?";
@@ -376,7 +387,8 @@ Result<ListPage<QuotaRecord>> SqliteMetadataStore::ListQuotas(std::optional<int6
     // Usage is no column: every project's is worked out, then sorted and cut.
     auto all = ListQuotas();
     if (!all) return tl::unexpected(all.error());
-    std::erase_if(*all, [&](const QuotaRecord& q) { return project_id && q.project_id != *project_id; });
+    std::erase_if(*all,
+                  [&](const QuotaRecord& q) { return project_id && q.project_id != *project_id; });
     for (auto key = request.sort.rbegin(); key != request.sort.rend(); ++key) {
       auto value = [&](const QuotaRecord& q) {
         if (key->field == "used.storage") return q.storage_used;
@@ -390,19 +402,23 @@ Result<ListPage<QuotaRecord>> SqliteMetadataStore::ListQuotas(std::optional<int6
     ListPage<QuotaRecord> out;
     out.total = static_cast<int64_t>(all->size());
     const auto first = std::min<size_t>(all->size(), static_cast<size_t>(request.offset));
-    const auto last = request.limit > 0
-                          ? std::min<size_t>(all->size(), first + static_cast<size_t>(request.limit))
-                          : all->size();
+    const auto last =
+        request.limit > 0
+            ? std::min<size_t>(all->size(), first + static_cast<size_t>(request.limit))
+            : all->size();
     out.items.assign(all->begin() + first, all->begin() + last);
     return out;
   }
   auto order = OrderSql(request.sort, kQuotaSorts, "p.id");
   if (!order) return tl::unexpected(order.error());
   return db_->Read([&](Connection& c) -> Result<ListPage<QuotaRecord>> {
-    auto keys = ListPageOf<ProjectKey>(
-        c, "SELECT p.id, p.name, p.created_at FROM projects p LEFT JOIN quotas q ON q.project_id = p.id",
-        "projects p", where, values, *order, request,
-        [](Stmt& q) { return ProjectKey{q.Int(0), q.Text(1), q.Int(2)}; });
+    auto keys =
+        ListPageOf<ProjectKey>(c,
+                               "SELECT p.id, p.name, p.created_at FROM projects p LEFT JOIN quotas "
+                               "q ON q.project_id = p.id",
+                               "projects p", where, values, *order, request, [](SqlStatement& q) {
+                                 return ProjectKey{q.Int(0), q.Text(1), q.Int(2)};
+                               });
     if (!keys) return tl::unexpected(keys.error());
     ListPage<QuotaRecord> out;
     out.total = keys->total;
@@ -415,7 +431,7 @@ Result<ListPage<QuotaRecord>> SqliteMetadataStore::ListQuotas(std::optional<int6
   });
 }
 
-Status SqliteMetadataStore::SetStorageLimit(int64_t project_id, int64_t limit, int64_t now) {
+Status SqlMetadataStore::SetStorageLimit(int64_t project_id, int64_t limit, int64_t now) {
   return db_->Commit([&](Connection& c) {
     return c.Exec(
         "INSERT INTO quotas (project_id, storage_limit, created_at, updated_at) "
@@ -425,7 +441,7 @@ Status SqliteMetadataStore::SetStorageLimit(int64_t project_id, int64_t limit, i
   });
 }
 
-Status SqliteMetadataStore::RecordPulls(const std::vector<PullTally>& pulls) {
+Status SqlMetadataStore::RecordPulls(const std::vector<PullTally>& pulls) {
   return db_->Commit([&](Connection& c) -> Status {
     for (const PullTally& p : pulls) {
       if (auto s = c.Exec("UPDATE repositories SET pull_count = pull_count + ? WHERE name = ?",
@@ -433,10 +449,10 @@ Status SqliteMetadataStore::RecordPulls(const std::vector<PullTally>& pulls) {
           !s) {
         return s;
       }
-      if (auto s = c.Exec(
-              "UPDATE manifests SET pulled_at = max(pulled_at, ?) WHERE digest = ? AND "
-              "repository_id = (SELECT id FROM repositories WHERE name = ?)",
-              p.last, p.digest, p.repository);
+      if (auto s =
+              c.Exec("UPDATE manifests SET pulled_at = greatest(pulled_at, ?) WHERE digest = ? AND "
+                     "repository_id = (SELECT id FROM repositories WHERE name = ?)",
+                     p.last, p.digest, p.repository);
           !s) {
         return s;
       }
@@ -445,23 +461,22 @@ Status SqliteMetadataStore::RecordPulls(const std::vector<PullTally>& pulls) {
   });
 }
 
-Result<std::map<std::string, std::string>> SqliteMetadataStore::LoadSettings() {
+Result<std::map<std::string, std::string>> SqlMetadataStore::LoadSettings() {
   return db_->Read([&](Connection& c) -> Result<std::map<std::string, std::string>> {
     auto rows = All<std::pair<std::string, std::string>>(
         c, "SELECT name, value FROM settings",
-        [](Stmt& q) { return std::pair(q.Text(0), q.Text(1)); });
+        [](SqlStatement& q) { return std::pair(q.Text(0), q.Text(1)); });
     if (!rows) return tl::unexpected(rows.error());
     return std::map<std::string, std::string>(rows->begin(), rows->end());
   });
 }
 
-Status SqliteMetadataStore::SaveSettings(const std::map<std::string, std::string>& settings) {
+Status SqlMetadataStore::SaveSettings(const std::map<std::string, std::string>& settings) {
   return db_->Commit([&](Connection& c) -> Status {
     for (const auto& [name, value] : settings) {
-      if (auto s = c.Exec(
-              "INSERT INTO settings (name, value) VALUES (?, ?) "
-              "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-              name, value);
+      if (auto s = c.Exec("INSERT INTO settings (name, value) VALUES (?, ?) "
+                          "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                          name, value);
           !s) {
         return s;
       }
@@ -476,7 +491,7 @@ constexpr const char* kPolicyColumns =
     "SELECT id, project_id, name, description, creator, enabled, event_types, targets, "
     "created_at, updated_at FROM webhook_policies ";
 
-WebhookPolicyRecord ReadPolicy(Stmt& q) {
+WebhookPolicyRecord ReadPolicy(SqlStatement& q) {
   WebhookPolicyRecord p;
   p.id = q.Int(0);
   p.project_id = q.Int(1);
@@ -502,24 +517,25 @@ std::string JoinTypes(const std::vector<std::string>& types) {
 
 }  // namespace
 
-Result<int64_t> SqliteMetadataStore::CreateWebhookPolicy(const WebhookPolicyRecord& p) {
+Result<int64_t> SqlMetadataStore::CreateWebhookPolicy(const WebhookPolicyRecord& p) {
   return db_->CommitInsert([&](Connection& c) {
-    return c.Exec(
+    return InsertId(
+        c,
         "INSERT INTO webhook_policies (project_id, name, description, creator, enabled, "
-        "event_types, targets, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "event_types, targets, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "RETURNING id",
         p.project_id, p.name, p.description, p.creator, int64_t{p.enabled},
         JoinTypes(p.event_types), p.targets_json, p.created_at, p.updated_at);
   });
 }
 
-Result<WebhookPolicyRecord> SqliteMetadataStore::GetWebhookPolicy(int64_t id) {
+Result<WebhookPolicyRecord> SqlMetadataStore::GetWebhookPolicy(int64_t id) {
   static const std::string sql = std::string(kPolicyColumns) + "WHERE id = ?";
   return db_->Read(
       [&](Connection& c) { return One<WebhookPolicyRecord>(c, sql.c_str(), ReadPolicy, id); });
 }
 
-Result<std::vector<WebhookPolicyRecord>> SqliteMetadataStore::ListWebhookPolicies(
-    int64_t project_id) {
+Result<std::vector<WebhookPolicyRecord>> SqlMetadataStore::ListWebhookPolicies(int64_t project_id) {
   static const std::string all = std::string(kPolicyColumns) + "ORDER BY id";
   static const std::string one = std::string(kPolicyColumns) + "WHERE project_id = ? ORDER BY id";
   return db_->Read([&](Connection& c) {
@@ -528,7 +544,7 @@ Result<std::vector<WebhookPolicyRecord>> SqliteMetadataStore::ListWebhookPolicie
   });
 }
 
-Status SqliteMetadataStore::UpdateWebhookPolicy(const WebhookPolicyRecord& p) {
+Status SqlMetadataStore::UpdateWebhookPolicy(const WebhookPolicyRecord& p) {
   return db_->Commit([&](Connection& c) {
     return Change(c,
                   "UPDATE webhook_policies SET name = ?, description = ?, enabled = ?, "
@@ -538,7 +554,7 @@ Status SqliteMetadataStore::UpdateWebhookPolicy(const WebhookPolicyRecord& p) {
   });
 }
 
-Status SqliteMetadataStore::DeleteWebhookPolicy(int64_t id) {
+Status SqlMetadataStore::DeleteWebhookPolicy(int64_t id) {
   return db_->Commit(
       [&](Connection& c) { return Change(c, "DELETE FROM webhook_policies WHERE id = ?", id); });
 }

@@ -1,7 +1,6 @@
-// SqliteHistoryStore: the embedded HistoryStore, a SQLite file of its own (history.db) beside
-// the metadata. Only bookkeeping threads write it, so a thread at idle priority may lead its
-// commits, and they pay for no fsync: a commit survives a crash of the process, not a power loss,
-// like the event journals that feed it. Thread-safe.
+// SqlHistoryStore: the HistoryStore (audit log and webhook history), written once over the SQL
+// seam: on the embedded default a SQLite file of its own (history.db) beside the metadata, on
+// PostgreSQL the metadata's own database. Thread-safe.
 #pragma once
 
 #include <filesystem>
@@ -11,15 +10,13 @@
 
 namespace berth {
 
-class SqliteDatabase;
+class SqlDatabase;
 
-class SqliteHistoryStore : public HistoryStore {
+class SqlHistoryStore : public HistoryStore {
  public:
-  // Opens (creating if needed) the database and applies pending migrations, then takes the
-  // history that the metadata at `metadata_path` kept before its migration 6, if any is left.
-  static Result<std::unique_ptr<SqliteHistoryStore>> Open(
-      const std::filesystem::path& path, const std::filesystem::path& metadata_path);
-  ~SqliteHistoryStore() override;
+  // Applies the pending migrations to `db`.
+  static Result<std::unique_ptr<SqlHistoryStore>> Open(std::shared_ptr<SqlDatabase> db);
+  ~SqlHistoryStore() override;
 
   Status AddAuditLogs(const std::vector<AuditLogRecord>& logs) override;
   Result<ListPage<AuditLogRecord>> QueryAuditLogs(const AuditLogQuery& query) override;
@@ -29,18 +26,16 @@ class SqliteHistoryStore : public HistoryStore {
   Status RecordWebhookTries(const std::vector<WebhookTry>& tries) override;
   Status KeepWebhookHistoryOf(const std::vector<int64_t>& policies) override;
   Result<ListPage<WebhookExecutionRecord>> ListWebhookExecutions(int64_t policy_id, int64_t offset,
-                                                                int64_t limit) override;
+                                                                 int64_t limit) override;
   Result<int64_t> LastWebhookTrigger(int64_t policy_id, const std::string& event_type) override;
   Result<WebhookExecutionRecord> GetWebhookExecution(int64_t id) override;
   Result<std::vector<WebhookTaskRecord>> ListWebhookTasks(int64_t execution_id) override;
   Result<std::vector<WebhookAttemptRecord>> ListWebhookAttempts(int64_t task_id) override;
 
  private:
-  explicit SqliteHistoryStore(std::unique_ptr<SqliteDatabase> db);
-  static Status TakeMovedHistory(const std::filesystem::path& path,
-                                 const std::filesystem::path& metadata_path);
+  explicit SqlHistoryStore(std::shared_ptr<SqlDatabase> db);
 
-  std::unique_ptr<SqliteDatabase> db_;
+  std::shared_ptr<SqlDatabase> db_;
 };
 
 }  // namespace berth

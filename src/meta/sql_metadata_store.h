@@ -1,6 +1,5 @@
-// SqliteMetadataStore: the embedded default MetadataStore, IdentityStore and ManagementStore:
-// one SQLite file (berth.db) whose commits survive a power loss; concurrent pushes pay for one
-// fsync together (see sqlite_database.h). Thread-safe.
+// SqlMetadataStore: the MetadataStore, IdentityStore and ManagementStore, written once over the
+// SQL seam (sql.h): berth.db on the embedded default, or a PostgreSQL database. Thread-safe.
 #pragma once
 
 #include <filesystem>
@@ -12,19 +11,18 @@
 
 namespace berth {
 
-class SqliteDatabase;
+class SqlDatabase;
 
-class SqliteMetadataStore : public MetadataStore, public IdentityStore, public ManagementStore {
+class SqlMetadataStore : public MetadataStore, public IdentityStore, public ManagementStore {
  public:
-  // Opens (creating if needed) the database and applies pending migrations. Migration 6 sets
-  // the audit log and webhook history aside for SqliteHistoryStore::Open to take.
-  static Result<std::unique_ptr<SqliteMetadataStore>> Open(const std::filesystem::path& path);
-  ~SqliteMetadataStore() override;
+  // Applies the pending migrations to `db`. On SQLite, migration 6 sets the audit log and webhook
+  // history aside for history.db to take (see databases.h).
+  static Result<std::unique_ptr<SqlMetadataStore>> Open(std::shared_ptr<SqlDatabase> db);
+  ~SqlMetadataStore() override;
 
   Result<std::vector<std::string>> ListRepositories(const Page& page) override;
   Result<ListPage<RepositoryRecord>> ListRepositoryRecords(
-      const std::optional<std::vector<std::string>>& projects,
-      const ListRequest& request) override;
+      const std::optional<std::vector<std::string>>& projects, const ListRequest& request) override;
   Result<RepositoryRecord> GetRepository(const std::string& name) override;
   Status SetRepositoryDescription(const std::string& name, const std::string& description,
                                   int64_t now) override;
@@ -97,7 +95,7 @@ class SqliteMetadataStore : public MetadataStore, public IdentityStore, public M
   Status DeleteSession(const std::string& id_hash) override;
 
   Result<ListPage<ArtifactRecord>> ListArtifacts(const std::string& repository,
-                                               const ArtifactListing& listing) override;
+                                                 const ArtifactListing& listing) override;
   Result<ArtifactRecord> GetArtifact(const std::string& repository,
                                      const std::string& reference) override;
   Result<int64_t> CreateLabel(const LabelRecord& label) override;
@@ -123,9 +121,9 @@ class SqliteMetadataStore : public MetadataStore, public IdentityStore, public M
   Status DeleteWebhookPolicy(int64_t id) override;
 
  private:
-  explicit SqliteMetadataStore(std::unique_ptr<SqliteDatabase> db);
+  explicit SqlMetadataStore(std::shared_ptr<SqlDatabase> db);
 
-  std::unique_ptr<SqliteDatabase> db_;
+  std::shared_ptr<SqlDatabase> db_;
 };
 
 }  // namespace berth

@@ -1,12 +1,12 @@
 // The history store: the audit log's filters, webhook executions that end with their last task,
 // history swept with its policy, and the history berth.db kept before migration 6 taken over.
-#include "meta/sqlite_history_store.h"
-
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
 #include "core/scoped_temp_dir.h"
-#include "meta/sqlite_metadata_store.h"
+#include "meta/databases.h"
+#include "meta/sql_metadata_store.h"
+#include "tests/support/engines.h"
 
 namespace berth {
 namespace {
@@ -14,9 +14,8 @@ namespace {
 class HistoryStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto opened = SqliteHistoryStore::Open(dir_.path() / "history.db", dir_.path() / "berth.db");
-    ASSERT_TRUE(opened) << opened.error().message;
-    store_ = std::move(*opened);
+    store_ = testing::TestHistoryStore(dir_.path());
+    ASSERT_TRUE(store_);
   }
 
   // A delivery to `addresses`, stored: its execution and tasks carry their ids.
@@ -34,7 +33,7 @@ class HistoryStoreTest : public ::testing::Test {
   }
 
   ScopedTempDir dir_;
-  std::unique_ptr<SqliteHistoryStore> store_;
+  std::unique_ptr<SqlHistoryStore> store_;
 };
 
 TEST_F(HistoryStoreTest, AuditLogsAreFilteredSortedAndPaged) {
@@ -121,10 +120,11 @@ TEST_F(HistoryStoreTest, TheHistoryOfPoliciesNoLongerKeptIsSwept) {
 }
 
 // Rows berth.db's migration 6 set aside are taken once, with their ids, and the copies dropped.
-TEST(SqliteHistoryStoreMoveTest, TakesTheHistoryBerthDbSetAside) {
+TEST(SqlHistoryStoreMoveTest, TakesTheHistoryBerthDbSetAside) {
+  if (testing::OnPostgres()) GTEST_SKIP() << "berth.db and history.db are SQLite's";
   ScopedTempDir dir;
   const auto metadata_path = dir.path() / "berth.db";
-  ASSERT_TRUE(SqliteMetadataStore::Open(metadata_path));
+  ASSERT_TRUE(OpenSqliteMetadata(metadata_path));
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(metadata_path.c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db,
@@ -141,7 +141,7 @@ TEST(SqliteHistoryStoreMoveTest, TakesTheHistoryBerthDbSetAside) {
   sqlite3_close(db);
 
   for (int open = 0; open < 2; ++open) {
-    auto history = SqliteHistoryStore::Open(dir.path() / "history.db", metadata_path);
+    auto history = OpenSqliteHistory(dir.path() / "history.db", metadata_path);
     ASSERT_TRUE(history) << history.error().message;
     auto logs = (*history)->QueryAuditLogs({});
     ASSERT_EQ(logs->total, 1);
