@@ -29,7 +29,7 @@
 #include "http/server.h"
 #include "meta/databases.h"
 #include "registry/registry.h"
-#include "storage/filesystem_blob_store.h"
+#include "storage/blob_stores.h"
 #include "storage/paths.h"
 
 namespace berth {
@@ -130,7 +130,12 @@ int Serve(const Flags& flags) {
     std::cerr << "berth: " << lock.error().message << "\n";
     return 1;
   }
-  FilesystemBlobStore blobs(root);
+  auto blob_store = OpenBlobStore(config->storage, root);
+  if (!blob_store) {
+    spdlog::critical("{}", blob_store.error().message);
+    return 1;
+  }
+  BlobStore& blobs = **blob_store;
   auto stores = OpenStores(config->database, root);
   if (!stores) {
     spdlog::critical("{}", stores.error().message);

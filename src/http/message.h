@@ -43,12 +43,24 @@ struct Request {
   std::optional<std::string_view> Query(std::string_view name) const;
 };
 
-// An open file to send (with sendfile when the connection allows), kept open by `owner`.
+// Bytes that are not in a file here (a blob in an object store): read on a worker thread, one
+// piece at a time, as the connection takes them.
+class BodySource {
+ public:
+  virtual ~BodySource() = default;
+  // Reads bytes from `offset` into `out`; returns how many, 0 at the end or on an error (the
+  // connection then closes: the client sees the body cut short).
+  virtual size_t ReadAt(uint64_t offset, std::span<char> out) = 0;
+};
+
+// A body sent from an open file (with sendfile when the connection allows), kept open by
+// `owner`; or, with no file (fd -1), read from `source`.
 struct FileBody {
   int fd = -1;
   uint64_t offset = 0;
   uint64_t length = 0;
   std::shared_ptr<void> owner;
+  std::shared_ptr<BodySource> source;
 };
 
 struct Response {

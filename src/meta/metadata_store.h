@@ -36,6 +36,11 @@ struct UploadRecord {
   std::string repository;
   int64_t created_at = 0;
   int64_t updated_at = 0;
+  // Where an upload that may go on at another node stands (BlobStore::SharedUploads): the bytes
+  // received, the running digest's state, and the blob store's record of the upload.
+  uint64_t size = 0;
+  std::string digest_state;
+  std::string store_record;
 };
 
 struct RepositoryRecord {
@@ -118,6 +123,10 @@ class MetadataStore {
   // kBlobUploadUnknown if absent.
   virtual Result<UploadRecord> GetUpload(const std::string& uuid) = 0;
   virtual Status TouchUpload(const std::string& uuid, int64_t now) = 0;
+  // Records how far the upload has come (size, digest_state, store_record, updated_at), if it
+  // still stands at `previous_size`; BLOB_UPLOAD_INVALID when another request moved it on
+  // meanwhile, BLOB_UPLOAD_UNKNOWN when it is gone.
+  virtual Status SaveUploadProgress(const UploadRecord& progress, uint64_t previous_size) = 0;
   virtual Status DeleteUpload(const std::string& uuid) = 0;
   // Uploads not touched since `before` (Unix seconds).
   virtual Result<std::vector<std::string>> StaleUploads(int64_t before) = 0;

@@ -193,7 +193,7 @@ CREATE TABLE webhook_policies (
 )sql";
 
 // Versioned migrations: each runs once, in order, inside a transaction. Append, never edit.
-constexpr std::array<Migration, 7> kMigrations = {{
+constexpr std::array<Migration, 8> kMigrations = {{
     {R"sql(
 CREATE TABLE repositories (
   id INTEGER PRIMARY KEY,
@@ -585,6 +585,17 @@ CREATE INDEX manifest_children_by_child ON manifest_children (child_digest);
 CREATE INDEX tags_by_lower_name ON tags (repository_id, lower(name), name);
 )sql",
      ""},
+    // Where an upload stands, so that its next chunk may arrive at another node.
+    {R"sql(
+ALTER TABLE uploads ADD COLUMN size BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE uploads ADD COLUMN digest_state BLOB NOT NULL DEFAULT x'';
+ALTER TABLE uploads ADD COLUMN store_record TEXT NOT NULL DEFAULT '';
+)sql",
+     R"sql(
+ALTER TABLE uploads ADD COLUMN size BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE uploads ADD COLUMN digest_state BYTEA NOT NULL DEFAULT '';
+ALTER TABLE uploads ADD COLUMN store_record TEXT NOT NULL DEFAULT '';
+)sql"},
 }};
 
 }  // namespace
@@ -977,44 +988,75 @@ Result<std::vector<ManifestRecord>> SqlMetadataStore::ListReferrers(const std::s
 }
 
 Status SqlMetadataStore::CreateUpload(const UploadRecord& u, const UploadLimits& limits) {
-  return db_->Commit([&](Connection& c) -> Status {
-    auto counts = One<std::pair<int64_t, int64_t>>(
+  // Counted outside the insert's transaction: on PostgreSQL every concurrent start would
+  // otherwise collide with every other on the count. The limits bound what uploads may hold;
+  // starts at the same moment may pass them by as many as start together.
+  auto counts = db_->Read([&](Connection& c) {
+    return One<std::pair<int64_t, int64_t>>(
         c, "SELECT count(*), count(*) FILTER (WHERE repository = ?) FROM uploads",
         [](SqlStatement& q) {
           return std::pair{q.Int(0), q.Int(1)};
         },
         u.repository);
-    if (!counts) return tl::unexpected(counts.error());
-    if (limits.total > 0 && counts->first >= limits.total) {
-      return Fail(ErrorCode::kTooManyRequests,
-                  std::to_string(limits.total) + " uploads are open already: retry later");
-    }
-    if (limits.per_repository > 0 && counts->second >= limits.per_repository) {
-      return Fail(ErrorCode::kTooManyRequests, std::to_string(limits.per_repository) +
-                                                   " uploads to " + u.repository +
-                                                   " are open already: finish or cancel some");
-    }
+  });
+  if (!counts) return tl::unexpected(counts.error());
+  if (limits.total > 0 && counts->first >= limits.total) {
+    return Fail(ErrorCode::kTooManyRequests,
+                std::to_string(limits.total) + " uploads are open already: retry later");
+  }
+  if (limits.per_repository > 0 && counts->second >= limits.per_repository) {
+    return Fail(ErrorCode::kTooManyRequests, std::to_string(limits.per_repository) +
+                                                 " uploads to " + u.repository +
+                                                 " are open already: finish or cancel some");
+  }
+  return db_->Commit([&](Connection& c) {
     return c.Exec(
-        "INSERT INTO uploads (uuid, repository, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?)",
+        "INSERT INTO uploads (uuid, repository, created_at, updated_at) VALUES (?, ?, ?, ?)",
         u.uuid, u.repository, u.created_at, u.updated_at);
   });
 }
 
 Result<UploadRecord> SqlMetadataStore::GetUpload(const std::string& uuid) {
   return db_->Read([&](Connection& c) -> Result<UploadRecord> {
-    auto q = c.Query("SELECT repository, created_at, updated_at FROM uploads WHERE uuid = ?", uuid);
+    auto q = c.Query(
+        "SELECT repository, created_at, updated_at, size, digest_state, store_record "
+        "FROM uploads WHERE uuid = ?",
+        uuid);
     if (!q) return tl::unexpected(q.error());
     auto row = (*q)->Step();
     if (!row) return tl::unexpected(row.error());
     if (!*row) return Fail(ErrorCode::kBlobUploadUnknown);
-    return UploadRecord{uuid, (*q)->Text(0), (*q)->Int(1), (*q)->Int(2)};
+    return UploadRecord{uuid,
+                        (*q)->Text(0),
+                        (*q)->Int(1),
+                        (*q)->Int(2),
+                        static_cast<uint64_t>((*q)->Int(3)),
+                        (*q)->Text(4),
+                        (*q)->Text(5)};
   });
 }
 
 Status SqlMetadataStore::TouchUpload(const std::string& uuid, int64_t now) {
   return db_->Commit([&](Connection& c) {
     return c.Exec("UPDATE uploads SET updated_at = ? WHERE uuid = ?", now, uuid);
+  });
+}
+
+Status SqlMetadataStore::SaveUploadProgress(const UploadRecord& p, uint64_t previous_size) {
+  return db_->Commit([&](Connection& c) -> Status {
+    if (auto s = c.Exec(
+            "UPDATE uploads SET size = ?, digest_state = ?, store_record = ?, updated_at = ? "
+            "WHERE uuid = ? AND size = ?",
+            p.size, Blob{p.digest_state}, p.store_record, p.updated_at, p.uuid, previous_size);
+        !s) {
+      return s;
+    }
+    if (c.Changes() > 0) return {};
+    auto present = Exists(c, "SELECT 1 FROM uploads WHERE uuid = ?", p.uuid);
+    if (!present) return tl::unexpected(present.error());
+    if (!*present) return Fail(ErrorCode::kBlobUploadUnknown);
+    return Fail(ErrorCode::kBlobUploadInvalid,
+                "the upload was written by another request meanwhile");
   });
 }
 

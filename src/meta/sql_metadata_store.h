@@ -47,6 +47,7 @@ class SqlMetadataStore : public MetadataStore, public IdentityStore, public Mana
   Status CreateUpload(const UploadRecord& upload, const UploadLimits& limits) override;
   Result<UploadRecord> GetUpload(const std::string& uuid) override;
   Status TouchUpload(const std::string& uuid, int64_t now) override;
+  Status SaveUploadProgress(const UploadRecord& progress, uint64_t previous_size) override;
   Status DeleteUpload(const std::string& uuid) override;
   Result<std::vector<std::string>> StaleUploads(int64_t before) override;
 

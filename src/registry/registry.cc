@@ -181,6 +181,25 @@ Response PagedNames(const std::string& link_path, const Page& page,
   return res;
 }
 
+// A blob with no file here, read as the connection takes it.
+class BlobSource : public http::BodySource {
+ public:
+  BlobSource(std::shared_ptr<BlobReader> blob, std::string digest)
+      : blob_(std::move(blob)), digest_(std::move(digest)) {}
+  size_t ReadAt(uint64_t offset, std::span<char> out) override {
+    auto n = blob_->ReadAt(offset, out);
+    if (!n) {
+      spdlog::error("reading blob {} at {}: {}", digest_, offset, n.error().message);
+      return 0;
+    }
+    return *n;
+  }
+
+ private:
+  std::shared_ptr<BlobReader> blob_;
+  std::string digest_;
+};
+
 // Streams a request body into an upload session; completes it when `complete` holds a digest.
 class UploadSink : public http::BodySink {
  public:
@@ -222,7 +241,7 @@ class UploadSink : public http::BodySink {
       res.headers.Set("Docker-Content-Digest", complete_->str());
       return res;
     }
-    writer_->Touch();
+    if (auto s = writer_->Checkpoint(); !s) return ErrorResponse(s.error());
     Response res = Empty(202);
     res.headers.Set("Location", "/v2/" + name_ + "/blobs/uploads/" + uuid_);
     res.headers.Set("Range", RangeHeader(writer_->offset()));
@@ -231,7 +250,7 @@ class UploadSink : public http::BodySink {
   }
 
   // The bytes that arrived stay in the session, so the client can resume after them.
-  void Abort() override { writer_->Touch(); }
+  void Abort() override { writer_->Checkpoint(); }
 
  private:
   std::unique_ptr<Uploads::Writer> writer_;
@@ -685,6 +704,15 @@ Response Registry::GetBlob(const Request& req, const Route& route) {
   if (!digest) return ErrorResponse(digest.error(), head);
   auto linked = meta_.LinkedBlobSize(route.name, *digest);
   if (!linked) return ErrorResponse(linked.error(), head);
+  if (!head) {
+    // The object store serves the bytes itself, from a URL good for a while.
+    if (auto url = blobs_.RedirectUrl(*digest)) {
+      Response res = WithApiVersion(Empty(307));
+      res.headers.Set("Location", *url);
+      res.headers.Set("Docker-Content-Digest", digest->str());
+      return res;
+    }
+  }
   auto reader = blobs_.Open(*digest);
   if (!reader) return ErrorResponse(reader.error(), head);
   std::shared_ptr<BlobReader> blob = std::move(*reader);
@@ -718,10 +746,12 @@ Response Registry::GetBlob(const Request& req, const Route& route) {
     return res;
   }
   if (blob->fd() >= 0) {
-    res.file = http::FileBody{blob->fd(), range.first, range.length, blob};
+    res.file = http::FileBody{blob->fd(), range.first, range.length, blob, nullptr};
     return res;
   }
-  return ErrorResponse(ErrorCode::kInternal, "blob store has no file to send");
+  res.file = http::FileBody{-1, range.first, range.length, nullptr,
+                            std::make_shared<BlobSource>(std::move(blob), digest->str())};
+  return res;
 }
 
 Response Registry::DeleteBlob(const Route& route) {

@@ -33,9 +33,10 @@ bool IsUuid(const std::string& s) {
   return true;
 }
 
-// Hashes an upload's bytes from the start: after a restart, or for another algorithm.
-Result<Hasher> HashFrom(BlobReader& reader, std::string_view algorithm) {
-  Hasher hasher(algorithm);
+// Reads an upload's bytes from the start into `hasher`: after a restart, or for another
+// algorithm.
+template <class H>
+Result<H> HashInto(BlobReader& reader, H hasher) {
   std::vector<char> buf(1 << 20);
   uint64_t offset = 0;
   while (true) {
@@ -46,6 +47,12 @@ Result<Hasher> HashFrom(BlobReader& reader, std::string_view algorithm) {
     offset += *n;
   }
 }
+
+Result<Hasher> HashFrom(BlobReader& reader, std::string_view algorithm) {
+  return HashInto(reader, Hasher(algorithm));
+}
+
+Result<ResumableSha256> HashFrom(BlobReader& reader) { return HashInto(reader, ResumableSha256()); }
 
 // What the client is told; the system's own words go to the log.
 tl::unexpected<Error> OutOfSpace(const Error& cause) {
@@ -59,15 +66,20 @@ tl::unexpected<Error> OutOfSpace(const Error& cause) {
 
 struct Uploads::Writer::State {
   bool busy = false;  // guarded by Uploads::mu_
-  // The running digest of the first `hashed` bytes; only the holder of `busy` touches these.
-  std::optional<Hasher> hasher;
+  // The running digest of the first `hashed` bytes, and the store's record of the upload; only
+  // the holder of `busy` touches these.
+  std::optional<ResumableSha256> hasher;
   uint64_t hashed = 0;
+  std::string record;
   int64_t touched_at = 0;  // the activity time last written to the metadata store
 };
 
 Uploads::Writer::Writer(Uploads& owner, std::string repository, std::string uuid,
                         std::shared_ptr<State> state)
-    : owner_(owner), repository_(std::move(repository)), uuid_(std::move(uuid)), state_(std::move(state)) {}
+    : owner_(owner),
+      repository_(std::move(repository)),
+      uuid_(std::move(uuid)),
+      state_(std::move(state)) {}
 
 Uploads::Writer::~Writer() {
   file_.reset();
@@ -77,12 +89,16 @@ Uploads::Writer::~Writer() {
 
 uint64_t Uploads::Writer::offset() const { return state_->hashed; }
 
+Status Uploads::OpenFile(Writer& writer) {
+  if (writer.file_) return {};
+  auto file = blobs_.OpenUploadWriter(writer.uuid_, writer.state_->record);
+  if (!file) return tl::unexpected(file.error());
+  writer.file_ = std::move(*file);
+  return {};
+}
+
 Status Uploads::Writer::Append(std::span<const char> bytes) {
-  if (!file_) {
-    auto file = owner_.blobs_.OpenUploadWriter(uuid_);
-    if (!file) return tl::unexpected(file.error());
-    file_ = std::move(*file);
-  }
+  if (auto s = owner_.OpenFile(*this); !s) return s;
   if (!state_->hasher) return Fail(ErrorCode::kInternal, "upload digest lost after a failed write");
   if (auto s = file_->Append(bytes); !s) {
     // Out of space: the session ends now, its bytes freed, rather than held for the TTL.
@@ -91,7 +107,7 @@ Status Uploads::Writer::Append(std::span<const char> bytes) {
       owner_.Drop(uuid_);
       return OutOfSpace(s.error());
     }
-    // The file may now hold part of these bytes: rehash from disk next time.
+    // The store may now hold part of these bytes: rehash from it next time.
     state_->hasher.reset();
     return s;
   }
@@ -100,40 +116,61 @@ Status Uploads::Writer::Append(std::span<const char> bytes) {
   return {};
 }
 
-Status Uploads::Writer::Touch() {
+Status Uploads::Writer::Checkpoint() {
+  const int64_t now = owner_.clock_.Now();
+  if (owner_.blobs_.SharedUploads() && file_ && state_->hasher) {
+    auto record = file_->Flush();
+    if (!record) {
+      state_->hasher.reset();
+      return tl::unexpected(record.error());
+    }
+    UploadRecord progress{uuid_,  repository_, 0, now, state_->hashed, state_->hasher->State(),
+                          *record};
+    if (auto s = owner_.meta_.SaveUploadProgress(progress, opened_at_); !s) {
+      state_->hasher.reset();
+      return s;
+    }
+    state_->record = std::move(*record);
+    state_->touched_at = now;
+    return {};
+  }
   // Only the expiry reads this time, and it counts in hours: a commit (an fsync) for every
   // chunk of a chunked push would buy nothing.
-  const int64_t now = owner_.clock_.Now();
   if (state_->touched_at != 0 && now - state_->touched_at < owner_.touch_interval_) return {};
   state_->touched_at = now;
   return owner_.meta_.TouchUpload(uuid_, now);
 }
 
 Status Uploads::Writer::Complete(const Digest& expected) {
-  file_.reset();
+  if (auto s = owner_.OpenFile(*this); !s) return s;
   Digest actual = expected;
   if (expected.algorithm() == "sha256" && state_->hasher) {
-    actual = state_->hasher->Finish();
-    state_->hasher.reset();
+    actual = state_->hasher->Peek();
   } else {
-    auto reader = owner_.blobs_.OpenUploadReader(uuid_);
+    auto record = file_->Seal();
+    if (!record) return tl::unexpected(record.error());
+    state_->record = std::move(*record);
+    auto reader = owner_.blobs_.OpenUploadReader(uuid_, state_->record);
     if (!reader) return tl::unexpected(reader.error());
     auto hasher = HashFrom(**reader, expected.algorithm());
     if (!hasher) return tl::unexpected(hasher.error());
     actual = hasher->Finish();
   }
   if (actual != expected) {
+    file_.reset();
     owner_.Drop(uuid_);
     return Fail(ErrorCode::kDigestInvalid,
                 "upload digest " + actual.str() + " does not match " + expected.str());
   }
-  if (auto s = owner_.blobs_.CommitUpload(uuid_, actual); !s) {
-    if (s.error().code != ErrorCode::kStorageFull) return s;
+  Status committed = file_->Commit(actual);
+  file_.reset();
+  if (!committed) {
+    if (committed.error().code != ErrorCode::kStorageFull) return committed;
     owner_.Drop(uuid_);
-    return OutOfSpace(s.error());
+    return OutOfSpace(committed.error());
   }
   if (auto s = owner_.meta_.LinkUploadedBlob(uuid_, repository_, actual, state_->hashed,
-                                              owner_.clock_.Now());
+                                             owner_.clock_.Now());
       !s) {
     // Refused by the project's quota: the session is over (the blob, unlinked, is garbage).
     if (s.error().code == ErrorCode::kQuotaExceeded) owner_.Drop(uuid_);
@@ -152,32 +189,36 @@ void Uploads::Writer::Discard() {
 Result<std::string> Uploads::Start(const std::string& repository) {
   std::string uuid = NewUuid();
   int64_t now = clock_.Now();
-  // The row first: bytes on disk without a row are purged, a row without bytes is "unknown".
+  // The row first: bytes in the store without a row are purged, a row without bytes is
+  // "unknown".
   if (auto s = meta_.CreateUpload({uuid, repository, now, now}, limits_); !s)
     return tl::unexpected(s.error());
-  if (auto s = blobs_.CreateUpload(uuid); !s) {
+  auto record = blobs_.CreateUpload(uuid);
+  if (!record) {
     meta_.DeleteUpload(uuid);
-    return tl::unexpected(s.error());
+    return tl::unexpected(record.error());
   }
   auto state = std::make_shared<Writer::State>();
   state->hasher.emplace();
+  state->record = std::move(*record);
   state->touched_at = now;
   std::lock_guard lock(mu_);
   states_[uuid] = std::move(state);
   return uuid;
 }
 
-Status Uploads::Check(const std::string& repository, const std::string& uuid) {
+Result<UploadRecord> Uploads::Check(const std::string& repository, const std::string& uuid) {
   if (!IsUuid(uuid)) return Fail(ErrorCode::kBlobUploadUnknown);
   auto record = meta_.GetUpload(uuid);
   if (!record) return tl::unexpected(record.error());
   if (record->repository != repository) return Fail(ErrorCode::kBlobUploadUnknown);
-  return {};
+  return record;
 }
 
 Result<std::unique_ptr<Uploads::Writer>> Uploads::Open(const std::string& repository,
                                                        const std::string& uuid) {
-  if (auto s = Check(repository, uuid); !s) return tl::unexpected(s.error());
+  auto session = Check(repository, uuid);
+  if (!session) return tl::unexpected(session.error());
   std::shared_ptr<Writer::State> state;
   {
     std::lock_guard lock(mu_);
@@ -190,12 +231,22 @@ Result<std::unique_ptr<Uploads::Writer>> Uploads::Open(const std::string& reposi
     state = slot;
   }
   std::unique_ptr<Writer> writer(new Writer(*this, repository, uuid, state));
-  auto size = blobs_.UploadSize(uuid);
+  if (blobs_.SharedUploads()) {
+    // The session says where the upload stands: the last request may have been another node's.
+    state->record = session->store_record;
+    state->hashed = session->size;
+    state->hasher = session->size == 0 ? std::optional<ResumableSha256>(ResumableSha256())
+                                       : ResumableSha256::FromState(session->digest_state);
+    writer->opened_at_ = session->size;
+    if (state->hasher) return writer;
+  }
+  auto size = blobs_.UploadSize(uuid, state->record);
   if (!size) return tl::unexpected(size.error());
+  writer->opened_at_ = *size;
   if (!state->hasher || state->hashed != *size) {
-    auto reader = blobs_.OpenUploadReader(uuid);
+    auto reader = blobs_.OpenUploadReader(uuid, state->record);
     if (!reader) return tl::unexpected(reader.error());
-    auto hasher = HashFrom(**reader, "sha256");
+    auto hasher = HashFrom(**reader);
     if (!hasher) return tl::unexpected(hasher.error());
     state->hasher = std::move(*hasher);
     state->hashed = *size;
@@ -204,12 +255,14 @@ Result<std::unique_ptr<Uploads::Writer>> Uploads::Open(const std::string& reposi
 }
 
 Result<uint64_t> Uploads::Offset(const std::string& repository, const std::string& uuid) {
-  if (auto s = Check(repository, uuid); !s) return tl::unexpected(s.error());
-  return blobs_.UploadSize(uuid);
+  auto session = Check(repository, uuid);
+  if (!session) return tl::unexpected(session.error());
+  if (blobs_.SharedUploads()) return session->size;
+  return blobs_.UploadSize(uuid, session->store_record);
 }
 
 Status Uploads::Cancel(const std::string& repository, const std::string& uuid) {
-  if (auto s = Check(repository, uuid); !s) return s;
+  if (auto s = Check(repository, uuid); !s) return tl::unexpected(s.error());
   Drop(uuid);
   return {};
 }

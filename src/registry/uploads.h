@@ -13,6 +13,7 @@
 #include "core/clock.h"
 #include "core/digest.h"
 #include "core/result.h"
+#include "core/resumable_sha256.h"
 #include "meta/metadata_store.h"
 #include "storage/blob_store.h"
 
@@ -24,7 +25,10 @@ class Uploads {
   // how many sessions may be open at once.
   Uploads(BlobStore& blobs, MetadataStore& meta, const Clock& clock, int64_t touch_interval,
           UploadLimits limits)
-      : blobs_(blobs), meta_(meta), clock_(clock), touch_interval_(touch_interval),
+      : blobs_(blobs),
+        meta_(meta),
+        clock_(clock),
+        touch_interval_(touch_interval),
         limits_(limits) {}
 
   // Exclusive hold on one session for the length of one request.
@@ -34,8 +38,10 @@ class Uploads {
     uint64_t offset() const;
     // Appends the bytes and feeds them to the running digest.
     Status Append(std::span<const char> bytes);
-    // Records activity so the session does not expire while it is used.
-    Status Touch();
+    // The end of a request that did not complete the upload: what arrived is kept, where the
+    // next request finds it (at another node too, when the store allows that), and the session
+    // does not expire while it is used.
+    Status Checkpoint();
     // Verifies the whole upload against `expected`; on a match the blob becomes visible and is
     // linked to the repository, on a mismatch the upload is dropped (DIGEST_INVALID).
     Status Complete(const Digest& expected);
@@ -51,6 +57,7 @@ class Uploads {
     std::string uuid_;
     std::shared_ptr<State> state_;
     std::unique_ptr<UploadWriter> file_;
+    uint64_t opened_at_ = 0;  // the upload's size when this request took it
   };
 
   // Starts an empty session in `repository`; returns its id. TOOMANYREQUESTS past the limits.
@@ -66,7 +73,8 @@ class Uploads {
   size_t PurgeStale(int64_t ttl);
 
  private:
-  Status Check(const std::string& repository, const std::string& uuid);
+  Result<UploadRecord> Check(const std::string& repository, const std::string& uuid);
+  Status OpenFile(Writer& writer);
   void Drop(const std::string& uuid);
 
   BlobStore& blobs_;

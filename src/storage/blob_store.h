@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -30,6 +31,15 @@ class UploadWriter {
   virtual ~UploadWriter() = default;
   // Appends at the end of the upload.
   virtual Status Append(std::span<const char> bytes) = 0;
+  // Makes every byte appended so far durable, so that the upload can go on from another writer,
+  // at another node; returns the store's record of the upload, to keep with its session.
+  virtual Result<std::string> Flush() = 0;
+  // Flush, for an upload no byte will be added to: afterwards OpenUploadReader, given the record
+  // returned, reads it back (an object store cannot read an unfinished upload).
+  virtual Result<std::string> Seal() { return Flush(); }
+  // Makes the upload's bytes durable and visible as `digest`, which the caller has verified; the
+  // upload is gone afterwards.
+  virtual Status Commit(const Digest& digest) = 0;
 };
 
 class BlobStore {
@@ -42,16 +52,24 @@ class BlobStore {
   virtual Result<std::unique_ptr<BlobReader>> Open(const Digest& digest) = 0;
   // Removes the blob; kBlobUnknown if absent.
   virtual Status Delete(const Digest& digest) = 0;
+  // A URL the client may fetch the blob from itself, when the store offers one (a presigned
+  // object URL); nullopt: the registry serves the bytes.
+  virtual std::optional<std::string> RedirectUrl(const Digest& digest) { return std::nullopt; }
 
-  // Starts an empty upload named `uuid`.
-  virtual Status CreateUpload(const std::string& uuid) = 0;
+  // Whether an upload may go on at another node than the one that began it: its record and its
+  // running digest then travel with the session, in the metadata.
+  virtual bool SharedUploads() const { return false; }
+  // An upload is named by `uuid` and described by the store's `record` of it (what Flush last
+  // returned; "" for a new one).
+  // Starts an empty upload; returns its record.
+  virtual Result<std::string> CreateUpload(const std::string& uuid) = 0;
   // Returns the bytes written so far; kBlobUploadUnknown if there is no such upload.
-  virtual Result<uint64_t> UploadSize(const std::string& uuid) = 0;
-  virtual Result<std::unique_ptr<UploadWriter>> OpenUploadWriter(const std::string& uuid) = 0;
-  virtual Result<std::unique_ptr<BlobReader>> OpenUploadReader(const std::string& uuid) = 0;
-  // Makes the upload's bytes durable and visible as `digest`, which the caller has verified.
-  virtual Status CommitUpload(const std::string& uuid, const Digest& digest) = 0;
-  // Removes an upload and its bytes; succeeds when there is none.
+  virtual Result<uint64_t> UploadSize(const std::string& uuid, const std::string& record) = 0;
+  virtual Result<std::unique_ptr<UploadWriter>> OpenUploadWriter(const std::string& uuid,
+                                                                 const std::string& record) = 0;
+  virtual Result<std::unique_ptr<BlobReader>> OpenUploadReader(const std::string& uuid,
+                                                               const std::string& record) = 0;
+  // Removes an upload and its bytes, whatever its record says; succeeds when there is none.
   virtual Status DeleteUpload(const std::string& uuid) = 0;
   // Names of every upload present, for purging those the metadata no longer knows.
   virtual Result<std::vector<std::string>> ListUploads() = 0;

@@ -43,10 +43,22 @@ class FileReader : public BlobReader {
   uint64_t size_;
 };
 
+Status SyncPath(const fs::path& path, int flags) {
+  int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+  if (fd < 0) return IoError("open", path);
+  int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return IoError("fsync", path);
+  return {};
+}
+
 class FileWriter : public UploadWriter {
  public:
-  FileWriter(int fd, uint64_t size) : fd_(fd), size_(size), flushed_(size) {}
-  ~FileWriter() override { ::close(fd_); }
+  FileWriter(fs::path root, std::string uuid, int fd, uint64_t size)
+      : root_(std::move(root)), uuid_(std::move(uuid)), fd_(fd), size_(size), flushed_(size) {}
+  ~FileWriter() override {
+    if (fd_ >= 0) ::close(fd_);
+  }
   Status Append(std::span<const char> bytes) override {
     while (!bytes.empty()) {
       ssize_t n = ::write(fd_, bytes.data(), bytes.size());
@@ -65,8 +77,34 @@ class FileWriter : public UploadWriter {
     return {};
   }
 
+  // One node owns the folder: what is written is where the next writer finds it.
+  Result<std::string> Flush() override { return std::string(); }
+
+  Status Commit(const Digest& digest) override {
+    const fs::path from = UploadPath(root_, uuid_);
+    const fs::path to = BlobPath(root_, digest);
+    const int rc = ::fsync(fd_);
+    ::close(fd_);
+    fd_ = -1;
+    if (rc != 0) return IoError("fsync", from);
+    std::error_code ec;
+    fs::create_directories(to.parent_path(), ec);
+    if (ec) {
+      return Fail(IoErrorCode(ec.value()),
+                  "mkdir " + to.parent_path().string() + ": " + ec.message());
+    }
+    // Same digest, same bytes: replacing a blob that a concurrent push committed first is
+    // harmless.
+    if (::rename(from.c_str(), to.c_str()) != 0) return IoError("rename", from);
+    if (auto s = SyncPath(to.parent_path(), O_RDONLY | O_DIRECTORY); !s) return s;
+    fs::remove_all(UploadDir(root_, uuid_), ec);
+    return {};
+  }
+
  private:
   static constexpr uint64_t kWritebackBytes = 8 << 20;
+  const fs::path root_;
+  const std::string uuid_;
   int fd_;
   uint64_t size_;
   uint64_t flushed_;
@@ -84,15 +122,6 @@ Result<std::unique_ptr<BlobReader>> OpenReader(const fs::path& path, ErrorCode m
     return IoError("stat", path);
   }
   return std::make_unique<FileReader>(fd, static_cast<uint64_t>(st.st_size));
-}
-
-Status SyncPath(const fs::path& path, int flags) {
-  int fd = ::open(path.c_str(), flags | O_CLOEXEC);
-  if (fd < 0) return IoError("open", path);
-  int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return IoError("fsync", path);
-  return {};
 }
 
 }  // namespace
@@ -125,7 +154,7 @@ Status FilesystemBlobStore::Delete(const Digest& digest) {
   return {};
 }
 
-Status FilesystemBlobStore::CreateUpload(const std::string& uuid) {
+Result<std::string> FilesystemBlobStore::CreateUpload(const std::string& uuid) {
   fs::path dir = UploadDir(root_, uuid);
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -134,10 +163,10 @@ Status FilesystemBlobStore::CreateUpload(const std::string& uuid) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return IoError("create", path);
   ::close(fd);
-  return {};
+  return std::string();
 }
 
-Result<uint64_t> FilesystemBlobStore::UploadSize(const std::string& uuid) {
+Result<uint64_t> FilesystemBlobStore::UploadSize(const std::string& uuid, const std::string&) {
   struct stat st {};
   fs::path path = UploadPath(root_, uuid);
   if (::stat(path.c_str(), &st) != 0) {
@@ -147,8 +176,8 @@ Result<uint64_t> FilesystemBlobStore::UploadSize(const std::string& uuid) {
   return static_cast<uint64_t>(st.st_size);
 }
 
-Result<std::unique_ptr<UploadWriter>> FilesystemBlobStore::OpenUploadWriter(
-    const std::string& uuid) {
+Result<std::unique_ptr<UploadWriter>> FilesystemBlobStore::OpenUploadWriter(const std::string& uuid,
+                                                                            const std::string&) {
   fs::path path = UploadPath(root_, uuid);
   int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
   if (fd < 0) {
@@ -160,27 +189,12 @@ Result<std::unique_ptr<UploadWriter>> FilesystemBlobStore::OpenUploadWriter(
     ::close(fd);
     return IoError("stat", path);
   }
-  return std::make_unique<FileWriter>(fd, static_cast<uint64_t>(st.st_size));
+  return std::make_unique<FileWriter>(root_, uuid, fd, static_cast<uint64_t>(st.st_size));
 }
 
-Result<std::unique_ptr<BlobReader>> FilesystemBlobStore::OpenUploadReader(const std::string& uuid) {
+Result<std::unique_ptr<BlobReader>> FilesystemBlobStore::OpenUploadReader(const std::string& uuid,
+                                                                          const std::string&) {
   return OpenReader(UploadPath(root_, uuid), ErrorCode::kBlobUploadUnknown);
-}
-
-Status FilesystemBlobStore::CommitUpload(const std::string& uuid, const Digest& digest) {
-  fs::path from = UploadPath(root_, uuid);
-  fs::path to = BlobPath(root_, digest);
-  if (auto s = SyncPath(from, O_RDONLY); !s) return s;
-  std::error_code ec;
-  fs::create_directories(to.parent_path(), ec);
-  if (ec) {
-    return Fail(IoErrorCode(ec.value()), "mkdir " + to.parent_path().string() + ": " + ec.message());
-  }
-  // Same digest, same bytes: replacing a blob that a concurrent push committed first is harmless.
-  if (::rename(from.c_str(), to.c_str()) != 0) return IoError("rename", from);
-  if (auto s = SyncPath(to.parent_path(), O_RDONLY | O_DIRECTORY); !s) return s;
-  fs::remove_all(UploadDir(root_, uuid), ec);
-  return {};
 }
 
 Status FilesystemBlobStore::DeleteUpload(const std::string& uuid) {

@@ -16,11 +16,12 @@ class FilesystemBlobStore : public BlobStore {
   Result<uint64_t> Stat(const Digest& digest) override;
   Result<std::unique_ptr<BlobReader>> Open(const Digest& digest) override;
   Status Delete(const Digest& digest) override;
-  Status CreateUpload(const std::string& uuid) override;
-  Result<uint64_t> UploadSize(const std::string& uuid) override;
-  Result<std::unique_ptr<UploadWriter>> OpenUploadWriter(const std::string& uuid) override;
-  Result<std::unique_ptr<BlobReader>> OpenUploadReader(const std::string& uuid) override;
-  Status CommitUpload(const std::string& uuid, const Digest& digest) override;
+  Result<std::string> CreateUpload(const std::string& uuid) override;
+  Result<uint64_t> UploadSize(const std::string& uuid, const std::string& record) override;
+  Result<std::unique_ptr<UploadWriter>> OpenUploadWriter(const std::string& uuid,
+                                                         const std::string& record) override;
+  Result<std::unique_ptr<BlobReader>> OpenUploadReader(const std::string& uuid,
+                                                       const std::string& record) override;
   Status DeleteUpload(const std::string& uuid) override;
   Result<std::vector<std::string>> ListUploads() override;
 

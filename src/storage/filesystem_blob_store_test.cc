@@ -25,9 +25,11 @@ TEST(FilesystemBlobStoreTest, CommitMovesTheFileIntoTheBlobTreeAndOffersAnFd) {
   ScopedTempDir dir;
   FilesystemBlobStore store(dir.path());
   ASSERT_TRUE(store.CreateUpload("u1"));
-  ASSERT_TRUE((*store.OpenUploadWriter("u1"))->Append(std::span<const char>("abc", 3)));
+  auto writer = store.OpenUploadWriter("u1", "");
+  ASSERT_TRUE(writer);
+  ASSERT_TRUE((*writer)->Append(std::span<const char>("abc", 3)));
   Digest d = DigestOf("abc");
-  ASSERT_TRUE(store.CommitUpload("u1", d));
+  ASSERT_TRUE((*writer)->Commit(d));
   EXPECT_FALSE(std::filesystem::exists(UploadDir(dir.path(), "u1")));
   EXPECT_EQ(std::filesystem::file_size(BlobPath(dir.path(), d)), 3u);
   auto reader = store.Open(d);

@@ -20,6 +20,8 @@
 
 #include "core/base64.h"
 #include "core/digest.h"
+#include "storage/paths.h"
+#include "storage/s3_blob_store.h"
 #include "tests/support/engines.h"
 
 namespace berth::testing {
@@ -55,6 +57,19 @@ size_t CollectHeader(char* data, size_t size, size_t n, void* out) {
 
 }  // namespace
 
+namespace {
+
+// The store a server on S3 writes, as another client of the bucket sees it.
+std::unique_ptr<BlobStore> ViewOfS3(const std::string& prefix) {
+  RgwServer& rgw = SharedRgw();
+  auto store = S3BlobStore::Open(
+      {{rgw.endpoint(), "us-east-1", rgw.bucket(), rgw.access_key(), rgw.secret_key(), prefix}});
+  if (!store) throw std::runtime_error(store.error().message);
+  return std::move(*store);
+}
+
+}  // namespace
+
 BerthServer::BerthServer(std::vector<std::string> env) : env_(std::move(env)) {
   // On the engines the run names (tests/support/engines.h), unless the test names its own.
   auto names = [&](const char* prefix) {
@@ -64,6 +79,16 @@ BerthServer::BerthServer(std::vector<std::string> env) : env_(std::move(env)) {
   if (OnPostgres() && !names("BERTH_DATABASE_")) {
     env_.push_back("BERTH_DATABASE_DRIVER=postgres");
     env_.push_back("BERTH_DATABASE_URL=" + SharedPostgres().NewDatabase());
+  }
+  if (OnS3() && !names("BERTH_STORAGE_")) {
+    RgwServer& rgw = SharedRgw();
+    env_.push_back("BERTH_STORAGE_DRIVER=s3");
+    env_.push_back("BERTH_STORAGE_S3_ENDPOINT=" + rgw.endpoint());
+    env_.push_back("BERTH_STORAGE_S3_BUCKET=" + rgw.bucket());
+    env_.push_back("BERTH_STORAGE_S3_ACCESS_KEY=" + rgw.access_key());
+    env_.push_back("BERTH_STORAGE_S3_SECRET_KEY=" + rgw.secret_key());
+    s3_prefix_ = rgw.NewPrefix();
+    env_.push_back("BERTH_STORAGE_S3_PREFIX=" + s3_prefix_);
   }
   char tmpl[] = "/tmp/berth-it-XXXXXX";
   if (!::mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
@@ -121,6 +146,26 @@ void BerthServer::Start() {
   ::waitpid(pid_, nullptr, 0);
   pid_ = -1;
   throw std::runtime_error("berth did not start within 10 s:\n" + Log());
+}
+
+std::vector<std::string> BerthServer::StoredUploads() {
+  if (s3_prefix_.empty()) {
+    std::vector<std::string> names;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(data_ / "uploads", ec))
+      names.push_back(entry.path().filename().string());
+    return names;
+  }
+  if (!store_) store_ = ViewOfS3(s3_prefix_);
+  return store_->ListUploads().value_or(std::vector<std::string>{"(cannot list the bucket)"});
+}
+
+bool BerthServer::StoresBlob(const std::string& digest) {
+  auto parsed = Digest::Parse(digest);
+  if (!parsed) throw std::runtime_error("not a digest: " + digest);
+  if (s3_prefix_.empty()) return fs::exists(BlobPath(data_, *parsed));
+  if (!store_) store_ = ViewOfS3(s3_prefix_);
+  return store_->Stat(*parsed).has_value();
 }
 
 int BerthServer::Stop() {

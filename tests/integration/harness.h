@@ -7,11 +7,13 @@
 #include <condition_variable>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <string>
 #include <vector>
 
+#include "storage/blob_store.h"
 #include "tests/support/process.h"
 
 namespace berth::testing {
@@ -40,11 +42,17 @@ class BerthServer {
   std::string Url(const std::string& path) const { return "http://" + HostPort() + path; }
   const std::filesystem::path& data_dir() const { return data_; }
   std::string Log() const;
+  // What the server's blob store holds (its data folder, or its prefix in the bucket): the
+  // uploads that have bytes there, and whether a blob is there.
+  std::vector<std::string> StoredUploads();
+  bool StoresBlob(const std::string& digest);
 
  private:
   std::filesystem::path dir_;
   std::filesystem::path data_;
   std::vector<std::string> env_;
+  std::string s3_prefix_;  // on S3: the server's prefix in the run's bucket
+  std::unique_ptr<BlobStore> store_;
   pid_t pid_ = -1;
   int port_ = 0;
 };

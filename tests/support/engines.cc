@@ -9,13 +9,25 @@
 
 namespace berth::testing {
 
-bool OnPostgres() {
+namespace {
+
+std::string Engine() {
   const char* engine = std::getenv("BERTH_TEST_ENGINE");
-  return engine && std::string(engine) == "postgres";
+  return engine ? engine : "";
 }
+
+}  // namespace
+
+bool OnPostgres() { return Engine().starts_with("postgres"); }
+bool OnS3() { return Engine().ends_with("-s3"); }
 
 PostgresServer& SharedPostgres() {
   static PostgresServer server;
+  return server;
+}
+
+RgwServer& SharedRgw() {
+  static RgwServer server;
   return server;
 }
 

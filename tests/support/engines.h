@@ -1,5 +1,7 @@
-// The engine a store test runs on: SQLite (the default), or, when BERTH_TEST_ENGINE=postgres, a
-// fresh database on a PostgreSQL server that the test process starts once and stops at its end.
+// The engines a test runs on. BERTH_TEST_ENGINE unset: SQLite and the filesystem (the embedded
+// default); "postgres": a fresh database on a PostgreSQL server that the test process starts once
+// and stops at its end; "postgres-s3": that, and blobs in a Ceph RGW bucket (a fresh prefix each)
+// started the same way.
 #pragma once
 
 #include <filesystem>
@@ -9,12 +11,15 @@
 #include "meta/sql_history_store.h"
 #include "meta/sql_metadata_store.h"
 #include "tests/support/postgres_server.h"
+#include "tests/support/rgw_server.h"
 
 namespace berth::testing {
 
 bool OnPostgres();
-// The process's PostgreSQL server, started at the first call.
+bool OnS3();
+// The process's PostgreSQL server and gateway, started at the first call.
 PostgresServer& SharedPostgres();
+RgwServer& SharedRgw();
 
 // A database of its own for one test: `file` in `dir` on SQLite, a new database on PostgreSQL.
 std::shared_ptr<SqlDatabase> TestDatabase(const std::filesystem::path& dir,
