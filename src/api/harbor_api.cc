@@ -94,6 +94,7 @@ HarborApi::HarborApi(const HarborServices& s, HarborApiOptions options)
       ldap_(s.ldap),
       clock_(s.clock),
       settings_(s.settings),
+      changes_(s.changes),
       events_(s.events),
       notifier_(s.notifier),
       data_dir_(s.data_dir),
@@ -355,7 +356,7 @@ Response HarborApi::Users(Call& call) {
       if (self || *id == 1)
         return HarborError(ErrorCode::kForbidden, "the first admin and oneself cannot be deleted");
       if (auto s = store_.DeleteUser(*id); !s) return HarborError(s.error());
-      authenticator_.ForgetVerified();
+      changes_.Publish(ChangeTopic::kCredentials, "");
       return Empty(200);
     }
     if (m != "PUT") return HarborError(ErrorCode::kMethodNotAllowed);
@@ -413,7 +414,7 @@ Response HarborApi::Users(Call& call) {
   }
   user->updated_at = now;
   if (auto s = store_.UpdateUser(*user); !s) return HarborError(s.error());
-  authenticator_.ForgetVerified();
+  changes_.Publish(ChangeTopic::kCredentials, "");
   return Empty(200);
 }
 
@@ -646,14 +647,19 @@ Response HarborApi::System(Call& call) {
     return res;
   }
   if (what == "health") {
-    // The database answers a read, or the node is of no use.
+    // The database answers a read and the blob store a look-up, or the node is of no use.
     auto admin = store_.GetUser(1);
     boost::json::object database{{"name", "database"}, {"status", admin ? "healthy" : "unhealthy"}};
     if (!admin) database["error"] = admin.error().message;
+    auto probe = blobs_.Stat(DigestOf(""));
+    const bool stored = probe || probe.error().code == ErrorCode::kBlobUnknown;
+    boost::json::object storage{{"name", "storage"}, {"status", stored ? "healthy" : "unhealthy"}};
+    if (!stored) storage["error"] = probe.error().message;
     boost::json::array components{boost::json::object{{"name", "core"}, {"status", "healthy"}},
-                                  database};
-    return JsonBody(admin ? 200 : 503,
-                    boost::json::object{{"status", admin ? "healthy" : "unhealthy"},
+                                  database, storage};
+    const bool healthy = admin && stored;
+    return JsonBody(healthy ? 200 : 503,
+                    boost::json::object{{"status", healthy ? "healthy" : "unhealthy"},
                                         {"components", components}});
   }
   // As Harbor: anonymous callers learn only what the login page needs.

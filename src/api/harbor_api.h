@@ -19,6 +19,7 @@
 #include "http/message.h"
 #include "core/settings.h"
 #include "events/event.h"
+#include "meta/change_feed.h"
 #include "meta/identity_store.h"
 #include "meta/history_store.h"
 #include "meta/management_store.h"
@@ -59,6 +60,8 @@ struct HarborServices {
   EventSink* events;    // may be null: nothing announced
   Notifier* notifier;   // may be null: policies kept, nothing sent
   std::filesystem::path data_dir;  // for /systeminfo/volumes
+  // Where projects, accounts and settings changed here are announced to every node's caches.
+  ChangeFeed& changes;
 };
 
 class HarborApi : public http::Handler {
@@ -152,6 +155,7 @@ class HarborApi : public http::Handler {
   const LdapDirectory* ldap_;
   const Clock& clock_;
   Settings& settings_;
+  ChangeFeed& changes_;
   EventSink* events_;
   Notifier* notifier_;
   std::filesystem::path data_dir_;

@@ -414,6 +414,7 @@ Response HarborApi::Configurations(Call& call) {
     if (auto s = ApplySettings(values, next); !s) return HarborError(s.error());
     if (auto s = management_.SaveSettings(SettingsToMap(next)); !s) return HarborError(s.error());
     settings_.Set(std::move(next));
+    changes_.Publish(ChangeTopic::kSettings, "");
     return Empty(200);
   }
   return HarborError(ErrorCode::kMethodNotAllowed);

@@ -213,7 +213,7 @@ Response HarborApi::Projects(Call& call) {
           return HarborError(ErrorCode::kConflict, "project " + **name + " already exists");
         return HarborError(id.error());
       }
-      access_.ProjectsChanged();
+      changes_.Publish(ChangeTopic::kProjects, "");
       if (auto s = management_.SetStorageLimit(*id, storage_limit, now); !s)
         return HarborError(s.error());
       Announce(EventKind::kCreateProject, who, project.name);
@@ -293,14 +293,14 @@ Response HarborApi::OneProject(Call& call, const ProjectRecord& project) {
       if (auto s = ApplyProjectReq(*body, updated); !s) return HarborError(s.error());
       updated.updated_at = clock_.Now();
       if (auto s = store_.UpdateProject(updated); !s) return HarborError(s.error());
-      access_.ProjectsChanged();
+      changes_.Publish(ChangeTopic::kProjects, "");
       return Empty(200);
     }
     if (m == "DELETE") {
       if (auto s = require(Resource::kProject, Action::kDelete); !s) return HarborError(s.error());
       if (auto s = store_.DeleteProject(project.id); !s) return HarborError(s.error());
-      access_.ProjectsChanged();
-      authenticator_.ForgetVerified();
+      changes_.Publish(ChangeTopic::kProjects, "");
+      changes_.Publish(ChangeTopic::kCredentials, "");
       if (notifier_) notifier_->PoliciesChanged();
       Announce(EventKind::kDeleteProject, who, project.name);
       return Empty(200);
@@ -380,7 +380,7 @@ Response HarborApi::OneProject(Call& call, const ProjectRecord& project) {
     }
     updated.updated_at = clock_.Now();
     if (auto s = store_.UpdateProject(updated); !s) return HarborError(s.error());
-    access_.ProjectsChanged();
+    changes_.Publish(ChangeTopic::kProjects, "");
     return Empty(200);
   }
   return HarborError(ErrorCode::kNotFound, "no such endpoint");
@@ -764,7 +764,7 @@ Response HarborApi::Robots(Call& call) {
   if (m == "DELETE") {
     if (auto s = may(Action::kDelete); !s) return HarborError(s.error());
     if (auto s = store_.DeleteRobot(*id); !s) return HarborError(s.error());
-    authenticator_.ForgetVerified();
+    changes_.Publish(ChangeTopic::kCredentials, "");
     return Empty(200);
   }
   if (m != "PUT" && m != "PATCH") return HarborError(ErrorCode::kMethodNotAllowed);
@@ -783,7 +783,7 @@ Response HarborApi::Robots(Call& call) {
     robot->secret_hash = HashPassword(secret, authenticator_.password_iterations());
     robot->updated_at = now;
     if (auto s = store_.UpdateRobot(*robot); !s) return HarborError(s.error());
-    authenticator_.ForgetVerified();
+    changes_.Publish(ChangeTopic::kCredentials, "");
     return JsonBody(200, boost::json::object{{"secret", secret}});
   }
   if (auto name = StringField(*body, "name"); name && *name && **name != robot->name)
@@ -792,7 +792,7 @@ Response HarborApi::Robots(Call& call) {
   if (!updated) return HarborError(updated.error());
   updated->updated_at = now;
   if (auto s = store_.UpdateRobot(*updated); !s) return HarborError(s.error());
-  authenticator_.ForgetVerified();
+  changes_.Publish(ChangeTopic::kCredentials, "");
   return Empty(200);
 }
 

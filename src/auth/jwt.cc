@@ -79,28 +79,30 @@ TokenSigner::TokenSigner(std::unique_ptr<Key> key)
     : key_(std::move(key)), key_id_(LibtrustKeyId(key_->pkey)) {}
 TokenSigner::~TokenSigner() = default;
 
-Result<std::unique_ptr<TokenSigner>> TokenSigner::LoadOrCreate(
-    const std::filesystem::path& key_path) {
+Result<std::unique_ptr<TokenSigner>> TokenSigner::FromPem(const std::string& pem) {
   auto key = std::make_unique<Key>();
-  if (FILE* f = std::fopen(key_path.c_str(), "r")) {
-    key->pkey = PEM_read_PrivateKey(f, nullptr, nullptr, nullptr);
-    std::fclose(f);
-    if (!key->pkey || EVP_PKEY_get_base_id(key->pkey) != EVP_PKEY_EC ||
-        EVP_PKEY_get_bits(key->pkey) != 256) {
-      return Fail(ErrorCode::kInternal, key_path.string() + " does not hold a P-256 private key");
-    }
-  } else {
-    key->pkey = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
-    if (!key->pkey) return Fail(ErrorCode::kInternal, "cannot generate the token signing key");
-    int fd = ::open(key_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    FILE* out = fd >= 0 ? ::fdopen(fd, "w") : nullptr;
-    bool written =
-        out && PEM_write_PrivateKey(out, key->pkey, nullptr, nullptr, 0, nullptr, nullptr) == 1;
-    written = out && std::fflush(out) == 0 && ::fsync(fd) == 0 && written;
-    if (out) std::fclose(out);
-    if (!written) return Fail(ErrorCode::kInternal, "cannot write " + key_path.string());
+  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  key->pkey = PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr);
+  BIO_free(bio);
+  if (!key->pkey || EVP_PKEY_get_base_id(key->pkey) != EVP_PKEY_EC ||
+      EVP_PKEY_get_bits(key->pkey) != 256) {
+    return Fail(ErrorCode::kInternal, "the token signing key is not a P-256 private key");
   }
   return std::unique_ptr<TokenSigner>(new TokenSigner(std::move(key)));
+}
+
+Result<std::string> TokenSigner::NewKeyPem() {
+  EVP_PKEY* pkey = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+  if (!pkey) return Fail(ErrorCode::kInternal, "cannot generate the token signing key");
+  BIO* bio = BIO_new(BIO_s_mem());
+  const bool written = PEM_write_bio_PrivateKey(bio, pkey, nullptr, nullptr, 0, nullptr, nullptr);
+  char* data = nullptr;
+  const long size = BIO_get_mem_data(bio, &data);
+  std::string pem = written ? std::string(data, static_cast<size_t>(size)) : std::string();
+  BIO_free(bio);
+  EVP_PKEY_free(pkey);
+  if (pem.empty()) return Fail(ErrorCode::kInternal, "cannot write the token signing key");
+  return pem;
 }
 
 std::string TokenSigner::Sign(const TokenClaims& c) const {

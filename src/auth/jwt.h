@@ -39,8 +39,10 @@ struct TokenCheck {
 
 class TokenSigner {
  public:
-  // Loads the P-256 key at `key_path` (PEM), creating it (mode 0600) when it does not exist.
-  static Result<std::unique_ptr<TokenSigner>> LoadOrCreate(const std::filesystem::path& key_path);
+  // The P-256 private key in `pem`.
+  static Result<std::unique_ptr<TokenSigner>> FromPem(const std::string& pem);
+  // A new P-256 private key, as PEM.
+  static Result<std::string> NewKeyPem();
   ~TokenSigner();
 
   std::string Sign(const TokenClaims& claims) const;

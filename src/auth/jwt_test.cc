@@ -18,7 +18,10 @@ constexpr int64_t kNow = 1'700'000'000;
 class JwtTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto signer = TokenSigner::LoadOrCreate(dir_.path() / "token.key");
+    auto pem = TokenSigner::NewKeyPem();
+    ASSERT_TRUE(pem);
+    pem_ = *pem;
+    auto signer = TokenSigner::FromPem(pem_);
     ASSERT_TRUE(signer) << signer.error().message;
     signer_ = std::move(*signer);
   }
@@ -43,6 +46,7 @@ class JwtTest : public ::testing::Test {
   }
 
   ScopedTempDir dir_;
+  std::string pem_;
   std::unique_ptr<TokenSigner> signer_;
 };
 
@@ -61,14 +65,12 @@ TEST_F(JwtTest, SignedClaimsVerify) {
   EXPECT_EQ(signer_->key_id().size(), 12 * 4 + 11u);
 }
 
-TEST_F(JwtTest, TheKeyIsKept) {
-  auto again = TokenSigner::LoadOrCreate(dir_.path() / "token.key");
+TEST_F(JwtTest, TheSameKeyLoadsAgainAndOthersAreRefused) {
+  auto again = TokenSigner::FromPem(pem_);
   ASSERT_TRUE(again);
   EXPECT_EQ((*again)->key_id(), signer_->key_id());
   EXPECT_TRUE((*again)->Verify(signer_->Sign(Claims()), Check()));
-  EXPECT_EQ(std::filesystem::status(dir_.path() / "token.key").permissions() &
-                std::filesystem::perms::others_read,
-            std::filesystem::perms::none);
+  EXPECT_FALSE(TokenSigner::FromPem("not a key"));
 }
 
 TEST_F(JwtTest, RefusesForgedAndStaleTokens) {
@@ -101,8 +103,7 @@ TEST_F(JwtTest, RefusesForgedAndStaleTokens) {
   std::string bad_sig = good;
   bad_sig[bad_sig.size() - 5] = bad_sig[bad_sig.size() - 5] == 'A' ? 'B' : 'A';
   // Signed by another key.
-  ScopedTempDir other_dir;
-  auto other = TokenSigner::LoadOrCreate(other_dir.path() / "token.key");
+  auto other = TokenSigner::FromPem(*TokenSigner::NewKeyPem());
   ASSERT_TRUE(other);
   std::string foreign = (*other)->Sign(Claims());
 

@@ -16,7 +16,7 @@ class TokenServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     store_ = std::move(*OpenSqliteMetadata(dir_.path() / "berth.db"));
-    signer_ = std::move(*TokenSigner::LoadOrCreate(dir_.path() / "key.pem"));
+    signer_ = std::move(*TokenSigner::FromPem(*TokenSigner::NewKeyPem()));
     AuthenticatorOptions options;
     options.password_iterations = 1000;
     auth_ = std::make_unique<Authenticator>(*store_, clock_, nullptr, options);

@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "api/harbor_api.h"
+#include "api/metrics.h"
 #include "auth/access.h"
 #include "auth/authenticator.h"
 #include "auth/bootstrap.h"
@@ -31,6 +32,7 @@
 #include "registry/registry.h"
 #include "storage/blob_stores.h"
 #include "storage/paths.h"
+#include "storage/s3_blob_store.h"
 
 namespace berth {
 namespace {
@@ -105,6 +107,23 @@ int ResetUserPassword(const Flags& flags, const std::string& username) {
   return 0;
 }
 
+// The key every node signs and verifies tokens with, kept in the database. A data folder from
+// before keeps the key of its token_key.pem, so the tokens it issued stay good.
+Result<std::unique_ptr<TokenSigner>> SharedTokenSigner(ManagementStore& store,
+                                                       const std::filesystem::path& old_key) {
+  std::string candidate;
+  if (std::ifstream in{old_key}) {
+    candidate.assign(std::istreambuf_iterator<char>(in), {});
+  } else {
+    auto fresh = TokenSigner::NewKeyPem();
+    if (!fresh) return tl::unexpected(fresh.error());
+    candidate = std::move(*fresh);
+  }
+  auto pem = store.SharedSecret("token_signing_key", candidate);
+  if (!pem) return tl::unexpected(pem.error());
+  return TokenSigner::FromPem(*pem);
+}
+
 int Serve(const Flags& flags) {
   auto config = Resolve(flags);
   if (!config) {
@@ -162,7 +181,7 @@ int Serve(const Flags& flags) {
         "{} has its admin already; `berth user reset-password admin` sets a new password",
         root.string());
   }
-  auto signer = TokenSigner::LoadOrCreate(root / "token_key.pem");
+  auto signer = SharedTokenSigner(meta, root / "token_key.pem");
   if (!signer) {
     spdlog::critical("token signing key: {}", signer.error().message);
     return 1;
@@ -177,10 +196,13 @@ int Serve(const Flags& flags) {
     return 2;
   }
   http::Router router;
+  // Made once what it reads exists, before the server runs.
+  std::unique_ptr<Metrics> metrics;
   http::Server server(
       http::ServerOptions{config->listen, config->io_threads, config->workers, config->idle_timeout,
                           config->header_timeout, config->shutdown_timeout, config->access_log,
-                          config->tls.cert, config->tls.key, config->tls.min_version},
+                          config->tls.cert, config->tls.key, config->tls.min_version,
+                          [&metrics](const http::RequestRecord& r) { metrics->Observe(r); }},
       router);
   const uint16_t port = server.port();
   std::string host = config->listen.substr(0, config->listen.rfind(':'));
@@ -190,19 +212,26 @@ int Serve(const Flags& flags) {
                                  : config->external_url;
   while (external_url.ends_with('/')) external_url.pop_back();
 
-  Settings settings;
-  {
-    RuntimeSettings initial;
-    initial.token_expiration_minutes = std::max<int64_t>(
+  // The built-in defaults, then what an administrator saved: at start, and whenever any node
+  // saves new settings.
+  auto load_settings = [&]() -> Result<RuntimeSettings> {
+    RuntimeSettings loaded;
+    loaded.token_expiration_minutes = std::max<int64_t>(
         1, std::chrono::ceil<std::chrono::minutes>(config->token_expiration).count());
     auto saved = meta.LoadSettings();
-    if (!saved) {
-      spdlog::critical("settings: {}", saved.error().message);
+    if (!saved) return tl::unexpected(saved.error());
+    if (auto s = ApplySettings(*saved, loaded); !s)
+      spdlog::warn("saved settings ignored: {}", s.error().message);
+    return loaded;
+  };
+  Settings settings;
+  {
+    auto initial = load_settings();
+    if (!initial) {
+      spdlog::critical("settings: {}", initial.error().message);
       return 1;
     }
-    if (auto s = ApplySettings(*saved, initial); !s)
-      spdlog::warn("saved settings ignored: {}", s.error().message);
-    settings.Set(std::move(initial));
+    settings.Set(std::move(*initial));
   }
 
   TokenServiceOptions token_options;
@@ -220,6 +249,8 @@ int Serve(const Flags& flags) {
   notifier_options.max_attempts = config->webhook_max_attempts;
   notifier_options.retry_base = config->webhook_retry_base;
   notifier_options.hold.max = config->events_max_hold;
+  // Nodes share PostgreSQL's webhook tasks; one alone owns SQLite's.
+  if (config->database.driver == "postgres") notifier_options.claim_lease = std::chrono::minutes(5);
   Notifier notifier(meta, history, access, settings, clock, notifier_options);
   AuditRecorder audit(history, identities);
   PullCounter pulls(meta);
@@ -240,7 +271,23 @@ int Serve(const Flags& flags) {
       config->manifest_cache_entries, config->upload_ttl, config->upload_purge_interval,
       config->pull_events,
       UploadLimits{config->upload_max_per_repository, config->upload_max_sessions}};
-  Registry registry(blobs, meta, clock, registry_options, &guard, &events, &settings);
+  ChangeFeed& changes = *stores->changes;
+  changes.Subscribe([&](ChangeTopic topic, const std::string&) {
+    switch (topic) {
+      case ChangeTopic::kProjects:
+        access.ProjectsChanged();
+        break;
+      case ChangeTopic::kCredentials:
+        authenticator.ForgetVerified();
+        break;
+      case ChangeTopic::kSettings:
+        if (auto loaded = load_settings()) settings.Set(std::move(*loaded));
+        break;
+      case ChangeTopic::kRepository:
+        break;  // the registry's own
+    }
+  });
+  Registry registry(blobs, meta, clock, registry_options, &guard, &events, &settings, &changes);
   registry.PurgeExpiredUploads();
   registry.StartPurger();
   HarborApiOptions api_options;
@@ -249,8 +296,13 @@ int Serve(const Flags& flags) {
   api_options.external_url = external_url;
   HarborApi api(
       HarborServices{identities, meta, meta, history, blobs, registry, authenticator, access,
-                     ldap ? &*ldap : nullptr, clock, settings, &events, &notifier, root},
+                     ldap ? &*ldap : nullptr, clock, settings, &events, &notifier, root, changes},
       api_options);
+  changes.Start();
+  auto* s3 = dynamic_cast<S3BlobStore*>(&blobs);
+  metrics = std::make_unique<Metrics>(MetricsSources{
+      &registry, stores->postgres, s3 ? &s3->client() : nullptr, &events, &notifier});
+  router.Add("/metrics", *metrics);
   router.Add("/v2", registry);
   router.Add("/service/token", tokens);
   router.Add("/api/v2.0", api);

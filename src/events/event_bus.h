@@ -43,6 +43,8 @@ class EventBus : public EventSink {
   void Subscribe(Consumer consumer);
   // Opens the journal, taking up what a previous process left there, and starts delivering.
   Status Start();
+  // Bytes of events waiting in the journal.
+  uint64_t BacklogBytes() { return journal_.Unread(); }
   void Publish(Event event) override;
 
   static constexpr std::chrono::seconds kMaxLag{60};

@@ -116,8 +116,8 @@ Status Journal::Append(std::string_view records) {
   std::lock_guard lock(mu_);
   // A failed write leaves write_offset_ where it was: the next append overwrites what it left.
   if (!WriteAt(fd_, records.data(), records.size(), write_offset_))
-    return Fail(ErrorCode::kInternal, "journal " + path_.string() + ": write: " +
-                                          std::strerror(errno));
+    return Fail(ErrorCode::kInternal,
+                "journal " + path_.string() + ": write: " + std::strerror(errno));
   write_offset_ += records.size();
   unread_.notify_all();
   return {};
@@ -162,6 +162,11 @@ void Journal::Stop() {
     stopping_ = true;
   }
   unread_.notify_all();
+}
+
+uint64_t Journal::Unread() {
+  std::lock_guard lock(mu_);
+  return write_offset_ - read_offset_;
 }
 
 }  // namespace berth

@@ -38,6 +38,8 @@ class Journal {
   // The reader is done with the first `bytes` of what it read.
   void Advance(size_t bytes);
   void Stop();
+  // Bytes written and not yet read past: the backlog.
+  uint64_t Unread();
 
   // Events are short; a longer record is no record.
   static constexpr uint32_t kMaxRecord = uint32_t{64} << 10;

@@ -4,9 +4,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cstring>
 #include <optional>
-#include <boost/json.hpp>
 
 #include "api/harbor_json.h"
 #include "core/background.h"
@@ -113,20 +113,18 @@ WebhookPayload RenderPayload(const Event& e, const std::string& format,
       {"namespace", e.project},
       {"repo_full_name", e.repository},
       {"repo_type", public_project ? "public" : "private"}};
-  if (!e.detail.empty())
-    data["custom_attributes"] = boost::json::object{{"Details", e.detail}};
+  if (!e.detail.empty()) data["custom_attributes"] = boost::json::object{{"Details", e.detail}};
   if (format == "CloudEvents") {
-    boost::json::object event{
-        {"specversion", "1.0"},
-        {"requestid", NewUuid()},
-        {"id", NewUuid()},
-        {"source", "/projects/" + std::to_string(project_id) + "/webhook/policies/" +
-                       std::to_string(policy_id)},
-        {"type", CloudEventType(type)},
-        {"datacontenttype", "application/json"},
-        {"time", Rfc3339(e.at)},
-        {"data", std::move(data)},
-        {"operator", e.operator_name}};
+    boost::json::object event{{"specversion", "1.0"},
+                              {"requestid", NewUuid()},
+                              {"id", NewUuid()},
+                              {"source", "/projects/" + std::to_string(project_id) +
+                                             "/webhook/policies/" + std::to_string(policy_id)},
+                              {"type", CloudEventType(type)},
+                              {"datacontenttype", "application/json"},
+                              {"time", Rfc3339(e.at)},
+                              {"data", std::move(data)},
+                              {"operator", e.operator_name}};
     return {boost::json::serialize(event), "application/cloudevents+json"};
   }
   boost::json::object event{{"type", type},
@@ -160,8 +158,7 @@ Notifier::~Notifier() {
 
 Status Notifier::Start() {
   if (auto s = journal_.Open(); !s) return s;
-  if (auto s = history_.RequeueWebhookTasks(); !s)
-    spdlog::error("webhook tasks left running: {}", s.error().message);
+  RequeueStale();
   for (size_t i = 0; i < options_.senders; ++i) {
     senders_.emplace_back([this] {
       // Deliveries wait behind requests when the machine is busy: the backlog is on disk.
@@ -170,6 +167,14 @@ Status Notifier::Start() {
     });
   }
   return {};
+}
+
+void Notifier::RequeueStale() {
+  const int64_t now = clock_.Now();
+  const int64_t before =
+      options_.claim_lease.count() > 0 ? now - options_.claim_lease.count() : now + 1;
+  if (auto s = history_.RequeueWebhookTasks(before); !s)
+    spdlog::error("webhook tasks left running: {}", s.error().message);
 }
 
 void Notifier::PoliciesChanged() {
@@ -274,8 +279,7 @@ Result<std::vector<WebhookTaskRecord>> Notifier::StartDeliveries(size_t limit, i
     record = record.substr(sizeof(uint32_t), RecordSize(record) - sizeof(uint32_t));
     int64_t policy_id = 0;
     Event e;
-    if (record.size() >= sizeof policy_id)
-      std::memcpy(&policy_id, record.data(), sizeof policy_id);
+    if (record.size() >= sizeof policy_id) std::memcpy(&policy_id, record.data(), sizeof policy_id);
     const std::string_view event = record.substr(std::min(record.size(), sizeof policy_id));
     auto size = DecodeEvent(event, e);
     auto type = WebhookEventType(e.kind);
@@ -306,8 +310,7 @@ Result<std::vector<WebhookTaskRecord>> Notifier::StartDeliveries(size_t limit, i
   }
   if (!deliveries.empty()) {
     // Kept in the journal until recorded: a failure here is retried with the next batch.
-    if (auto s = history_.CreateWebhookDeliveries(deliveries); !s)
-      return tl::unexpected(s.error());
+    if (auto s = history_.CreateWebhookDeliveries(deliveries); !s) return tl::unexpected(s.error());
   }
   journal_.Advance(used);
   std::vector<WebhookTaskRecord> tasks;
@@ -323,7 +326,13 @@ void Notifier::Send() {
     if (sweep_due_.exchange(false)) SweepHistory();
     // Retries and tasks a stopped process left first, then new events.
     const int64_t due_by = options_.hold.DueBy(clock_.Now());
-    auto due = history_.ClaimWebhookTasks(due_by, kSendBatch);
+    // Among nodes, one that stopped mid-send left its claims: taken up once they are stale.
+    if (int64_t at = next_requeue_; options_.claim_lease.count() > 0 && clock_.Now() >= at &&
+                                    next_requeue_.compare_exchange_strong(
+                                        at, clock_.Now() + options_.claim_lease.count() / 4)) {
+      RequeueStale();
+    }
+    auto due = history_.ClaimWebhookTasks(due_by, clock_.Now(), kSendBatch);
     if (due && due->empty()) due = StartDeliveries(kSendBatch, due_by);
     if (!due) spdlog::error("webhook tasks: {}", due.error().message);
     if (!due || due->empty()) {

@@ -40,6 +40,10 @@ struct NotifierOptions {
   std::chrono::seconds timeout{std::chrono::seconds(10)};
   size_t senders = 2;
   HoldPolicy hold;
+  // Nodes that share the webhook tasks (PostgreSQL): a task claimed longer ago than this is a
+  // stopped node's, and is sent again. 0: this node is alone, and what it left running at its
+  // last stop is sent again at its start.
+  std::chrono::seconds claim_lease{0};
 };
 
 // One target of a policy, as Harbor's API gives it.
@@ -71,6 +75,8 @@ class Notifier {
 
   // Takes up the events and tasks a previous process left unsent, and starts the senders.
   Status Start();
+  // Bytes of events waiting in the journal.
+  uint64_t BacklogBytes() { return journal_.Unread(); }
   void Consume(std::span<const Event> events);
   // Policies are re-read before the next event, and the history of deleted ones swept.
   void PoliciesChanged();
@@ -88,6 +94,8 @@ class Notifier {
   // Deletes the history of policies deleted since: it stays in the history store, which
   // requests never write.
   void SweepHistory();
+  // Sends again what a stopped process left claimed (see NotifierOptions::claim_lease).
+  void RequeueStale();
   // Executions for up to `limit` events from the journal, as far as those from `due_by` or
   // before; their tasks, marked Running.
   Result<std::vector<WebhookTaskRecord>> StartDeliveries(size_t limit, int64_t due_by);
@@ -114,6 +122,7 @@ class Notifier {
   // One sender reads the journal at a time; a sweep waits for executions being created.
   std::mutex journal_reader_mu_;
   std::atomic<bool> sweep_due_{true};
+  std::atomic<int64_t> next_requeue_{0};  // when the senders next look for stale claims
 
   std::mutex mu_;
   std::condition_variable wake_;

@@ -84,6 +84,20 @@ constexpr std::string_view kPlainToTls =
 
 }  // namespace
 
+std::string_view TraceId(std::string_view traceparent) {
+  auto hex = [](std::string_view s) {
+    return std::all_of(s.begin(), s.end(),
+                       [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+  };
+  if (traceparent.size() < 55 || traceparent[2] != '-' || traceparent[35] != '-' ||
+      traceparent[52] != '-' || !hex(traceparent.substr(0, 2)) || traceparent.substr(0, 2) == "ff")
+    return {};
+  const std::string_view trace = traceparent.substr(3, 32);
+  if (!hex(trace) || trace == std::string_view("00000000000000000000000000000000", 32)) return {};
+  return hex(traceparent.substr(36, 16)) && hex(traceparent.substr(53, 2)) ? trace
+                                                                           : std::string_view();
+}
+
 struct Server::Impl {
   // What Stop() needs of a connection, whatever its stream.
   struct ConnectionBase {
@@ -186,18 +200,17 @@ struct Server::Impl {
       std::lock_guard lock(mu);
       connections.insert(conn);
     }
-    asio::co_spawn(conn->tcp().get_executor(), std::move(work),
-                   [this, conn](std::exception_ptr e) {
-        if (e) {
-          try {
-            std::rethrow_exception(e);
-          } catch (const std::exception& failure) {
-            spdlog::error("connection failed: {}", failure.what());
-          }
+    asio::co_spawn(conn->tcp().get_executor(), std::move(work), [this, conn](std::exception_ptr e) {
+      if (e) {
+        try {
+          std::rethrow_exception(e);
+        } catch (const std::exception& failure) {
+          spdlog::error("connection failed: {}", failure.what());
         }
-        std::lock_guard lock(mu);
-        connections.erase(conn);
-      });
+      }
+      std::lock_guard lock(mu);
+      connections.erase(conn);
+    });
   }
 
   void WaitForReload() {
@@ -312,6 +325,7 @@ struct Server::Impl {
       const bool keep_alive = parser.get().keep_alive();
       const unsigned version = parser.get().version();
       bool body_unread = req.has_body;
+      uint64_t received = 0;
       Response res;
       try {
         if (auto fast = handler.TryFast(req)) {
@@ -341,9 +355,10 @@ struct Server::Impl {
             }
             const bool broken = body.broken;
             std::optional<Response> early = std::move(body.early);
+            received = body.received;
             if (broken) {
               co_await OnWorker([&] { sink->Abort(); });
-              Log(req, 499, 0, started);
+              Log(req, 499, received, 0, started);
               break;
             }
             if (early) {
@@ -363,7 +378,7 @@ struct Server::Impl {
       res.headers.Set("X-Request-Id", req.request_id);
       const uint64_t promised = res.head_only ? 0 : res.file ? res.file->length : res.body.size();
       uint64_t sent = co_await Write(*conn, res, again, version);
-      Log(req, res.status, sent, started);
+      Log(req, res.status, received, sent, started);
       // A body cut short (the peer stalled past the timeout) leaves the stream out of step.
       if (sent != promised) again = false;
       if (!again) {
@@ -397,6 +412,7 @@ struct Server::Impl {
   struct BodyOutcome {
     bool broken = false;            // the client went away mid-body
     std::optional<Response> early;  // the sink refused the body
+    uint64_t received = 0;          // body bytes handed to the sink
   };
 
   // Reads into buf[filled..] until it is full or `remaining` is 0; false if the peer went away.
@@ -437,6 +453,7 @@ struct Server::Impl {
     }
     while (filled > 0) {
       size_t next_filled = 0;
+      out.received += filled;
       auto [read_ok, early] = co_await (Fill(conn, next, remaining, next_filled) &&
                                         Deliver(sink, std::span<const char>(ready.data(), filled)));
       if (early) {
@@ -456,8 +473,8 @@ struct Server::Impl {
   // A chunked (Transfer-Encoding) body goes through the parser, a buffer at a time.
   template <class Conn>
   awaitable<BodyOutcome> StreamChunked(Conn& conn, beast::flat_buffer& buffer,
-                                       RequestParser& parser,
-                                       BodySink& sink, std::vector<char>& chunk) {
+                                       RequestParser& parser, BodySink& sink,
+                                       std::vector<char>& chunk) {
     BodyOutcome out;
     // Beast reads max(512, free capacity) bytes at a time: give it room for 64 KiB reads.
     buffer.reserve(64 * 1024);
@@ -473,6 +490,7 @@ struct Server::Impl {
       }
       size_t got = chunk.size() - parser.get().body().size;
       if (got == 0) continue;
+      out.received += got;
       out.early = co_await Deliver(sink, std::span<const char>(chunk.data(), got));
       if (out.early) co_return out;
     }
@@ -577,14 +595,20 @@ struct Server::Impl {
     co_return file.length - remaining;
   }
 
-  void Log(const Request& req, int status, uint64_t bytes,
+  void Log(const Request& req, int status, uint64_t received, uint64_t sent,
            std::chrono::steady_clock::time_point started) {
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::steady_clock::now() - started)
+                            .count();
+    if (options.observe) {
+      options.observe(RequestRecord{req.method, req.path, status, received, sent, micros / 1e6});
+    }
     if (!options.access_log) return;
-    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                      std::chrono::steady_clock::now() - started)
-                      .count();
-    spdlog::info("access request_id={} method={} path={} status={} bytes={} duration_ms={:.3f}",
-                 req.request_id, req.method, req.path, status, bytes, micros / 1000.0);
+    // A W3C traceparent's trace id goes in the line, to find the request from the trace.
+    const std::string_view trace = TraceId(req.headers.Get("traceparent").value_or(""));
+    spdlog::info("access request_id={} method={} path={} status={} bytes={} duration_ms={:.3f}{}{}",
+                 req.request_id, req.method, req.path, status, sent, micros / 1000.0,
+                 trace.empty() ? "" : " trace_id=", trace);
   }
 
   void Stop() {

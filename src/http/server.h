@@ -3,12 +3,28 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "http/message.h"
 
 namespace berth::http {
+
+// One answered request, for whoever keeps figures of them (/metrics).
+struct RequestRecord {
+  std::string_view method;
+  std::string_view path;
+  int status = 0;
+  uint64_t received = 0;  // body bytes
+  uint64_t sent = 0;
+  double seconds = 0;
+};
+
+// The trace id of a W3C traceparent header ("00-<32 hex>-<16 hex>-<2 hex>"), or "" when the
+// header is not one.
+std::string_view TraceId(std::string_view traceparent);
 
 struct ServerOptions {
   std::string listen = "127.0.0.1:5000";  // host:port; port 0 picks a free one
@@ -24,6 +40,8 @@ struct ServerOptions {
   std::string tls_cert;
   std::string tls_key;
   std::string tls_min_version = "1.2";
+  // Called on the event loop once each request is answered: must not block.
+  std::function<void(const RequestRecord&)> observe;
 };
 
 class Server {

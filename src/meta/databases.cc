@@ -85,6 +85,7 @@ Result<Stores> OpenStores(const Config::Database& config, const std::filesystem:
   if (config.driver == "postgres") {
     auto db = PostgresDatabase::Open(config.url, config.max_connections);
     if (!db) return tl::unexpected(db.error());
+    stores.postgres = db->get();
     std::shared_ptr<SqlDatabase> shared = std::move(*db);
     auto meta = SqlMetadataStore::Open(shared);
     if (!meta) return tl::unexpected(meta.error());
@@ -92,6 +93,7 @@ Result<Stores> OpenStores(const Config::Database& config, const std::filesystem:
     if (!history) return tl::unexpected(history.error());
     stores.meta = std::move(*meta);
     stores.history = std::move(*history);
+    stores.changes = PostgresChangeFeed(*stores.postgres, config.url);
     return stores;
   }
   auto meta = OpenSqliteMetadata(MetadataPath(data_dir));
@@ -100,6 +102,7 @@ Result<Stores> OpenStores(const Config::Database& config, const std::filesystem:
   if (!history) return tl::unexpected(history.error());
   stores.meta = std::move(*meta);
   stores.history = std::move(*history);
+  stores.changes = std::make_unique<ChangeFeed>();
   return stores;
 }
 

@@ -6,6 +6,8 @@
 #include <memory>
 
 #include "core/config.h"
+#include "meta/change_feed.h"
+#include "meta/postgres_sql.h"
 #include "meta/sql_history_store.h"
 #include "meta/sql_metadata_store.h"
 
@@ -14,6 +16,9 @@ namespace berth {
 struct Stores {
   std::unique_ptr<SqlMetadataStore> meta;
   std::unique_ptr<SqlHistoryStore> history;
+  PostgresDatabase* postgres = nullptr;  // the pool, on PostgreSQL (for /metrics)
+  // Last: it uses the database, and goes first.
+  std::unique_ptr<ChangeFeed> changes;
 };
 
 // Applies each store's pending migrations. A bad URL, an unreachable server or refused

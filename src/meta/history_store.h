@@ -107,10 +107,13 @@ class HistoryStore {
 
   // Stores the executions with their tasks, filling in their ids.
   virtual Status CreateWebhookDeliveries(std::vector<WebhookDelivery>& deliveries) = 0;
-  // Up to `limit` Pending tasks due by `now`, oldest first, marked Running.
-  virtual Result<std::vector<WebhookTaskRecord>> ClaimWebhookTasks(int64_t now, size_t limit) = 0;
-  // Running tasks back to Pending: those a stopped process was sending.
-  virtual Status RequeueWebhookTasks() = 0;
+  // Up to `limit` Pending tasks due by `due_by`, oldest first, marked Running as of `now`. Each is
+  // claimed once, whichever node asks.
+  virtual Result<std::vector<WebhookTaskRecord>> ClaimWebhookTasks(int64_t due_by, int64_t now,
+                                                                   size_t limit) = 0;
+  // Running tasks claimed before `claimed_before` back to Pending: those a stopped process (this
+  // node's, or another's) was sending.
+  virtual Status RequeueWebhookTasks(int64_t claimed_before) = 0;
   // Records the tries, in one transaction; an execution ends when its last task ends.
   virtual Status RecordWebhookTries(const std::vector<WebhookTry>& tries) = 0;
   // Deletes the history of every policy but `policies`: those deleted since, whose ids are

@@ -125,6 +125,10 @@ class ManagementStore {
 
   virtual Result<std::map<std::string, std::string>> LoadSettings() = 0;
   virtual Status SaveSettings(const std::map<std::string, std::string>& settings) = 0;
+  // The secret named `name` that every node shares (the token signing key): `candidate` when
+  // none is kept yet, which is kept then; whichever node's candidate came first otherwise.
+  virtual Result<std::string> SharedSecret(const std::string& name,
+                                           const std::string& candidate) = 0;
 
   // Ids are never reused, so the history a HistoryStore keeps under a deleted policy's id stays
   // that policy's until it is swept away (HistoryStore::KeepWebhookHistoryOf).

@@ -22,6 +22,15 @@ struct MetadataStoreFactory;
 template <class Impl>
 class MetadataStoreConformance : public ::testing::Test {
  protected:
+  static UploadRecord Session(const std::string& uuid, const std::string& repository,
+                              int64_t at) {
+    UploadRecord u;
+    u.uuid = uuid;
+    u.repository = repository;
+    u.created_at = u.updated_at = at;
+    return u;
+  }
+
   void SetUp() override {
     store_ = MetadataStoreFactory<Impl>::Make(dir_.path());
     ASSERT_TRUE(store_);
@@ -118,8 +127,8 @@ TYPED_TEST_P(MetadataStoreConformance, Referrers) {
 }
 
 TYPED_TEST_P(MetadataStoreConformance, Uploads) {
-  ASSERT_TRUE(this->store_->CreateUpload({"u1", "repo", 10, 10}, {}));
-  ASSERT_TRUE(this->store_->CreateUpload({"u2", "repo", 10, 10}, {}));
+  ASSERT_TRUE(this->store_->CreateUpload(this->Session("u1", "repo", 10), {}));
+  ASSERT_TRUE(this->store_->CreateUpload(this->Session("u2", "repo", 10), {}));
   ASSERT_TRUE(this->store_->TouchUpload("u2", 50));
   EXPECT_EQ(this->store_->GetUpload("u1")->repository, "repo");
   EXPECT_EQ(*this->store_->StaleUploads(20), std::vector<std::string>{"u1"});
@@ -128,19 +137,45 @@ TYPED_TEST_P(MetadataStoreConformance, Uploads) {
 
   // Bounds: per repository, then in total.
   const UploadLimits limits{2, 3};
-  ASSERT_TRUE(this->store_->CreateUpload({"u3", "repo", 60, 60}, limits));
-  EXPECT_EQ(this->store_->CreateUpload({"u4", "repo", 60, 60}, limits).error().code,
+  ASSERT_TRUE(this->store_->CreateUpload(this->Session("u3", "repo", 60), limits));
+  EXPECT_EQ(this->store_->CreateUpload(this->Session("u4", "repo", 60), limits).error().code,
             ErrorCode::kTooManyRequests);
-  ASSERT_TRUE(this->store_->CreateUpload({"u5", "other", 60, 60}, limits));
-  EXPECT_EQ(this->store_->CreateUpload({"u6", "third", 60, 60}, limits).error().code,
+  ASSERT_TRUE(this->store_->CreateUpload(this->Session("u5", "other", 60), limits));
+  EXPECT_EQ(this->store_->CreateUpload(this->Session("u6", "third", 60), limits).error().code,
             ErrorCode::kTooManyRequests);
   EXPECT_EQ(this->store_->GetUpload("u4").error().code, ErrorCode::kBlobUploadUnknown);
   ASSERT_TRUE(this->store_->DeleteUpload("u3"));
-  EXPECT_TRUE(this->store_->CreateUpload({"u6", "third", 60, 60}, limits));
+  EXPECT_TRUE(this->store_->CreateUpload(this->Session("u6", "third", 60), limits));
+}
+
+// Where an upload stands is kept for the next request, whichever node takes it; a request that
+// lost the race for the session cannot write over the winner's progress.
+TYPED_TEST_P(MetadataStoreConformance, UploadProgressIsKeptAndRacesAreRefused) {
+  ASSERT_TRUE(this->store_->CreateUpload(this->Session("u1", "repo", 10), {}));
+  UploadRecord progress = this->Session("u1", "repo", 10);
+  progress.size = 6 << 20;
+  progress.digest_state = std::string("state\0with\xff bytes", 19);
+  progress.store_record = R"({"id":"x","parts":[],"tail":0})";
+  progress.updated_at = 30;
+  ASSERT_TRUE(this->store_->SaveUploadProgress(progress, 0));
+  auto kept = this->store_->GetUpload("u1");
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(kept->size, progress.size);
+  EXPECT_EQ(kept->digest_state, progress.digest_state);
+  EXPECT_EQ(kept->store_record, progress.store_record);
+  EXPECT_EQ(kept->updated_at, 30);
+  UploadRecord late = progress;
+  late.size = 7 << 20;
+  EXPECT_EQ(this->store_->SaveUploadProgress(late, 0).error().code,
+            ErrorCode::kBlobUploadInvalid);
+  EXPECT_EQ(this->store_->GetUpload("u1")->size, progress.size);
+  late.uuid = "gone";
+  EXPECT_EQ(this->store_->SaveUploadProgress(late, 0).error().code,
+            ErrorCode::kBlobUploadUnknown);
 }
 
 TYPED_TEST_P(MetadataStoreConformance, AFinishedUploadLinksItsBlobAndEndsTogether) {
-  ASSERT_TRUE(this->store_->CreateUpload({"u1", "repo", 10, 10}, {}));
+  ASSERT_TRUE(this->store_->CreateUpload(this->Session("u1", "repo", 10), {}));
   Digest d = DigestOf("bytes");
   ASSERT_TRUE(this->store_->LinkUploadedBlob("u1", "repo", d, 5, 20));
   EXPECT_EQ(*this->store_->LinkedBlobSize("repo", d), 5u);
@@ -233,6 +268,7 @@ REGISTER_TYPED_TEST_SUITE_P(MetadataStoreConformance, BlobLinksArePerRepository,
                             RepositoriesAreListedDescribedAndDeleted, ManifestNeedsItsBlobsLinked,
                             IndexNeedsItsChildren, TagsMoveAndListInOrderWithPagination, Referrers,
                             Uploads, AFinishedUploadLinksItsBlobAndEndsTogether,
+                            UploadProgressIsKeptAndRacesAreRefused,
                             ConcurrentPushesOfTheSameBlobAndTag);
 
 }  // namespace berth

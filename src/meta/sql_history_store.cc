@@ -347,7 +347,8 @@ Status SqlHistoryStore::RecordWebhookTries(const std::vector<WebhookTry>& tries)
   });
 }
 
-Result<std::vector<WebhookTaskRecord>> SqlHistoryStore::ClaimWebhookTasks(int64_t now,
+Result<std::vector<WebhookTaskRecord>> SqlHistoryStore::ClaimWebhookTasks(int64_t due_by,
+                                                                          int64_t now,
                                                                           size_t limit) {
   std::vector<WebhookTaskRecord> claimed;
   Status s = db_->Commit([&](Connection& c) -> Status {
@@ -369,12 +370,18 @@ Result<std::vector<WebhookTaskRecord>> SqlHistoryStore::ClaimWebhookTasks(int64_
           t.policy_id = q.Int(14);
           return t;
         },
-        now, static_cast<int64_t>(limit));
+        due_by, static_cast<int64_t>(limit));
     if (!due) return tl::unexpected(due.error());
+    // The claim's time is the task's updated_at while it runs: a claim older than a lease is
+    // a stopped node's (RequeueWebhookTasks).
     for (WebhookTaskRecord& t : *due) {
       t.status = "Running";
-      if (auto r = c.Exec("UPDATE webhook_tasks SET status = 'Running' WHERE id = ?", t.id); !r)
+      if (auto r =
+              c.Exec("UPDATE webhook_tasks SET status = 'Running', updated_at = ? WHERE id = ?",
+                     now, t.id);
+          !r) {
         return r;
+      }
     }
     claimed = std::move(*due);
     return {};
@@ -383,9 +390,11 @@ Result<std::vector<WebhookTaskRecord>> SqlHistoryStore::ClaimWebhookTasks(int64_
   return claimed;
 }
 
-Status SqlHistoryStore::RequeueWebhookTasks() {
+Status SqlHistoryStore::RequeueWebhookTasks(int64_t claimed_before) {
   return db_->Commit([&](Connection& c) {
-    return c.Exec("UPDATE webhook_tasks SET status = 'Pending' WHERE status = 'Running'");
+    return c.Exec(
+        "UPDATE webhook_tasks SET status = 'Pending' WHERE status = 'Running' AND updated_at < ?",
+        claimed_before);
   });
 }
 

@@ -21,8 +21,9 @@ class SqlHistoryStore : public HistoryStore {
   Status AddAuditLogs(const std::vector<AuditLogRecord>& logs) override;
   Result<ListPage<AuditLogRecord>> QueryAuditLogs(const AuditLogQuery& query) override;
   Status CreateWebhookDeliveries(std::vector<WebhookDelivery>& deliveries) override;
-  Result<std::vector<WebhookTaskRecord>> ClaimWebhookTasks(int64_t now, size_t limit) override;
-  Status RequeueWebhookTasks() override;
+  Result<std::vector<WebhookTaskRecord>> ClaimWebhookTasks(int64_t due_by, int64_t now,
+                                                           size_t limit) override;
+  Status RequeueWebhookTasks(int64_t claimed_before) override;
   Status RecordWebhookTries(const std::vector<WebhookTry>& tries) override;
   Status KeepWebhookHistoryOf(const std::vector<int64_t>& policies) override;
   Result<ListPage<WebhookExecutionRecord>> ListWebhookExecutions(int64_t policy_id, int64_t offset,

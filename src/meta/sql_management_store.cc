@@ -471,6 +471,27 @@ Result<std::map<std::string, std::string>> SqlMetadataStore::LoadSettings() {
   });
 }
 
+Result<std::string> SqlMetadataStore::SharedSecret(const std::string& name,
+                                                   const std::string& candidate) {
+  std::string kept;
+  Status s = db_->Commit([&](Connection& c) -> Status {
+    if (auto s = c.Exec("INSERT INTO secrets (name, value) VALUES (?, ?) "
+                        "ON CONFLICT (name) DO NOTHING",
+                        name, candidate);
+        !s) {
+      return s;
+    }
+    auto value = One<std::string>(
+        c, "SELECT value FROM secrets WHERE name = ?", [](SqlStatement& q) { return q.Text(0); },
+        name);
+    if (!value) return tl::unexpected(value.error());
+    kept = std::move(*value);
+    return {};
+  });
+  if (!s) return tl::unexpected(s.error());
+  return kept;
+}
+
 Status SqlMetadataStore::SaveSettings(const std::map<std::string, std::string>& settings) {
   return db_->Commit([&](Connection& c) -> Status {
     for (const auto& [name, value] : settings) {

@@ -193,7 +193,14 @@ CREATE TABLE webhook_policies (
 )sql";
 
 // Versioned migrations: each runs once, in order, inside a transaction. Append, never edit.
-constexpr std::array<Migration, 8> kMigrations = {{
+constexpr const char* kSecretsTable = R"sql(
+CREATE TABLE secrets (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+)sql";
+
+constexpr std::array<Migration, 9> kMigrations = {{
     {R"sql(
 CREATE TABLE repositories (
   id INTEGER PRIMARY KEY,
@@ -596,6 +603,8 @@ ALTER TABLE uploads ADD COLUMN size BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE uploads ADD COLUMN digest_state BYTEA NOT NULL DEFAULT '';
 ALTER TABLE uploads ADD COLUMN store_record TEXT NOT NULL DEFAULT '';
 )sql"},
+    // What every node must share and no node may keep alone: the token signing key.
+    {kSecretsTable, kSecretsTable},
 }};
 
 }  // namespace

@@ -115,6 +115,7 @@ class SqlMetadataStore : public MetadataStore, public IdentityStore, public Mana
   Status RecordPulls(const std::vector<PullTally>& pulls) override;
   Result<std::map<std::string, std::string>> LoadSettings() override;
   Status SaveSettings(const std::map<std::string, std::string>& settings) override;
+  Result<std::string> SharedSecret(const std::string& name, const std::string& candidate) override;
   Result<int64_t> CreateWebhookPolicy(const WebhookPolicyRecord& policy) override;
   Result<WebhookPolicyRecord> GetWebhookPolicy(int64_t id) override;
   Result<std::vector<WebhookPolicyRecord>> ListWebhookPolicies(int64_t project_id) override;

@@ -46,4 +46,12 @@ void ManifestCache::Invalidate(const std::string& repository) {
   ++generations_[repository];
 }
 
+void ManifestCache::InvalidateAll() {
+  std::lock_guard lock(mu_);
+  // Reads in flight took a generation from this map: bumping each keeps their results out.
+  for (auto& [repository, generation] : generations_) ++generation;
+  slots_.clear();
+  lru_.clear();
+}
+
 }  // namespace berth

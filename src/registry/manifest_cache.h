@@ -29,6 +29,8 @@ class ManifestCache {
   void Put(const std::string& repository, const std::string& reference, Entry entry);
   uint64_t Generation(const std::string& repository);
   void Invalidate(const std::string& repository);
+  // Every repository's entries.
+  void InvalidateAll();
 
  private:
   struct Slot {

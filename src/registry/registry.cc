@@ -162,8 +162,8 @@ Result<Page> ParsePage(const Request& req) {
 
 // Answers a page of names, asking for one more than it shows to know if a next page exists.
 Response PagedNames(const std::string& link_path, const Page& page,
-                  const std::function<Result<std::vector<std::string>>(const Page&)>& fetch,
-                  const std::function<boost::json::object(boost::json::array)>& body) {
+                    const std::function<Result<std::vector<std::string>>(const Page&)>& fetch,
+                    const std::function<boost::json::object(boost::json::array)>& body) {
   if (page.limit == 0) return JsonResponse(200, boost::json::serialize(body({})));
   Page probe = page;
   ++probe.limit;
@@ -222,8 +222,9 @@ class UploadSink : public http::BodySink {
       writer_->Discard();
       return over_quota_(Error{ErrorCode::kQuotaExceeded,
                                "quota exceeded: the upload would pass the storage limit of "
-                               "project " + std::string(ProjectOf(name_)) + " (" +
-                                   std::to_string(*room_) + " bytes left)"});
+                               "project " +
+                                   std::string(ProjectOf(name_)) + " (" + std::to_string(*room_) +
+                                   " bytes left)"});
     }
     if (auto s = writer_->Append(bytes); !s) return ErrorResponse(s.error());
     return std::nullopt;
@@ -339,7 +340,7 @@ Result<std::optional<Digest>> ParseManifestReference(std::string_view reference)
 
 Registry::Registry(BlobStore& blobs, MetadataStore& meta, const Clock& clock,
                    RegistryOptions options, RegistryGuard* guard, EventSink* events,
-                   const Settings* settings)
+                   const Settings* settings, ChangeFeed* changes)
     : blobs_(blobs),
       meta_(meta),
       clock_(clock),
@@ -349,7 +350,27 @@ Registry::Registry(BlobStore& blobs, MetadataStore& meta, const Clock& clock,
       settings_(settings),
       uploads_(blobs, meta, clock, std::clamp<int64_t>(options.upload_ttl.count() / 10, 0, 60),
                options.upload_limits),
-      manifests_(options.manifest_cache_entries) {}
+      manifests_(options.manifest_cache_entries),
+      changes_(changes) {
+  if (changes_) {
+    changes_->Subscribe([this](ChangeTopic topic, const std::string& repository) {
+      if (topic != ChangeTopic::kRepository) return;
+      if (repository.empty()) {
+        manifests_.InvalidateAll();
+      } else {
+        manifests_.Invalidate(repository);
+      }
+    });
+  }
+}
+
+void Registry::Changed(const std::string& repository) {
+  if (changes_) {
+    changes_->Publish(ChangeTopic::kRepository, repository);
+  } else {
+    manifests_.Invalidate(repository);
+  }
+}
 
 Registry::~Registry() {
   {
@@ -363,7 +384,7 @@ Registry::~Registry() {
 Status Registry::DeleteRepository(const std::string& name, const std::string& caller) {
   if (ReadOnly()) return Fail(ErrorCode::kReadOnly);
   Status deleted = meta_.DeleteRepository(name);
-  manifests_.Invalidate(name);
+  Changed(name);
   if (deleted) Announce(EventKind::kDeleteRepository, caller, name, {});
   return deleted;
 }
@@ -372,7 +393,7 @@ Status Registry::DeleteArtifact(const std::string& repository, const Digest& dig
                                 const std::string& caller) {
   if (ReadOnly()) return Fail(ErrorCode::kReadOnly);
   Status deleted = meta_.DeleteManifest(repository, digest);
-  manifests_.Invalidate(repository);
+  Changed(repository);
   if (deleted) Announce(EventKind::kDeleteArtifact, caller, repository, digest.str());
   return deleted;
 }
@@ -383,7 +404,7 @@ Status Registry::DeleteTag(const std::string& repository, const std::string& tag
   auto record = meta_.GetManifest(repository, tag);
   if (!record) return tl::unexpected(record.error());
   Status deleted = meta_.DeleteTag(repository, tag);
-  manifests_.Invalidate(repository);
+  Changed(repository);
   if (deleted) Announce(EventKind::kDeleteTag, caller, repository, record->digest, tag);
   return deleted;
 }
@@ -395,7 +416,7 @@ Status Registry::PutTag(const std::string& repository, const std::string& digest
   auto record = meta_.GetManifest(repository, digest);
   if (!record) return tl::unexpected(record.error());
   Status stored = meta_.PutManifest(*record, tag, clock_.Now());
-  manifests_.Invalidate(repository);
+  Changed(repository);
   if (stored) Announce(EventKind::kCreateTag, caller, repository, record->digest, tag);
   return stored;
 }
@@ -428,9 +449,9 @@ Status Registry::CopyArtifact(const std::string& from, const std::string& refere
   ManifestRecord copy = *record;
   copy.repository = to;
   const bool by_tag = reference.find(':') == std::string::npos;
-  Status stored = meta_.PutManifest(copy, by_tag ? std::optional(reference) : std::nullopt,
-                                    clock_.Now());
-  manifests_.Invalidate(to);
+  Status stored =
+      meta_.PutManifest(copy, by_tag ? std::optional(reference) : std::nullopt, clock_.Now());
+  Changed(to);
   if (stored && !caller.empty()) {
     Announce(EventKind::kPushArtifact, caller, to, copy.digest, by_tag ? reference : "");
   }
@@ -570,8 +591,7 @@ Dispatch Registry::Handle(const Request& req) {
   std::string caller;
   if (auto refused = Refusal(req, *route, true, nullptr, &caller))
     return {std::move(*refused), nullptr};
-  if (ReadOnly() && Changes(req.method))
-    return {ErrorResponse(ErrorCode::kReadOnly), nullptr};
+  if (ReadOnly() && Changes(req.method)) return {ErrorResponse(ErrorCode::kReadOnly), nullptr};
   return HandleRoute(req, *route, caller);
 }
 
@@ -679,7 +699,7 @@ Response Registry::PutManifest(const Request& req, const Route& route, std::stri
   record.blobs = std::move(parsed->blobs);
   record.children = std::move(parsed->children);
   auto stored = meta_.PutManifest(record, tag, clock_.Now());
-  manifests_.Invalidate(route.name);
+  Changed(route.name);
   if (!stored) return ErrorResponse(stored.error());
   Announce(EventKind::kPushArtifact, caller, route.name, digest.str(), tag.value_or(""));
   Response res = Empty(201);
@@ -742,7 +762,7 @@ Response Registry::GetBlob(const Request& req, const Route& route) {
   }
   if (head) {
     res.head_only = true;
-    res.file = http::FileBody{-1, range.first, range.length, nullptr};
+    res.file = http::FileBody{-1, range.first, range.length, nullptr, nullptr};
     return res;
   }
   if (blob->fd() >= 0) {

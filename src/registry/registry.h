@@ -11,6 +11,7 @@
 #include "core/settings.h"
 #include "events/event.h"
 #include "http/message.h"
+#include "meta/change_feed.h"
 #include "meta/metadata_store.h"
 #include "registry/manifest_cache.h"
 #include "registry/uploads.h"
@@ -60,8 +61,10 @@ class Registry : public http::Handler {
   // Without events nothing is announced; without settings the registry is never read-only.
   Registry(BlobStore& blobs, MetadataStore& meta, const Clock& clock, RegistryOptions options,
            RegistryGuard* guard = nullptr, EventSink* events = nullptr,
-           const Settings* settings = nullptr);
+           const Settings* settings = nullptr, ChangeFeed* changes = nullptr);
   ~Registry() override;
+  // Uploads a request is writing at this node now.
+  size_t UploadsInFlight() { return uploads_.InFlight(); }
 
   std::optional<http::Response> TryFast(const http::Request& request) override;
   http::Dispatch Handle(const http::Request& request) override;
@@ -139,7 +142,11 @@ class Registry : public http::Handler {
   EventSink* events_;
   const Settings* settings_;
   Uploads uploads_;
+  // A repository's manifests or tags changed here: every node's cache forgets them.
+  void Changed(const std::string& repository);
+
   ManifestCache manifests_;
+  ChangeFeed* changes_;
 
   std::mutex purger_mu_;
   std::condition_variable purger_wake_;

@@ -191,7 +191,11 @@ Result<std::string> Uploads::Start(const std::string& repository) {
   int64_t now = clock_.Now();
   // The row first: bytes in the store without a row are purged, a row without bytes is
   // "unknown".
-  if (auto s = meta_.CreateUpload({uuid, repository, now, now}, limits_); !s)
+  UploadRecord session;
+  session.uuid = uuid;
+  session.repository = repository;
+  session.created_at = session.updated_at = now;
+  if (auto s = meta_.CreateUpload(session, limits_); !s)
     return tl::unexpected(s.error());
   auto record = blobs_.CreateUpload(uuid);
   if (!record) {
@@ -302,6 +306,13 @@ size_t Uploads::PurgeStale(int64_t ttl) {
     }
   }
   return removed;
+}
+
+size_t Uploads::InFlight() {
+  std::lock_guard lock(mu_);
+  size_t busy = 0;
+  for (const auto& [uuid, state] : states_) busy += state->busy ? 1 : 0;
+  return busy;
 }
 
 }  // namespace berth

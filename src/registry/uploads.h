@@ -71,6 +71,8 @@ class Uploads {
   // Removes sessions idle for longer than `ttl` seconds, and upload bytes no session owns.
   // Returns how many it removed.
   size_t PurgeStale(int64_t ttl);
+  // Sessions a request is writing at this node now.
+  size_t InFlight();
 
  private:
   Result<UploadRecord> Check(const std::string& repository, const std::string& uuid);

@@ -58,7 +58,9 @@ class BlobStoreConformance : public ::testing::Test {
       record = std::move(*flushed);
       auto size = store_->UploadSize(uuid, *record);
       EXPECT_TRUE(size);
-      if (size) EXPECT_EQ(*size, at + n);
+      if (size) {
+        EXPECT_EQ(*size, at + n);
+      }
     }
     return *record;
   }

@@ -75,7 +75,7 @@ class AuthTest : public ::testing::Test {
 
   // A token signed with the server's own key, for claims the token service would never issue.
   std::string SignWithServerKey(TokenClaims claims) {
-    auto signer = TokenSigner::LoadOrCreate(server_.data_dir() / "token_key.pem");
+    auto signer = TokenSigner::FromPem(server_.TokenKeyPem());
     EXPECT_TRUE(signer);
     return (*signer)->Sign(claims);
   }
@@ -234,10 +234,11 @@ TEST_F(AuthTest, ForgedAndStretchedTokensAreRefused) {
   refused(Base64UrlEncode(R"({"alg":"none","typ":"JWT"})") + "." + payload + ".", "alg none");
 
   // HS256 keyed with the public key, the classic confusion attack.
-  FILE* f = std::fopen((server_.data_dir() / "token_key.pem").c_str(), "r");
-  ASSERT_NE(f, nullptr);
-  EVP_PKEY* key = PEM_read_PrivateKey(f, nullptr, nullptr, nullptr);
-  std::fclose(f);
+  const std::string key_pem = server_.TokenKeyPem();
+  BIO* key_bio = BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size()));
+  EVP_PKEY* key = PEM_read_bio_PrivateKey(key_bio, nullptr, nullptr, nullptr);
+  BIO_free(key_bio);
+  ASSERT_NE(key, nullptr);
   BIO* bio = BIO_new(BIO_s_mem());
   PEM_write_bio_PUBKEY(bio, key);
   char* pem = nullptr;

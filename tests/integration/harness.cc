@@ -20,6 +20,8 @@
 
 #include "core/base64.h"
 #include "core/digest.h"
+#include "meta/postgres_sql.h"
+#include "meta/sqlite_sql.h"
 #include "storage/paths.h"
 #include "storage/s3_blob_store.h"
 #include "tests/support/engines.h"
@@ -78,7 +80,8 @@ BerthServer::BerthServer(std::vector<std::string> env) : env_(std::move(env)) {
   };
   if (OnPostgres() && !names("BERTH_DATABASE_")) {
     env_.push_back("BERTH_DATABASE_DRIVER=postgres");
-    env_.push_back("BERTH_DATABASE_URL=" + SharedPostgres().NewDatabase());
+    db_url_ = SharedPostgres().NewDatabase();
+    env_.push_back("BERTH_DATABASE_URL=" + db_url_);
   }
   if (OnS3() && !names("BERTH_STORAGE_")) {
     RgwServer& rgw = SharedRgw();
@@ -166,6 +169,24 @@ bool BerthServer::StoresBlob(const std::string& digest) {
   if (s3_prefix_.empty()) return fs::exists(BlobPath(data_, *parsed));
   if (!store_) store_ = ViewOfS3(s3_prefix_);
   return store_->Stat(*parsed).has_value();
+}
+
+std::string BerthServer::TokenKeyPem() const {
+  std::unique_ptr<SqlDatabase> db;
+  if (db_url_.empty()) {
+    auto opened = SqliteDatabase::Open(MetadataPath(data_), {});
+    if (opened) db = std::move(*opened);
+  } else {
+    auto opened = PostgresDatabase::Open(db_url_, 1);
+    if (opened) db = std::move(*opened);
+  }
+  if (!db) throw std::runtime_error("cannot open the server's database");
+  auto pem = db->Read([](SqlConnection& c) {
+    return One<std::string>(c, "SELECT value FROM secrets WHERE name = 'token_signing_key'",
+                            [](SqlStatement& q) { return q.Text(0); });
+  });
+  if (!pem) throw std::runtime_error("no token signing key: " + pem.error().message);
+  return *pem;
 }
 
 int BerthServer::Stop() {

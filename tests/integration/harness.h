@@ -46,11 +46,14 @@ class BerthServer {
   // uploads that have bytes there, and whether a blob is there.
   std::vector<std::string> StoredUploads();
   bool StoresBlob(const std::string& digest);
+  // The key the server signs its tokens with (PEM), as its database keeps it.
+  std::string TokenKeyPem() const;
 
  private:
   std::filesystem::path dir_;
   std::filesystem::path data_;
   std::vector<std::string> env_;
+  std::string db_url_;     // on PostgreSQL: the server's database
   std::string s3_prefix_;  // on S3: the server's prefix in the run's bucket
   std::unique_ptr<BlobStore> store_;
   pid_t pid_ = -1;
