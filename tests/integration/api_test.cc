@@ -528,7 +528,8 @@ TEST_F(ApiTest, PingHealthAndSystemInfo) {
   ASSERT_EQ(health.status, 200) << health.body;
   EXPECT_EQ(
       health.body,
-      R"({"status":"healthy","components":[{"name":"core","status":"healthy"},{"name":"database","status":"healthy"}]})");
+      R"({"status":"healthy","components":[{"name":"core","status":"healthy"},)"
+            R"({"name":"database","status":"healthy"},{"name":"storage","status":"healthy"}]})");
   // Anonymous callers see what a login page needs; a logged-in one the rest.
   boost::json::value open = parse(Do("GET", "/systeminfo", "", kAnonymous).body);
   EXPECT_EQ(open.at("auth_mode"), "db_auth");
