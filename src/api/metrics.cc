@@ -2,10 +2,14 @@
 
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
-#include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
+#include <prometheus/metric_family.h>
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
+
+#include <algorithm>
+#include <atomic>
+#include <iterator>
 
 namespace berth {
 
@@ -20,10 +24,65 @@ namespace {
 const prometheus::Histogram::BucketBoundaries kLatencyBuckets = {
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300};
 
+// Route classes: a label with few values, whatever the repository names.
+constexpr const char* kRoutes[] = {
+    "other", "metrics",     "token",     "api",      "session",        "base", "catalog",
+    "tags",  "blob_upload", "referrers", "manifest", "manifest_write", "blob"};
+
+size_t RouteOf(std::string_view method, std::string_view path) {
+  auto route = [](std::string_view name) {
+    return static_cast<size_t>(std::find_if(std::begin(kRoutes), std::end(kRoutes),
+                                            [&](const char* r) { return name == r; }) -
+                               std::begin(kRoutes));
+  };
+  if (path == "/metrics") return route("metrics");
+  if (path.starts_with("/service/token")) return route("token");
+  if (path.starts_with("/api/")) return route("api");
+  if (path.starts_with("/c/")) return route("session");
+  if (!path.starts_with("/v2")) return route("other");
+  if (path == "/v2" || path == "/v2/") return route("base");
+  if (path == "/v2/_catalog") return route("catalog");
+  if (path.ends_with("/tags/list")) return route("tags");
+  if (path.find("/blobs/uploads") != std::string_view::npos) return route("blob_upload");
+  if (path.find("/referrers/") != std::string_view::npos) return route("referrers");
+  if (path.find("/manifests/") != std::string_view::npos) {
+    return route(method == "GET" || method == "HEAD" ? "manifest" : "manifest_write");
+  }
+  if (path.find("/blobs/") != std::string_view::npos) return route("blob");
+  return route("other");
+}
+
+// A method outside HTTP's few would make a series of its own each: one label for them.
+constexpr const char* kMethods[] = {"other", "GET",   "HEAD",   "PUT",
+                                    "POST",  "PATCH", "DELETE", "OPTIONS"};
+
+size_t MethodOf(std::string_view method) {
+  for (size_t i = 1; i < std::size(kMethods); ++i) {
+    if (method == kMethods[i]) return i;
+  }
+  return 0;
+}
+
+prometheus::MetricFamily Family(const char* name, const char* help, prometheus::MetricType type) {
+  return {name, help, type, {}};
+}
+
+void Add(prometheus::MetricFamily& family, const char* label, const std::string& value,
+         double number) {
+  prometheus::ClientMetric m;
+  m.label = {{label, value}};
+  m.counter.value = number;
+  m.gauge.value = number;
+  family.metric.push_back(std::move(m));
+}
+
 }  // namespace
 
+// Each Metrics made gets a number of its own, by which a thread's look-ups know their owner.
+static std::atomic<uint64_t> metrics_made{0};
+
 Metrics::Metrics(MetricsSources sources)
-    : sources_(sources), registry_(std::make_shared<prometheus::Registry>()) {
+    : sources_(sources), id_(++metrics_made), registry_(std::make_shared<prometheus::Registry>()) {
   requests_ = &prometheus::BuildCounter()
                    .Name("berth_http_requests_total")
                    .Help("HTTP requests answered, by route class, method and status code")
@@ -32,116 +91,89 @@ Metrics::Metrics(MetricsSources sources)
                   .Name("berth_http_request_duration_seconds")
                   .Help("Time from a request's head to its answer's last byte, by route class")
                   .Register(*registry_);
-  bytes_ = &prometheus::BuildCounter()
-                .Name("berth_http_body_bytes_total")
-                .Help("Request and response body bytes, by direction (in, out)")
-                .Register(*registry_);
-  gauges_ = &prometheus::BuildGauge()
-                 .Name("berth_state")
-                 .Help(
-                     "What is going on at this node now: uploads in flight, the database "
-                     "pool's connections (open, in use, waiting, bound), event backlogs in "
-                     "bytes")
-                 .Register(*registry_);
-  s3_requests_ = &prometheus::BuildCounter()
-                      .Name("berth_s3_requests_total")
-                      .Help("Requests to the object store, by operation")
-                      .Register(*registry_);
-  s3_errors_ = &prometheus::BuildCounter()
-                    .Name("berth_s3_errors_total")
-                    .Help("Object store requests that failed, by operation")
+  auto& bytes = prometheus::BuildCounter()
+                    .Name("berth_http_body_bytes_total")
+                    .Help("Request and response body bytes, by direction (in, out)")
                     .Register(*registry_);
-  s3_seconds_ = &prometheus::BuildCounter()
-                     .Name("berth_s3_request_seconds_total")
-                     .Help("Time spent in object store requests, by operation")
-                     .Register(*registry_);
+  bytes_in_ = &bytes.Add({{"direction", "in"}});
+  bytes_out_ = &bytes.Add({{"direction", "out"}});
 }
 
 Metrics::~Metrics() = default;
 
-std::string_view Metrics::RouteOf(std::string_view method, std::string_view path) {
-  if (path == "/metrics") return "metrics";
-  if (path.starts_with("/service/token")) return "token";
-  if (path.starts_with("/api/")) return "api";
-  if (path.starts_with("/c/")) return "session";
-  if (!path.starts_with("/v2")) return "other";
-  if (path == "/v2" || path == "/v2/") return "base";
-  if (path == "/v2/_catalog") return "catalog";
-  if (path.ends_with("/tags/list")) return "tags";
-  if (path.find("/blobs/uploads") != std::string_view::npos) return "blob_upload";
-  if (path.find("/referrers/") != std::string_view::npos) return "referrers";
-  if (path.find("/manifests/") != std::string_view::npos) {
-    return method == "GET" || method == "HEAD" ? "manifest" : "manifest_write";
+Metrics::Series& Metrics::SeriesOf(size_t route, size_t method, int status) {
+  const uint64_t key =
+      (uint64_t{route} << 40) | (uint64_t{method} << 32) | static_cast<uint32_t>(status);
+  thread_local uint64_t owner = 0;
+  thread_local std::unordered_map<uint64_t, Series*> known;
+  if (owner != id_) {
+    known.clear();
+    owner = id_;
   }
-  if (path.find("/blobs/") != std::string_view::npos) return "blob";
-  return "other";
-}
-
-Metrics::Series& Metrics::SeriesOf(std::string_view route, std::string_view method, int status) {
-  std::string key = std::string(route) + ' ' + std::string(method) + ' ' + std::to_string(status);
+  if (auto it = known.find(key); it != known.end()) return *it->second;
   std::lock_guard lock(mu_);
   auto& slot = series_[key];
   if (!slot) {
     slot = std::make_unique<Series>();
-    slot->requests = &requests_->Add({{"route", std::string(route)},
-                                      {"method", std::string(method)},
+    slot->requests = &requests_->Add({{"route", kRoutes[route]},
+                                      {"method", kMethods[method]},
                                       {"code", std::to_string(status)}});
-    slot->latency = &latency_->Add({{"route", std::string(route)}}, kLatencyBuckets);
+    slot->latency = &latency_->Add({{"route", kRoutes[route]}}, kLatencyBuckets);
   }
+  known[key] = slot.get();
   return *slot;
 }
 
 void Metrics::Observe(const http::RequestRecord& r) {
-  // A method outside HTTP's few would make a series of its own for each: one label for them.
-  static constexpr std::string_view kMethods[] = {"GET",   "HEAD",   "PUT",    "POST",
-                                                  "PATCH", "DELETE", "OPTIONS"};
-  std::string_view method = "other";
-  for (std::string_view m : kMethods) {
-    if (r.method == m) method = m;
-  }
-  Series& s = SeriesOf(RouteOf(r.method, r.path), method, r.status);
+  Series& s = SeriesOf(RouteOf(r.method, r.path), MethodOf(r.method), r.status);
   s.requests->Increment();
   s.latency->Observe(r.seconds);
-  static prometheus::Counter& in = bytes_->Add({{"direction", "in"}});
-  static prometheus::Counter& out = bytes_->Add({{"direction", "out"}});
-  in.Increment(static_cast<double>(r.received));
-  out.Increment(static_cast<double>(r.sent));
+  bytes_in_->Increment(static_cast<double>(r.received));
+  bytes_out_->Increment(static_cast<double>(r.sent));
 }
 
-std::string Metrics::Scrape() {
-  auto set = [&](const char* what, double value) { gauges_->Add({{"what", what}}).Set(value); };
-  if (sources_.registry)
-    set("uploads_in_flight", static_cast<double>(sources_.registry->UploadsInFlight()));
+std::vector<prometheus::MetricFamily> Metrics::ReadNow() {
+  auto state = Family("berth_state",
+                      "What is going on at this node now: uploads in flight, the database pool's "
+                      "connections (open, in use, waiting, bound), event backlogs in bytes",
+                      prometheus::MetricType::Gauge);
+  if (sources_.registry) {
+    Add(state, "what", "uploads_in_flight",
+        static_cast<double>(sources_.registry->UploadsInFlight()));
+  }
   if (sources_.pool) {
     const SqlPoolUse use = sources_.pool->PoolUse();
-    set("db_connections_open", use.open);
-    set("db_connections_in_use", use.in_use);
-    set("db_connections_waiting", use.waiting);
-    set("db_connections_bound", use.bound);
+    Add(state, "what", "db_connections_open", use.open);
+    Add(state, "what", "db_connections_in_use", use.in_use);
+    Add(state, "what", "db_connections_waiting", use.waiting);
+    Add(state, "what", "db_connections_bound", use.bound);
   }
-  if (sources_.events)
-    set("event_backlog_bytes", static_cast<double>(sources_.events->BacklogBytes()));
+  if (sources_.events) {
+    Add(state, "what", "event_backlog_bytes", static_cast<double>(sources_.events->BacklogBytes()));
+  }
   if (sources_.notifier) {
-    set("webhook_backlog_bytes", static_cast<double>(sources_.notifier->BacklogBytes()));
+    Add(state, "what", "webhook_backlog_bytes",
+        static_cast<double>(sources_.notifier->BacklogBytes()));
   }
-  if (sources_.s3) {
-    std::lock_guard lock(mu_);
-    for (const auto& [operation, stats] : sources_.s3->stats()) {
-      auto add = [&](prometheus::Family<prometheus::Counter>* family, const char* kind,
-                     uint64_t now, double scale) {
-        uint64_t& seen = s3_seen_[operation + kind];
-        family->Add({{"operation", operation}}).Increment(static_cast<double>(now - seen) * scale);
-        seen = now;
-      };
-      add(s3_requests_, "r", stats.requests, 1);
-      add(s3_errors_, "e", stats.errors, 1);
-      add(s3_seconds_, "s", stats.micros, 1e-6);
-    }
+  std::vector<prometheus::MetricFamily> out{std::move(state)};
+  if (!sources_.s3) return out;
+  using prometheus::MetricType;
+  auto requests = Family("berth_s3_requests_total", "Requests to the object store, by operation",
+                         MetricType::Counter);
+  auto errors = Family("berth_s3_errors_total", "Object store requests that failed, by operation",
+                       MetricType::Counter);
+  auto seconds = Family("berth_s3_request_seconds_total",
+                        "Time spent in object store requests, by operation", MetricType::Counter);
+  for (const auto& [operation, stats] : sources_.s3->stats()) {
+    Add(requests, "operation", operation, static_cast<double>(stats.requests));
+    Add(errors, "operation", operation, static_cast<double>(stats.errors));
+    Add(seconds, "operation", operation, static_cast<double>(stats.micros) / 1e6);
   }
-  return prometheus::TextSerializer().Serialize(registry_->Collect());
+  out.push_back(std::move(requests));
+  out.push_back(std::move(errors));
+  out.push_back(std::move(seconds));
+  return out;
 }
-
-std::optional<http::Response> Metrics::TryFast(const http::Request&) { return std::nullopt; }
 
 http::Dispatch Metrics::Handle(const http::Request& request) {
   http::Response res;
@@ -150,8 +182,10 @@ http::Dispatch Metrics::Handle(const http::Request& request) {
     res.headers.Set("Allow", "GET, HEAD");
     return {std::move(res), nullptr};
   }
+  auto families = registry_->Collect();
+  for (auto& f : ReadNow()) families.push_back(std::move(f));
   res.headers.Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-  res.body = Scrape();
+  res.body = prometheus::TextSerializer().Serialize(families);
   res.head_only = request.method == "HEAD";
   return {std::move(res), nullptr};
 }

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "events/event_bus.h"
 #include "events/notifier.h"
@@ -20,8 +21,8 @@
 namespace prometheus {
 class Registry;
 class Counter;
-class Gauge;
 class Histogram;
+struct MetricFamily;
 template <typename T>
 class Family;
 }  // namespace prometheus
@@ -42,34 +43,27 @@ class Metrics : public http::Handler {
   explicit Metrics(MetricsSources sources);
   ~Metrics() override;
 
-  // Counts an answered request (ServerOptions::observe).
+  // Counts an answered request (ServerOptions::observe). On the event loop of every request:
+  // a series once found is a thread's own look-up, no lock.
   void Observe(const http::RequestRecord& record);
 
-  std::optional<http::Response> TryFast(const http::Request& request) override;
   http::Dispatch Handle(const http::Request& request) override;
-
-  // The route class a path belongs to ("manifest", "blob", "blob_upload", "api", ...): a label
-  // with few values, whatever the repository names.
-  static std::string_view RouteOf(std::string_view method, std::string_view path);
 
  private:
   struct Series;
-  Series& SeriesOf(std::string_view route, std::string_view method, int status);
-  std::string Scrape();
+  Series& SeriesOf(size_t route, size_t method, int status);
+  // What is read at the scrape rather than counted as it happens.
+  std::vector<prometheus::MetricFamily> ReadNow();
 
   const MetricsSources sources_;
+  const uint64_t id_;
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Counter>* requests_;
   prometheus::Family<prometheus::Histogram>* latency_;
-  prometheus::Family<prometheus::Counter>* bytes_;
-  prometheus::Family<prometheus::Gauge>* gauges_;
-  prometheus::Family<prometheus::Counter>* s3_requests_;
-  prometheus::Family<prometheus::Counter>* s3_errors_;
-  prometheus::Family<prometheus::Counter>* s3_seconds_;
+  prometheus::Counter* bytes_in_;
+  prometheus::Counter* bytes_out_;
   std::mutex mu_;
-  std::unordered_map<std::string, std::unique_ptr<Series>> series_;  // guarded by mu_
-  // The object store's counts at the last scrape, so that each adds what came since.
-  std::unordered_map<std::string, uint64_t> s3_seen_;  // guarded by mu_
+  std::unordered_map<uint64_t, std::unique_ptr<Series>> series_;  // guarded by mu_
 };
 
 }  // namespace berth

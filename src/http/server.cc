@@ -524,16 +524,16 @@ struct Server::Impl {
     co_return ec ? 0 : length;
   }
 
-  // Each piece is read on a worker (a read from an object store blocks), then written.
-  template <class Conn>
-  awaitable<uint64_t> SendSource(Conn& conn, const FileBody& body) {
-    std::vector<char> buf(std::min<uint64_t>(body.length, kSendfileBytes));
+  // Writes the `length` bytes that `read(at, buffer)` gives piece by piece (0: no more), a
+  // bounded buffer at a time.
+  template <class Conn, class Read>
+  awaitable<uint64_t> SendPieces(Conn& conn, uint64_t length, Read read) {
+    std::vector<char> buf(std::min<uint64_t>(length, kSendfileBytes));
     uint64_t sent = 0;
-    while (sent < body.length) {
-      const size_t want = static_cast<size_t>(std::min<uint64_t>(buf.size(), body.length - sent));
-      const size_t n = co_await OnWorker(
-          [&] { return body.source->ReadAt(body.offset + sent, std::span(buf.data(), want)); });
-      if (n == 0) break;
+    while (sent < length) {
+      const size_t want = static_cast<size_t>(std::min<uint64_t>(buf.size(), length - sent));
+      const size_t n = co_await read(sent, std::span(buf.data(), want));
+      if (n == 0) break;  // the file shrank, or cannot be read
       conn.tcp().expires_after(options.idle_timeout);
       auto [ec, written] =
           co_await asio::async_write(conn.stream, asio::buffer(buf.data(), n), kNoThrow);
@@ -543,26 +543,28 @@ struct Server::Impl {
     co_return sent;
   }
 
+  // A body from elsewhere (an object store): each piece is read on a worker, as such a read
+  // blocks.
+  template <class Conn>
+  awaitable<uint64_t> SendSource(Conn& conn, const FileBody& body) {
+    co_return co_await SendPieces(
+        conn, body.length, [&](uint64_t at, std::span<char> out) -> awaitable<size_t> {
+          co_return co_await OnWorker([&] { return body.source->ReadAt(body.offset + at, out); });
+        });
+  }
+
   // Over TLS the bytes pass through the record layer: read and written a bounded buffer at a
   // time. (Kernel TLS would keep sendfile, but Asio's TLS engine writes through a memory BIO,
   // and kernels without the "tls" ULP have none to offer.)
   awaitable<uint64_t> SendFile(TlsConnection& conn, const FileBody& file) {
-    std::vector<char> buf(std::min<uint64_t>(file.length, kSendfileBytes));
-    uint64_t sent = 0;
-    while (sent < file.length) {
-      const size_t want = static_cast<size_t>(std::min<uint64_t>(buf.size(), file.length - sent));
-      ssize_t n;
-      do {
-        n = ::pread(file.fd, buf.data(), want, static_cast<off_t>(file.offset + sent));
-      } while (n < 0 && errno == EINTR);
-      if (n <= 0) break;  // the file shrank, or cannot be read
-      conn.tcp().expires_after(options.idle_timeout);
-      auto [ec, written] =
-          co_await asio::async_write(conn.stream, asio::buffer(buf.data(), n), kNoThrow);
-      sent += written;
-      if (ec) break;
-    }
-    co_return sent;
+    co_return co_await SendPieces(
+        conn, file.length, [&](uint64_t at, std::span<char> out) -> awaitable<size_t> {
+          ssize_t n;
+          do {
+            n = ::pread(file.fd, out.data(), out.size(), static_cast<off_t>(file.offset + at));
+          } while (n < 0 && errno == EINTR);
+          co_return n > 0 ? static_cast<size_t>(n) : 0;
+        });
   }
 
   // sendfile(2) from the blob straight to the socket: no copy through user space.

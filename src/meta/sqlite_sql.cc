@@ -114,14 +114,7 @@ Result<std::unique_ptr<SqlStatement>> SqliteConnection::Prepare(const std::strin
 }
 
 Status SqliteConnection::ExecScript(const char* sql) {
-  char* err = nullptr;
-  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string message = err ? err : "unknown";
-    sqlite3_free(err);
-    if ((sqlite3_extended_errcode(db_) & 0xff) == SQLITE_FULL)
-      return Fail(ErrorCode::kStorageFull, "sqlite: " + message);
-    return Fail(ErrorCode::kInternal, "sqlite: " + message);
-  }
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) return DbError(db_, "exec");
   return {};
 }
 

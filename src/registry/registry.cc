@@ -351,25 +351,19 @@ Registry::Registry(BlobStore& blobs, MetadataStore& meta, const Clock& clock,
       uploads_(blobs, meta, clock, std::clamp<int64_t>(options.upload_ttl.count() / 10, 0, 60),
                options.upload_limits),
       manifests_(options.manifest_cache_entries),
-      changes_(changes) {
-  if (changes_) {
-    changes_->Subscribe([this](ChangeTopic topic, const std::string& repository) {
-      if (topic != ChangeTopic::kRepository) return;
-      if (repository.empty()) {
-        manifests_.InvalidateAll();
-      } else {
-        manifests_.Invalidate(repository);
-      }
-    });
-  }
+      changes_(changes ? *changes : own_changes_) {
+  changes_.Subscribe([this](ChangeTopic topic, const std::string& repository) {
+    if (topic != ChangeTopic::kRepository) return;
+    if (repository.empty()) {
+      manifests_.InvalidateAll();
+    } else {
+      manifests_.Invalidate(repository);
+    }
+  });
 }
 
 void Registry::Changed(const std::string& repository) {
-  if (changes_) {
-    changes_->Publish(ChangeTopic::kRepository, repository);
-  } else {
-    manifests_.Invalidate(repository);
-  }
+  changes_.Publish(ChangeTopic::kRepository, repository);
 }
 
 Registry::~Registry() {

@@ -146,7 +146,8 @@ class Registry : public http::Handler {
   void Changed(const std::string& repository);
 
   ManifestCache manifests_;
-  ChangeFeed* changes_;
+  ChangeFeed own_changes_;  // this node's alone, when none is given
+  ChangeFeed& changes_;
 
   std::mutex purger_mu_;
   std::condition_variable purger_wake_;

@@ -36,7 +36,7 @@ bool IsUuid(const std::string& s) {
 // Reads an upload's bytes from the start into `hasher`: after a restart, or for another
 // algorithm.
 template <class H>
-Result<H> HashInto(BlobReader& reader, H hasher) {
+Result<H> HashFrom(BlobReader& reader, H hasher) {
   std::vector<char> buf(1 << 20);
   uint64_t offset = 0;
   while (true) {
@@ -47,12 +47,6 @@ Result<H> HashInto(BlobReader& reader, H hasher) {
     offset += *n;
   }
 }
-
-Result<Hasher> HashFrom(BlobReader& reader, std::string_view algorithm) {
-  return HashInto(reader, Hasher(algorithm));
-}
-
-Result<ResumableSha256> HashFrom(BlobReader& reader) { return HashInto(reader, ResumableSha256()); }
 
 // What the client is told; the system's own words go to the log.
 tl::unexpected<Error> OutOfSpace(const Error& cause) {
@@ -152,7 +146,7 @@ Status Uploads::Writer::Complete(const Digest& expected) {
     state_->record = std::move(*record);
     auto reader = owner_.blobs_.OpenUploadReader(uuid_, state_->record);
     if (!reader) return tl::unexpected(reader.error());
-    auto hasher = HashFrom(**reader, expected.algorithm());
+    auto hasher = HashFrom(**reader, Hasher(expected.algorithm()));
     if (!hasher) return tl::unexpected(hasher.error());
     actual = hasher->Finish();
   }
@@ -195,8 +189,7 @@ Result<std::string> Uploads::Start(const std::string& repository) {
   session.uuid = uuid;
   session.repository = repository;
   session.created_at = session.updated_at = now;
-  if (auto s = meta_.CreateUpload(session, limits_); !s)
-    return tl::unexpected(s.error());
+  if (auto s = meta_.CreateUpload(session, limits_); !s) return tl::unexpected(s.error());
   auto record = blobs_.CreateUpload(uuid);
   if (!record) {
     meta_.DeleteUpload(uuid);
@@ -250,7 +243,7 @@ Result<std::unique_ptr<Uploads::Writer>> Uploads::Open(const std::string& reposi
   if (!state->hasher || state->hashed != *size) {
     auto reader = blobs_.OpenUploadReader(uuid, state->record);
     if (!reader) return tl::unexpected(reader.error());
-    auto hasher = HashFrom(**reader);
+    auto hasher = HashFrom(**reader, ResumableSha256());
     if (!hasher) return tl::unexpected(hasher.error());
     state->hasher = std::move(*hasher);
     state->hashed = *size;

@@ -22,16 +22,19 @@ std::string DataKey(const std::string& uuid) { return UploadPrefix(uuid) + "data
 
 // The store's record of an upload, kept with the session as JSON.
 struct Record {
-  std::string upload_id;  // the multipart upload's, once a part went up
-  std::vector<S3Client::Part> parts;
-  std::vector<uint64_t> part_sizes;
-  uint64_t tail = 0;    // bytes after the parts, in the tail object
-  bool sealed = false;  // assembled into the data object, nothing more to come
+  struct Part {
+    std::string etag;
+    uint64_t size = 0;
+  };
+  std::string upload_id;    // the multipart upload's, once a part went up
+  std::vector<Part> parts;  // numbered from 1 in this order
+  uint64_t tail = 0;        // bytes after the parts, in the tail object
+  bool sealed = false;      // assembled into the data object, nothing more to come
   uint64_t sealed_size = 0;
 
   uint64_t InParts() const {
     uint64_t n = 0;
-    for (uint64_t s : part_sizes) n += s;
+    for (const Part& p : parts) n += p.size;
     return n;
   }
   uint64_t Size() const { return sealed ? sealed_size : InParts() + tail; }
@@ -40,12 +43,15 @@ struct Record {
   std::string TailKey(const std::string& uuid) const {
     return UploadPrefix(uuid) + "tail-" + std::to_string(InParts());
   }
+  std::vector<S3Client::Part> Numbered() const {
+    std::vector<S3Client::Part> out;
+    for (const Part& p : parts) out.push_back({static_cast<int>(out.size()) + 1, p.etag});
+    return out;
+  }
 
   std::string Json() const {
     boost::json::array parts_json;
-    for (size_t i = 0; i < parts.size(); ++i) {
-      parts_json.push_back(boost::json::array{parts[i].etag, part_sizes[i]});
-    }
+    for (const Part& p : parts) parts_json.push_back(boost::json::array{p.etag, p.size});
     boost::json::object o{{"id", upload_id}, {"parts", parts_json}, {"tail", tail}};
     if (sealed) o["sealed"] = sealed_size;
     return boost::json::serialize(o);
@@ -62,9 +68,8 @@ struct Record {
       const auto& o = v.as_object();
       r.upload_id = std::string(o.at("id").as_string());
       for (const auto& p : o.at("parts").as_array()) {
-        r.parts.push_back(
-            {static_cast<int>(r.parts.size()) + 1, std::string(p.as_array().at(0).as_string())});
-        r.part_sizes.push_back(p.as_array().at(1).to_number<uint64_t>());
+        r.parts.push_back({std::string(p.as_array().at(0).as_string()),
+                           p.as_array().at(1).to_number<uint64_t>()});
       }
       r.tail = o.at("tail").to_number<uint64_t>();
       if (const auto* sealed = o.if_contains("sealed")) {
@@ -98,9 +103,7 @@ class S3BlobReader : public BlobReader {
     if (offset >= size_ || out.empty()) return 0;
     // One GET serves reads that follow each other; a jump starts another.
     if (!stream_ || offset != position_) {
-      auto stream = client_.OpenRead(key_, offset, size_ - offset);
-      if (!stream) return tl::unexpected(stream.error());
-      stream_ = std::move(*stream);
+      stream_ = client_.OpenRead(key_, offset, size_ - offset);
       position_ = offset;
     }
     auto n = stream_->Read(out);
@@ -196,11 +199,10 @@ class S3UploadWriter : public UploadWriter {
       return {};
     }
     auto stream = client_.OpenRead(record_.TailKey(uuid_), 0, record_.tail);
-    if (!stream) return tl::unexpected(stream.error());
     buffer_.resize(record_.tail);
     size_t have = 0;
     while (have < record_.tail) {
-      auto n = (*stream)->Read(std::span(buffer_.data() + have, buffer_.size() - have));
+      auto n = stream->Read(std::span(buffer_.data() + have, buffer_.size() - have));
       if (!n) return tl::unexpected(n.error());
       if (*n == 0) return Fail(ErrorCode::kBlobUploadInvalid, "the upload's tail is short");
       have += *n;
@@ -220,8 +222,7 @@ class S3UploadWriter : public UploadWriter {
     const int number = static_cast<int>(record_.parts.size()) + 1;
     auto etag = client_.UploadPart(DataKey(uuid_), record_.upload_id, number, buffer_);
     if (!etag) return tl::unexpected(etag.error());
-    record_.parts.push_back({number, std::move(*etag)});
-    record_.part_sizes.push_back(buffer_.size());
+    record_.parts.push_back({std::move(*etag), buffer_.size()});
     record_.tail = 0;
     buffer_.clear();
     return {};
@@ -234,7 +235,7 @@ class S3UploadWriter : public UploadWriter {
     if (!buffer_.empty()) {
       if (auto s = PutPart(); !s) return s;
     }
-    return client_.CompleteMultipartUpload(key, record_.upload_id, record_.parts);
+    return client_.CompleteMultipartUpload(key, record_.upload_id, record_.Numbered());
   }
 
   S3Client& client_;

@@ -88,6 +88,17 @@ size_t Feed(char* out, size_t size, size_t n, void* in) {
   return take;
 }
 
+// What every request to the store sets: where, its signed headers, and that its body lands in
+// `body`.
+void CommonOptions(CURL* curl, const std::string& url, curl_slist* headers, std::string* body) {
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Collect);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, body);
+}
+
 // The thread's handle: curl keeps its connections to the endpoint alive between requests.
 CURL* ThreadHandle() {
   struct Handle {
@@ -183,15 +194,10 @@ Result<S3Client::Reply> S3Client::Send(const char* operation, const std::string&
   CURL* curl = ThreadHandle();
   Reply reply;
   Upload upload{body};
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
+  CommonOptions(curl, url, list, &reply.body);
   // A request that stalls (a store that stopped answering) ends instead of holding a thread.
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 60L);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Collect);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &reply.body);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, CollectHeader);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &reply.headers);
   if (method == "HEAD") {
@@ -395,7 +401,7 @@ class S3ReadStream : public S3Client::Stream {
     curl_slist_free_all(headers_);
   }
 
-  Status Start(const std::string& key, uint64_t offset, uint64_t length) {
+  void Start(const std::string& key, uint64_t offset, uint64_t length) {
     stats_.requests++;
     const std::string path = client_.ObjectPath(key);
     const std::string range =
@@ -405,14 +411,8 @@ class S3ReadStream : public S3Client::Stream {
     easy_ = curl_easy_init();
     multi_ = curl_multi_init();
     url_ = client_.Url(path);
-    curl_easy_setopt(easy_, CURLOPT_URL, url_.c_str());
-    curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, headers_);
-    curl_easy_setopt(easy_, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(easy_, CURLOPT_CONNECTTIMEOUT, 10L);
-    curl_easy_setopt(easy_, CURLOPT_WRITEFUNCTION, Collect);
-    curl_easy_setopt(easy_, CURLOPT_WRITEDATA, &buffer_);
+    CommonOptions(easy_, url_, headers_, &buffer_);
     curl_multi_add_handle(multi_, easy_);
-    return {};
   }
 
   Result<size_t> Read(std::span<char> out) override {
@@ -483,11 +483,11 @@ class S3ReadStream : public S3Client::Stream {
   CURLcode result_ = CURLE_OK;
 };
 
-Result<std::unique_ptr<S3Client::Stream>> S3Client::OpenRead(const std::string& key,
-                                                             uint64_t offset, uint64_t length) {
+std::unique_ptr<S3Client::Stream> S3Client::OpenRead(const std::string& key, uint64_t offset,
+                                                     uint64_t length) {
   auto stream = std::make_unique<S3ReadStream>(*this, Stats("GetObject"));
-  if (auto s = stream->Start(key, offset, length); !s) return tl::unexpected(s.error());
-  return std::unique_ptr<Stream>(std::move(stream));
+  stream->Start(key, offset, length);
+  return stream;
 }
 
 }  // namespace berth

@@ -76,8 +76,8 @@ class S3Client {
     // Returns bytes read into `out`; 0 at the end.
     virtual Result<size_t> Read(std::span<char> out) = 0;
   };
-  Result<std::unique_ptr<Stream>> OpenRead(const std::string& key, uint64_t offset,
-                                           uint64_t length);
+  // The GET is sent at the first read, which reports what went wrong.
+  std::unique_ptr<Stream> OpenRead(const std::string& key, uint64_t offset, uint64_t length);
 
   // A GET URL for the object, valid for `seconds`.
   std::string PresignedGet(const std::string& key, int seconds) const;
