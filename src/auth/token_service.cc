@@ -225,6 +225,14 @@ http::Response TokenService::PostToken(const std::string& form) {
                        grant_type == "password" && access_type == "offline", true);
 }
 
+// A decision that a store's failure stopped: a database out of reach is said as such (503, so
+// that clients retry), not as bad credentials; any other failure refuses.
+RegistryGuard::Verdict TokenGuard::Undecided(const char* step, const Error& error,
+                                             Verdict otherwise) {
+  spdlog::error("{}: {}", step, error.message);
+  return error.code == ErrorCode::kUnavailable ? Verdict::kUnavailable : otherwise;
+}
+
 RegistryGuard::Verdict TokenGuard::Check(const http::Request& req, const Ask& ask, bool may_block,
                                          std::string* caller) {
   Credentials creds = ParseAuthorization(req.headers.Get("Authorization"));
@@ -241,9 +249,8 @@ RegistryGuard::Verdict TokenGuard::Check(const http::Request& req, const Ask& as
       if (!may_block) return Verdict::kWouldBlock;
       auto principal = authenticator_.Login(creds.user, creds.password);
       if (!principal) {
-        if (principal.error().code != ErrorCode::kUnauthenticated)
-          spdlog::error("login: {}", principal.error().message);
-        return Verdict::kUnauthenticated;
+        if (principal.error().code == ErrorCode::kUnauthenticated) return Verdict::kUnauthenticated;
+        return Undecided("login", principal.error(), Verdict::kUnauthenticated);
       }
       if (caller) *caller = principal->name;
       return Decide(*principal, ask, may_block);
@@ -270,10 +277,7 @@ RegistryGuard::Verdict TokenGuard::CheckToken(const std::string& token, const As
   bool would_block = false;
   auto project = access_.FindProject(ProjectOf(ask.name), may_block, &would_block);
   if (would_block) return Verdict::kWouldBlock;
-  if (!project) {
-    spdlog::error("project lookup: {}", project.error().message);
-    return Verdict::kUnauthenticated;
-  }
+  if (!project) return Undecided("project lookup", project.error(), Verdict::kUnauthenticated);
   // A token issued before its project was created speaks of another project of that name.
   if (!*project || claims->issued_at < (*project)->created_at) return Verdict::kInsufficientScope;
   return Verdict::kAllow;
@@ -289,20 +293,14 @@ RegistryGuard::Verdict TokenGuard::Decide(const Principal& principal, const Ask&
   bool would_block = false;
   auto project = access_.FindProject(ProjectOf(ask.name), may_block, &would_block);
   if (would_block) return Verdict::kWouldBlock;
-  if (!project) {
-    spdlog::error("project lookup: {}", project.error().message);
-    return refused;
-  }
+  if (!project) return Undecided("project lookup", project.error(), refused);
   if (!*project) return principal.anonymous() ? refused : Verdict::kProjectUnknown;
   auto permission = RegistryPermission(ask.action);
   if (!permission) return refused;
   // Only an anonymous caller is decided without the database (from the project's visibility).
   if (!may_block && !principal.anonymous()) return Verdict::kWouldBlock;
   auto can = access_.Can(principal, **project, permission->resource, permission->action);
-  if (!can) {
-    spdlog::error("authorization: {}", can.error().message);
-    return refused;
-  }
+  if (!can) return Undecided("authorization", can.error(), refused);
   return *can ? Verdict::kAllow : refused;
 }
 

@@ -89,6 +89,7 @@ class TokenGuard : public RegistryGuard {
 
  private:
   Verdict Decide(const Principal& principal, const Ask& ask, bool may_block);
+  static Verdict Undecided(const char* step, const Error& error, Verdict otherwise);
   Verdict CheckToken(const std::string& token, const Ask& ask, bool may_block,
                      std::string* caller);
 

@@ -541,6 +541,9 @@ std::optional<Response> Registry::Refusal(const Request& req, const Route& route
     case RegistryGuard::Verdict::kProjectUnknown:
       return ErrorResponse(ErrorCode::kNameUnknown,
                            "project " + std::string(ProjectOf(route.name)) + " not found", head);
+    case RegistryGuard::Verdict::kUnavailable:
+      return ErrorResponse(ErrorCode::kUnavailable,
+                           "access cannot be decided now: the database is unavailable", head);
   }
   return std::nullopt;
 }

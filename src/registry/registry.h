@@ -45,6 +45,7 @@ class RegistryGuard {
     kDenied,             // known caller without the permission: 403
     kProjectUnknown,     // the repository's project does not exist: 404
     kWouldBlock,         // deciding needs the database or a password hash: ask again off-loop
+    kUnavailable,        // the database that decides cannot be reached now: 503
   };
   virtual ~RegistryGuard() = default;
   // Sets *caller, when given, to who the request acts as: a user or robot name, or "anonymous".
