@@ -79,6 +79,9 @@ Uploads::Writer::~Writer() {
   file_.reset();
   std::lock_guard lock(owner_.mu_);
   state_->busy = false;
+  // A session in a shared store is read afresh at each request, which may come to any node:
+  // none of it is kept here in between.
+  if (owner_.blobs_.SharedUploads()) owner_.states_.erase(uuid_);
 }
 
 uint64_t Uploads::Writer::offset() const { return state_->hashed; }
@@ -195,6 +198,7 @@ Result<std::string> Uploads::Start(const std::string& repository) {
     meta_.DeleteUpload(uuid);
     return tl::unexpected(record.error());
   }
+  if (blobs_.SharedUploads()) return uuid;  // kept in the metadata alone (see ~Writer)
   auto state = std::make_shared<Writer::State>();
   state->hasher.emplace();
   state->record = std::move(*record);

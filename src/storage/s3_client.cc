@@ -223,8 +223,10 @@ Result<S3Client::Reply> S3Client::Send(const char* operation, const std::string&
                                             .count());
   if (rc != CURLE_OK) {
     stats.errors++;
+    down_ = true;
     return Unreachable(std::string(operation) + " " + Url(path) + ": " + curl_easy_strerror(rc));
   }
+  down_ = reply.status >= 500;
   // CompleteMultipartUpload and CopyObject may fail with 200 and an <Error> body.
   if (reply.status < 200 || reply.status >= 300 ||
       (method != "GET" && reply.body.find("<Error>") != std::string::npos)) {

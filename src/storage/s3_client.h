@@ -83,6 +83,8 @@ class S3Client {
   std::string PresignedGet(const std::string& key, int seconds) const;
 
   const std::map<std::string, S3OperationStats>& stats() const { return stats_; }
+  // Whether the last request found the store out of reach (no answer, or a 5xx).
+  bool Down() const { return down_; }
 
  private:
   struct Reply {
@@ -107,6 +109,7 @@ class S3Client {
 
   S3Options options_;
   S3Credentials credentials_;
+  std::atomic<bool> down_ = false;
   std::string scheme_;  // "http" or "https"
   std::string host_;    // host[:port]
   bool virtual_hosted_ = false;
