@@ -206,6 +206,13 @@ int BerthServer::Stop() {
   return status;
 }
 
+void BerthServer::Kill() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  ::waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
 int BerthServer::Connect() const {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};

@@ -30,6 +30,8 @@ class BerthServer {
   void Start();
   // SIGTERM, then waits for the process; returns its exit status.
   int Stop();
+  // SIGKILL: the node dies mid-work, as in a crash.
+  void Kill();
   void Restart() {
     Stop();
     Start();

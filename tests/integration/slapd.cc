@@ -1,15 +1,12 @@
 #include "tests/integration/slapd.h"
 
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <fstream>
 #include <stdexcept>
-#include <thread>
 
 #include "tests/integration/harness.h"
 
@@ -17,7 +14,6 @@ namespace berth::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
 
 }  // namespace
 
@@ -85,17 +81,7 @@ Slapd::Slapd(const std::vector<User>& users, const std::vector<Group>& groups, b
     std::_Exit(127);
   }
   // Ready once it listens: slapd opens its listener after loading the database.
-  for (int i = 0; i < 500; ++i) {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port_));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    const bool up = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-    ::close(fd);
-    if (up) return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  if (WaitUntilListening(port_, std::chrono::seconds(10))) return;
   // A constructor that throws runs no destructor: slapd and its folder must not outlive the test.
   ::kill(pid_, SIGKILL);
   ::waitpid(pid_, nullptr, 0);
