@@ -225,12 +225,19 @@ PgConnection& Pg(SqlConnection& c) { return static_cast<PgConnection&>(c); }
 
 std::string PostgresDatabase::Redacted(const std::string& url) {
   // postgresql://user:password@host/... -> postgresql://user:***@host/...
-  const size_t scheme = url.find("://");
-  const size_t at = url.find('@', scheme == std::string::npos ? 0 : scheme + 3);
-  if (scheme == std::string::npos || at == std::string::npos) return url;
-  const size_t colon = url.find(':', scheme + 3);
-  if (colon == std::string::npos || colon > at) return url;
-  return url.substr(0, colon + 1) + "***" + url.substr(at);
+  std::string out = url;
+  const size_t scheme = out.find("://");
+  const size_t at = out.find('@', scheme == std::string::npos ? 0 : scheme + 3);
+  const size_t colon = scheme == std::string::npos ? std::string::npos : out.find(':', scheme + 3);
+  if (at != std::string::npos && colon != std::string::npos && colon < at)
+    out = out.substr(0, colon + 1) + "***" + out.substr(at);
+  // ...?password=... and the key=value form, password=...
+  for (size_t p = out.find("password="); p != std::string::npos; p = out.find("password=", p + 1)) {
+    const size_t value = p + 9;
+    const size_t end = out.find_first_of(" &", value);
+    out.replace(value, end == std::string::npos ? std::string::npos : end - value, "***");
+  }
+  return out;
 }
 
 Result<std::unique_ptr<PostgresDatabase>> PostgresDatabase::Open(const std::string& url,
@@ -244,6 +251,9 @@ Result<std::unique_ptr<PostgresDatabase>> PostgresDatabase::Open(const std::stri
   if (!options) {
     std::string why = Trimmed(parse_error ? parse_error : "cannot be parsed");
     PQfreemem(parse_error);
+    // libpq's message quotes the text it could not parse, password and all.
+    for (size_t p = why.find(url); p != std::string::npos; p = why.find(url, p + 1))
+      why.replace(p, url.size(), Redacted(url));
     return Fail(ErrorCode::kInternal,
                 "database.url " + Redacted(url) + " is not a PostgreSQL connection URL: " + why);
   }

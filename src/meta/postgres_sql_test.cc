@@ -195,6 +195,17 @@ TEST_F(PostgresSqlTest, StartUpFailuresSayWhich) {
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message.find("not a PostgreSQL connection URL"), std::string::npos)
       << bad.error().message;
+  EXPECT_EQ(bad.error().message.find(":b@"), std::string::npos) << bad.error().message;
+}
+
+TEST(PostgresRedactedTest, HidesThePasswordInEachFormOfConnectionString) {
+  EXPECT_EQ(PostgresDatabase::Redacted("postgresql://u:pw@h:5432/db?sslmode=require"),
+            "postgresql://u:***@h:5432/db?sslmode=require");
+  EXPECT_EQ(PostgresDatabase::Redacted("postgresql://u@h/db?password=pw&sslmode=require"),
+            "postgresql://u@h/db?password=***&sslmode=require");
+  EXPECT_EQ(PostgresDatabase::Redacted("host=h user=u password=pw dbname=db"),
+            "host=h user=u password=*** dbname=db");
+  EXPECT_EQ(PostgresDatabase::Redacted("postgresql://u@h/db"), "postgresql://u@h/db");
 }
 
 }  // namespace

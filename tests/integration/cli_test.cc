@@ -1,10 +1,11 @@
 // The berth command line and `make run` as a new user meets them: where settings come from, one
-// server per data folder, and a lost password reset.
+// server per data folder, engines that cannot be used, and a lost password reset.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -77,6 +78,36 @@ TEST(CliTest, ASecondServerOnOneDataFolderExitsNamingTheHolder) {
   first.Stop();
   BerthServer second;
   EXPECT_EQ(Http("GET", second.Url("/v2/")).status, 200);
+}
+
+// An engine named wrongly or out of reach ends the start with one line that says which, and
+// does not print the database's password.
+TEST(CliTest, AnEngineThatCannotBeUsedEndsStartUpWithOneLineSayingWhich) {
+  const std::string closed = "127.0.0.1:" + std::to_string(FreePort());
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"BERTH_DATABASE_DRIVER=postgres BERTH_DATABASE_URL=mysql://u:secret@h/db",
+       "is not a PostgreSQL connection URL"},
+      {"BERTH_DATABASE_DRIVER=postgres BERTH_DATABASE_URL=postgresql://u:secret@" + closed + "/db",
+       "cannot connect to PostgreSQL at postgresql://u:***@" + closed + "/db"},
+      {"BERTH_STORAGE_DRIVER=s3 BERTH_STORAGE_S3_ENDPOINT=http://" + closed +
+           " BERTH_STORAGE_S3_BUCKET=b",
+       "cannot reach the object store"},
+      {"BERTH_STORAGE_DRIVER=s3 BERTH_STORAGE_S3_ENDPOINT=http://" + closed,
+       "storage.s3.bucket is empty"},
+      {"BERTH_STORAGE_DRIVER=s3 BERTH_STORAGE_S3_ENDPOINT=ftp://x BERTH_STORAGE_S3_BUCKET=b",
+       "storage.s3.endpoint ftp://x is not an http:// or https:// URL"},
+  };
+  for (const auto& [env, says] : cases) {
+    ScopedTempDir dir;
+    std::string out;
+    const int rc = RunCommand("env " + env + " " + BERTH_BINARY + " serve --listen 127.0.0.1:0 --data " +
+                                  (dir.path() / "data").string(),
+                              &out);
+    EXPECT_EQ(rc, 1) << env << "\n" << out;
+    EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << env << "\n" << out;
+    EXPECT_NE(out.find(says), std::string::npos) << env << "\n" << out;
+    EXPECT_EQ(out.find("secret"), std::string::npos) << out;
+  }
 }
 
 TEST(CliTest, AResetPasswordLetsTheUserInAgainAndLiftsTheFreeze) {
