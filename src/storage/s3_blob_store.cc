@@ -288,10 +288,9 @@ std::optional<std::string> S3BlobStore::RedirectUrl(const Digest& digest) {
 }
 
 // Nothing is sent yet: the multipart upload begins with the first part, a small blob never
-// needs one.
-// An upload begins with no request to the store. While the last one found the store out of
-// reach, one look at the bucket decides first: a client retrying through an outage is refused
-// at the start rather than leaving a session behind at each attempt.
+// needs one. But while the last request found the store out of reach, one look at the bucket
+// decides first: a client retrying through an outage is refused at the start rather than
+// leaving a session behind at each attempt.
 Result<std::string> S3BlobStore::CreateUpload(const std::string&) {
   if (client_->Down()) {
     if (auto s = client_->CheckBucket(); !s) return tl::unexpected(s.error());
