@@ -20,7 +20,9 @@ constexpr Oid kByteaOid = 17;
 constexpr int64_t kMigrationLock = 0x6265727468;  // "berth"
 // How long a caller waits for a pooled connection before answering 503.
 constexpr auto kPoolWait = std::chrono::seconds(30);
-constexpr int kCommitAttempts = 12;
+// A collision is tried again after a jittered wait that doubles up to 128 ms: 20 tries cover
+// about two seconds of a burst.
+constexpr int kCommitAttempts = 20;
 
 // The statement's `?` placeholders as PostgreSQL's $1, $2, ...; quoted text and identifiers are
 // left alone.
@@ -338,6 +340,15 @@ SqlPoolUse PostgresDatabase::PoolUse() {
 }
 
 Status PostgresDatabase::Commit(const std::function<Status(SqlConnection&)>& body) {
+  return Transact("BEGIN ISOLATION LEVEL SERIALIZABLE", body);
+}
+
+Status PostgresDatabase::CommitLocked(const std::function<Status(SqlConnection&)>& body) {
+  return Transact("BEGIN ISOLATION LEVEL READ COMMITTED", body);
+}
+
+Status PostgresDatabase::Transact(const char* begin,
+                                  const std::function<Status(SqlConnection&)>& body) {
   thread_local std::minstd_rand jitter(std::random_device{}());
   Status result;
   for (int attempt = 0; attempt < kCommitAttempts; ++attempt) {
@@ -347,7 +358,7 @@ Status PostgresDatabase::Commit(const std::function<Status(SqlConnection&)>& bod
     pg.BeginTransaction();
     const bool reused = pg.uses > 0;
     bool body_ran = false;
-    result = pg.ExecScript("BEGIN ISOLATION LEVEL SERIALIZABLE");
+    result = pg.ExecScript(begin);
     if (result) {
       body_ran = true;
       result = body(pg);
@@ -362,7 +373,7 @@ Status PostgresDatabase::Commit(const std::function<Status(SqlConnection&)>& bod
     const bool again = !result && (pg.collided() || (reused && pg.lost() && !body_ran));
     Release(std::move(*conn));
     if (!again) return result;
-    const int ceiling = 1 << std::min(attempt, 6);
+    const int ceiling = 1 << std::min(attempt, 7);
     std::this_thread::sleep_for(std::chrono::milliseconds(1 + jitter() % ceiling));
   }
   return result;

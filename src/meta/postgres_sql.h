@@ -31,6 +31,7 @@ class PostgresDatabase : public SqlDatabase {
   SqlDialect dialect() const override { return SqlDialect::kPostgres; }
   Status Migrate(std::string_view component, std::span<const Migration> migrations) override;
   Status Commit(const std::function<Status(SqlConnection&)>& body) override;
+  Status CommitLocked(const std::function<Status(SqlConnection&)>& body) override;
   SqlPoolUse PoolUse();
 
   // The URL with its password masked, for messages.
@@ -45,6 +46,8 @@ class PostgresDatabase : public SqlDatabase {
   PostgresDatabase(std::string url, int max_connections)
       : url_(std::move(url)), max_connections_(max_connections) {}
   Result<std::unique_ptr<SqlConnection>> Connect();
+  // A write transaction begun by `begin`, retried on a collision.
+  Status Transact(const char* begin, const std::function<Status(SqlConnection&)>& body);
 
   const std::string url_;
   const int max_connections_;

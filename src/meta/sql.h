@@ -123,6 +123,14 @@ class SqlDatabase {
   // transaction is retried when it collides with another), so it sets what it returns through
   // its captures afresh each time rather than appending to it.
   virtual Status Commit(const std::function<Status(SqlConnection&)>& body) = 0;
+  // Commit for a body that keeps itself right by row locks and constraints (ON CONFLICT, a
+  // compare-and-set UPDATE, SELECT ... FOR UPDATE), not by isolation. PostgreSQL runs it at READ
+  // COMMITTED, each statement seeing what was committed before it: SERIALIZABLE's predicate
+  // locks, page or table wide on the small tables that uploads and links touch, would make every
+  // concurrent push collide with every other. SQLite has one writer: Commit.
+  virtual Status CommitLocked(const std::function<Status(SqlConnection&)>& body) {
+    return Commit(body);
+  }
   // Commit for a body that inserts one row and returns its id (INSERT ... RETURNING id).
   Result<int64_t> CommitInsert(const std::function<Result<int64_t>(SqlConnection&)>& insert) {
     int64_t id = 0;

@@ -51,6 +51,17 @@ Status CheckQuota(Connection& c, std::string_view project, const Digest& digest,
   auto limit = ProjectStorageLimit(c, project);
   if (!limit) return tl::unexpected(limit.error());
   if (*limit < 0) return {};
+  // Blobs are linked at READ COMMITTED (CommitLocked): on PostgreSQL a limited project's quota
+  // row is locked, and its limit read again, so that its new blobs are weighed against it one at
+  // a time, each after the last has committed. SQLite has one writer anyway.
+  if (c.dialect() == SqlDialect::kPostgres) {
+    limit = One<int64_t>(c,
+                         "SELECT q.storage_limit FROM quotas q JOIN projects p ON p.id = "
+                         "q.project_id WHERE p.name = ? FOR UPDATE OF q",
+                         [](SqlStatement& q) { return q.Int(0); }, project);
+    if (!limit) return tl::unexpected(limit.error());
+    if (*limit < 0) return {};
+  }
   auto [low, high] = ProjectRange(project);
   auto held = c.Query(
       "SELECT 1 FROM repository_blobs rb JOIN repositories r ON r.id = rb.repository_id "

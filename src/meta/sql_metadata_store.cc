@@ -787,14 +787,18 @@ Status LinkBlobIn(Connection& c, const std::string& repository, const Digest& di
 
 }  // namespace
 
+// Every statement of LinkBlobIn is an insert that ON CONFLICT makes safe, or a read whose answer
+// a concurrent writer cannot make wrong but for the quota, which CheckQuota locks: links commit
+// at READ COMMITTED (and so does the end of an upload, with its session's delete by key).
 Status SqlMetadataStore::LinkBlob(const std::string& repository, const Digest& digest,
                                   uint64_t size, int64_t now) {
-  return db_->Commit([&](Connection& c) { return LinkBlobIn(c, repository, digest, size, now); });
+  return db_->CommitLocked(
+      [&](Connection& c) { return LinkBlobIn(c, repository, digest, size, now); });
 }
 
 Status SqlMetadataStore::LinkUploadedBlob(const std::string& uuid, const std::string& repository,
                                           const Digest& digest, uint64_t size, int64_t now) {
-  return db_->Commit([&](Connection& c) -> Status {
+  return db_->CommitLocked([&](Connection& c) -> Status {
     if (auto s = LinkBlobIn(c, repository, digest, size, now); !s) return s;
     return c.Exec("DELETE FROM uploads WHERE uuid = ?", uuid);
   });
@@ -1018,7 +1022,7 @@ Status SqlMetadataStore::CreateUpload(const UploadRecord& u, const UploadLimits&
                                                  " uploads to " + u.repository +
                                                  " are open already: finish or cancel some");
   }
-  return db_->Commit([&](Connection& c) {
+  return db_->CommitLocked([&](Connection& c) {
     return c.Exec(
         "INSERT INTO uploads (uuid, repository, created_at, updated_at) VALUES (?, ?, ?, ?)",
         u.uuid, u.repository, u.created_at, u.updated_at);
@@ -1046,13 +1050,13 @@ Result<UploadRecord> SqlMetadataStore::GetUpload(const std::string& uuid) {
 }
 
 Status SqlMetadataStore::TouchUpload(const std::string& uuid, int64_t now) {
-  return db_->Commit([&](Connection& c) {
+  return db_->CommitLocked([&](Connection& c) {
     return c.Exec("UPDATE uploads SET updated_at = ? WHERE uuid = ?", now, uuid);
   });
 }
 
 Status SqlMetadataStore::SaveUploadProgress(const UploadRecord& p, uint64_t previous_size) {
-  return db_->Commit([&](Connection& c) -> Status {
+  return db_->CommitLocked([&](Connection& c) -> Status {
     if (auto s = c.Exec(
             "UPDATE uploads SET size = ?, digest_state = ?, store_record = ?, updated_at = ? "
             "WHERE uuid = ? AND size = ?",
@@ -1070,7 +1074,7 @@ Status SqlMetadataStore::SaveUploadProgress(const UploadRecord& p, uint64_t prev
 }
 
 Status SqlMetadataStore::DeleteUpload(const std::string& uuid) {
-  return db_->Commit(
+  return db_->CommitLocked(
       [&](Connection& c) { return c.Exec("DELETE FROM uploads WHERE uuid = ?", uuid); });
 }
 
