@@ -2,6 +2,7 @@
 // database and the storage, and a W3C trace id in the access log.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
 #include <fstream>
@@ -29,20 +30,33 @@ TEST(OperationsTest, MetricsPassPromtoolAfterAPushAndAPull) {
   ASSERT_EQ(Http("GET", server.Url("/v2/library/m/manifests/v1")).status, 200);
   ASSERT_EQ(Http("GET", server.Url("/v2/library/m/blobs/" + Sha256(blob))).body, blob);
 
-  HttpResponse metrics = Http("GET", server.Url("/metrics"), "", kAnonymous);
+  const std::vector<std::string> expected = {
+      R"(berth_http_requests_total{code="201",method="PUT",route="manifest_write"} 1)",
+      R"(berth_http_requests_total{code="200",method="GET",route="manifest"} 1)",
+      R"(berth_http_requests_total{code="200",method="GET",route="blob"} 1)",
+      R"(berth_http_request_duration_seconds_count{route="blob_upload"} 1)",
+      R"(berth_http_body_bytes_total{direction="in"})",
+      R"(berth_state{what="uploads_in_flight"} 0)"};
+  // A request is counted once its answer's last byte is out, which may be a moment after the
+  // client has read it: the series are waited for (five seconds at most).
+  HttpResponse metrics;
+  auto missing = [&] {
+    return std::count_if(expected.begin(), expected.end(), [&](const std::string& series) {
+      return metrics.body.find(series) == std::string::npos;
+    });
+  };
+  for (int i = 0; i < 500; ++i) {
+    metrics = Http("GET", server.Url("/metrics"), "", kAnonymous);
+    if (missing() == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   ASSERT_EQ(metrics.status, 200);
   EXPECT_NE(metrics.Header("content-type").find("text/plain"), std::string::npos);
   const std::string path = server.data_dir().string() + "/../metrics.txt";
   std::ofstream(path) << metrics.body;
   std::string out;
   EXPECT_EQ(RunCommand("promtool check metrics < " + path, &out), 0) << out;
-  for (const char* series :
-       {R"(berth_http_requests_total{code="201",method="PUT",route="manifest_write"} 1)",
-        R"(berth_http_requests_total{code="200",method="GET",route="manifest"} 1)",
-        R"(berth_http_requests_total{code="200",method="GET",route="blob"} 1)",
-        R"(berth_http_request_duration_seconds_count{route="blob_upload"} 1)",
-        R"(berth_http_body_bytes_total{direction="in"})",
-        R"(berth_state{what="uploads_in_flight"} 0)"}) {
+  for (const std::string& series : expected) {
     EXPECT_NE(metrics.body.find(series), std::string::npos) << series << "\n" << metrics.body;
   }
   // What it did not do does not appear as a route of its own: a repository name is no label.
