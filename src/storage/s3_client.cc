@@ -414,14 +414,11 @@ class S3ReadStream : public S3Client::Stream {
     multi_ = curl_multi_init();
     url_ = client_.Url(path);
     CommonOptions(easy_, url_, headers_, &buffer_);
-    curl_easy_setopt(easy_, CURLOPT_BUFFERSIZE, 256L << 10);
     curl_multi_add_handle(multi_, easy_);
   }
 
   Result<size_t> Read(std::span<char> out) override {
-    // Fills `out` unless the reply ends first: a pull goes out in the pieces the caller asked
-    // for, not in curl's 16 KiB deliveries (each a hop to a worker and a write for the server).
-    while (buffer_.size() - taken_ < out.size() && !done_) {
+    while (buffer_.size() == taken_ && !done_) {
       if (auto s = Turn(); !s) return tl::unexpected(s.error());
     }
     if (!checked_) {
@@ -446,7 +443,7 @@ class S3ReadStream : public S3Client::Stream {
     const size_t n = std::min(out.size(), buffer_.size() - taken_);
     std::memcpy(out.data(), buffer_.data() + taken_, n);
     taken_ += n;
-    // The buffer never holds more than a piece and one turn of curl's deliveries.
+    // The buffer never holds more than one turn of curl's delivers.
     if (taken_ == buffer_.size()) {
       buffer_.clear();
       taken_ = 0;
