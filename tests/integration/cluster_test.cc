@@ -227,6 +227,28 @@ class ClusterTest : public ::testing::Test {
     }
   }
 
+  // Health answers 503 and names `component` unhealthy.
+  static void ExpectUnhealthy(BerthServer& node, const std::string& component) {
+    HttpResponse health = Http("GET", node.Url("/api/v2.0/health"), "", kAnonymous);
+    EXPECT_EQ(health.status, 503) << health.body;
+    EXPECT_NE(health.body.find(R"({"name":")" + component + R"(","status":"unhealthy")"),
+              std::string::npos)
+        << health.body;
+  }
+
+  // Once an engine is back: pushes go through again with no restart, every node is healthy and
+  // serves every acknowledged push whole, and what the client saw fail was 503 UNAVAILABLE.
+  void ExpectRecovery(Pusher& pusher) {
+    EXPECT_TRUE(pusher.WaitForMore(5, std::chrono::seconds(60))) << "no push succeeded after";
+    pusher.Stop();
+    for (BerthServer* node : {a_.get(), b_.get()}) {
+      EXPECT_EQ(Http("GET", node->Url("/api/v2.0/health"), "", kAnonymous).status, 200);
+      ExpectWhole(node->Url(""), "library/load", pusher.acknowledged());
+    }
+    EXPECT_FALSE(pusher.failures().empty()) << "the outage came between pushes";
+    ExpectOnly(pusher.failures(), 503, "UNAVAILABLE");
+  }
+
   std::unique_ptr<NginxBalancer> balancer_;
   std::unique_ptr<BerthServer> a_, b_;
 };
@@ -423,21 +445,11 @@ TEST_F(ClusterTest, APostgresRestartMidRunAnswers503ThenRecovers) {
     EXPECT_EQ(api.status, 503) << api.body;
     EXPECT_NE(api.body.find(R"("code":"UNAVAILABLE")"), std::string::npos) << api.body;
     EXPECT_NE(api.body.find("PostgreSQL"), std::string::npos) << api.body;
-    HttpResponse health = Http("GET", node->Url("/api/v2.0/health"), "", kAnonymous);
-    EXPECT_EQ(health.status, 503) << health.body;
-    EXPECT_NE(health.body.find(R"({"name":"database","status":"unhealthy")"), std::string::npos)
-        << health.body;
+    ExpectUnhealthy(*node, "database");
   }
   std::this_thread::sleep_for(std::chrono::seconds(2));
   SharedPostgres().Start();
-  EXPECT_TRUE(pusher.WaitForMore(5, std::chrono::seconds(60))) << "no push succeeded after";
-  pusher.Stop();
-  for (BerthServer* node : {a_.get(), b_.get()}) {
-    EXPECT_EQ(Http("GET", node->Url("/api/v2.0/health"), "", kAnonymous).status, 200);
-    ExpectWhole(node->Url(""), "library/load", pusher.acknowledged());
-  }
-  EXPECT_FALSE(pusher.failures().empty()) << "the outage came between pushes";
-  ExpectOnly(pusher.failures(), 503, "UNAVAILABLE");
+  ExpectRecovery(pusher);
 }
 
 // The object store goes away mid-run and comes back: the same, for blob reads and writes.
@@ -460,24 +472,16 @@ TEST_F(ClusterTest, AnRgwRestartMidRunAnswers503ThenRecovers) {
                              config);
     EXPECT_EQ(push.status, 503) << push.body;
     EXPECT_EQ(ErrorCode(push), "UNAVAILABLE") << push.body;
-    HttpResponse health = Http("GET", node->Url("/api/v2.0/health"), "", kAnonymous);
-    EXPECT_EQ(health.status, 503) << health.body;
-    EXPECT_NE(health.body.find(R"({"name":"storage","status":"unhealthy")"), std::string::npos)
-        << health.body;
+    ExpectUnhealthy(*node, "storage");
   }
   std::this_thread::sleep_for(std::chrono::seconds(2));
   SharedRgw().StartGateway();
-  EXPECT_TRUE(pusher.WaitForMore(5, std::chrono::seconds(60))) << "no push succeeded after";
-  pusher.Stop();
+  ExpectRecovery(pusher);
   for (BerthServer* node : {a_.get(), b_.get()}) {
-    EXPECT_EQ(Http("GET", node->Url("/api/v2.0/health"), "", kAnonymous).status, 200);
     EXPECT_EQ(Http("GET", node->Url("/v2/library/load/blobs/" + Sha256(layer))).body, layer);
     EXPECT_EQ(Http("HEAD", node->Url("/v2/library/load/blobs/" + Sha256(config))).status, 404)
         << "a blob refused in the outage is there";
-    ExpectWhole(node->Url(""), "library/load", pusher.acknowledged());
   }
-  EXPECT_FALSE(pusher.failures().empty()) << "the outage came between pushes";
-  ExpectOnly(pusher.failures(), 503, "UNAVAILABLE");
 }
 
 }  // namespace
