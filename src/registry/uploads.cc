@@ -80,8 +80,12 @@ Uploads::Writer::~Writer() {
   std::lock_guard lock(owner_.mu_);
   state_->busy = false;
   // A session in a shared store is read afresh at each request, which may come to any node:
-  // none of it is kept here in between.
-  if (owner_.blobs_.SharedUploads()) owner_.states_.erase(uuid_);
+  // none of it is kept here in between. The slot goes only if it is still this writer's, not
+  // one a later request made after Complete or Drop let this one go.
+  if (owner_.blobs_.SharedUploads()) {
+    auto it = owner_.states_.find(uuid_);
+    if (it != owner_.states_.end() && it->second == state_) owner_.states_.erase(it);
+  }
 }
 
 uint64_t Uploads::Writer::offset() const { return state_->hashed; }
