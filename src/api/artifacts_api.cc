@@ -220,231 +220,224 @@ boost::json::object HarborApi::ArtifactJson(const ArtifactRecord& a, int64_t pro
   return out;
 }
 
-Response HarborApi::Artifacts(Call& call, const ProjectRecord& project,
-                              const std::string& repository, size_t rest) {
-  const auto& p = call.path;
-  const std::string& m = call.request.method;
-  auto require = [&](Resource r, Action a) { return Require(call.who, project, r, a); };
-  if (p.size() == rest) {
-    if (m == "POST") {
-      if (auto s = require(Resource::kArtifact, Action::kCreate); !s)
-        return HarborError(s.error());
-      auto from = call.request.Query("from");
-      if (!from) return HarborError(ErrorCode::kBadRequest, "from is required");
-      const std::string source(*from);
-      const size_t at = source.find('@');
-      const size_t colon = at == std::string::npos ? source.rfind(':') : std::string::npos;
-      const size_t cut = at != std::string::npos ? at : colon;
-      if (cut == std::string::npos || cut + 1 >= source.size())
-        return HarborError(ErrorCode::kBadRequest, "from must be project/repository:tag or @digest");
-      const std::string source_repository = source.substr(0, cut);
-      const std::string reference = source.substr(cut + 1);
-      if (!IsValidRepositoryName(source_repository))
-        return HarborError(ErrorCode::kBadRequest, "invalid repository " + source_repository);
-      // A repository's path begins with its project's name, never its id.
-      auto source_project = ProjectByName(call.who, ProjectOf(source_repository));
-      if (!source_project) return HarborError(source_project.error());
-      if (auto s = Require(call.who, *source_project, Resource::kArtifact, Action::kRead); !s)
-        return HarborError(s.error());
-      auto copied =
-          registry_.CopyArtifact(source_repository, reference, repository, OperatorOf(call.who));
-      if (!copied) {
-        const ErrorCode c = copied.error().code;
-        if (c == ErrorCode::kManifestUnknown || c == ErrorCode::kNameUnknown)
-          return HarborError(ErrorCode::kNotFound, "artifact " + source + " not found");
-        return HarborError(copied.error());
-      }
-      auto artifact = management_.GetArtifact(repository, reference);
-      const std::string digest = artifact ? artifact->digest : reference;
-      return Created(std::string(kApiPrefix) + "/projects/" + project.name + "/repositories/" +
-                     LinkRepository(repository.substr(project.name.size() + 1)) + "/artifacts/" +
-                     digest);
-    }
-    if (m != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
-    if (auto s = require(Resource::kArtifact, Action::kList); !s) return HarborError(s.error());
-    auto listing = ParseListing(call.request, "-push_time");
-    if (!listing) return HarborError(listing.error());
-    // Harbor's tags=nil and tags=* ask for untagged and tagged artifacts; type is worked out
-    // from the manifest and its config, so a list filtered by it is cut here, not in the store.
-    ArtifactListing query;
-    std::vector<QueryCondition> by_type;
-    for (QueryCondition& c : listing->request.conditions) {
-      const bool exact = c.kind == QueryCondition::Kind::kExact;
-      if (c.key == "tags" && exact && (c.values.front() == "nil" || c.values.front() == "*")) {
-        query.tagged = c.values.front() == "*";
-      } else if (c.key == "type") {
-        by_type.push_back(std::move(c));
-      } else {
-        query.request.conditions.push_back(std::move(c));
-      }
-    }
-    query.request.sort = std::move(listing->request.sort);
-    if (by_type.empty()) {
-      query.request.offset = listing->request.offset;
-      query.request.limit = listing->request.limit;
-    }
-    auto listed = management_.ListArtifacts(repository, query);
-    if (!listed) return HarborError(listed.error());
-    boost::json::array items;
-    int64_t total = listed->total;
-    if (by_type.empty()) {
-      for (const ArtifactRecord& a : listed->items)
-        items.push_back(ArtifactJson(a, project.id, call.request));
-    } else {
-      total = 0;
-      for (const ArtifactRecord& a : listed->items) {
-        boost::json::object json = ArtifactJson(a, project.id, call.request);
-        const std::string type(json.at("type").as_string());
-        if (!std::all_of(by_type.begin(), by_type.end(),
-                         [&](const QueryCondition& c) { return MatchesText(c, type); }))
-          continue;
-        if (total >= listing->request.offset &&
-            total < listing->request.offset + listing->request.limit)
-          items.push_back(std::move(json));
-        ++total;
-      }
-    }
-    return PagedSlice(call.request, listing->page, std::move(items), total);
+Response HarborApi::CopyArtifact(Call& call) {
+  const ProjectRecord& project = *call.project;
+  const std::string& repository = call.repository;
+  if (auto s = Require(call.who, project, Resource::kArtifact, Action::kCreate); !s)
+    return HarborError(s.error());
+  auto from = call.request.Query("from");
+  if (!from) return HarborError(ErrorCode::kBadRequest, "from is required");
+  const std::string source(*from);
+  const size_t at = source.find('@');
+  const size_t colon = at == std::string::npos ? source.rfind(':') : std::string::npos;
+  const size_t cut = at != std::string::npos ? at : colon;
+  if (cut == std::string::npos || cut + 1 >= source.size())
+    return HarborError(ErrorCode::kBadRequest, "from must be project/repository:tag or @digest");
+  const std::string source_repository = source.substr(0, cut);
+  const std::string reference = source.substr(cut + 1);
+  if (!IsValidRepositoryName(source_repository))
+    return HarborError(ErrorCode::kBadRequest, "invalid repository " + source_repository);
+  // A repository's path begins with its project's name, never its id.
+  auto source_project = ProjectByName(call.who, ProjectOf(source_repository));
+  if (!source_project) return HarborError(source_project.error());
+  if (auto s = Require(call.who, *source_project, Resource::kArtifact, Action::kRead); !s)
+    return HarborError(s.error());
+  auto copied =
+      registry_.CopyArtifact(source_repository, reference, repository, OperatorOf(call.who));
+  if (!copied) {
+    const ErrorCode c = copied.error().code;
+    if (c == ErrorCode::kManifestUnknown || c == ErrorCode::kNameUnknown)
+      return HarborError(ErrorCode::kNotFound, "artifact " + source + " not found");
+    return HarborError(copied.error());
   }
-  const std::string reference(p[rest]);
   auto artifact = management_.GetArtifact(repository, reference);
+  const std::string digest = artifact ? artifact->digest : reference;
+  return Created(std::string(kApiPrefix) + "/projects/" + project.name + "/repositories/" +
+                 LinkRepository(repository.substr(project.name.size() + 1)) + "/artifacts/" +
+                 digest);
+}
+
+Response HarborApi::ListArtifacts(Call& call) {
+  const ProjectRecord& project = *call.project;
+  const std::string& repository = call.repository;
+  if (auto s = Require(call.who, project, Resource::kArtifact, Action::kList); !s)
+    return HarborError(s.error());
+  auto listing = ParseListing(call.request, "-push_time");
+  if (!listing) return HarborError(listing.error());
+  // Harbor's tags=nil and tags=* ask for untagged and tagged artifacts; type is worked out
+  // from the manifest and its config, so a list filtered by it is cut here, not in the store.
+  ArtifactListing query;
+  std::vector<QueryCondition> by_type;
+  for (QueryCondition& c : listing->request.conditions) {
+    const bool exact = c.kind == QueryCondition::Kind::kExact;
+    if (c.key == "tags" && exact && (c.values.front() == "nil" || c.values.front() == "*")) {
+      query.tagged = c.values.front() == "*";
+    } else if (c.key == "type") {
+      by_type.push_back(std::move(c));
+    } else {
+      query.request.conditions.push_back(std::move(c));
+    }
+  }
+  query.request.sort = std::move(listing->request.sort);
+  if (by_type.empty()) {
+    query.request.offset = listing->request.offset;
+    query.request.limit = listing->request.limit;
+  }
+  auto listed = management_.ListArtifacts(repository, query);
+  if (!listed) return HarborError(listed.error());
+  boost::json::array items;
+  int64_t total = listed->total;
+  if (by_type.empty()) {
+    for (const ArtifactRecord& a : listed->items)
+      items.push_back(ArtifactJson(a, project.id, call.request));
+  } else {
+    total = 0;
+    for (const ArtifactRecord& a : listed->items) {
+      boost::json::object json = ArtifactJson(a, project.id, call.request);
+      const std::string type(json.at("type").as_string());
+      if (!std::all_of(by_type.begin(), by_type.end(),
+                       [&](const QueryCondition& c) { return MatchesText(c, type); }))
+        continue;
+      if (total >= listing->request.offset &&
+          total < listing->request.offset + listing->request.limit)
+        items.push_back(std::move(json));
+      ++total;
+    }
+  }
+  return PagedSlice(call.request, listing->page, std::move(items), total);
+}
+
+// The artifact of {reference} in the call's repository, once the caller may act on it: a
+// caller without the right learns nothing of what the repository holds.
+Result<ArtifactRecord> HarborApi::ArtifactOf(Call& call, Resource resource, Action action) {
+  if (auto s = Require(call.who, *call.project, resource, action); !s)
+    return tl::unexpected(s.error());
+  return management_.GetArtifact(call.repository, std::string(call.params.Get("reference")));
+}
+
+Response HarborApi::GetArtifact(Call& call) {
+  auto artifact = ArtifactOf(call, Resource::kArtifact, Action::kRead);
   if (!artifact) return HarborError(artifact.error());
-  if (p.size() == rest + 1) {
-    if (m == "GET") {
-      if (auto s = require(Resource::kArtifact, Action::kRead); !s) return HarborError(s.error());
-      return JsonBody(200, ArtifactJson(*artifact, project.id, call.request));
-    }
-    if (m == "DELETE") {
-      if (auto s = require(Resource::kArtifact, Action::kDelete); !s)
-        return HarborError(s.error());
-      auto digest = Digest::Parse(artifact->digest);
-      if (!digest) return HarborError(digest.error());
-      if (auto s = registry_.DeleteArtifact(repository, *digest, OperatorOf(call.who)); !s)
-        return HarborError(s.error());
-      return Empty(200);
-    }
-    return HarborError(ErrorCode::kMethodNotAllowed);
-  }
-  const std::string_view sub = p[rest + 1];
-  if (sub == "tags") return Tags(call, project, *artifact, rest + 2);
-  if (sub == "labels") return ArtifactLabels(call, project, *artifact, rest + 2);
-  if (sub == "accessories" && p.size() == rest + 2) {
-    if (m != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
-    if (auto s = require(Resource::kArtifact, Action::kRead); !s) return HarborError(s.error());
-    http::Request probe = call.request;
-    probe.query = {{"with_accessory", "true"}, {"with_tag", "false"}};
-    boost::json::object json = ArtifactJson(*artifact, project.id, probe);
-    boost::json::array accessories = json["accessories"].as_array();
-    return PagedList(call.request, std::move(accessories));
-  }
-  if (sub == "additions" && p.size() == rest + 3) {
-    if (m != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
-    if (auto s = require(Resource::kArtifact, Action::kRead); !s) return HarborError(s.error());
-    if (p[rest + 2] != "build_history")
-      return HarborError(ErrorCode::kNotFound, "no addition " + std::string(p[rest + 2]));
-    const boost::json::object manifest = ManifestJson(artifact->content);
-    const boost::json::object* config = ObjectAt(manifest, "config");
-    if (!config || !IsImageConfig(TextAt(*config, "mediaType")))
-      return HarborError(ErrorCode::kNotFound, "the artifact has no build history");
-    auto digest = Digest::Parse(TextAt(*config, "digest"));
-    if (!digest) return HarborError(digest.error());
-    auto reader = blobs_.Open(*digest);
-    if (!reader) return HarborError(reader.error());
-    std::string bytes((*reader)->size(), '\0');
-    auto n = (*reader)->ReadAt(0, bytes);
-    if (!n) return HarborError(n.error());
-    const boost::json::object image = ManifestJson(bytes);
-    const boost::json::array* history = ArrayAt(image, "history");
-    return JsonBody(200, history ? *history : boost::json::array());
-  }
-  return HarborError(ErrorCode::kNotFound, "no such endpoint");
+  return JsonBody(200, ArtifactJson(*artifact, call.project->id, call.request));
 }
 
-Response HarborApi::Tags(Call& call, const ProjectRecord& project, const ArtifactRecord& artifact,
-                         size_t rest) {
-  const auto& p = call.path;
-  const std::string& m = call.request.method;
-  auto require = [&](Action a) { return Require(call.who, project, Resource::kTag, a); };
-  if (p.size() == rest) {
-    if (m == "GET") {
-      if (auto s = require(Action::kList); !s) return HarborError(s.error());
-      auto conditions = ParseQuery(call.request.Query("q").value_or(""));
-      if (!conditions) return HarborError(conditions.error());
-      boost::json::array tags;
-      for (const TagRecord& t : artifact.tags) {
-        bool match = true;
-        for (const QueryCondition& c : *conditions) {
-          if (c.key != "name") return HarborError(ErrorCode::kBadRequest, "cannot filter by " + c.key);
-          match = match && MatchesText(c, t.name);
-        }
-        if (!match) continue;
-        tags.push_back(TagJson(artifact, t));
-      }
-      return PagedList(call.request, std::move(tags));
-    }
-    if (m == "POST") {
-      if (auto s = require(Action::kCreate); !s) return HarborError(s.error());
-      auto body = ParseJsonObject(call.body);
-      if (!body) return HarborError(body.error());
-      auto name = StringField(*body, "name");
-      if (!name) return HarborError(name.error());
-      if (!*name || (*name)->empty()) return HarborError(ErrorCode::kBadRequest, "name is required");
-      if (auto existing = management_.GetArtifact(artifact.repository, **name)) {
-        return HarborError(ErrorCode::kConflict,
-                           "tag " + **name + " already exists in " + artifact.repository);
-      }
-      if (auto s = registry_.PutTag(artifact.repository, artifact.digest, **name,
-                                    OperatorOf(call.who));
-          !s)
-        return HarborError(s.error());
-      return Created(std::string(kApiPrefix) + "/projects/" + project.name + "/repositories/" +
-                     LinkRepository(artifact.repository.substr(project.name.size() + 1)) +
-                     "/artifacts/" + artifact.digest + "/tags/" + **name);
-    }
-    return HarborError(ErrorCode::kMethodNotAllowed);
-  }
-  if (p.size() == rest + 1 && m == "DELETE") {
-    if (auto s = require(Action::kDelete); !s) return HarborError(s.error());
-    const std::string tag(p[rest]);
-    const bool on_artifact = std::any_of(artifact.tags.begin(), artifact.tags.end(),
-                                         [&](const TagRecord& t) { return t.name == tag; });
-    if (!on_artifact) return HarborError(ErrorCode::kNotFound, "tag " + tag + " not found");
-    if (auto s = registry_.DeleteTag(artifact.repository, tag, OperatorOf(call.who)); !s)
-      return HarborError(s.error());
-    return Empty(200);
-  }
-  return HarborError(ErrorCode::kMethodNotAllowed);
+Response HarborApi::DeleteArtifact(Call& call) {
+  auto artifact = ArtifactOf(call, Resource::kArtifact, Action::kDelete);
+  if (!artifact) return HarborError(artifact.error());
+  auto digest = Digest::Parse(artifact->digest);
+  if (!digest) return HarborError(digest.error());
+  if (auto s = registry_.DeleteArtifact(call.repository, *digest, OperatorOf(call.who)); !s)
+    return HarborError(s.error());
+  return Empty(200);
 }
 
-Response HarborApi::ArtifactLabels(Call& call, const ProjectRecord& project,
-                                   const ArtifactRecord& artifact, size_t rest) {
-  const auto& p = call.path;
-  const std::string& m = call.request.method;
-  if (p.size() == rest && m == "POST") {
-    if (auto s = Require(call.who, project, Resource::kArtifactLabel, Action::kCreate); !s)
-      return HarborError(s.error());
-    auto body = ParseJsonObject(call.body);
-    if (!body) return HarborError(body.error());
-    auto id = IntField(*body, "id");
-    if (!id) return HarborError(id.error());
-    if (!*id) return HarborError(ErrorCode::kBadRequest, "id is required");
-    auto label = management_.GetLabel(**id);
-    if (!label) return HarborError(ErrorCode::kNotFound, "label not found");
-    if (label->scope == "p" && label->project_id != project.id)
-      return HarborError(ErrorCode::kBadRequest, "the label belongs to another project");
-    if (auto s = management_.AttachLabel(artifact.id, label->id, clock_.Now()); !s)
-      return HarborError(s.error());
-    return Empty(200);
+Response HarborApi::ListAccessories(Call& call) {
+  auto artifact = ArtifactOf(call, Resource::kArtifact, Action::kRead);
+  if (!artifact) return HarborError(artifact.error());
+  http::Request probe = call.request;
+  probe.query = {{"with_accessory", "true"}, {"with_tag", "false"}};
+  boost::json::object json = ArtifactJson(*artifact, call.project->id, probe);
+  boost::json::array accessories = json["accessories"].as_array();
+  return PagedList(call.request, std::move(accessories));
+}
+
+Response HarborApi::GetAddition(Call& call) {
+  auto artifact = ArtifactOf(call, Resource::kArtifact, Action::kRead);
+  if (!artifact) return HarborError(artifact.error());
+  const std::string_view addition = call.params.Get("addition");
+  if (addition != "build_history")
+    return HarborError(ErrorCode::kNotFound, "no addition " + std::string(addition));
+  const boost::json::object manifest = ManifestJson(artifact->content);
+  const boost::json::object* config = ObjectAt(manifest, "config");
+  if (!config || !IsImageConfig(TextAt(*config, "mediaType")))
+    return HarborError(ErrorCode::kNotFound, "the artifact has no build history");
+  auto digest = Digest::Parse(TextAt(*config, "digest"));
+  if (!digest) return HarborError(digest.error());
+  auto reader = blobs_.Open(*digest);
+  if (!reader) return HarborError(reader.error());
+  std::string bytes((*reader)->size(), '\0');
+  auto n = (*reader)->ReadAt(0, bytes);
+  if (!n) return HarborError(n.error());
+  const boost::json::object image = ManifestJson(bytes);
+  const boost::json::array* history = ArrayAt(image, "history");
+  return JsonBody(200, history ? *history : boost::json::array());
+}
+
+Response HarborApi::ListTags(Call& call) {
+  auto artifact = ArtifactOf(call, Resource::kTag, Action::kList);
+  if (!artifact) return HarborError(artifact.error());
+  auto conditions = ParseQuery(call.request.Query("q").value_or(""));
+  if (!conditions) return HarborError(conditions.error());
+  boost::json::array tags;
+  for (const TagRecord& t : artifact->tags) {
+    bool match = true;
+    for (const QueryCondition& c : *conditions) {
+      if (c.key != "name") return HarborError(ErrorCode::kBadRequest, "cannot filter by " + c.key);
+      match = match && MatchesText(c, t.name);
+    }
+    if (match) tags.push_back(TagJson(*artifact, t));
   }
-  if (p.size() == rest + 1 && m == "DELETE") {
-    if (auto s = Require(call.who, project, Resource::kArtifactLabel, Action::kDelete); !s)
-      return HarborError(s.error());
-    auto id = ParseId(p[rest]);
-    if (!id) return HarborError(ErrorCode::kBadRequest, "invalid label id");
-    if (auto s = management_.DetachLabel(artifact.id, *id); !s) return HarborError(s.error());
-    return Empty(200);
+  return PagedList(call.request, std::move(tags));
+}
+
+Response HarborApi::CreateTag(Call& call) {
+  auto artifact = ArtifactOf(call, Resource::kTag, Action::kCreate);
+  if (!artifact) return HarborError(artifact.error());
+  auto body = ParseJsonObject(call.body);
+  if (!body) return HarborError(body.error());
+  auto name = StringField(*body, "name");
+  if (!name) return HarborError(name.error());
+  if (!*name || (*name)->empty()) return HarborError(ErrorCode::kBadRequest, "name is required");
+  if (auto existing = management_.GetArtifact(artifact->repository, **name)) {
+    return HarborError(ErrorCode::kConflict,
+                       "tag " + **name + " already exists in " + artifact->repository);
   }
-  return HarborError(ErrorCode::kMethodNotAllowed);
+  if (auto s = registry_.PutTag(artifact->repository, artifact->digest, **name,
+                                OperatorOf(call.who));
+      !s)
+    return HarborError(s.error());
+  const ProjectRecord& project = *call.project;
+  return Created(std::string(kApiPrefix) + "/projects/" + project.name + "/repositories/" +
+                 LinkRepository(artifact->repository.substr(project.name.size() + 1)) +
+                 "/artifacts/" + artifact->digest + "/tags/" + **name);
+}
+
+Response HarborApi::DeleteTag(Call& call) {
+  auto artifact = ArtifactOf(call, Resource::kTag, Action::kDelete);
+  if (!artifact) return HarborError(artifact.error());
+  const std::string tag(call.params.Get("tag_name"));
+  const bool on_artifact = std::any_of(artifact->tags.begin(), artifact->tags.end(),
+                                       [&](const TagRecord& t) { return t.name == tag; });
+  if (!on_artifact) return HarborError(ErrorCode::kNotFound, "tag " + tag + " not found");
+  if (auto s = registry_.DeleteTag(artifact->repository, tag, OperatorOf(call.who)); !s)
+    return HarborError(s.error());
+  return Empty(200);
+}
+
+Response HarborApi::AddLabel(Call& call) {
+  auto artifact = ArtifactOf(call, Resource::kArtifactLabel, Action::kCreate);
+  if (!artifact) return HarborError(artifact.error());
+  auto body = ParseJsonObject(call.body);
+  if (!body) return HarborError(body.error());
+  auto id = IntField(*body, "id");
+  if (!id) return HarborError(id.error());
+  if (!*id) return HarborError(ErrorCode::kBadRequest, "id is required");
+  auto label = management_.GetLabel(**id);
+  if (!label) return HarborError(ErrorCode::kNotFound, "label not found");
+  if (label->scope == "p" && label->project_id != call.project->id)
+    return HarborError(ErrorCode::kBadRequest, "the label belongs to another project");
+  if (auto s = management_.AttachLabel(artifact->id, label->id, clock_.Now()); !s)
+    return HarborError(s.error());
+  return Empty(200);
+}
+
+Response HarborApi::RemoveLabel(Call& call) {
+  auto artifact = ArtifactOf(call, Resource::kArtifactLabel, Action::kDelete);
+  if (!artifact) return HarborError(artifact.error());
+  auto id = ParseId(call.params.Get("label_id"));
+  if (!id) return HarborError(ErrorCode::kBadRequest, "invalid label id");
+  if (auto s = management_.DetachLabel(artifact->id, *id); !s) return HarborError(s.error());
+  return Empty(200);
 }
 
 }  // namespace berth

@@ -13,6 +13,7 @@
 #include "auth/password.h"
 #include "core/digest.h"
 #include "core/random.h"
+#include "core/reference.h"
 #include "core/strings.h"
 
 namespace berth {
@@ -80,6 +81,32 @@ Status CheckEmail(std::string_view email) {
   return {};
 }
 
+const RouteTable& Table() {
+  static const RouteTable table = [] {
+    std::vector<RouteSpec> specs;
+    for (const HarborApi::ApiRoute& route : HarborApi::Routes())
+      specs.push_back({route.method, route.path});
+    return RouteTable(std::move(specs));
+  }();
+  return table;
+}
+
+// A repository's path within its project. Harbor's clients encode a name's slashes twice
+// ("web%252Fui" arrives here as "web%2Fui"); encoded once, the name arrives in segments.
+std::string RepositoryPath(std::string_view joined) {
+  std::string out;
+  for (size_t i = 0; i < joined.size(); ++i) {
+    if (joined[i] == '%' && i + 2 < joined.size() && joined[i + 1] == '2' &&
+        (joined[i + 2] == 'F' || joined[i + 2] == 'f')) {
+      out += '/';
+      i += 2;
+    } else {
+      out += joined[i];
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 HarborApi::HarborApi(const HarborServices& s, HarborApiOptions options)
@@ -133,13 +160,17 @@ http::Dispatch HarborApi::Handle(const http::Request& req) {
     const bool safe = req.method == "GET" || req.method == "HEAD";
     if (via_session && !safe && !SameSecret(req.headers.Get(kCsrfHeader).value_or(""), csrf))
       return HarborError(ErrorCode::kForbidden, "CSRF token invalid");
-    std::string_view rest = std::string_view(req.path).substr(kApiPrefix.size());
-    std::vector<std::string_view> path;
-    for (std::string_view part : Split(rest, '/')) {
-      if (!part.empty()) path.push_back(part);
+    std::vector<std::string_view> segments;
+    for (std::string_view part : Split(std::string_view(req.path).substr(kApiPrefix.size()), '/')) {
+      if (!part.empty()) segments.push_back(part);
     }
-    Call call{req, std::move(path), std::move(*who), std::move(body)};
-    Response res = Route(call);
+    RouteTable::Match match = Table().Find(req.method, segments);
+    if (match.kind == RouteTable::Match::Kind::kNoSuchPath)
+      return HarborError(ErrorCode::kNotFound, "no such endpoint");
+    if (match.kind == RouteTable::Match::Kind::kNoSuchMethod)
+      return HarborError(ErrorCode::kMethodNotAllowed);
+    Call call{req, std::move(*who), std::move(body), std::move(match.params), {}, {}};
+    Response res = Invoke(call, Routes()[match.index].run);
     if (via_session) res.headers.Set(std::string(kCsrfHeader), csrf);
     if (req.method == "HEAD") {
       // Harbor's HEAD answers are status only; a JSON type over no body confuses clients.
@@ -212,26 +243,22 @@ Response HarborApi::Logout(const http::Request& req) {
   return res;
 }
 
-Response HarborApi::Route(Call& call) {
-  if (call.path.empty()) return HarborError(ErrorCode::kNotFound, "no such endpoint");
-  const std::string_view top = call.path[0];
-  if (top == "users") return Users(call);
-  if (top == "usergroups") return UserGroups(call);
-  if (top == "projects") return Projects(call);
-  if (top == "robots") return Robots(call);
-  if (top == "repositories" && call.path.size() == 1) return AllRepositories(call);
-  if (top == "ldap") return Ldap(call);
-  if ((top == "ping" || top == "systeminfo" || top == "health") && call.path.size() == 1)
-    return System(call);
-  if (top == "systeminfo" && call.path.size() == 2 && call.path[1] == "volumes")
-    return Volumes(call);
-  if (top == "labels") return Labels(call);
-  if (top == "quotas") return Quotas(call);
-  if (top == "audit-logs") return AuditLogs(call, nullptr);
-  if (top == "search" && call.path.size() == 1) return Search(call);
-  if (top == "statistics" && call.path.size() == 1) return Statistics(call);
-  if (top == "configurations" && call.path.size() == 1) return Configurations(call);
-  return HarborError(ErrorCode::kNotFound, "no such endpoint");
+Response HarborApi::Invoke(Call& call, Operation run) {
+  if (call.params.Has("project_name_or_id")) {
+    auto project = ProjectByKey(call.who, call.request, call.params.Get("project_name_or_id"));
+    if (!project) return HarborError(project.error());
+    call.project = std::move(*project);
+  } else if (call.params.Has("project_name")) {
+    auto project = ProjectByName(call.who, call.params.Get("project_name"));
+    if (!project) return HarborError(project.error());
+    call.project = std::move(*project);
+  }
+  if (call.params.Has("repository_name")) {
+    call.repository = call.project->name + "/" + RepositoryPath(call.params.Get("repository_name"));
+    if (!IsValidRepositoryName(call.repository))
+      return HarborError(ErrorCode::kBadRequest, "invalid repository name " + call.repository);
+  }
+  return (this->*run)(call);
 }
 
 Status HarborApi::Require(const Principal& who, const ProjectRecord& project, Resource resource,
@@ -258,7 +285,7 @@ Status RequireAdmin(const Principal& who) {
   return {};
 }
 
-Result<int64_t> HarborApi::CreateUser(const boost::json::object& body) {
+Result<int64_t> HarborApi::NewUser(const boost::json::object& body) {
   auto username = StringField(body, "username");
   auto email = StringField(body, "email");
   auto realname = StringField(body, "realname");
@@ -291,135 +318,149 @@ Result<int64_t> HarborApi::CreateUser(const boost::json::object& body) {
   return id;
 }
 
-Response HarborApi::Users(Call& call) {
-  const auto& p = call.path;
-  const std::string& m = call.request.method;
-  const Principal& who = call.who;
-  if (p.size() == 1) {
-    if (m == "POST") {
-      if (auto s = RequireAdmin(who); !s) return HarborError(s.error());
-      if (options_.auth_mode != "db_auth")
-        return HarborError(ErrorCode::kForbidden, "users come from LDAP in ldap_auth mode");
-      auto body = ParseJsonObject(call.body);
-      if (!body) return HarborError(body.error());
-      auto id = CreateUser(*body);
-      if (!id) return HarborError(id.error());
-      return Created(std::string(kApiPrefix) + "/users/" + std::to_string(*id));
-    }
-    if (m != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
-    if (auto s = RequireAdmin(who); !s) return HarborError(s.error());
-    auto listing = ParseListing(call.request);
-    if (!listing) return HarborError(listing.error());
-    auto users = store_.ListUsers(listing->request);
-    if (!users) return HarborError(users.error());
-    boost::json::array items;
-    for (const UserRecord& u : users->items) items.push_back(UserJson(u));
-    return PagedSlice(call.request, listing->page, std::move(items), users->total);
-  }
-  if (p[1] == "current") {
-    if (p.size() == 3 && p[2] == "permissions") return CurrentPermissions(call);
-    if (p.size() != 2) return HarborError(ErrorCode::kNotFound, "no such endpoint");
-    return CurrentUser(call);
-  }
-  if (p[1] == "search" && p.size() == 2) {
-    if (m != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
-    if (auto s = RequireUser(who); !s) return HarborError(s.error());
-    auto username = call.request.Query("username");
-    if (!username || username->empty())
-      return HarborError(ErrorCode::kBadRequest, "username is required");
-    auto listing = ParseListing(call.request);
-    if (!listing) return HarborError(listing.error());
-    listing->request.conditions = {
-        QueryCondition{"username", QueryCondition::Kind::kFuzzy, {std::string(*username)}, {}, {}}};
-    auto users = store_.ListUsers(listing->request);
-    if (!users) return HarborError(users.error());
-    boost::json::array items;
-    for (const UserRecord& u : users->items)
-      items.push_back(boost::json::object{{"user_id", u.id}, {"username", u.username}});
-    return PagedSlice(call.request, listing->page, std::move(items), users->total);
-  }
-  auto id = ParseId(p[1]);
-  if (!id) return HarborError(ErrorCode::kBadRequest, "the user id must be a positive integer");
-  if (auto s = RequireUser(who); !s) return HarborError(s.error());
-  const bool self = who.kind == Principal::Kind::kUser && who.id == *id;
-  if (!self && !who.sysadmin)
-    return HarborError(ErrorCode::kForbidden, "only the user or a system administrator may");
-  auto user = store_.GetUser(*id);
-  if (!user) return HarborError(user.error().code, "user " + std::string(p[1]) + " not found");
-  const int64_t now = clock_.Now();
-
-  if (p.size() == 2) {
-    if (m == "GET") return JsonBody(200, UserJson(*user));
-    if (m == "DELETE") {
-      if (!who.sysadmin)
-        return HarborError(ErrorCode::kForbidden, "only system administrators may");
-      if (self || *id == 1)
-        return HarborError(ErrorCode::kForbidden, "the first admin and oneself cannot be deleted");
-      if (auto s = store_.DeleteUser(*id); !s) return HarborError(s.error());
-      changes_.Publish(ChangeTopic::kCredentials, "");
-      return Empty(200);
-    }
-    if (m != "PUT") return HarborError(ErrorCode::kMethodNotAllowed);
-    auto body = ParseJsonObject(call.body);
-    if (!body) return HarborError(body.error());
-    auto email = StringField(*body, "email");
-    auto realname = StringField(*body, "realname");
-    auto comment = StringField(*body, "comment");
-    for (const auto* f : {&email, &realname, &comment}) {
-      if (!*f) return HarborError(f->error());
-    }
-    if (*email) {
-      if (auto s = CheckEmail(**email); !s) return HarborError(s.error());
-      user->email = **email;
-    }
-    if (*realname) user->realname = **realname;
-    if (*comment) user->comment = **comment;
-    user->updated_at = now;
-    if (auto s = store_.UpdateUser(*user); !s) {
-      if (s.error().code == ErrorCode::kConflict)
-        return HarborError(ErrorCode::kConflict, "email already taken");
-      return HarborError(s.error());
-    }
-    return Empty(200);
-  }
-  if (p.size() != 3 || m != "PUT") return HarborError(ErrorCode::kNotFound, "no such endpoint");
+Response HarborApi::CreateUserOp(Call& call) {
+  if (auto s = RequireAdmin(call.who); !s) return HarborError(s.error());
+  if (options_.auth_mode != "db_auth")
+    return HarborError(ErrorCode::kForbidden, "users come from LDAP in ldap_auth mode");
   auto body = ParseJsonObject(call.body);
   if (!body) return HarborError(body.error());
-  if (p[2] == "password") {
-    if (!user->ldap_dn.empty())
-      return HarborError(ErrorCode::kForbidden, "LDAP users change their password in LDAP");
-    auto old_password = StringField(*body, "old_password");
-    auto new_password = StringField(*body, "new_password");
-    if (!old_password) return HarborError(old_password.error());
-    if (!new_password) return HarborError(new_password.error());
-    if (!*new_password) return HarborError(ErrorCode::kBadRequest, "new_password is required");
-    // A system administrator resets another's password; one's own needs the old one.
-    if (self || !who.sysadmin) {
-      if (!*old_password || !VerifyPassword(**old_password, user->password_hash))
-        return HarborError(ErrorCode::kForbidden, "the old password is wrong");
-    }
-    if (VerifyPassword(**new_password, user->password_hash))
-      return HarborError(ErrorCode::kBadRequest, "the new password is the old one");
-    if (auto s = CheckPasswordPolicy(**new_password); !s) return HarborError(s.error());
-    user->password_hash = HashPassword(**new_password, authenticator_.password_iterations());
-  } else if (p[2] == "sysadmin") {
-    if (!who.sysadmin) return HarborError(ErrorCode::kForbidden, "only system administrators may");
-    if (*id == 1) return HarborError(ErrorCode::kForbidden, "the first admin stays an admin");
-    auto flag = BoolField(*body, "sysadmin_flag");
-    if (!flag) return HarborError(flag.error());
-    if (!*flag) return HarborError(ErrorCode::kBadRequest, "sysadmin_flag is required");
-    user->sysadmin = **flag;
-  } else {
-    return HarborError(ErrorCode::kNotFound, "no such endpoint");
+  auto id = NewUser(*body);
+  if (!id) return HarborError(id.error());
+  return Created(std::string(kApiPrefix) + "/users/" + std::to_string(*id));
+}
+
+Response HarborApi::ListUsers(Call& call) {
+  if (auto s = RequireAdmin(call.who); !s) return HarborError(s.error());
+  auto listing = ParseListing(call.request);
+  if (!listing) return HarborError(listing.error());
+  auto users = store_.ListUsers(listing->request);
+  if (!users) return HarborError(users.error());
+  boost::json::array items;
+  for (const UserRecord& u : users->items) items.push_back(UserJson(u));
+  return PagedSlice(call.request, listing->page, std::move(items), users->total);
+}
+
+Response HarborApi::SearchUsers(Call& call) {
+  if (auto s = RequireUser(call.who); !s) return HarborError(s.error());
+  auto username = call.request.Query("username");
+  if (!username || username->empty())
+    return HarborError(ErrorCode::kBadRequest, "username is required");
+  auto listing = ParseListing(call.request);
+  if (!listing) return HarborError(listing.error());
+  listing->request.conditions = {
+      QueryCondition{"username", QueryCondition::Kind::kFuzzy, {std::string(*username)}, {}, {}}};
+  auto users = store_.ListUsers(listing->request);
+  if (!users) return HarborError(users.error());
+  boost::json::array items;
+  for (const UserRecord& u : users->items)
+    items.push_back(boost::json::object{{"user_id", u.id}, {"username", u.username}});
+  return PagedSlice(call.request, listing->page, std::move(items), users->total);
+}
+
+// The user of {user_id}, to the user themself or a system administrator only.
+Result<UserRecord> HarborApi::UserOf(Call& call) {
+  auto id = ParseId(call.params.Get("user_id"));
+  if (!id) return Fail(ErrorCode::kBadRequest, "the user id must be a positive integer");
+  if (auto s = RequireUser(call.who); !s) return tl::unexpected(s.error());
+  const bool self = call.who.kind == Principal::Kind::kUser && call.who.id == *id;
+  if (!self && !call.who.sysadmin)
+    return Fail(ErrorCode::kForbidden, "only the user or a system administrator may");
+  auto user = store_.GetUser(*id);
+  if (!user)
+    return Fail(user.error().code, "user " + std::string(call.params.Get("user_id")) + " not found");
+  return user;
+}
+
+Response HarborApi::GetUser(Call& call) {
+  auto user = UserOf(call);
+  if (!user) return HarborError(user.error());
+  return JsonBody(200, UserJson(*user));
+}
+
+Response HarborApi::DeleteUser(Call& call) {
+  auto user = UserOf(call);
+  if (!user) return HarborError(user.error());
+  if (!call.who.sysadmin) return HarborError(ErrorCode::kForbidden, "only system administrators may");
+  const bool self = call.who.kind == Principal::Kind::kUser && call.who.id == user->id;
+  if (self || user->id == 1)
+    return HarborError(ErrorCode::kForbidden, "the first admin and oneself cannot be deleted");
+  if (auto s = store_.DeleteUser(user->id); !s) return HarborError(s.error());
+  changes_.Publish(ChangeTopic::kCredentials, "");
+  return Empty(200);
+}
+
+Response HarborApi::UpdateUserProfile(Call& call) {
+  auto user = UserOf(call);
+  if (!user) return HarborError(user.error());
+  auto body = ParseJsonObject(call.body);
+  if (!body) return HarborError(body.error());
+  auto email = StringField(*body, "email");
+  auto realname = StringField(*body, "realname");
+  auto comment = StringField(*body, "comment");
+  for (const auto* f : {&email, &realname, &comment}) {
+    if (!*f) return HarborError(f->error());
   }
-  user->updated_at = now;
+  if (*email) {
+    if (auto s = CheckEmail(**email); !s) return HarborError(s.error());
+    user->email = **email;
+  }
+  if (*realname) user->realname = **realname;
+  if (*comment) user->comment = **comment;
+  user->updated_at = clock_.Now();
+  if (auto s = store_.UpdateUser(*user); !s) {
+    if (s.error().code == ErrorCode::kConflict)
+      return HarborError(ErrorCode::kConflict, "email already taken");
+    return HarborError(s.error());
+  }
+  return Empty(200);
+}
+
+Response HarborApi::UpdateUserPassword(Call& call) {
+  auto user = UserOf(call);
+  if (!user) return HarborError(user.error());
+  auto body = ParseJsonObject(call.body);
+  if (!body) return HarborError(body.error());
+  if (!user->ldap_dn.empty())
+    return HarborError(ErrorCode::kForbidden, "LDAP users change their password in LDAP");
+  auto old_password = StringField(*body, "old_password");
+  auto new_password = StringField(*body, "new_password");
+  if (!old_password) return HarborError(old_password.error());
+  if (!new_password) return HarborError(new_password.error());
+  if (!*new_password) return HarborError(ErrorCode::kBadRequest, "new_password is required");
+  // A system administrator resets another's password; one's own needs the old one.
+  const bool self = call.who.kind == Principal::Kind::kUser && call.who.id == user->id;
+  if (self || !call.who.sysadmin) {
+    if (!*old_password || !VerifyPassword(**old_password, user->password_hash))
+      return HarborError(ErrorCode::kForbidden, "the old password is wrong");
+  }
+  if (VerifyPassword(**new_password, user->password_hash))
+    return HarborError(ErrorCode::kBadRequest, "the new password is the old one");
+  if (auto s = CheckPasswordPolicy(**new_password); !s) return HarborError(s.error());
+  user->password_hash = HashPassword(**new_password, authenticator_.password_iterations());
+  user->updated_at = clock_.Now();
   if (auto s = store_.UpdateUser(*user); !s) return HarborError(s.error());
   changes_.Publish(ChangeTopic::kCredentials, "");
   return Empty(200);
 }
 
-Response HarborApi::CurrentUser(Call& call) {
-  if (call.request.method != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
+Response HarborApi::SetUserSysAdmin(Call& call) {
+  auto user = UserOf(call);
+  if (!user) return HarborError(user.error());
+  auto body = ParseJsonObject(call.body);
+  if (!body) return HarborError(body.error());
+  if (!call.who.sysadmin) return HarborError(ErrorCode::kForbidden, "only system administrators may");
+  if (user->id == 1) return HarborError(ErrorCode::kForbidden, "the first admin stays an admin");
+  auto flag = BoolField(*body, "sysadmin_flag");
+  if (!flag) return HarborError(flag.error());
+  if (!*flag) return HarborError(ErrorCode::kBadRequest, "sysadmin_flag is required");
+  user->sysadmin = **flag;
+  user->updated_at = clock_.Now();
+  if (auto s = store_.UpdateUser(*user); !s) return HarborError(s.error());
+  changes_.Publish(ChangeTopic::kCredentials, "");
+  return Empty(200);
+}
+
+Response HarborApi::GetCurrentUserInfo(Call& call) {
   if (auto s = RequireUser(call.who); !s) return HarborError(s.error());
   if (call.who.kind != Principal::Kind::kUser)
     return HarborError(ErrorCode::kForbidden, "a robot account is not a user");
@@ -430,8 +471,7 @@ Response HarborApi::CurrentUser(Call& call) {
   return JsonBody(200, body);
 }
 
-Response HarborApi::CurrentPermissions(Call& call) {
-  if (call.request.method != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
+Response HarborApi::GetCurrentUserPermissions(Call& call) {
   if (auto s = RequireUser(call.who); !s) return HarborError(s.error());
   // Harbor's form: scope=/project/{id}; relative=true drops the scope from resource names.
   auto scope = call.request.Query("scope");
@@ -455,213 +495,219 @@ Response HarborApi::CurrentPermissions(Call& call) {
   return JsonBody(200, out);
 }
 
-Response HarborApi::UserGroups(Call& call) {
-  const auto& p = call.path;
-  const std::string& m = call.request.method;
-  if (p.size() == 2 && p[1] == "search") {
-    if (m != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
-    if (auto s = RequireUser(call.who); !s) return HarborError(s.error());
-    auto name = call.request.Query("groupname");
-    if (!name) return HarborError(ErrorCode::kBadRequest, "groupname is required");
-    auto listing = ParseListing(call.request);
-    if (!listing) return HarborError(listing.error());
-    listing->request.conditions = {
-        QueryCondition{"group_name", QueryCondition::Kind::kFuzzy, {std::string(*name)}, {}, {}}};
-    auto groups = store_.ListGroups(listing->request);
-    if (!groups) return HarborError(groups.error());
-    boost::json::array items;
-    for (const GroupRecord& g : groups->items)
-      items.push_back(
-          boost::json::object{{"id", g.id}, {"group_name", g.name}, {"group_type", g.type}});
-    return PagedSlice(call.request, listing->page, std::move(items), groups->total);
-  }
+Response HarborApi::SearchUserGroups(Call& call) {
+  if (auto s = RequireUser(call.who); !s) return HarborError(s.error());
+  auto name = call.request.Query("groupname");
+  if (!name) return HarborError(ErrorCode::kBadRequest, "groupname is required");
+  auto listing = ParseListing(call.request);
+  if (!listing) return HarborError(listing.error());
+  listing->request.conditions = {
+      QueryCondition{"group_name", QueryCondition::Kind::kFuzzy, {std::string(*name)}, {}, {}}};
+  auto groups = store_.ListGroups(listing->request);
+  if (!groups) return HarborError(groups.error());
+  boost::json::array items;
+  for (const GroupRecord& g : groups->items)
+    items.push_back(
+        boost::json::object{{"id", g.id}, {"group_name", g.name}, {"group_type", g.type}});
+  return PagedSlice(call.request, listing->page, std::move(items), groups->total);
+}
+
+Response HarborApi::ListUserGroups(Call& call) {
   if (auto s = RequireAdmin(call.who); !s) return HarborError(s.error());
-  if (p.size() == 1) {
-    if (m == "GET") {
-      auto listing = ParseListing(call.request);
-      if (!listing) return HarborError(listing.error());
-      if (auto dn = call.request.Query("ldap_group_dn")) {
-        listing->request.conditions.push_back(
-            QueryCondition{"ldap_group_dn", QueryCondition::Kind::kExact, {std::string(*dn)}, {}, {}});
-      }
-      if (auto name = call.request.Query("group_name")) {
-        listing->request.conditions.push_back(
-            QueryCondition{"group_name", QueryCondition::Kind::kFuzzy, {std::string(*name)}, {}, {}});
-      }
-      auto groups = store_.ListGroups(listing->request);
-      if (!groups) return HarborError(groups.error());
-      boost::json::array items;
-      for (const GroupRecord& g : groups->items) items.push_back(GroupJson(g));
-      return PagedSlice(call.request, listing->page, std::move(items), groups->total);
-    }
-    if (m != "POST") return HarborError(ErrorCode::kMethodNotAllowed);
-    auto body = ParseJsonObject(call.body);
-    if (!body) return HarborError(body.error());
-    auto name = StringField(*body, "group_name");
-    auto type = IntField(*body, "group_type");
-    auto dn = StringField(*body, "ldap_group_dn");
-    if (!name) return HarborError(name.error());
-    if (!type) return HarborError(type.error());
-    if (!dn) return HarborError(dn.error());
-    GroupRecord group{0, name->value_or(""), static_cast<int>(type->value_or(1)), dn->value_or(""),
-                      clock_.Now()};
-    if (group.type < 1 || group.type > 3)
-      return HarborError(ErrorCode::kBadRequest,
-                         "group_type must be 1 (LDAP), 2 (HTTP) or 3 (OIDC)");
-    if (group.type == 1) {
-      if (group.ldap_dn.empty())
-        return HarborError(ErrorCode::kBadRequest, "an LDAP group needs its ldap_group_dn");
-      if (!ldap_) return HarborError(ErrorCode::kBadRequest, "auth_mode is not ldap_auth");
-      auto found = ldap_->SearchGroups("", group.ldap_dn);
-      if (!found) return HarborError(found.error());
-      if (found->empty())
-        return HarborError(ErrorCode::kNotFound, "no LDAP group " + group.ldap_dn);
-      if (group.name.empty()) group.name = found->front().name;
-    }
-    if (group.name.empty()) return HarborError(ErrorCode::kBadRequest, "group_name is required");
-    auto id = store_.CreateGroup(group);
-    if (!id) {
-      if (id.error().code == ErrorCode::kConflict)
-        return HarborError(ErrorCode::kConflict, "the group already exists");
-      return HarborError(id.error());
-    }
-    return Created(std::string(kApiPrefix) + "/usergroups/" + std::to_string(*id));
+  auto listing = ParseListing(call.request);
+  if (!listing) return HarborError(listing.error());
+  if (auto dn = call.request.Query("ldap_group_dn")) {
+    listing->request.conditions.push_back(
+        QueryCondition{"ldap_group_dn", QueryCondition::Kind::kExact, {std::string(*dn)}, {}, {}});
   }
-  auto id = ParseId(p[1]);
-  if (!id || p.size() != 2)
-    return HarborError(ErrorCode::kBadRequest, "the group id must be a positive integer");
+  if (auto name = call.request.Query("group_name")) {
+    listing->request.conditions.push_back(
+        QueryCondition{"group_name", QueryCondition::Kind::kFuzzy, {std::string(*name)}, {}, {}});
+  }
+  auto groups = store_.ListGroups(listing->request);
+  if (!groups) return HarborError(groups.error());
+  boost::json::array items;
+  for (const GroupRecord& g : groups->items) items.push_back(GroupJson(g));
+  return PagedSlice(call.request, listing->page, std::move(items), groups->total);
+}
+
+Response HarborApi::CreateUserGroup(Call& call) {
+  if (auto s = RequireAdmin(call.who); !s) return HarborError(s.error());
+  auto body = ParseJsonObject(call.body);
+  if (!body) return HarborError(body.error());
+  auto name = StringField(*body, "group_name");
+  auto type = IntField(*body, "group_type");
+  auto dn = StringField(*body, "ldap_group_dn");
+  if (!name) return HarborError(name.error());
+  if (!type) return HarborError(type.error());
+  if (!dn) return HarborError(dn.error());
+  const int64_t group_type = type->value_or(1);
+  if (group_type < 1 || group_type > 3)
+    return HarborError(ErrorCode::kBadRequest, "group_type must be 1 (LDAP), 2 (HTTP) or 3 (OIDC)");
+  GroupRecord group{0, name->value_or(""), static_cast<int>(group_type), dn->value_or(""),
+                    clock_.Now()};
+  if (group.type == 1) {
+    if (group.ldap_dn.empty())
+      return HarborError(ErrorCode::kBadRequest, "an LDAP group needs its ldap_group_dn");
+    if (!ldap_) return HarborError(ErrorCode::kBadRequest, "auth_mode is not ldap_auth");
+    auto found = ldap_->SearchGroups("", group.ldap_dn);
+    if (!found) return HarborError(found.error());
+    if (found->empty()) return HarborError(ErrorCode::kNotFound, "no LDAP group " + group.ldap_dn);
+    if (group.name.empty()) group.name = found->front().name;
+  }
+  if (group.name.empty()) return HarborError(ErrorCode::kBadRequest, "group_name is required");
+  auto id = store_.CreateGroup(group);
+  if (!id) {
+    if (id.error().code == ErrorCode::kConflict)
+      return HarborError(ErrorCode::kConflict, "the group already exists");
+    return HarborError(id.error());
+  }
+  return Created(std::string(kApiPrefix) + "/usergroups/" + std::to_string(*id));
+}
+
+Response HarborApi::GetUserGroup(Call& call) {
+  if (auto s = RequireAdmin(call.who); !s) return HarborError(s.error());
+  auto id = ParseId(call.params.Get("group_id"));
+  if (!id) return HarborError(ErrorCode::kBadRequest, "the group id must be a positive integer");
   auto group = store_.GetGroup(*id);
   if (!group) return HarborError(group.error().code, "user group not found");
-  if (m == "GET") return JsonBody(200, GroupJson(*group));
-  if (m == "DELETE") {
-    if (auto s = store_.DeleteGroup(*id); !s) return HarborError(s.error());
-    return Empty(200);
-  }
-  if (m != "PUT") return HarborError(ErrorCode::kMethodNotAllowed);
+  return JsonBody(200, GroupJson(*group));
+}
+
+Response HarborApi::DeleteUserGroup(Call& call) {
+  if (auto s = RequireAdmin(call.who); !s) return HarborError(s.error());
+  auto id = ParseId(call.params.Get("group_id"));
+  if (!id) return HarborError(ErrorCode::kBadRequest, "the group id must be a positive integer");
+  auto group = store_.GetGroup(*id);
+  if (!group) return HarborError(group.error().code, "user group not found");
+  if (auto s = store_.DeleteGroup(*id); !s) return HarborError(s.error());
+  return Empty(200);
+}
+
+Response HarborApi::UpdateUserGroup(Call& call) {
+  if (auto s = RequireAdmin(call.who); !s) return HarborError(s.error());
+  auto id = ParseId(call.params.Get("group_id"));
+  if (!id) return HarborError(ErrorCode::kBadRequest, "the group id must be a positive integer");
+  auto group = store_.GetGroup(*id);
+  if (!group) return HarborError(group.error().code, "user group not found");
   auto body = ParseJsonObject(call.body);
   if (!body) return HarborError(body.error());
   auto name = StringField(*body, "group_name");
   if (!name) return HarborError(name.error());
-  if (!*name || (*name)->empty())
-    return HarborError(ErrorCode::kBadRequest, "group_name is required");
+  if (!*name || (*name)->empty()) return HarborError(ErrorCode::kBadRequest, "group_name is required");
   group->name = **name;
   if (auto s = store_.UpdateGroup(*group); !s) return HarborError(s.error());
   return Empty(200);
 }
 
-Response HarborApi::Ldap(Call& call) {
-  const auto& p = call.path;
-  const std::string& m = call.request.method;
+Response HarborApi::PingLdap(Call& call) {
   if (auto s = RequireAdmin(call.who); !s) return HarborError(s.error());
-  if (p.size() == 2 && p[1] == "ping") {
-    if (m != "POST") return HarborError(ErrorCode::kMethodNotAllowed);
-    Config::Ldap config = ldap_ ? ldap_->config() : Config::Ldap{};
-    if (!call.body.empty()) {
-      auto body = ParseJsonObject(call.body);
-      if (!body) return HarborError(body.error());
-      auto text = [&](std::string_view key, std::string& into) -> Status {
-        auto v = StringField(*body, key);
-        if (!v) return tl::unexpected(v.error());
-        if (*v && !(*v)->empty()) into = **v;
-        return {};
-      };
-      for (auto [key, into] :
-           {std::pair{"ldap_url", &config.url}, std::pair{"ldap_search_dn", &config.search_dn},
-            std::pair{"ldap_search_password", &config.search_password},
-            std::pair{"ldap_base_dn", &config.base_dn}}) {
-        if (auto s = text(key, *into); !s) return HarborError(s.error());
-      }
-      auto verify = BoolField(*body, "ldap_verify_cert");
-      if (!verify) return HarborError(verify.error());
-      if (*verify) config.verify_cert = **verify;
-    }
-    Status ping = LdapDirectory::Ping(config);
-    return JsonBody(200, boost::json::object{{"success", bool(ping)},
-                                             {"message", ping ? "" : ping.error().message}});
-  }
-  if (!ldap_) return HarborError(ErrorCode::kBadRequest, "auth_mode is not ldap_auth");
-  if (p.size() == 3 && p[1] == "users" && p[2] == "search") {
-    if (m != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
-    auto users = ldap_->SearchUsers(call.request.Query("username").value_or(""));
-    if (!users) return HarborError(users.error());
-    boost::json::array out;
-    for (const LdapUser& u : *users) {
-      out.push_back(boost::json::object{
-          {"username", u.username}, {"realname", u.realname}, {"email", u.email}});
-    }
-    return JsonBody(200, out);
-  }
-  if (p.size() == 3 && p[1] == "users" && p[2] == "import") {
-    if (m != "POST") return HarborError(ErrorCode::kMethodNotAllowed);
+  Config::Ldap config = ldap_ ? ldap_->config() : Config::Ldap{};
+  if (!call.body.empty()) {
     auto body = ParseJsonObject(call.body);
     if (!body) return HarborError(body.error());
-    const auto* list = body->if_contains("ldap_uid_list");
-    if (!list || !list->is_array())
-      return HarborError(ErrorCode::kBadRequest, "ldap_uid_list must be an array");
-    boost::json::array failed;
-    for (const auto& uid : list->as_array()) {
-      if (!uid.is_string()) return HarborError(ErrorCode::kBadRequest, "uids must be strings");
-      const std::string name(uid.as_string());
-      auto found = ldap_->SearchUsers(name);
-      if (!found) return HarborError(found.error());
-      if (found->size() != 1) {
-        failed.push_back(boost::json::object{{"uid", name}, {"error", "not found in LDAP"}});
-        continue;
-      }
-      const LdapUser& u = found->front();
-      const int64_t now = clock_.Now();
-      auto id = store_.CreateUser(OnboardedUser(u, now));
-      if (!id) {
-        failed.push_back(boost::json::object{
-            {"uid", name},
-            {"error",
-             id.error().code == ErrorCode::kConflict ? "already exists" : id.error().message}});
-      }
+    auto text = [&](std::string_view key, std::string& into) -> Status {
+      auto v = StringField(*body, key);
+      if (!v) return tl::unexpected(v.error());
+      if (*v && !(*v)->empty()) into = **v;
+      return {};
+    };
+    for (auto [key, into] :
+         {std::pair{"ldap_url", &config.url}, std::pair{"ldap_search_dn", &config.search_dn},
+          std::pair{"ldap_search_password", &config.search_password},
+          std::pair{"ldap_base_dn", &config.base_dn}}) {
+      if (auto s = text(key, *into); !s) return HarborError(s.error());
     }
-    if (!failed.empty()) return JsonBody(404, failed);
-    return Empty(200);
+    auto verify = BoolField(*body, "ldap_verify_cert");
+    if (!verify) return HarborError(verify.error());
+    if (*verify) config.verify_cert = **verify;
   }
-  if (p.size() == 3 && p[1] == "groups" && p[2] == "search") {
-    if (m != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
-    auto groups = ldap_->SearchGroups(call.request.Query("groupname").value_or(""),
-                                      call.request.Query("groupdn").value_or(""));
-    if (!groups) return HarborError(groups.error());
-    boost::json::array out;
-    for (const LdapGroup& g : *groups) {
-      out.push_back(
-          boost::json::object{{"group_name", g.name}, {"group_type", 1}, {"ldap_group_dn", g.dn}});
-    }
-    return JsonBody(200, out);
-  }
-  return HarborError(ErrorCode::kNotFound, "no such endpoint");
+  Status ping = LdapDirectory::Ping(config);
+  return JsonBody(200, boost::json::object{{"success", bool(ping)},
+                                           {"message", ping ? "" : ping.error().message}});
 }
 
-Response HarborApi::System(Call& call) {
-  if (call.request.method != "GET" && call.request.method != "HEAD")
-    return HarborError(ErrorCode::kMethodNotAllowed);
-  const std::string_view what = call.path[0];
-  if (what == "ping") {
-    Response res = Empty(200);
-    res.headers.Set("Content-Type", "text/plain");
-    res.body = "Pong";
-    return res;
+Response HarborApi::SearchLdapUser(Call& call) {
+  if (auto s = RequireAdmin(call.who); !s) return HarborError(s.error());
+  if (!ldap_) return HarborError(ErrorCode::kBadRequest, "auth_mode is not ldap_auth");
+  auto users = ldap_->SearchUsers(call.request.Query("username").value_or(""));
+  if (!users) return HarborError(users.error());
+  boost::json::array out;
+  for (const LdapUser& u : *users) {
+    out.push_back(
+        boost::json::object{{"username", u.username}, {"realname", u.realname}, {"email", u.email}});
   }
-  if (what == "health") {
-    // The database answers a read and the blob store a look-up, or the node is of no use.
-    auto admin = store_.GetUser(1);
-    boost::json::object database{{"name", "database"}, {"status", admin ? "healthy" : "unhealthy"}};
-    if (!admin) database["error"] = admin.error().message;
-    auto probe = blobs_.Stat(DigestOf(""));
-    const bool stored = probe || probe.error().code == ErrorCode::kBlobUnknown;
-    boost::json::object storage{{"name", "storage"}, {"status", stored ? "healthy" : "unhealthy"}};
-    if (!stored) storage["error"] = probe.error().message;
-    boost::json::array components{boost::json::object{{"name", "core"}, {"status", "healthy"}},
-                                  database, storage};
-    const bool healthy = admin && stored;
-    return JsonBody(healthy ? 200 : 503,
-                    boost::json::object{{"status", healthy ? "healthy" : "unhealthy"},
-                                        {"components", components}});
+  return JsonBody(200, out);
+}
+
+Response HarborApi::ImportLdapUser(Call& call) {
+  if (auto s = RequireAdmin(call.who); !s) return HarborError(s.error());
+  if (!ldap_) return HarborError(ErrorCode::kBadRequest, "auth_mode is not ldap_auth");
+  auto body = ParseJsonObject(call.body);
+  if (!body) return HarborError(body.error());
+  const auto* list = body->if_contains("ldap_uid_list");
+  if (!list || !list->is_array())
+    return HarborError(ErrorCode::kBadRequest, "ldap_uid_list must be an array");
+  boost::json::array failed;
+  for (const auto& uid : list->as_array()) {
+    if (!uid.is_string()) return HarborError(ErrorCode::kBadRequest, "uids must be strings");
+    const std::string name(uid.as_string());
+    auto found = ldap_->SearchUsers(name);
+    if (!found) return HarborError(found.error());
+    if (found->size() != 1) {
+      failed.push_back(boost::json::object{{"uid", name}, {"error", "not found in LDAP"}});
+      continue;
+    }
+    auto id = store_.CreateUser(OnboardedUser(found->front(), clock_.Now()));
+    if (!id) {
+      failed.push_back(boost::json::object{
+          {"uid", name},
+          {"error", id.error().code == ErrorCode::kConflict ? "already exists" : id.error().message}});
+    }
   }
+  if (!failed.empty()) return JsonBody(404, failed);
+  return Empty(200);
+}
+
+Response HarborApi::SearchLdapGroup(Call& call) {
+  if (auto s = RequireAdmin(call.who); !s) return HarborError(s.error());
+  if (!ldap_) return HarborError(ErrorCode::kBadRequest, "auth_mode is not ldap_auth");
+  auto groups = ldap_->SearchGroups(call.request.Query("groupname").value_or(""),
+                                    call.request.Query("groupdn").value_or(""));
+  if (!groups) return HarborError(groups.error());
+  boost::json::array out;
+  for (const LdapGroup& g : *groups) {
+    out.push_back(
+        boost::json::object{{"group_name", g.name}, {"group_type", 1}, {"ldap_group_dn", g.dn}});
+  }
+  return JsonBody(200, out);
+}
+
+Response HarborApi::GetPing(Call&) {
+  Response res = Empty(200);
+  res.headers.Set("Content-Type", "text/plain");
+  res.body = "Pong";
+  return res;
+}
+
+// The database answers a read and the blob store a look-up, or the node is of no use.
+Response HarborApi::GetHealth(Call&) {
+  auto admin = store_.GetUser(1);
+  boost::json::object database{{"name", "database"}, {"status", admin ? "healthy" : "unhealthy"}};
+  if (!admin) database["error"] = admin.error().message;
+  auto probe = blobs_.Stat(DigestOf(""));
+  const bool stored = probe || probe.error().code == ErrorCode::kBlobUnknown;
+  boost::json::object storage{{"name", "storage"}, {"status", stored ? "healthy" : "unhealthy"}};
+  if (!stored) storage["error"] = probe.error().message;
+  boost::json::array components{boost::json::object{{"name", "core"}, {"status", "healthy"}},
+                                database, storage};
+  const bool healthy = admin && stored;
+  return JsonBody(healthy ? 200 : 503,
+                  boost::json::object{{"status", healthy ? "healthy" : "unhealthy"},
+                                      {"components", components}});
+}
+
+Response HarborApi::GetSystemInfo(Call& call) {
   // As Harbor: anonymous callers learn only what the login page needs.
   boost::json::object info{{"auth_mode", options_.auth_mode},
                            {"primary_auth_mode", false},

@@ -8,6 +8,8 @@
 #include <boost/json/object.hpp>
 #include <filesystem>
 #include <functional>
+#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -16,6 +18,7 @@
 #include "auth/ldap.h"
 #include "core/clock.h"
 #include "core/result.h"
+#include "api/route_table.h"
 #include "http/message.h"
 #include "core/settings.h"
 #include "events/event.h"
@@ -70,47 +73,144 @@ class HarborApi : public http::Handler {
 
   http::Dispatch Handle(const http::Request& request) override;
 
-  // One API call once its body (if any) has arrived and its caller is known.
+  // One API call once its body (if any) has arrived, its caller is known and its route found.
   struct Call {
     const http::Request& request;
-    std::vector<std::string_view> path;  // segments after /api/v2.0
     Principal who;
     std::string body;
+    PathParams params;
+    // The project of {project_name} or {project_name_or_id}, resolved once before the
+    // operation runs; the repository of {repository_name}, its full name.
+    std::optional<ProjectRecord> project;
+    std::string repository;
   };
+  using Operation = http::Response (HarborApi::*)(Call&);
+  struct ApiRoute {
+    std::string_view method;
+    std::string_view path;  // the swagger's template, after /api/v2.0
+    std::string_view operation_id;
+    Operation run;
+  };
+  // Every operation served, one row each (api/routes.cc).
+  static std::span<const ApiRoute> Routes();
 
  private:
-  http::Response Route(Call& call);
+  http::Response Invoke(Call& call, Operation run);
   Result<Principal> Caller(const http::Request& request, bool* via_session,
                            std::string* csrf_token);
   http::Response Login(const http::Request& request, const std::string& form);
   http::Response Logout(const http::Request& request);
 
-  http::Response Users(Call& call);
-  http::Response CurrentUser(Call& call);
-  http::Response CurrentPermissions(Call& call);
-  http::Response UserGroups(Call& call);
-  http::Response Projects(Call& call);
-  http::Response OneProject(Call& call, const ProjectRecord& project);
-  http::Response Members(Call& call, const ProjectRecord& project);
-  http::Response Robots(Call& call);
-  http::Response Repositories(Call& call, const ProjectRecord& project);
-  http::Response AllRepositories(Call& call);
-  http::Response Artifacts(Call& call, const ProjectRecord& project, const std::string& repository,
-                           size_t rest);
-  http::Response Tags(Call& call, const ProjectRecord& project, const ArtifactRecord& artifact,
-                      size_t rest);
-  http::Response ArtifactLabels(Call& call, const ProjectRecord& project,
-                                const ArtifactRecord& artifact, size_t rest);
-  http::Response Labels(Call& call);
-  http::Response Quotas(Call& call);
-  http::Response AuditLogs(Call& call, const ProjectRecord* project);
+  // The operations, named as the swagger's operationIds. Users, groups, LDAP, system:
+  // harbor_api.cc.
+  http::Response ListUsers(Call& call);
+  http::Response CreateUserOp(Call& call);
+  http::Response SearchUsers(Call& call);
+  http::Response GetUser(Call& call);
+  http::Response UpdateUserProfile(Call& call);
+  http::Response DeleteUser(Call& call);
+  http::Response UpdateUserPassword(Call& call);
+  http::Response SetUserSysAdmin(Call& call);
+  http::Response GetCurrentUserInfo(Call& call);
+  http::Response GetCurrentUserPermissions(Call& call);
+  http::Response ListUserGroups(Call& call);
+  http::Response CreateUserGroup(Call& call);
+  http::Response SearchUserGroups(Call& call);
+  http::Response GetUserGroup(Call& call);
+  http::Response UpdateUserGroup(Call& call);
+  http::Response DeleteUserGroup(Call& call);
+  http::Response PingLdap(Call& call);
+  http::Response SearchLdapUser(Call& call);
+  http::Response ImportLdapUser(Call& call);
+  http::Response SearchLdapGroup(Call& call);
+  http::Response GetPing(Call& call);
+  http::Response GetHealth(Call& call);
+  http::Response GetSystemInfo(Call& call);
+  // Projects, their metadata, members and robots: projects_api.cc.
+  http::Response ListProjects(Call& call);
+  http::Response HeadProject(Call& call);
+  http::Response CreateProject(Call& call);
+  http::Response GetProject(Call& call);
+  http::Response UpdateProject(Call& call);
+  http::Response DeleteProject(Call& call);
+  http::Response GetProjectSummary(Call& call);
+  http::Response GetProjectDeletable(Call& call);
+  http::Response ListProjectMetadatas(Call& call);
+  http::Response AddProjectMetadatas(Call& call);
+  http::Response GetProjectMetadata(Call& call);
+  http::Response UpdateProjectMetadata(Call& call);
+  http::Response DeleteProjectMetadata(Call& call);
+  http::Response ListProjectMembers(Call& call);
+  http::Response CreateProjectMember(Call& call);
+  http::Response GetProjectMember(Call& call);
+  http::Response UpdateProjectMember(Call& call);
+  http::Response DeleteProjectMember(Call& call);
+  http::Response ListRobot(Call& call);
+  http::Response CreateRobot(Call& call);
+  http::Response GetRobotByID(Call& call);
+  http::Response UpdateRobot(Call& call);
+  http::Response RefreshSec(Call& call);
+  http::Response DeleteRobot(Call& call);
+  // Repositories: repositories_api.cc. Artifacts, tags, artifact labels: artifacts_api.cc.
+  http::Response ListAllRepositories(Call& call);
+  http::Response ListRepositories(Call& call);
+  http::Response GetRepository(Call& call);
+  http::Response UpdateRepository(Call& call);
+  http::Response DeleteRepository(Call& call);
+  http::Response ListArtifacts(Call& call);
+  http::Response CopyArtifact(Call& call);
+  http::Response GetArtifact(Call& call);
+  http::Response DeleteArtifact(Call& call);
+  http::Response ListAccessories(Call& call);
+  http::Response GetAddition(Call& call);
+  http::Response ListTags(Call& call);
+  http::Response CreateTag(Call& call);
+  http::Response DeleteTag(Call& call);
+  http::Response AddLabel(Call& call);
+  http::Response RemoveLabel(Call& call);
+  // Labels, quotas, audit logs, search, statistics, configurations, volumes:
+  // operations_api.cc.
+  http::Response ListLabels(Call& call);
+  http::Response CreateLabel(Call& call);
+  http::Response GetLabelByID(Call& call);
+  http::Response UpdateLabel(Call& call);
+  http::Response DeleteLabel(Call& call);
+  http::Response ListQuotas(Call& call);
+  http::Response GetQuota(Call& call);
+  http::Response UpdateQuota(Call& call);
+  http::Response ListAuditLogs(Call& call);
+  http::Response GetLogs(Call& call);
   http::Response Search(Call& call);
-  http::Response Statistics(Call& call);
-  http::Response Configurations(Call& call);
-  http::Response Webhooks(Call& call, const ProjectRecord& project);
-  http::Response Ldap(Call& call);
-  http::Response System(Call& call);
-  http::Response Volumes(Call& call);
+  http::Response GetStatistic(Call& call);
+  http::Response GetConfigurations(Call& call);
+  http::Response UpdateConfigurations(Call& call);
+  http::Response GetVolumes(Call& call);
+  // A project's webhook policies and their history: webhooks_api.cc.
+  http::Response ListWebhookPoliciesOfProject(Call& call);
+  http::Response CreateWebhookPolicyOfProject(Call& call);
+  http::Response GetWebhookPolicyOfProject(Call& call);
+  http::Response UpdateWebhookPolicyOfProject(Call& call);
+  http::Response DeleteWebhookPolicyOfProject(Call& call);
+  http::Response ListExecutionsOfWebhookPolicy(Call& call);
+  http::Response ListTasksOfWebhookExecution(Call& call);
+  http::Response GetLogsOfWebhookTask(Call& call);
+  http::Response LastTrigger(Call& call);
+  http::Response GetSupportedEventTypes(Call& call);
+
+  // What several operations share.
+  Result<UserRecord> UserOf(Call& call);
+  Result<RobotRecord> RobotOf(Call& call);
+  Status MayManageRobot(const Principal& who, const RobotRecord& robot, Action action);
+  Result<MemberRecord> MemberOf(Call& call, Action action);
+  Result<ArtifactRecord> ArtifactOf(Call& call, Resource resource, Action action);
+  Status MayLabel(const Principal& who, const LabelRecord& label, Action action);
+  Result<LabelRecord> LabelOf(Call& call);
+  Result<QuotaRecord> QuotaOf(Call& call);
+  std::string QuotaOwner(int64_t project_id);
+  Result<WebhookPolicyRecord> WebhookPolicyOf(Call& call, Action action);
+  Result<WebhookExecutionRecord> WebhookExecutionOf(Call& call);
+  http::Response SaveProject(ProjectRecord updated);
+  http::Response AuditLogs(Call& call, const ProjectRecord* project);
 
   // Who the audit log and webhooks name for the caller.
   static std::string OperatorOf(const Principal& who);
@@ -140,7 +240,7 @@ class HarborApi : public http::Handler {
   // (a system administrator's).
   Result<std::optional<std::vector<std::string>>> ListableProjects(const Principal& who,
                                                                    Resource resource);
-  Result<int64_t> CreateUser(const boost::json::object& body);
+  Result<int64_t> NewUser(const boost::json::object& body);
   Result<RobotRecord> RobotFromBody(const Principal& who, const boost::json::object& body,
                                     RobotRecord robot);
 

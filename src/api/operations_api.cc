@@ -50,180 +50,191 @@ boost::json::object LabelJson(const LabelRecord& l) {
           {"update_time", Rfc3339(l.updated_at)}};
 }
 
-Response HarborApi::Labels(Call& call) {
-  const auto& p = call.path;
-  const std::string& m = call.request.method;
-  if (auto s = RequireUser(call.who); !s) return HarborError(s.error());
-  // Global labels are the administrators'; a project's, its maintainers' (Resource::kLabel).
-  auto may = [&](const LabelRecord& l, Action action) -> Status {
-    if (l.scope == "g") {
-      if (action == Action::kRead || action == Action::kList) return {};
-      return RequireAdmin(call.who);
-    }
-    auto project = store_.GetProject(l.project_id);
-    if (!project) return Fail(ErrorCode::kNotFound, "project not found");
-    return Require(call.who, *project, Resource::kLabel, action);
-  };
-  if (p.size() == 1) {
-    if (m == "GET") {
-      const std::string scope(call.request.Query("scope").value_or("g"));
-      if (scope != "g" && scope != "p")
-        return HarborError(ErrorCode::kBadRequest, "scope must be g or p");
-      int64_t project_id = 0;
-      if (scope == "p") {
-        auto id = ParseId(call.request.Query("project_id").value_or(""));
-        if (!id) return HarborError(ErrorCode::kBadRequest, "project_id is required for scope p");
-        project_id = *id;
-      }
-      if (auto s = may(LabelRecord{0, {}, {}, {}, scope, project_id}, Action::kList); !s)
-        return HarborError(s.error());
-      auto listing = ParseListing(call.request);
-      if (!listing) return HarborError(listing.error());
-      if (auto name = call.request.Query("name")) {
-        listing->request.conditions.push_back(
-            QueryCondition{"name", QueryCondition::Kind::kFuzzy, {std::string(*name)}, {}, {}});
-      }
-      auto labels = management_.ListLabels(scope, project_id, listing->request);
-      if (!labels) return HarborError(labels.error());
-      boost::json::array items;
-      for (const LabelRecord& l : labels->items) items.push_back(LabelJson(l));
-      return PagedSlice(call.request, listing->page, std::move(items), labels->total);
-    }
-    if (m == "POST") {
-      auto body = ParseJsonObject(call.body);
-      if (!body) return HarborError(body.error());
-      auto name = StringField(*body, "name");
-      auto description = StringField(*body, "description");
-      auto color = StringField(*body, "color");
-      auto scope = StringField(*body, "scope");
-      auto project_id = IntField(*body, "project_id");
-      for (const auto* f : {&name, &description, &color, &scope}) {
-        if (!*f) return HarborError(f->error());
-      }
-      if (!project_id) return HarborError(project_id.error());
-      if (!*name || (*name)->empty()) return HarborError(ErrorCode::kBadRequest, "name is required");
-      const int64_t now = clock_.Now();
-      LabelRecord label{0,         **name, description->value_or(""), color->value_or(""),
-                        scope->value_or("g"), 0,     now,  now};
-      if (label.scope == "p") {
-        label.project_id = project_id->value_or(0);
-        if (label.project_id <= 0)
-          return HarborError(ErrorCode::kBadRequest, "project_id is required for scope p");
-      } else if (label.scope != "g") {
-        return HarborError(ErrorCode::kBadRequest, "scope must be g or p");
-      }
-      if (auto s = may(label, Action::kCreate); !s) return HarborError(s.error());
-      auto id = management_.CreateLabel(label);
-      if (!id) {
-        if (id.error().code == ErrorCode::kConflict)
-          return HarborError(ErrorCode::kConflict, "label " + label.name + " already exists");
-        return HarborError(id.error());
-      }
-      return Created(std::string(kApiPrefix) + "/labels/" + std::to_string(*id));
-    }
-    return HarborError(ErrorCode::kMethodNotAllowed);
+// Global labels are the administrators'; a project's, its maintainers' (Resource::kLabel).
+Status HarborApi::MayLabel(const Principal& who, const LabelRecord& l, Action action) {
+  if (auto s = RequireUser(who); !s) return s;
+  if (l.scope == "g") {
+    if (action == Action::kRead || action == Action::kList) return {};
+    return RequireAdmin(who);
   }
-  if (p.size() != 2) return HarborError(ErrorCode::kNotFound, "no such endpoint");
-  auto id = ParseId(p[1]);
-  if (!id) return HarborError(ErrorCode::kBadRequest, "invalid label id");
-  auto label = management_.GetLabel(*id);
-  if (!label) {
-    if (label.error().code == ErrorCode::kNotFound)
-      return HarborError(ErrorCode::kNotFound, "label not found");
-    return HarborError(label.error());
-  }
-  if (m == "GET") {
-    if (auto s = may(*label, Action::kRead); !s) return HarborError(s.error());
-    return JsonBody(200, LabelJson(*label));
-  }
-  if (m == "PUT") {
-    if (auto s = may(*label, Action::kUpdate); !s) return HarborError(s.error());
-    auto body = ParseJsonObject(call.body);
-    if (!body) return HarborError(body.error());
-    auto name = StringField(*body, "name");
-    auto description = StringField(*body, "description");
-    auto color = StringField(*body, "color");
-    for (const auto* f : {&name, &description, &color}) {
-      if (!*f) return HarborError(f->error());
-    }
-    if (*name) label->name = **name;
-    if (*description) label->description = **description;
-    if (*color) label->color = **color;
-    label->updated_at = clock_.Now();
-    if (auto s = management_.UpdateLabel(*label); !s) return HarborError(s.error());
-    return Empty(200);
-  }
-  if (m == "DELETE") {
-    if (auto s = may(*label, Action::kDelete); !s) return HarborError(s.error());
-    if (auto s = management_.DeleteLabel(*id); !s) return HarborError(s.error());
-    return Empty(200);
-  }
-  return HarborError(ErrorCode::kMethodNotAllowed);
+  auto project = store_.GetProject(l.project_id);
+  if (!project) return Fail(ErrorCode::kNotFound, "project not found");
+  return Require(who, *project, Resource::kLabel, action);
 }
 
-Response HarborApi::Quotas(Call& call) {
-  const auto& p = call.path;
-  const std::string& m = call.request.method;
-  if (auto s = RequireAdmin(call.who); !s) return HarborError(s.error());
-  auto owner_of = [&](int64_t project_id) -> std::string {
-    auto project = store_.GetProject(project_id);
-    if (!project) return {};
-    auto owner = store_.GetUser(project->owner_id);
-    return owner ? owner->username : std::string();
-  };
-  if (p.size() == 1) {
-    if (m != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
-    const auto reference = call.request.Query("reference");
-    if (reference && *reference != "project")
-      return HarborError(ErrorCode::kBadRequest, "reference must be project");
-    // A reference_id that is no project id names no quota (0 is no project's id either).
-    std::optional<int64_t> project_id;
-    if (auto reference_id = call.request.Query("reference_id"))
-      project_id = ParseId(*reference_id).value_or(0);
-    auto listing = ParseListing(call.request);
-    if (!listing) return HarborError(listing.error());
-    for (const SortKey& key : listing->request.sort) {
-      if (key.field != "hard.storage" && key.field != "used.storage" &&
-          key.field != "creation_time" && key.field != "update_time")
-        return HarborError(ErrorCode::kBadRequest, "cannot sort quotas by " + key.field);
-    }
-    auto quotas = management_.ListQuotas(project_id, listing->request);
-    if (!quotas) return HarborError(quotas.error());
-    boost::json::array items;
-    for (const QuotaRecord& q : quotas->items) items.push_back(QuotaJson(q, owner_of(q.project_id)));
-    return PagedSlice(call.request, listing->page, std::move(items), quotas->total);
-  }
-  if (p.size() != 2) return HarborError(ErrorCode::kNotFound, "no such endpoint");
-  auto id = ParseId(p[1]);
-  if (!id) return HarborError(ErrorCode::kBadRequest, "invalid quota id");
-  auto quota = management_.GetQuota(*id);
-  if (!quota) {
-    if (quota.error().code == ErrorCode::kNotFound)
-      return HarborError(ErrorCode::kNotFound, "quota not found");
-    return HarborError(quota.error());
-  }
-  if (m == "GET") return JsonBody(200, QuotaJson(*quota, owner_of(*id)));
-  if (m == "PUT") {
-    auto body = ParseJsonObject(call.body);
-    if (!body) return HarborError(body.error());
-    const auto* hard = body->if_contains("hard");
-    if (!hard || !hard->is_object())
-      return HarborError(ErrorCode::kBadRequest, "hard must be an object");
-    auto storage = IntField(hard->as_object(), "storage");
-    if (!storage) return HarborError(storage.error());
-    if (!*storage) return HarborError(ErrorCode::kBadRequest, "hard.storage is required");
-    const int64_t limit = **storage;
-    if (limit < -1 || limit == 0)
-      return HarborError(ErrorCode::kBadRequest, "hard.storage must be -1 or more than 0");
-    if (auto s = management_.SetStorageLimit(*id, limit, clock_.Now()); !s)
-      return HarborError(s.error());
-    return Empty(200);
-  }
-  return HarborError(ErrorCode::kMethodNotAllowed);
+Result<LabelRecord> HarborApi::LabelOf(Call& call) {
+  if (auto s = RequireUser(call.who); !s) return tl::unexpected(s.error());
+  auto id = ParseId(call.params.Get("label_id"));
+  if (!id) return Fail(ErrorCode::kBadRequest, "invalid label id");
+  auto label = management_.GetLabel(*id);
+  if (!label && label.error().code == ErrorCode::kNotFound)
+    return Fail(ErrorCode::kNotFound, "label not found");
+  return label;
 }
+
+Response HarborApi::ListLabels(Call& call) {
+  const std::string scope(call.request.Query("scope").value_or("g"));
+  if (scope != "g" && scope != "p")
+    return HarborError(ErrorCode::kBadRequest, "scope must be g or p");
+  int64_t project_id = 0;
+  if (scope == "p") {
+    auto id = ParseId(call.request.Query("project_id").value_or(""));
+    if (!id) return HarborError(ErrorCode::kBadRequest, "project_id is required for scope p");
+    project_id = *id;
+  }
+  if (auto s = MayLabel(call.who, LabelRecord{0, {}, {}, {}, scope, project_id}, Action::kList); !s)
+    return HarborError(s.error());
+  auto listing = ParseListing(call.request);
+  if (!listing) return HarborError(listing.error());
+  if (auto name = call.request.Query("name")) {
+    listing->request.conditions.push_back(
+        QueryCondition{"name", QueryCondition::Kind::kFuzzy, {std::string(*name)}, {}, {}});
+  }
+  auto labels = management_.ListLabels(scope, project_id, listing->request);
+  if (!labels) return HarborError(labels.error());
+  boost::json::array items;
+  for (const LabelRecord& l : labels->items) items.push_back(LabelJson(l));
+  return PagedSlice(call.request, listing->page, std::move(items), labels->total);
+}
+
+Response HarborApi::CreateLabel(Call& call) {
+  auto body = ParseJsonObject(call.body);
+  if (!body) return HarborError(body.error());
+  auto name = StringField(*body, "name");
+  auto description = StringField(*body, "description");
+  auto color = StringField(*body, "color");
+  auto scope = StringField(*body, "scope");
+  auto project_id = IntField(*body, "project_id");
+  for (const auto* f : {&name, &description, &color, &scope}) {
+    if (!*f) return HarborError(f->error());
+  }
+  if (!project_id) return HarborError(project_id.error());
+  if (!*name || (*name)->empty()) return HarborError(ErrorCode::kBadRequest, "name is required");
+  const int64_t now = clock_.Now();
+  LabelRecord label{0,         **name, description->value_or(""), color->value_or(""),
+                    scope->value_or("g"), 0,     now,  now};
+  if (label.scope == "p") {
+    label.project_id = project_id->value_or(0);
+    if (label.project_id <= 0)
+      return HarborError(ErrorCode::kBadRequest, "project_id is required for scope p");
+  } else if (label.scope != "g") {
+    return HarborError(ErrorCode::kBadRequest, "scope must be g or p");
+  }
+  if (auto s = MayLabel(call.who, label, Action::kCreate); !s) return HarborError(s.error());
+  auto id = management_.CreateLabel(label);
+  if (!id) {
+    if (id.error().code == ErrorCode::kConflict)
+      return HarborError(ErrorCode::kConflict, "label " + label.name + " already exists");
+    return HarborError(id.error());
+  }
+  return Created(std::string(kApiPrefix) + "/labels/" + std::to_string(*id));
+}
+
+Response HarborApi::GetLabelByID(Call& call) {
+  auto label = LabelOf(call);
+  if (!label) return HarborError(label.error());
+  if (auto s = MayLabel(call.who, *label, Action::kRead); !s) return HarborError(s.error());
+  return JsonBody(200, LabelJson(*label));
+}
+
+Response HarborApi::UpdateLabel(Call& call) {
+  auto label = LabelOf(call);
+  if (!label) return HarborError(label.error());
+  if (auto s = MayLabel(call.who, *label, Action::kUpdate); !s) return HarborError(s.error());
+  auto body = ParseJsonObject(call.body);
+  if (!body) return HarborError(body.error());
+  auto name = StringField(*body, "name");
+  auto description = StringField(*body, "description");
+  auto color = StringField(*body, "color");
+  for (const auto* f : {&name, &description, &color}) {
+    if (!*f) return HarborError(f->error());
+  }
+  if (*name) label->name = **name;
+  if (*description) label->description = **description;
+  if (*color) label->color = **color;
+  label->updated_at = clock_.Now();
+  if (auto s = management_.UpdateLabel(*label); !s) return HarborError(s.error());
+  return Empty(200);
+}
+
+Response HarborApi::DeleteLabel(Call& call) {
+  auto label = LabelOf(call);
+  if (!label) return HarborError(label.error());
+  if (auto s = MayLabel(call.who, *label, Action::kDelete); !s) return HarborError(s.error());
+  if (auto s = management_.DeleteLabel(label->id); !s) return HarborError(s.error());
+  return Empty(200);
+}
+
+std::string HarborApi::QuotaOwner(int64_t project_id) {
+  auto project = store_.GetProject(project_id);
+  if (!project) return {};
+  auto owner = store_.GetUser(project->owner_id);
+  return owner ? owner->username : std::string();
+}
+
+Result<QuotaRecord> HarborApi::QuotaOf(Call& call) {
+  if (auto s = RequireAdmin(call.who); !s) return tl::unexpected(s.error());
+  auto id = ParseId(call.params.Get("id"));
+  if (!id) return Fail(ErrorCode::kBadRequest, "invalid quota id");
+  auto quota = management_.GetQuota(*id);
+  if (!quota && quota.error().code == ErrorCode::kNotFound)
+    return Fail(ErrorCode::kNotFound, "quota not found");
+  return quota;
+}
+
+Response HarborApi::ListQuotas(Call& call) {
+  if (auto s = RequireAdmin(call.who); !s) return HarborError(s.error());
+  const auto reference = call.request.Query("reference");
+  if (reference && *reference != "project")
+    return HarborError(ErrorCode::kBadRequest, "reference must be project");
+  // A reference_id that is no project id names no quota (0 is no project's id either).
+  std::optional<int64_t> project_id;
+  if (auto reference_id = call.request.Query("reference_id"))
+    project_id = ParseId(*reference_id).value_or(0);
+  auto listing = ParseListing(call.request);
+  if (!listing) return HarborError(listing.error());
+  for (const SortKey& key : listing->request.sort) {
+    if (key.field != "hard.storage" && key.field != "used.storage" &&
+        key.field != "creation_time" && key.field != "update_time")
+      return HarborError(ErrorCode::kBadRequest, "cannot sort quotas by " + key.field);
+  }
+  auto quotas = management_.ListQuotas(project_id, listing->request);
+  if (!quotas) return HarborError(quotas.error());
+  boost::json::array items;
+  for (const QuotaRecord& q : quotas->items) items.push_back(QuotaJson(q, QuotaOwner(q.project_id)));
+  return PagedSlice(call.request, listing->page, std::move(items), quotas->total);
+}
+
+Response HarborApi::GetQuota(Call& call) {
+  auto quota = QuotaOf(call);
+  if (!quota) return HarborError(quota.error());
+  return JsonBody(200, QuotaJson(*quota, QuotaOwner(quota->project_id)));
+}
+
+Response HarborApi::UpdateQuota(Call& call) {
+  auto quota = QuotaOf(call);
+  if (!quota) return HarborError(quota.error());
+  auto body = ParseJsonObject(call.body);
+  if (!body) return HarborError(body.error());
+  const auto* hard = body->if_contains("hard");
+  if (!hard || !hard->is_object())
+    return HarborError(ErrorCode::kBadRequest, "hard must be an object");
+  auto storage = IntField(hard->as_object(), "storage");
+  if (!storage) return HarborError(storage.error());
+  if (!*storage) return HarborError(ErrorCode::kBadRequest, "hard.storage is required");
+  const int64_t limit = **storage;
+  if (limit < -1 || limit == 0)
+    return HarborError(ErrorCode::kBadRequest, "hard.storage must be -1 or more than 0");
+  if (auto s = management_.SetStorageLimit(quota->project_id, limit, clock_.Now()); !s)
+    return HarborError(s.error());
+  return Empty(200);
+}
+
+Response HarborApi::ListAuditLogs(Call& call) { return AuditLogs(call, nullptr); }
+
+Response HarborApi::GetLogs(Call& call) { return AuditLogs(call, &*call.project); }
 
 Response HarborApi::AuditLogs(Call& call, const ProjectRecord* project) {
-  if (call.request.method != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
   if (project) {
     if (auto s = Require(call.who, *project, Resource::kLog, Action::kList); !s)
       return HarborError(s.error());
@@ -302,7 +313,6 @@ Response HarborApi::AuditLogs(Call& call, const ProjectRecord* project) {
 }
 
 Response HarborApi::Search(Call& call) {
-  if (call.request.method != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
   const std::string text(call.request.Query("q").value_or(""));
   QueryCondition name;
   name.key = "name";
@@ -338,8 +348,7 @@ Response HarborApi::Search(Call& call) {
                                            {"repository", std::move(repository_hits)}});
 }
 
-Response HarborApi::Statistics(Call& call) {
-  if (call.request.method != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
+Response HarborApi::GetStatistic(Call& call) {
   if (call.who.anonymous()) return HarborError(ErrorCode::kUnauthenticated, "log in first");
   auto projects = store_.ListProjects();
   if (!projects) return HarborError(projects.error());
@@ -371,57 +380,53 @@ Response HarborApi::Statistics(Call& call) {
   return JsonBody(200, out);
 }
 
-Response HarborApi::Configurations(Call& call) {
-  const std::string& m = call.request.method;
-  if (m == "GET") {
-    if (auto s = RequireAdmin(call.who); !s) return HarborError(s.error());
-    const RuntimeSettings s = settings_.Get();
-    auto item = [](boost::json::value v, bool editable) {
-      return boost::json::object{{"value", std::move(v)}, {"editable", editable}};
-    };
-    return JsonBody(
-        200, boost::json::object{
-                 {"auth_mode", item(boost::json::string(options_.auth_mode), false)},
-                 {"primary_auth_mode", item(false, false)},
-                 {"self_registration", item(false, false)},
-                 {"project_creation_restriction", item(boost::json::string(s.project_creation_restriction), true)},
-                 {"read_only", item(s.read_only, true)},
-                 {"token_expiration", item(s.token_expiration_minutes, true)},
-                 {"robot_token_duration", item(s.robot_token_duration_days, true)},
-                 {"robot_name_prefix", item("robot$", false)},
-                 {"notification_enable", item(s.notification_enable, true)},
-                 {"quota_per_project_enable", item(true, false)},
-                 {"storage_per_project", item(s.storage_per_project, true)}});
-  }
-  if (m == "PUT") {
-    if (auto s = RequireAdmin(call.who); !s) return HarborError(s.error());
-    auto body = ParseJsonObject(call.body);
-    if (!body) return HarborError(body.error());
-    std::map<std::string, std::string> values;
-    for (const auto& [key, value] : *body) {
-      if (value.is_string()) {
-        values[key] = std::string(value.as_string());
-      } else if (value.is_bool()) {
-        values[key] = value.as_bool() ? "true" : "false";
-      } else if (value.is_int64()) {
-        values[key] = std::to_string(value.as_int64());
-      } else {
-        return HarborError(ErrorCode::kBadRequest,
-                           std::string(key) + " must be a string, a boolean or an integer");
-      }
-    }
-    RuntimeSettings next = settings_.Get();
-    if (auto s = ApplySettings(values, next); !s) return HarborError(s.error());
-    if (auto s = management_.SaveSettings(SettingsToMap(next)); !s) return HarborError(s.error());
-    settings_.Set(std::move(next));
-    changes_.Publish(ChangeTopic::kSettings, "");
-    return Empty(200);
-  }
-  return HarborError(ErrorCode::kMethodNotAllowed);
+Response HarborApi::GetConfigurations(Call& call) {
+  if (auto s = RequireAdmin(call.who); !s) return HarborError(s.error());
+  const RuntimeSettings s = settings_.Get();
+  auto item = [](boost::json::value v, bool editable) {
+    return boost::json::object{{"value", std::move(v)}, {"editable", editable}};
+  };
+  return JsonBody(
+      200, boost::json::object{
+               {"auth_mode", item(boost::json::string(options_.auth_mode), false)},
+               {"primary_auth_mode", item(false, false)},
+               {"self_registration", item(false, false)},
+               {"project_creation_restriction", item(boost::json::string(s.project_creation_restriction), true)},
+               {"read_only", item(s.read_only, true)},
+               {"token_expiration", item(s.token_expiration_minutes, true)},
+               {"robot_token_duration", item(s.robot_token_duration_days, true)},
+               {"robot_name_prefix", item("robot$", false)},
+               {"notification_enable", item(s.notification_enable, true)},
+               {"quota_per_project_enable", item(true, false)},
+               {"storage_per_project", item(s.storage_per_project, true)}});
 }
 
-Response HarborApi::Volumes(Call& call) {
-  if (call.request.method != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
+Response HarborApi::UpdateConfigurations(Call& call) {
+  if (auto s = RequireAdmin(call.who); !s) return HarborError(s.error());
+  auto body = ParseJsonObject(call.body);
+  if (!body) return HarborError(body.error());
+  std::map<std::string, std::string> values;
+  for (const auto& [key, value] : *body) {
+    if (value.is_string()) {
+      values[key] = std::string(value.as_string());
+    } else if (value.is_bool()) {
+      values[key] = value.as_bool() ? "true" : "false";
+    } else if (value.is_int64()) {
+      values[key] = std::to_string(value.as_int64());
+    } else {
+      return HarborError(ErrorCode::kBadRequest,
+                         std::string(key) + " must be a string, a boolean or an integer");
+    }
+  }
+  RuntimeSettings next = settings_.Get();
+  if (auto s = ApplySettings(values, next); !s) return HarborError(s.error());
+  if (auto s = management_.SaveSettings(SettingsToMap(next)); !s) return HarborError(s.error());
+  settings_.Set(std::move(next));
+  changes_.Publish(ChangeTopic::kSettings, "");
+  return Empty(200);
+}
+
+Response HarborApi::GetVolumes(Call& call) {
   if (auto s = RequireAdmin(call.who); !s) return HarborError(s.error());
   struct statvfs fs {};
   if (::statvfs(data_dir_.c_str(), &fs) != 0)

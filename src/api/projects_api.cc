@@ -167,82 +167,75 @@ boost::json::object HarborApi::ProjectJson(const Principal& who, const ProjectRe
   return out;
 }
 
-Response HarborApi::Projects(Call& call) {
-  const auto& p = call.path;
-  const std::string& m = call.request.method;
-  const Principal& who = call.who;
-  if (p.size() == 1) {
-    if (m == "HEAD") {
-      auto name = call.request.Query("project_name");
-      if (!name || name->empty())
-        return HarborError(ErrorCode::kBadRequest, "project_name is required");
-      auto project = ProjectByName(who, *name);
-      if (!project) return HarborError(project.error());
-      if (auto s = Require(who, *project, Resource::kProject, Action::kRead); !s)
-        return HarborError(s.error());
-      return Empty(200);
-    }
-    if (m == "POST") {
-      if (who.anonymous()) return HarborError(ErrorCode::kUnauthenticated, "log in first");
-      if (who.kind != Principal::Kind::kUser)
-        return HarborError(ErrorCode::kForbidden, "robot accounts cannot create projects");
-      auto body = ParseJsonObject(call.body);
-      if (!body) return HarborError(body.error());
-      auto name = StringField(*body, "project_name");
-      if (!name) return HarborError(name.error());
-      if (!*name || !IsHarborName(**name)) {
-        return HarborError(ErrorCode::kBadRequest,
-                           "project_name must match ^[a-z0-9]+(?:[._-][a-z0-9]+)*$");
-      }
-      const RuntimeSettings settings = settings_.Get();
-      if (settings.project_creation_restriction == "adminonly" && !who.sysadmin)
-        return HarborError(ErrorCode::kForbidden, "only system administrators may create projects");
-      auto limit = IntField(*body, "storage_limit");
-      if (!limit) return HarborError(limit.error());
-      // As Harbor: only a system administrator chooses a quota; 0 or none means the default.
-      int64_t storage_limit = settings.storage_per_project;
-      if (who.sysadmin && limit->value_or(0) != 0) storage_limit = **limit;
-      if (storage_limit < -1)
-        return HarborError(ErrorCode::kBadRequest, "storage_limit must be -1 or more than 0");
-      const int64_t now = clock_.Now();
-      ProjectRecord project{0, **name, who.id, false, now, now, {}};
-      if (auto s = ApplyProjectReq(*body, project); !s) return HarborError(s.error());
-      auto id = store_.CreateProject(project);
-      if (!id) {
-        if (id.error().code == ErrorCode::kConflict)
-          return HarborError(ErrorCode::kConflict, "project " + **name + " already exists");
-        return HarborError(id.error());
-      }
-      changes_.Publish(ChangeTopic::kProjects, "");
-      if (auto s = management_.SetStorageLimit(*id, storage_limit, now); !s)
-        return HarborError(s.error());
-      Announce(EventKind::kCreateProject, who, project.name);
-      return Created(std::string(kApiPrefix) + "/projects/" + std::to_string(*id));
-    }
-    if (m != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
-    auto listing = ParseListing(call.request);
-    if (!listing) return HarborError(listing.error());
-    for (std::string_view plain : {"name", "public", "owner"}) {
-      if (auto v = call.request.Query(plain)) {
-        QueryCondition c;
-        c.key = std::string(plain);
-        // Harbor's name parameter matches fuzzily.
-        c.kind = plain == "name" ? QueryCondition::Kind::kFuzzy : QueryCondition::Kind::kExact;
-        c.values = {std::string(*v)};
-        listing->request.conditions.push_back(std::move(c));
-      }
-    }
-    auto scope = VisibleProjects(who);
-    if (!scope) return HarborError(scope.error());
-    auto listed = store_.ListProjects(*scope, listing->request);
-    if (!listed) return HarborError(listed.error());
-    boost::json::array items;
-    for (const ProjectRecord& project : listed->items) items.push_back(ProjectJson(who, project));
-    return PagedSlice(call.request, listing->page, std::move(items), listed->total);
-  }
-  auto project = ProjectByKey(who, call.request, p[1]);
+Response HarborApi::HeadProject(Call& call) {
+  auto name = call.request.Query("project_name");
+  if (!name || name->empty()) return HarborError(ErrorCode::kBadRequest, "project_name is required");
+  auto project = ProjectByName(call.who, *name);
   if (!project) return HarborError(project.error());
-  return OneProject(call, *project);
+  if (auto s = Require(call.who, *project, Resource::kProject, Action::kRead); !s)
+    return HarborError(s.error());
+  return Empty(200);
+}
+
+Response HarborApi::CreateProject(Call& call) {
+  const Principal& who = call.who;
+  if (who.anonymous()) return HarborError(ErrorCode::kUnauthenticated, "log in first");
+  if (who.kind != Principal::Kind::kUser)
+    return HarborError(ErrorCode::kForbidden, "robot accounts cannot create projects");
+  auto body = ParseJsonObject(call.body);
+  if (!body) return HarborError(body.error());
+  auto name = StringField(*body, "project_name");
+  if (!name) return HarborError(name.error());
+  if (!*name || !IsHarborName(**name)) {
+    return HarborError(ErrorCode::kBadRequest,
+                       "project_name must match ^[a-z0-9]+(?:[._-][a-z0-9]+)*$");
+  }
+  const RuntimeSettings settings = settings_.Get();
+  if (settings.project_creation_restriction == "adminonly" && !who.sysadmin)
+    return HarborError(ErrorCode::kForbidden, "only system administrators may create projects");
+  auto limit = IntField(*body, "storage_limit");
+  if (!limit) return HarborError(limit.error());
+  // As Harbor: only a system administrator chooses a quota; 0 or none means the default.
+  int64_t storage_limit = settings.storage_per_project;
+  if (who.sysadmin && limit->value_or(0) != 0) storage_limit = **limit;
+  if (storage_limit < -1)
+    return HarborError(ErrorCode::kBadRequest, "storage_limit must be -1 or more than 0");
+  const int64_t now = clock_.Now();
+  ProjectRecord project{0, **name, who.id, false, now, now, {}};
+  if (auto s = ApplyProjectReq(*body, project); !s) return HarborError(s.error());
+  auto id = store_.CreateProject(project);
+  if (!id) {
+    if (id.error().code == ErrorCode::kConflict)
+      return HarborError(ErrorCode::kConflict, "project " + **name + " already exists");
+    return HarborError(id.error());
+  }
+  changes_.Publish(ChangeTopic::kProjects, "");
+  if (auto s = management_.SetStorageLimit(*id, storage_limit, now); !s)
+    return HarborError(s.error());
+  Announce(EventKind::kCreateProject, who, project.name);
+  return Created(std::string(kApiPrefix) + "/projects/" + std::to_string(*id));
+}
+
+Response HarborApi::ListProjects(Call& call) {
+  auto listing = ParseListing(call.request);
+  if (!listing) return HarborError(listing.error());
+  for (std::string_view plain : {"name", "public", "owner"}) {
+    if (auto v = call.request.Query(plain)) {
+      QueryCondition c;
+      c.key = std::string(plain);
+      // Harbor's name parameter matches fuzzily.
+      c.kind = plain == "name" ? QueryCondition::Kind::kFuzzy : QueryCondition::Kind::kExact;
+      c.values = {std::string(*v)};
+      listing->request.conditions.push_back(std::move(c));
+    }
+  }
+  auto scope = VisibleProjects(call.who);
+  if (!scope) return HarborError(scope.error());
+  auto listed = store_.ListProjects(*scope, listing->request);
+  if (!listed) return HarborError(listed.error());
+  boost::json::array items;
+  for (const ProjectRecord& project : listed->items) items.push_back(ProjectJson(call.who, project));
+  return PagedSlice(call.request, listing->page, std::move(items), listed->total);
 }
 
 Result<std::optional<ProjectScope>> HarborApi::VisibleProjects(const Principal& who) {
@@ -270,120 +263,133 @@ Result<std::optional<ProjectScope>> HarborApi::VisibleProjects(const Principal& 
   return scope;
 }
 
-Response HarborApi::OneProject(Call& call, const ProjectRecord& project) {
-  const auto& p = call.path;
-  const std::string& m = call.request.method;
-  const Principal& who = call.who;
-  auto require = [&](Resource r, Action a) { return Require(who, project, r, a); };
-  if (p.size() >= 3 && p[2] == "members") return Members(call, project);
-  if (p.size() >= 3 && p[2] == "repositories") return Repositories(call, project);
-  if (p.size() >= 3 && p[2] == "webhook") return Webhooks(call, project);
-  if (p.size() == 3 && p[2] == "logs") return AuditLogs(call, &project);
+Response HarborApi::GetProject(Call& call) {
+  if (auto s = Require(call.who, *call.project, Resource::kProject, Action::kRead); !s)
+    return HarborError(s.error());
+  return JsonBody(200, ProjectJson(call.who, *call.project));
+}
 
-  if (p.size() == 2) {
-    if (m == "GET" || m == "HEAD") {
-      if (auto s = require(Resource::kProject, Action::kRead); !s) return HarborError(s.error());
-      return JsonBody(200, ProjectJson(who, project));
-    }
-    if (m == "PUT") {
-      if (auto s = require(Resource::kProject, Action::kUpdate); !s) return HarborError(s.error());
-      auto body = ParseJsonObject(call.body);
-      if (!body) return HarborError(body.error());
-      ProjectRecord updated = project;
-      if (auto s = ApplyProjectReq(*body, updated); !s) return HarborError(s.error());
-      updated.updated_at = clock_.Now();
-      if (auto s = store_.UpdateProject(updated); !s) return HarborError(s.error());
-      changes_.Publish(ChangeTopic::kProjects, "");
-      return Empty(200);
-    }
-    if (m == "DELETE") {
-      if (auto s = require(Resource::kProject, Action::kDelete); !s) return HarborError(s.error());
-      if (auto s = store_.DeleteProject(project.id); !s) return HarborError(s.error());
-      changes_.Publish(ChangeTopic::kProjects, "");
-      changes_.Publish(ChangeTopic::kCredentials, "");
-      if (notifier_) notifier_->PoliciesChanged();
-      Announce(EventKind::kDeleteProject, who, project.name);
-      return Empty(200);
-    }
-    return HarborError(ErrorCode::kMethodNotAllowed);
+Response HarborApi::SaveProject(ProjectRecord updated) {
+  updated.updated_at = clock_.Now();
+  if (auto s = store_.UpdateProject(updated); !s) return HarborError(s.error());
+  changes_.Publish(ChangeTopic::kProjects, "");
+  return Empty(200);
+}
+
+Response HarborApi::UpdateProject(Call& call) {
+  if (auto s = Require(call.who, *call.project, Resource::kProject, Action::kUpdate); !s)
+    return HarborError(s.error());
+  auto body = ParseJsonObject(call.body);
+  if (!body) return HarborError(body.error());
+  ProjectRecord updated = *call.project;
+  if (auto s = ApplyProjectReq(*body, updated); !s) return HarborError(s.error());
+  return SaveProject(std::move(updated));
+}
+
+Response HarborApi::DeleteProject(Call& call) {
+  const ProjectRecord& project = *call.project;
+  if (auto s = Require(call.who, project, Resource::kProject, Action::kDelete); !s)
+    return HarborError(s.error());
+  if (auto s = store_.DeleteProject(project.id); !s) return HarborError(s.error());
+  changes_.Publish(ChangeTopic::kProjects, "");
+  changes_.Publish(ChangeTopic::kCredentials, "");
+  if (notifier_) notifier_->PoliciesChanged();
+  Announce(EventKind::kDeleteProject, call.who, project.name);
+  return Empty(200);
+}
+
+Response HarborApi::GetProjectSummary(Call& call) {
+  const ProjectRecord& project = *call.project;
+  const Principal& who = call.who;
+  if (auto s = Require(who, project, Resource::kProject, Action::kRead); !s)
+    return HarborError(s.error());
+  auto repos = store_.CountRepositories(project.name);
+  if (!repos) return HarborError(repos.error());
+  boost::json::object out{{"repo_count", *repos}};
+  if (auto can = access_.Can(who, RefOf(project), Resource::kQuota, Action::kRead); can && *can) {
+    auto quota = management_.GetQuota(project.id);
+    if (!quota) return HarborError(quota.error());
+    out["quota"] =
+        boost::json::object{{"hard", boost::json::object{{"storage", quota->storage_limit}}},
+                            {"used", boost::json::object{{"storage", quota->storage_used}}}};
   }
-  if (p.size() == 3 && p[2] == "summary") {
-    if (m != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
-    if (auto s = require(Resource::kProject, Action::kRead); !s) return HarborError(s.error());
-    auto repos = store_.CountRepositories(project.name);
-    if (!repos) return HarborError(repos.error());
-    boost::json::object out{{"repo_count", *repos}};
-    if (auto can = access_.Can(who, RefOf(project), Resource::kQuota, Action::kRead); can && *can) {
-      auto quota = management_.GetQuota(project.id);
-      if (!quota) return HarborError(quota.error());
-      out["quota"] = boost::json::object{
-          {"hard", boost::json::object{{"storage", quota->storage_limit}}},
-          {"used", boost::json::object{{"storage", quota->storage_used}}}};
+  if (auto can = access_.Can(who, RefOf(project), Resource::kMember, Action::kList); can && *can) {
+    auto members = store_.ListMembers(project.id);
+    if (!members) return HarborError(members.error());
+    int counts[6] = {};
+    for (const MemberRecord& member : *members) {
+      if (member.role >= 1 && member.role <= 5) ++counts[member.role];
     }
-    if (auto can = access_.Can(who, RefOf(project), Resource::kMember, Action::kList);
-        can && *can) {
-      auto members = store_.ListMembers(project.id);
-      if (!members) return HarborError(members.error());
-      int counts[6] = {};
-      for (const MemberRecord& member : *members) {
-        if (member.role >= 1 && member.role <= 5) ++counts[member.role];
-      }
-      out["project_admin_count"] = counts[1];
-      out["developer_count"] = counts[2];
-      out["guest_count"] = counts[3];
-      out["maintainer_count"] = counts[4];
-      out["limited_guest_count"] = counts[5];
-    }
-    return JsonBody(200, out);
+    out["project_admin_count"] = counts[1];
+    out["developer_count"] = counts[2];
+    out["guest_count"] = counts[3];
+    out["maintainer_count"] = counts[4];
+    out["limited_guest_count"] = counts[5];
   }
-  if (p.size() == 3 && p[2] == "_deletable") {
-    if (m != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
-    if (auto s = require(Resource::kProject, Action::kDelete); !s) return HarborError(s.error());
-    auto repos = store_.CountRepositories(project.name);
-    if (!repos) return HarborError(repos.error());
-    return JsonBody(
-        200, boost::json::object{{"deletable", *repos == 0},
-                                 {"message", *repos == 0 ? "" : "the project holds repositories"}});
-  }
-  if (p.size() >= 3 && p[2] == "metadatas") {
-    ProjectRecord updated = project;
-    if (p.size() == 3 && m == "GET") {
-      if (auto s = require(Resource::kMetadata, Action::kRead); !s) return HarborError(s.error());
-      return JsonBody(200, MetadataJson(project));
-    }
-    if (p.size() == 4 && m == "GET") {
-      if (auto s = require(Resource::kMetadata, Action::kRead); !s) return HarborError(s.error());
-      const boost::json::object all = MetadataJson(project);
-      const auto* value = all.if_contains(p[3]);
-      if (!value) return HarborError(ErrorCode::kNotFound, "no such metadata");
-      return JsonBody(200, boost::json::object{{p[3], *value}});
-    }
-    if ((p.size() == 3 && m == "POST") || (p.size() == 4 && m == "PUT")) {
-      if (auto s = require(Resource::kMetadata, m == "POST" ? Action::kCreate : Action::kUpdate);
-          !s)
-        return HarborError(s.error());
-      auto body = ParseJsonObject(call.body);
-      if (!body) return HarborError(body.error());
-      if (p.size() == 4 && (body->size() != 1 || !body->contains(p[3])))
-        return HarborError(ErrorCode::kBadRequest,
-                           "the body must hold exactly " + std::string(p[3]));
-      auto metadata = MetadataFrom(*body);
-      if (!metadata) return HarborError(metadata.error());
-      if (auto s = ApplyMetadata(updated, std::move(*metadata)); !s) return HarborError(s.error());
-    } else if (p.size() == 4 && m == "DELETE") {
-      if (auto s = require(Resource::kMetadata, Action::kDelete); !s) return HarborError(s.error());
-      if (p[3] == "public") return HarborError(ErrorCode::kBadRequest, "public cannot be removed");
-      if (!updated.metadata.erase(std::string(p[3])))
-        return HarborError(ErrorCode::kNotFound, "no such metadata");
-    } else {
-      return HarborError(ErrorCode::kMethodNotAllowed);
-    }
-    updated.updated_at = clock_.Now();
-    if (auto s = store_.UpdateProject(updated); !s) return HarborError(s.error());
-    changes_.Publish(ChangeTopic::kProjects, "");
-    return Empty(200);
-  }
-  return HarborError(ErrorCode::kNotFound, "no such endpoint");
+  return JsonBody(200, out);
+}
+
+Response HarborApi::GetProjectDeletable(Call& call) {
+  if (auto s = Require(call.who, *call.project, Resource::kProject, Action::kDelete); !s)
+    return HarborError(s.error());
+  auto repos = store_.CountRepositories(call.project->name);
+  if (!repos) return HarborError(repos.error());
+  return JsonBody(
+      200, boost::json::object{{"deletable", *repos == 0},
+                               {"message", *repos == 0 ? "" : "the project holds repositories"}});
+}
+
+Response HarborApi::ListProjectMetadatas(Call& call) {
+  if (auto s = Require(call.who, *call.project, Resource::kMetadata, Action::kRead); !s)
+    return HarborError(s.error());
+  return JsonBody(200, MetadataJson(*call.project));
+}
+
+Response HarborApi::GetProjectMetadata(Call& call) {
+  if (auto s = Require(call.who, *call.project, Resource::kMetadata, Action::kRead); !s)
+    return HarborError(s.error());
+  const std::string_view name = call.params.Get("meta_name");
+  const boost::json::object all = MetadataJson(*call.project);
+  const auto* value = all.if_contains(name);
+  if (!value) return HarborError(ErrorCode::kNotFound, "no such metadata");
+  return JsonBody(200, boost::json::object{{name, *value}});
+}
+
+Response HarborApi::AddProjectMetadatas(Call& call) {
+  if (auto s = Require(call.who, *call.project, Resource::kMetadata, Action::kCreate); !s)
+    return HarborError(s.error());
+  auto body = ParseJsonObject(call.body);
+  if (!body) return HarborError(body.error());
+  auto metadata = MetadataFrom(*body);
+  if (!metadata) return HarborError(metadata.error());
+  ProjectRecord updated = *call.project;
+  if (auto s = ApplyMetadata(updated, std::move(*metadata)); !s) return HarborError(s.error());
+  return SaveProject(std::move(updated));
+}
+
+Response HarborApi::UpdateProjectMetadata(Call& call) {
+  if (auto s = Require(call.who, *call.project, Resource::kMetadata, Action::kUpdate); !s)
+    return HarborError(s.error());
+  const std::string_view name = call.params.Get("meta_name");
+  auto body = ParseJsonObject(call.body);
+  if (!body) return HarborError(body.error());
+  if (body->size() != 1 || !body->contains(name))
+    return HarborError(ErrorCode::kBadRequest, "the body must hold exactly " + std::string(name));
+  auto metadata = MetadataFrom(*body);
+  if (!metadata) return HarborError(metadata.error());
+  ProjectRecord updated = *call.project;
+  if (auto s = ApplyMetadata(updated, std::move(*metadata)); !s) return HarborError(s.error());
+  return SaveProject(std::move(updated));
+}
+
+Response HarborApi::DeleteProjectMetadata(Call& call) {
+  if (auto s = Require(call.who, *call.project, Resource::kMetadata, Action::kDelete); !s)
+    return HarborError(s.error());
+  const std::string name(call.params.Get("meta_name"));
+  if (name == "public") return HarborError(ErrorCode::kBadRequest, "public cannot be removed");
+  ProjectRecord updated = *call.project;
+  if (!updated.metadata.erase(name)) return HarborError(ErrorCode::kNotFound, "no such metadata");
+  return SaveProject(std::move(updated));
 }
 
 namespace {
@@ -411,137 +417,148 @@ Result<int> RoleIdFrom(const boost::json::object& body) {
 
 }  // namespace
 
-Response HarborApi::Members(Call& call, const ProjectRecord& project) {
-  const auto& p = call.path;
-  const std::string& m = call.request.method;
-  auto require = [&](Action a) { return Require(call.who, project, Resource::kMember, a); };
-  const std::string base =
-      std::string(kApiPrefix) + "/projects/" + std::to_string(project.id) + "/members";
-  if (p.size() == 3) {
-    if (m == "GET") {
-      if (auto s = require(Action::kList); !s) return HarborError(s.error());
-      auto listing = ParseListing(call.request);
-      if (!listing) return HarborError(listing.error());
-      if (auto entity = call.request.Query("entityname")) {
-        listing->request.conditions.push_back(
-            QueryCondition{"entityname", QueryCondition::Kind::kFuzzy, {std::string(*entity)}, {}, {}});
-      }
-      auto members = store_.ListMembers(project.id, listing->request);
-      if (!members) return HarborError(members.error());
-      boost::json::array items;
-      for (const MemberRecord& member : members->items) items.push_back(MemberJson(member));
-      return PagedSlice(call.request, listing->page, std::move(items), members->total);
-    }
-    if (m != "POST") return HarborError(ErrorCode::kMethodNotAllowed);
-    if (auto s = require(Action::kCreate); !s) return HarborError(s.error());
-    auto body = ParseJsonObject(call.body);
-    if (!body) return HarborError(body.error());
-    auto role = RoleIdFrom(*body);
-    if (!role) return HarborError(role.error());
-    MemberRecord member{0, project.id, 'u', 0, "", *role};
-    const auto* user = body->if_contains("member_user");
-    const auto* group = body->if_contains("member_group");
-    if (user && user->is_object()) {
-      auto id = IntField(user->as_object(), "user_id");
-      auto name = StringField(user->as_object(), "username");
-      if (!id) return HarborError(id.error());
-      if (!name) return HarborError(name.error());
-      Result<UserRecord> found =
-          Fail(ErrorCode::kBadRequest, "member_user needs user_id or username");
-      if (*id && **id > 0)
-        found = store_.GetUser(**id);
-      else if (*name)
-        found = store_.FindUser(**name);
-      // In ldap_auth, a user not yet onboarded is looked up in LDAP, as Harbor does.
-      if (!found && found.error().code == ErrorCode::kNotFound && ldap_ && *name) {
-        auto entries = ldap_->SearchUsers(**name);
-        if (entries && entries->size() == 1) {
-          const LdapUser& u = entries->front();
-          const int64_t now = clock_.Now();
-          UserRecord created = OnboardedUser(u, now);
-          if (auto id2 = store_.CreateUser(created)) {
-            created.id = *id2;
-            found = created;
-          }
-        }
-      }
-      // The swagger answers a member that cannot be found with 400, not 404.
-      if (!found && found.error().code == ErrorCode::kNotFound)
-        return HarborError(ErrorCode::kBadRequest, "user not found");
-      if (!found) return HarborError(found.error());
-      member.entity_id = found->id;
-    } else if (group && group->is_object()) {
-      member.entity_type = 'g';
-      auto id = IntField(group->as_object(), "id");
-      auto dn = StringField(group->as_object(), "ldap_group_dn");
-      auto name = StringField(group->as_object(), "group_name");
-      if (!id) return HarborError(id.error());
-      if (!dn) return HarborError(dn.error());
-      if (!name) return HarborError(name.error());
-      Result<GroupRecord> found =
-          Fail(ErrorCode::kBadRequest, "member_group needs id or ldap_group_dn");
-      if (*id && **id > 0) {
-        found = store_.GetGroup(**id);
-      } else if (*dn) {
-        found = store_.FindGroupByDn(**dn);
-        // An LDAP group is added to Berth's groups the first time it becomes a member.
-        if (!found && found.error().code == ErrorCode::kNotFound && ldap_) {
-          auto entries = ldap_->SearchGroups("", **dn);
-          if (!entries) return HarborError(entries.error());
-          if (entries->size() == 1) {
-            GroupRecord created{0, name->value_or(entries->front().name), 1, **dn, clock_.Now()};
-            auto gid = store_.CreateGroup(created);
-            if (!gid) return HarborError(gid.error());
-            created.id = *gid;
-            found = created;
-          }
-        }
-      }
-      if (!found && found.error().code == ErrorCode::kNotFound)
-        return HarborError(ErrorCode::kBadRequest, "group not found");
-      if (!found) return HarborError(found.error());
-      member.entity_id = found->id;
-    } else {
-      return HarborError(ErrorCode::kBadRequest, "member_user or member_group is required");
-    }
-    auto id = store_.AddMember(member);
-    if (!id) {
-      if (id.error().code == ErrorCode::kConflict)
-        return HarborError(ErrorCode::kConflict, "already a member of " + project.name);
-      return HarborError(id.error());
-    }
-    return Created(base + "/" + std::to_string(*id));
+Response HarborApi::ListProjectMembers(Call& call) {
+  const ProjectRecord& project = *call.project;
+  if (auto s = Require(call.who, project, Resource::kMember, Action::kList); !s)
+    return HarborError(s.error());
+  auto listing = ParseListing(call.request);
+  if (!listing) return HarborError(listing.error());
+  if (auto entity = call.request.Query("entityname")) {
+    listing->request.conditions.push_back(
+        QueryCondition{"entityname", QueryCondition::Kind::kFuzzy, {std::string(*entity)}, {}, {}});
   }
-  auto mid = ParseId(p[3]);
-  if (!mid || p.size() != 4)
-    return HarborError(ErrorCode::kBadRequest, "the member id must be a positive integer");
-  auto members = store_.ListMembers(project.id);
+  auto members = store_.ListMembers(project.id, listing->request);
   if (!members) return HarborError(members.error());
-  auto member = std::find_if(members->begin(), members->end(),
-                             [&](const MemberRecord& r) { return r.id == *mid; });
-  if (m == "GET") {
-    if (auto s = require(Action::kRead); !s) return HarborError(s.error());
-    if (member == members->end()) return HarborError(ErrorCode::kNotFound, "member not found");
-    return JsonBody(200, MemberJson(*member));
-  }
-  const Action action = m == "PUT" ? Action::kUpdate : Action::kDelete;
-  if (m != "PUT" && m != "DELETE") return HarborError(ErrorCode::kMethodNotAllowed);
-  if (auto s = require(action); !s) return HarborError(s.error());
-  if (member == members->end()) return HarborError(ErrorCode::kNotFound, "member not found");
-  // Harbor forbids changing one's own membership: an admin cannot lock themselves out.
-  if (member->entity_type == 'u' && call.who.kind == Principal::Kind::kUser &&
-      member->entity_id == call.who.id) {
-    return HarborError(ErrorCode::kForbidden, "one cannot change one's own membership");
-  }
-  if (m == "DELETE") {
-    if (auto s = store_.DeleteMember(project.id, *mid); !s) return HarborError(s.error());
-    return Empty(200);
-  }
+  boost::json::array items;
+  for (const MemberRecord& member : members->items) items.push_back(MemberJson(member));
+  return PagedSlice(call.request, listing->page, std::move(items), members->total);
+}
+
+Response HarborApi::CreateProjectMember(Call& call) {
+  const ProjectRecord& project = *call.project;
+  if (auto s = Require(call.who, project, Resource::kMember, Action::kCreate); !s)
+    return HarborError(s.error());
   auto body = ParseJsonObject(call.body);
   if (!body) return HarborError(body.error());
   auto role = RoleIdFrom(*body);
   if (!role) return HarborError(role.error());
-  if (auto s = store_.UpdateMemberRole(project.id, *mid, *role); !s) return HarborError(s.error());
+  MemberRecord member{0, project.id, 'u', 0, "", *role};
+  const auto* user = body->if_contains("member_user");
+  const auto* group = body->if_contains("member_group");
+  if (user && user->is_object()) {
+    auto id = IntField(user->as_object(), "user_id");
+    auto name = StringField(user->as_object(), "username");
+    if (!id) return HarborError(id.error());
+    if (!name) return HarborError(name.error());
+    Result<UserRecord> found =
+        Fail(ErrorCode::kBadRequest, "member_user needs user_id or username");
+    if (*id && **id > 0)
+      found = store_.GetUser(**id);
+    else if (*name)
+      found = store_.FindUser(**name);
+    // In ldap_auth, a user not yet onboarded is looked up in LDAP, as Harbor does.
+    if (!found && found.error().code == ErrorCode::kNotFound && ldap_ && *name) {
+      auto entries = ldap_->SearchUsers(**name);
+      if (entries && entries->size() == 1) {
+        const LdapUser& u = entries->front();
+        const int64_t now = clock_.Now();
+        UserRecord created = OnboardedUser(u, now);
+        if (auto id2 = store_.CreateUser(created)) {
+          created.id = *id2;
+          found = created;
+        }
+      }
+    }
+    // The swagger answers a member that cannot be found with 400, not 404.
+    if (!found && found.error().code == ErrorCode::kNotFound)
+      return HarborError(ErrorCode::kBadRequest, "user not found");
+    if (!found) return HarborError(found.error());
+    member.entity_id = found->id;
+  } else if (group && group->is_object()) {
+    member.entity_type = 'g';
+    auto id = IntField(group->as_object(), "id");
+    auto dn = StringField(group->as_object(), "ldap_group_dn");
+    auto name = StringField(group->as_object(), "group_name");
+    if (!id) return HarborError(id.error());
+    if (!dn) return HarborError(dn.error());
+    if (!name) return HarborError(name.error());
+    Result<GroupRecord> found =
+        Fail(ErrorCode::kBadRequest, "member_group needs id or ldap_group_dn");
+    if (*id && **id > 0) {
+      found = store_.GetGroup(**id);
+    } else if (*dn) {
+      found = store_.FindGroupByDn(**dn);
+      // An LDAP group is added to Berth's groups the first time it becomes a member.
+      if (!found && found.error().code == ErrorCode::kNotFound && ldap_) {
+        auto entries = ldap_->SearchGroups("", **dn);
+        if (!entries) return HarborError(entries.error());
+        if (entries->size() == 1) {
+          GroupRecord created{0, name->value_or(entries->front().name), 1, **dn, clock_.Now()};
+          auto gid = store_.CreateGroup(created);
+          if (!gid) return HarborError(gid.error());
+          created.id = *gid;
+          found = created;
+        }
+      }
+    }
+    if (!found && found.error().code == ErrorCode::kNotFound)
+      return HarborError(ErrorCode::kBadRequest, "group not found");
+    if (!found) return HarborError(found.error());
+    member.entity_id = found->id;
+  } else {
+    return HarborError(ErrorCode::kBadRequest, "member_user or member_group is required");
+  }
+  auto id = store_.AddMember(member);
+  if (!id) {
+    if (id.error().code == ErrorCode::kConflict)
+      return HarborError(ErrorCode::kConflict, "already a member of " + project.name);
+    return HarborError(id.error());
+  }
+  return Created(std::string(kApiPrefix) + "/projects/" + std::to_string(project.id) +
+                 "/members/" + std::to_string(*id));
+}
+
+// The member of {mid}, once the caller may act on the project's members. Harbor forbids
+// changing one's own membership, so that an admin cannot lock themselves out.
+Result<MemberRecord> HarborApi::MemberOf(Call& call, Action action) {
+  const ProjectRecord& project = *call.project;
+  auto mid = ParseId(call.params.Get("mid"));
+  if (!mid) return Fail(ErrorCode::kBadRequest, "the member id must be a positive integer");
+  if (auto s = Require(call.who, project, Resource::kMember, action); !s)
+    return tl::unexpected(s.error());
+  auto members = store_.ListMembers(project.id);
+  if (!members) return tl::unexpected(members.error());
+  auto member = std::find_if(members->begin(), members->end(),
+                             [&](const MemberRecord& r) { return r.id == *mid; });
+  if (member == members->end()) return Fail(ErrorCode::kNotFound, "member not found");
+  if (action != Action::kRead && member->entity_type == 'u' &&
+      call.who.kind == Principal::Kind::kUser && member->entity_id == call.who.id)
+    return Fail(ErrorCode::kForbidden, "one cannot change one's own membership");
+  return *member;
+}
+
+Response HarborApi::GetProjectMember(Call& call) {
+  auto member = MemberOf(call, Action::kRead);
+  if (!member) return HarborError(member.error());
+  return JsonBody(200, MemberJson(*member));
+}
+
+Response HarborApi::DeleteProjectMember(Call& call) {
+  auto member = MemberOf(call, Action::kDelete);
+  if (!member) return HarborError(member.error());
+  if (auto s = store_.DeleteMember(call.project->id, member->id); !s) return HarborError(s.error());
+  return Empty(200);
+}
+
+Response HarborApi::UpdateProjectMember(Call& call) {
+  auto member = MemberOf(call, Action::kUpdate);
+  if (!member) return HarborError(member.error());
+  auto body = ParseJsonObject(call.body);
+  if (!body) return HarborError(body.error());
+  auto role = RoleIdFrom(*body);
+  if (!role) return HarborError(role.error());
+  if (auto s = store_.UpdateMemberRole(call.project->id, member->id, *role); !s)
+    return HarborError(s.error());
   return Empty(200);
 }
 
@@ -669,128 +686,154 @@ Result<RobotRecord> HarborApi::RobotFromBody(const Principal& who, const boost::
   return robot;
 }
 
-Response HarborApi::Robots(Call& call) {
-  const auto& p = call.path;
-  const std::string& m = call.request.method;
-  const Principal& who = call.who;
-  if (who.anonymous()) return HarborError(ErrorCode::kUnauthenticated, "log in first");
+namespace {
+
+// Robots are managed by users: a robot account cannot mint or change robot accounts.
+Status RequireRobotManager(const Principal& who) {
+  if (who.anonymous()) return Fail(ErrorCode::kUnauthenticated, "log in first");
   if (who.kind == Principal::Kind::kRobot)
-    return HarborError(ErrorCode::kForbidden, "robot accounts cannot manage robot accounts");
-  const int64_t now = clock_.Now();
-  if (p.size() == 1) {
-    if (m == "POST") {
-      auto body = ParseJsonObject(call.body);
-      if (!body) return HarborError(body.error());
-      RobotRecord robot;
-      robot.created_at = robot.updated_at = now;
-      auto built = RobotFromBody(who, *body, robot);
-      if (!built) return HarborError(built.error());
-      const std::string secret = NewSecret();
-      built->secret_hash = HashPassword(secret, authenticator_.password_iterations());
-      auto id = store_.CreateRobot(*built);
-      if (!id) {
-        if (id.error().code == ErrorCode::kConflict)
-          return HarborError(ErrorCode::kConflict, "robot " + built->name + " already exists");
-        return HarborError(id.error());
-      }
-      Response res = JsonBody(201, boost::json::object{{"id", *id},
-                                                       {"name", built->name},
-                                                       {"secret", secret},
-                                                       {"creation_time", Rfc3339(now)},
-                                                       {"expires_at", built->expires_at}});
-      res.headers.Set("Location", std::string(kApiPrefix) + "/robots/" + std::to_string(*id));
-      return res;
-    }
-    if (m != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
-    auto listing = ParseListing(call.request);
-    if (!listing) return HarborError(listing.error());
-    std::optional<int64_t> project_id;
-    std::optional<std::string> level;
-    std::vector<QueryCondition> by_name;
-    for (const QueryCondition& c : listing->request.conditions) {
-      if (c.key == "ProjectID" && c.kind == QueryCondition::Kind::kExact) {
-        project_id = ParseId(c.values.front());
-        if (!project_id) return HarborError(ErrorCode::kBadRequest, "ProjectID must be a number");
-      } else if (c.key == "Level" && c.kind == QueryCondition::Kind::kExact) {
-        level = c.values.front();
-      } else if (c.key == "name") {
-        by_name.push_back(c);
-      } else {
-        return HarborError(ErrorCode::kBadRequest, "cannot filter robots by " + c.key);
-      }
-    }
-    // As Harbor: without a Level the list is of system robots; project robots are listed
-    // with Level=project and their ProjectID, by whoever may list that project's robots.
-    if (level && *level != "system" && *level != "project")
-      return HarborError(ErrorCode::kBadRequest, "Level must be system or project");
-    const bool system = level.value_or("system") == "system";
-    if (system) {
-      if (!who.sysadmin)
-        return HarborError(ErrorCode::kForbidden, "only system administrators list system robots");
-    } else {
-      if (!project_id)
-        return HarborError(ErrorCode::kBadRequest, "Level=project needs a ProjectID");
-      auto project =
-          DenyIfMissing(who, std::to_string(*project_id), store_.GetProject(*project_id));
-      if (!project) return HarborError(project.error());
-      if (auto s = Require(who, *project, Resource::kRobot, Action::kList); !s)
-        return HarborError(s.error());
-    }
-    listing->request.conditions = std::move(by_name);
-    auto robots = store_.ListRobots(system ? 0 : *project_id, listing->request);
-    if (!robots) return HarborError(robots.error());
-    boost::json::array items;
-    for (const RobotRecord& r : robots->items) items.push_back(RobotJson(r));
-    return PagedSlice(call.request, listing->page, std::move(items), robots->total);
-  }
-  auto id = ParseId(p[1]);
-  if (!id || p.size() != 2)
-    return HarborError(ErrorCode::kBadRequest, "the robot id must be a positive integer");
-  auto robot = store_.GetRobot(*id);
-  if (!robot) return HarborError(robot.error().code, "robot not found");
-  // Reading or changing a robot takes the same right as listing or updating its project's.
-  auto may = [&](Action action) -> Status {
-    if (robot->level == "system")
-      return who.sysadmin ? Status{}
-                          : Fail(ErrorCode::kForbidden, "only system administrators may");
-    auto project = store_.GetProject(robot->project_id);
-    if (!project) return tl::unexpected(project.error());
-    return Require(who, *project, Resource::kRobot, action);
-  };
-  if (m == "GET") {
-    if (auto s = may(Action::kRead); !s) return HarborError(s.error());
-    return JsonBody(200, RobotJson(*robot));
-  }
-  if (m == "DELETE") {
-    if (auto s = may(Action::kDelete); !s) return HarborError(s.error());
-    if (auto s = store_.DeleteRobot(*id); !s) return HarborError(s.error());
-    changes_.Publish(ChangeTopic::kCredentials, "");
-    return Empty(200);
-  }
-  if (m != "PUT" && m != "PATCH") return HarborError(ErrorCode::kMethodNotAllowed);
+    return Fail(ErrorCode::kForbidden, "robot accounts cannot manage robot accounts");
+  return {};
+}
+
+}  // namespace
+
+Response HarborApi::CreateRobot(Call& call) {
+  if (auto s = RequireRobotManager(call.who); !s) return HarborError(s.error());
   auto body = ParseJsonObject(call.body);
   if (!body) return HarborError(body.error());
-  if (m == "PATCH") {
-    if (auto s = may(Action::kUpdate); !s) return HarborError(s.error());
-    auto chosen = StringField(*body, "secret");
-    if (!chosen) return HarborError(chosen.error());
-    std::string secret = chosen->value_or("");
-    if (secret.empty()) {
-      secret = NewSecret();
-    } else if (auto s = CheckPasswordPolicy(secret); !s) {
-      return HarborError(s.error());
-    }
-    robot->secret_hash = HashPassword(secret, authenticator_.password_iterations());
-    robot->updated_at = now;
-    if (auto s = store_.UpdateRobot(*robot); !s) return HarborError(s.error());
-    changes_.Publish(ChangeTopic::kCredentials, "");
-    return JsonBody(200, boost::json::object{{"secret", secret}});
+  const int64_t now = clock_.Now();
+  RobotRecord robot;
+  robot.created_at = robot.updated_at = now;
+  auto built = RobotFromBody(call.who, *body, robot);
+  if (!built) return HarborError(built.error());
+  const std::string secret = NewSecret();
+  built->secret_hash = HashPassword(secret, authenticator_.password_iterations());
+  auto id = store_.CreateRobot(*built);
+  if (!id) {
+    if (id.error().code == ErrorCode::kConflict)
+      return HarborError(ErrorCode::kConflict, "robot " + built->name + " already exists");
+    return HarborError(id.error());
   }
+  Response res = JsonBody(201, boost::json::object{{"id", *id},
+                                                   {"name", built->name},
+                                                   {"secret", secret},
+                                                   {"creation_time", Rfc3339(now)},
+                                                   {"expires_at", built->expires_at}});
+  res.headers.Set("Location", std::string(kApiPrefix) + "/robots/" + std::to_string(*id));
+  return res;
+}
+
+Response HarborApi::ListRobot(Call& call) {
+  const Principal& who = call.who;
+  if (auto s = RequireRobotManager(who); !s) return HarborError(s.error());
+  auto listing = ParseListing(call.request);
+  if (!listing) return HarborError(listing.error());
+  std::optional<int64_t> project_id;
+  std::optional<std::string> level;
+  std::vector<QueryCondition> by_name;
+  for (const QueryCondition& c : listing->request.conditions) {
+    if (c.key == "ProjectID" && c.kind == QueryCondition::Kind::kExact) {
+      project_id = ParseId(c.values.front());
+      if (!project_id) return HarborError(ErrorCode::kBadRequest, "ProjectID must be a number");
+    } else if (c.key == "Level" && c.kind == QueryCondition::Kind::kExact) {
+      level = c.values.front();
+    } else if (c.key == "name") {
+      by_name.push_back(c);
+    } else {
+      return HarborError(ErrorCode::kBadRequest, "cannot filter robots by " + c.key);
+    }
+  }
+  // As Harbor: without a Level the list is of system robots; project robots are listed
+  // with Level=project and their ProjectID, by whoever may list that project's robots.
+  if (level && *level != "system" && *level != "project")
+    return HarborError(ErrorCode::kBadRequest, "Level must be system or project");
+  const bool system = level.value_or("system") == "system";
+  if (system) {
+    if (!who.sysadmin)
+      return HarborError(ErrorCode::kForbidden, "only system administrators list system robots");
+  } else {
+    if (!project_id) return HarborError(ErrorCode::kBadRequest, "Level=project needs a ProjectID");
+    auto project = DenyIfMissing(who, std::to_string(*project_id), store_.GetProject(*project_id));
+    if (!project) return HarborError(project.error());
+    if (auto s = Require(who, *project, Resource::kRobot, Action::kList); !s)
+      return HarborError(s.error());
+  }
+  listing->request.conditions = std::move(by_name);
+  auto robots = store_.ListRobots(system ? 0 : *project_id, listing->request);
+  if (!robots) return HarborError(robots.error());
+  boost::json::array items;
+  for (const RobotRecord& r : robots->items) items.push_back(RobotJson(r));
+  return PagedSlice(call.request, listing->page, std::move(items), robots->total);
+}
+
+Result<RobotRecord> HarborApi::RobotOf(Call& call) {
+  if (auto s = RequireRobotManager(call.who); !s) return tl::unexpected(s.error());
+  auto id = ParseId(call.params.Get("robot_id"));
+  if (!id) return Fail(ErrorCode::kBadRequest, "the robot id must be a positive integer");
+  auto robot = store_.GetRobot(*id);
+  if (!robot) return Fail(robot.error().code, "robot not found");
+  return robot;
+}
+
+// Reading or changing a robot takes the same right as listing or updating its project's.
+Status HarborApi::MayManageRobot(const Principal& who, const RobotRecord& robot, Action action) {
+  if (robot.level == "system")
+    return who.sysadmin ? Status{} : Fail(ErrorCode::kForbidden, "only system administrators may");
+  auto project = store_.GetProject(robot.project_id);
+  if (!project) return tl::unexpected(project.error());
+  return Require(who, *project, Resource::kRobot, action);
+}
+
+Response HarborApi::GetRobotByID(Call& call) {
+  auto robot = RobotOf(call);
+  if (!robot) return HarborError(robot.error());
+  if (auto s = MayManageRobot(call.who, *robot, Action::kRead); !s) return HarborError(s.error());
+  return JsonBody(200, RobotJson(*robot));
+}
+
+Response HarborApi::DeleteRobot(Call& call) {
+  auto robot = RobotOf(call);
+  if (!robot) return HarborError(robot.error());
+  if (auto s = MayManageRobot(call.who, *robot, Action::kDelete); !s)
+    return HarborError(s.error());
+  if (auto s = store_.DeleteRobot(robot->id); !s) return HarborError(s.error());
+  changes_.Publish(ChangeTopic::kCredentials, "");
+  return Empty(200);
+}
+
+Response HarborApi::RefreshSec(Call& call) {
+  auto robot = RobotOf(call);
+  if (!robot) return HarborError(robot.error());
+  auto body = ParseJsonObject(call.body);
+  if (!body) return HarborError(body.error());
+  if (auto s = MayManageRobot(call.who, *robot, Action::kUpdate); !s)
+    return HarborError(s.error());
+  auto chosen = StringField(*body, "secret");
+  if (!chosen) return HarborError(chosen.error());
+  std::string secret = chosen->value_or("");
+  if (secret.empty()) {
+    secret = NewSecret();
+  } else if (auto s = CheckPasswordPolicy(secret); !s) {
+    return HarborError(s.error());
+  }
+  robot->secret_hash = HashPassword(secret, authenticator_.password_iterations());
+  robot->updated_at = clock_.Now();
+  if (auto s = store_.UpdateRobot(*robot); !s) return HarborError(s.error());
+  changes_.Publish(ChangeTopic::kCredentials, "");
+  return JsonBody(200, boost::json::object{{"secret", secret}});
+}
+
+Response HarborApi::UpdateRobot(Call& call) {
+  auto robot = RobotOf(call);
+  if (!robot) return HarborError(robot.error());
+  auto body = ParseJsonObject(call.body);
+  if (!body) return HarborError(body.error());
   if (auto name = StringField(*body, "name"); name && *name && **name != robot->name)
     return HarborError(ErrorCode::kBadRequest, "the name of a robot cannot change");
-  auto updated = RobotFromBody(who, *body, *robot);
+  auto updated = RobotFromBody(call.who, *body, *robot);
   if (!updated) return HarborError(updated.error());
-  updated->updated_at = now;
+  updated->updated_at = clock_.Now();
   if (auto s = store_.UpdateRobot(*updated); !s) return HarborError(s.error());
   changes_.Publish(ChangeTopic::kCredentials, "");
   return Empty(200);

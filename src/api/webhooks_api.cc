@@ -75,196 +75,214 @@ Status ApplyPolicy(const boost::json::object& body, WebhookPolicyRecord& policy)
 
 }  // namespace
 
-Response HarborApi::Webhooks(Call& call, const ProjectRecord& project) {
-  const auto& p = call.path;
-  const std::string& m = call.request.method;
-  auto require = [&](Action a) { return Require(call.who, project, Resource::kWebhookPolicy, a); };
-  auto changed = [&] {
-    if (notifier_) notifier_->PoliciesChanged();
+Response HarborApi::GetSupportedEventTypes(Call& call) {
+  if (auto s = Require(call.who, *call.project, Resource::kWebhookPolicy, Action::kRead); !s)
+    return HarborError(s.error());
+  boost::json::array types;
+  for (std::string_view t : kWebhookEventTypes) types.push_back(boost::json::string(t));
+  return JsonBody(
+      200, boost::json::object{
+               {"event_type", std::move(types)},
+               {"notify_type", boost::json::array{"http"}},
+               {"payload_formats",
+                boost::json::array{boost::json::object{
+                    {"notify_type", "http"},
+                    {"formats", boost::json::array{"Default", "CloudEvents"}}}}}});
+}
+
+Response HarborApi::LastTrigger(Call& call) {
+  const ProjectRecord& project = *call.project;
+  if (auto s = Require(call.who, project, Resource::kWebhookPolicy, Action::kRead); !s)
+    return HarborError(s.error());
+  auto policies = management_.ListWebhookPolicies(project.id);
+  if (!policies) return HarborError(policies.error());
+  boost::json::array out;
+  for (const WebhookPolicyRecord& policy : *policies) {
+    for (const std::string& type : policy.event_types) {
+      auto last = history_.LastWebhookTrigger(policy.id, type);
+      if (!last) return HarborError(last.error());
+      boost::json::object trigger{{"policy_name", policy.name},
+                                  {"event_type", type},
+                                  {"enabled", policy.enabled},
+                                  {"creation_time", Rfc3339(policy.created_at)}};
+      if (*last) trigger["last_trigger_time"] = Rfc3339(*last);
+      out.push_back(std::move(trigger));
+    }
+  }
+  return JsonBody(200, out);
+}
+
+Response HarborApi::ListWebhookPoliciesOfProject(Call& call) {
+  const ProjectRecord& project = *call.project;
+  if (auto s = Require(call.who, project, Resource::kWebhookPolicy, Action::kList); !s)
+    return HarborError(s.error());
+  auto policies = management_.ListWebhookPolicies(project.id);
+  if (!policies) return HarborError(policies.error());
+  auto sort = ParseSort(call.request.Query("sort").value_or(""));
+  if (!sort) return HarborError(sort.error());
+  auto field = [](const WebhookPolicyRecord& w,
+                  const std::string& f) -> std::optional<SortValue> {
+    if (f == "name") return w.name;
+    if (f == "creation_time") return w.created_at;
+    if (f == "update_time") return w.updated_at;
+    if (f == "id") return w.id;
+    return std::nullopt;
   };
-  if (p.size() == 4 && p[3] == "events") {
-    if (m != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
-    if (auto s = require(Action::kRead); !s) return HarborError(s.error());
-    boost::json::array types;
-    for (std::string_view t : kWebhookEventTypes) types.push_back(boost::json::string(t));
-    return JsonBody(
-        200, boost::json::object{
-                 {"event_type", std::move(types)},
-                 {"notify_type", boost::json::array{"http"}},
-                 {"payload_formats",
-                  boost::json::array{boost::json::object{
-                      {"notify_type", "http"},
-                      {"formats", boost::json::array{"Default", "CloudEvents"}}}}}});
-  }
-  if (p.size() == 4 && p[3] == "lasttrigger") {
-    if (m != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
-    if (auto s = require(Action::kRead); !s) return HarborError(s.error());
-    auto policies = management_.ListWebhookPolicies(project.id);
-    if (!policies) return HarborError(policies.error());
-    boost::json::array out;
-    for (const WebhookPolicyRecord& policy : *policies) {
-      for (const std::string& type : policy.event_types) {
-        auto last = history_.LastWebhookTrigger(policy.id, type);
-        if (!last) return HarborError(last.error());
-        boost::json::object trigger{{"policy_name", policy.name},
-                                    {"event_type", type},
-                                    {"enabled", policy.enabled},
-                                    {"creation_time", Rfc3339(policy.created_at)}};
-        if (*last) trigger["last_trigger_time"] = Rfc3339(*last);
-        out.push_back(std::move(trigger));
-      }
+  if (auto s = SortItems(*policies, *sort, field); !s) return HarborError(s.error());
+  auto conditions = ParseQuery(call.request.Query("q").value_or(""));
+  if (!conditions) return HarborError(conditions.error());
+  boost::json::array items;
+  for (const WebhookPolicyRecord& w : *policies) {
+    bool match = true;
+    for (const QueryCondition& c : *conditions) {
+      if (c.key != "name")
+        return HarborError(ErrorCode::kBadRequest, "cannot filter policies by " + c.key);
+      match = match && MatchesText(c, w.name);
     }
-    return JsonBody(200, out);
+    if (match) items.push_back(PolicyJson(w));
   }
-  if (p.size() < 4 || p[3] != "policies") return HarborError(ErrorCode::kNotFound, "no such endpoint");
-  if (p.size() == 4) {
-    if (m == "GET") {
-      if (auto s = require(Action::kList); !s) return HarborError(s.error());
-      auto policies = management_.ListWebhookPolicies(project.id);
-      if (!policies) return HarborError(policies.error());
-      auto sort = ParseSort(call.request.Query("sort").value_or(""));
-      if (!sort) return HarborError(sort.error());
-      auto field = [](const WebhookPolicyRecord& w,
-                      const std::string& f) -> std::optional<SortValue> {
-        if (f == "name") return w.name;
-        if (f == "creation_time") return w.created_at;
-        if (f == "update_time") return w.updated_at;
-        if (f == "id") return w.id;
-        return std::nullopt;
-      };
-      if (auto s = SortItems(*policies, *sort, field); !s) return HarborError(s.error());
-      auto conditions = ParseQuery(call.request.Query("q").value_or(""));
-      if (!conditions) return HarborError(conditions.error());
-      boost::json::array items;
-      for (const WebhookPolicyRecord& w : *policies) {
-        bool match = true;
-        for (const QueryCondition& c : *conditions) {
-          if (c.key != "name")
-            return HarborError(ErrorCode::kBadRequest, "cannot filter policies by " + c.key);
-          match = match && MatchesText(c, w.name);
-        }
-        if (match) items.push_back(PolicyJson(w));
-      }
-      return PagedList(call.request, std::move(items));
-    }
-    if (m == "POST") {
-      if (auto s = require(Action::kCreate); !s) return HarborError(s.error());
-      auto body = ParseJsonObject(call.body);
-      if (!body) return HarborError(body.error());
-      const int64_t now = clock_.Now();
-      WebhookPolicyRecord policy;
-      policy.project_id = project.id;
-      policy.creator = OperatorOf(call.who);
-      policy.created_at = policy.updated_at = now;
-      if (auto s = ApplyPolicy(*body, policy); !s) return HarborError(s.error());
-      auto id = management_.CreateWebhookPolicy(policy);
-      if (!id) {
-        if (id.error().code == ErrorCode::kConflict)
-          return HarborError(ErrorCode::kConflict, "policy " + policy.name + " already exists");
-        return HarborError(id.error());
-      }
-      changed();
-      return Created(std::string(kApiPrefix) + "/projects/" + std::to_string(project.id) +
-                     "/webhook/policies/" + std::to_string(*id));
-    }
-    return HarborError(ErrorCode::kMethodNotAllowed);
+  return PagedList(call.request, std::move(items));
+}
+
+Response HarborApi::CreateWebhookPolicyOfProject(Call& call) {
+  const ProjectRecord& project = *call.project;
+  if (auto s = Require(call.who, project, Resource::kWebhookPolicy, Action::kCreate); !s)
+    return HarborError(s.error());
+  auto body = ParseJsonObject(call.body);
+  if (!body) return HarborError(body.error());
+  const int64_t now = clock_.Now();
+  WebhookPolicyRecord policy;
+  policy.project_id = project.id;
+  policy.creator = OperatorOf(call.who);
+  policy.created_at = policy.updated_at = now;
+  if (auto s = ApplyPolicy(*body, policy); !s) return HarborError(s.error());
+  auto id = management_.CreateWebhookPolicy(policy);
+  if (!id) {
+    if (id.error().code == ErrorCode::kConflict)
+      return HarborError(ErrorCode::kConflict, "policy " + policy.name + " already exists");
+    return HarborError(id.error());
   }
-  auto id = ParseId(p[4]);
-  if (!id) return HarborError(ErrorCode::kBadRequest, "invalid webhook policy id");
+  if (notifier_) notifier_->PoliciesChanged();
+  return Created(std::string(kApiPrefix) + "/projects/" + std::to_string(project.id) +
+                 "/webhook/policies/" + std::to_string(*id));
+}
+
+// The policy of {webhook_policy_id}, one of the call's project's, once the caller may.
+Result<WebhookPolicyRecord> HarborApi::WebhookPolicyOf(Call& call, Action action) {
+  if (auto s = Require(call.who, *call.project, Resource::kWebhookPolicy, action); !s)
+    return tl::unexpected(s.error());
+  auto id = ParseId(call.params.Get("webhook_policy_id"));
+  if (!id) return Fail(ErrorCode::kBadRequest, "invalid webhook policy id");
   auto policy = management_.GetWebhookPolicy(*id);
-  if (!policy || policy->project_id != project.id) {
-    if (!policy && policy.error().code != ErrorCode::kNotFound)
-      return HarborError(policy.error());
-    return HarborError(ErrorCode::kNotFound, "webhook policy not found");
+  if (!policy && policy.error().code != ErrorCode::kNotFound) return policy;
+  if (!policy || policy->project_id != call.project->id)
+    return Fail(ErrorCode::kNotFound, "webhook policy not found");
+  return policy;
+}
+
+Response HarborApi::GetWebhookPolicyOfProject(Call& call) {
+  auto policy = WebhookPolicyOf(call, Action::kRead);
+  if (!policy) return HarborError(policy.error());
+  return JsonBody(200, PolicyJson(*policy));
+}
+
+Response HarborApi::UpdateWebhookPolicyOfProject(Call& call) {
+  auto policy = WebhookPolicyOf(call, Action::kUpdate);
+  if (!policy) return HarborError(policy.error());
+  auto body = ParseJsonObject(call.body);
+  if (!body) return HarborError(body.error());
+  if (auto s = ApplyPolicy(*body, *policy); !s) return HarborError(s.error());
+  policy->updated_at = clock_.Now();
+  if (auto s = management_.UpdateWebhookPolicy(*policy); !s) return HarborError(s.error());
+  if (notifier_) notifier_->PoliciesChanged();
+  return Empty(200);
+}
+
+Response HarborApi::DeleteWebhookPolicyOfProject(Call& call) {
+  auto policy = WebhookPolicyOf(call, Action::kDelete);
+  if (!policy) return HarborError(policy.error());
+  if (auto s = management_.DeleteWebhookPolicy(policy->id); !s) return HarborError(s.error());
+  if (notifier_) notifier_->PoliciesChanged();
+  return Empty(200);
+}
+
+Response HarborApi::ListExecutionsOfWebhookPolicy(Call& call) {
+  auto policy = WebhookPolicyOf(call, Action::kRead);
+  if (!policy) return HarborError(policy.error());
+  const int64_t id = policy->id;
+  auto page = ParsePageRequest(call.request.Query("page"), call.request.Query("page_size"));
+  if (!page) return HarborError(page.error());
+  auto executions =
+      history_.ListWebhookExecutions(id, page->Offset(), page->page_size);
+  if (!executions) return HarborError(executions.error());
+  boost::json::array items;
+  for (const WebhookExecutionRecord& e : executions->items) {
+    items.push_back(boost::json::object{
+        {"id", e.id},
+        {"vendor_type", "WEBHOOK"},
+        {"vendor_id", e.policy_id},
+        {"status", e.status},
+        {"trigger", "EVENT"},
+        {"extra_attrs", boost::json::object{{"event_type", e.event_type}}},
+        {"start_time", Rfc3339(e.started_at)},
+        {"end_time", TimeOrEmpty(e.ended_at)}});
   }
-  if (p.size() == 5) {
-    if (m == "GET") {
-      if (auto s = require(Action::kRead); !s) return HarborError(s.error());
-      return JsonBody(200, PolicyJson(*policy));
-    }
-    if (m == "PUT") {
-      if (auto s = require(Action::kUpdate); !s) return HarborError(s.error());
-      auto body = ParseJsonObject(call.body);
-      if (!body) return HarborError(body.error());
-      if (auto s = ApplyPolicy(*body, *policy); !s) return HarborError(s.error());
-      policy->updated_at = clock_.Now();
-      if (auto s = management_.UpdateWebhookPolicy(*policy); !s) return HarborError(s.error());
-      changed();
-      return Empty(200);
-    }
-    if (m == "DELETE") {
-      if (auto s = require(Action::kDelete); !s) return HarborError(s.error());
-      if (auto s = management_.DeleteWebhookPolicy(*id); !s) return HarborError(s.error());
-      changed();
-      return Empty(200);
-    }
-    return HarborError(ErrorCode::kMethodNotAllowed);
-  }
-  if (m != "GET") return HarborError(ErrorCode::kMethodNotAllowed);
-  if (auto s = require(Action::kRead); !s) return HarborError(s.error());
-  if (p[5] != "executions") return HarborError(ErrorCode::kNotFound, "no such endpoint");
-  if (p.size() == 6) {
-    auto page = ParsePageRequest(call.request.Query("page"), call.request.Query("page_size"));
-    if (!page) return HarborError(page.error());
-    auto executions =
-        history_.ListWebhookExecutions(*id, page->Offset(), page->page_size);
-    if (!executions) return HarborError(executions.error());
-    boost::json::array items;
-    for (const WebhookExecutionRecord& e : executions->items) {
-      items.push_back(boost::json::object{
-          {"id", e.id},
-          {"vendor_type", "WEBHOOK"},
-          {"vendor_id", e.policy_id},
-          {"status", e.status},
-          {"trigger", "EVENT"},
-          {"extra_attrs", boost::json::object{{"event_type", e.event_type}}},
-          {"start_time", Rfc3339(e.started_at)},
-          {"end_time", TimeOrEmpty(e.ended_at)}});
-    }
-    return PagedSlice(call.request, *page, std::move(items), executions->total);
-  }
-  auto execution_id = ParseId(p[6]);
-  if (!execution_id) return HarborError(ErrorCode::kBadRequest, "invalid execution id");
+  return PagedSlice(call.request, *page, std::move(items), executions->total);
+}
+
+Result<WebhookExecutionRecord> HarborApi::WebhookExecutionOf(Call& call) {
+  auto policy = WebhookPolicyOf(call, Action::kRead);
+  if (!policy) return tl::unexpected(policy.error());
+  auto execution_id = ParseId(call.params.Get("execution_id"));
+  if (!execution_id) return Fail(ErrorCode::kBadRequest, "invalid execution id");
   auto execution = history_.GetWebhookExecution(*execution_id);
-  if (!execution || execution->policy_id != *id)
-    return HarborError(ErrorCode::kNotFound, "execution not found");
-  if (p.size() < 8 || p[7] != "tasks") return HarborError(ErrorCode::kNotFound, "no such endpoint");
-  auto tasks = history_.ListWebhookTasks(*execution_id);
+  if (!execution || execution->policy_id != policy->id)
+    return Fail(ErrorCode::kNotFound, "execution not found");
+  return execution;
+}
+
+Response HarborApi::ListTasksOfWebhookExecution(Call& call) {
+  auto execution = WebhookExecutionOf(call);
+  if (!execution) return HarborError(execution.error());
+  auto tasks = history_.ListWebhookTasks(execution->id);
   if (!tasks) return HarborError(tasks.error());
-  if (p.size() == 8) {
-    boost::json::array items;
-    for (const WebhookTaskRecord& t : *tasks) {
-      auto attempts = history_.ListWebhookAttempts(t.id);
-      if (!attempts) return HarborError(attempts.error());
-      boost::json::array tries;
-      std::string last_message;
-      for (const WebhookAttemptRecord& a : *attempts) {
-        tries.push_back(boost::json::object{{"attempt", a.attempt},
-                                            {"time", Rfc3339(a.at)},
-                                            {"http_status", a.http_status},
-                                            {"message", a.message}});
-        last_message = a.message;
-      }
-      items.push_back(boost::json::object{
-          {"id", t.id},
-          {"execution_id", t.execution_id},
-          {"status", t.status},
-          {"status_message", last_message},
-          {"run_count", t.run_count},
-          {"extra_attrs", boost::json::object{{"address", t.address}, {"attempts", tries}}},
-          {"creation_time", Rfc3339(t.created_at)},
-          {"update_time", Rfc3339(t.updated_at)},
-          {"start_time", TimeOrEmpty(t.started_at)},
-          {"end_time", TimeOrEmpty(t.ended_at)}});
+  boost::json::array items;
+  for (const WebhookTaskRecord& t : *tasks) {
+    auto attempts = history_.ListWebhookAttempts(t.id);
+    if (!attempts) return HarborError(attempts.error());
+    boost::json::array tries;
+    std::string last_message;
+    for (const WebhookAttemptRecord& a : *attempts) {
+      tries.push_back(boost::json::object{{"attempt", a.attempt},
+                                          {"time", Rfc3339(a.at)},
+                                          {"http_status", a.http_status},
+                                          {"message", a.message}});
+      last_message = a.message;
     }
-    return PagedList(call.request, std::move(items));
+    items.push_back(boost::json::object{
+        {"id", t.id},
+        {"execution_id", t.execution_id},
+        {"status", t.status},
+        {"status_message", last_message},
+        {"run_count", t.run_count},
+        {"extra_attrs", boost::json::object{{"address", t.address}, {"attempts", tries}}},
+        {"creation_time", Rfc3339(t.created_at)},
+        {"update_time", Rfc3339(t.updated_at)},
+        {"start_time", TimeOrEmpty(t.started_at)},
+        {"end_time", TimeOrEmpty(t.ended_at)}});
   }
-  auto task_id = ParseId(p[8]);
-  const bool known = task_id && std::any_of(tasks->begin(), tasks->end(), [&](const auto& t) {
-                       return t.id == *task_id;
-                     });
+  return PagedList(call.request, std::move(items));
+}
+
+Response HarborApi::GetLogsOfWebhookTask(Call& call) {
+  auto execution = WebhookExecutionOf(call);
+  if (!execution) return HarborError(execution.error());
+  auto tasks = history_.ListWebhookTasks(execution->id);
+  if (!tasks) return HarborError(tasks.error());
+  auto task_id = ParseId(call.params.Get("task_id"));
+  const bool known = task_id && std::any_of(tasks->begin(), tasks->end(),
+                                            [&](const auto& t) { return t.id == *task_id; });
   if (!known) return HarborError(ErrorCode::kNotFound, "task not found");
-  if (p.size() != 10 || p[9] != "log") return HarborError(ErrorCode::kNotFound, "no such endpoint");
   auto attempts = history_.ListWebhookAttempts(*task_id);
   if (!attempts) return HarborError(attempts.error());
   Response res = Empty(200);

@@ -519,7 +519,11 @@ TEST_F(AuthTest, AMissingProjectLooksLikeAPrivateOne) {
   for (const std::string path : {"/api/v2.0/projects/private", "/api/v2.0/projects/missing",
                                   "/api/v2.0/projects/private/repositories",
                                   "/api/v2.0/projects/missing/repositories",
-                                  "/api/v2.0/projects/private/summary"}) {
+                                  "/api/v2.0/projects/private/summary",
+                                  // What a repository holds, missing or not, stays unsaid too.
+                                  "/api/v2.0/projects/private/repositories/app/artifacts/1",
+                                  "/api/v2.0/projects/private/repositories/app/artifacts/9",
+                                  "/api/v2.0/projects/private/repositories/gone/artifacts/1/tags"}) {
     HttpResponse anonymous = Do("GET", path, "", kAnonymous);
     EXPECT_EQ(anonymous.status, 401) << path;
     HttpResponse stranger = Do("GET", path, "", {outsider});
