@@ -248,13 +248,12 @@ int Serve(const Flags& flags) {
   notifier_options.registry_host = external_url.substr(external_url.find("://") + 3);
   notifier_options.max_attempts = config->webhook_max_attempts;
   notifier_options.retry_base = config->webhook_retry_base;
-  notifier_options.hold.max = config->events_max_hold;
   // Nodes share PostgreSQL's webhook tasks; one alone owns SQLite's.
   if (config->database.driver == "postgres") notifier_options.claim_lease = std::chrono::minutes(5);
   Notifier notifier(meta, history, access, settings, clock, notifier_options);
   AuditRecorder audit(history, identities);
   PullCounter pulls(meta);
-  EventBus events(root / "events.journal", clock, HoldPolicy{config->events_max_hold});
+  EventBus events(root / "events.journal");
   events.Subscribe([&](std::span<const Event> batch) { audit(batch); });
   events.Subscribe([&](std::span<const Event> batch) { pulls(batch); });
   events.Subscribe([&](std::span<const Event> batch) { notifier.Consume(batch); });

@@ -168,7 +168,6 @@ const std::map<std::string, Setter>& Setters() {
         {"lockout.threshold", Field(&Config::lockout_threshold, integer("lockout.threshold"))},
         {"lockout.base", Field(&Config::lockout_base, duration("lockout.base"))},
         {"events.pulls", Field(&Config::pull_events, boolean("events.pulls"))},
-        {"events.max_hold", Field(&Config::events_max_hold, duration("events.max_hold"))},
         {"webhook.max_attempts",
          Field(&Config::webhook_max_attempts, integer("webhook.max_attempts"))},
         {"webhook.retry_base", Field(&Config::webhook_retry_base, duration("webhook.retry_base"))},

@@ -56,9 +56,6 @@ struct Config {
 
   // Manifest GETs raise PULL_ARTIFACT events (audit log, pull counts, webhooks).
   bool pull_events = true;
-  // How long bookkeeping (audit log, pull counts, webhooks) may wait for spare CPU while
-  // requests keep the machine busy; 0: it never waits.
-  std::chrono::seconds events_max_hold{30};
   // Webhook deliveries: tries per target, and the wait before the second (doubling after).
   int webhook_max_attempts = 5;
   std::chrono::seconds webhook_retry_base{std::chrono::seconds(1)};

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 
-#include "core/background.h"
 
 namespace berth {
 
@@ -18,8 +17,7 @@ constexpr std::chrono::milliseconds kLinger{50};
 
 }  // namespace
 
-EventBus::EventBus(std::filesystem::path journal, const Clock& clock, HoldPolicy hold)
-    : journal_(std::move(journal)), clock_(clock), hold_(std::move(hold)) {}
+EventBus::EventBus(std::filesystem::path journal) : journal_(std::move(journal)) {}
 
 EventBus::~EventBus() {
   {
@@ -29,15 +27,7 @@ EventBus::~EventBus() {
   flush_wake_.notify_all();
   if (flusher_.joinable()) flusher_.join();
   journal_.Stop();
-  {
-    std::lock_guard lock(hold_mu_);
-    hold_stopped_ = true;
-  }
-  hold_wake_.notify_all();
-  if (consumer_.joinable()) {
-    BringToForeground(consumer_);
-    consumer_.join();
-  }
+  if (consumer_.joinable()) consumer_.join();
 }
 
 void EventBus::Subscribe(Consumer consumer) { consumers_.push_back(std::move(consumer)); }
@@ -48,7 +38,10 @@ Status EventBus::Start() {
     ::pthread_setname_np(::pthread_self(), "berth-journal");
     Flush();
   });
-  consumer_ = std::thread([this] { Consume(); });
+  consumer_ = std::thread([this] {
+    ::pthread_setname_np(::pthread_self(), "berth-events");
+    Consume();
+  });
   return {};
 }
 
@@ -85,7 +78,6 @@ void EventBus::Flush() {
 }
 
 void EventBus::Consume() {
-  EnterBackground("berth-events");
   std::vector<Event> batch;
   while (journal_.Wait()) {
     const std::string records = journal_.Read(kReadSize);
@@ -103,42 +95,10 @@ void EventBus::Consume() {
         used += RecordSize(rest.substr(used));
       }
     }
-    if (!batch.empty()) {
-      if (!Hold(batch.front().at)) return;
-      Deliver(batch);
+    for (const Consumer& consume : consumers_) {
+      if (!batch.empty()) consume(batch);
     }
     journal_.Advance(used);
-  }
-}
-
-bool EventBus::Hold(int64_t since) {
-  std::unique_lock lock(hold_mu_);
-  while (!hold_stopped_ && since > hold_.DueBy(clock_.Now()))
-    hold_wake_.wait_for(lock, SpareCpu::kWindow);
-  return !hold_stopped_;
-}
-
-void EventBus::Deliver(std::span<const Event> batch) {
-  auto hand_over = [&] {
-    for (const Consumer& consume : consumers_) consume(batch);
-  };
-  // Late until the backlog is half the bound again, so that a consumer hovering at the bound
-  // does not switch with every batch.
-  const int64_t waited = clock_.Now() - batch.front().at;
-  if (late_ != (waited > (late_ ? kMaxLag.count() / 2 : kMaxLag.count()))) {
-    late_ = !late_;
-    if (late_) {
-      spdlog::warn("events have waited {} s for the audit log, pull counts and webhooks: taken "
-                   "up at normal priority until they catch up",
-                   waited);
-    } else {
-      spdlog::info("events caught up: taken up at idle priority again");
-    }
-  }
-  if (late_) {
-    RunInForeground(hand_over);
-  } else {
-    hand_over();
   }
 }
 

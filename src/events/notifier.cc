@@ -1,6 +1,7 @@
 #include "events/notifier.h"
 
 #include <curl/curl.h>
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -9,7 +10,6 @@
 #include <optional>
 
 #include "api/harbor_json.h"
-#include "core/background.h"
 #include "core/random.h"
 
 namespace berth {
@@ -40,17 +40,14 @@ constexpr size_t kSendBatch = 64;
 constexpr bool kLastTry = true;
 constexpr bool kMayRetry = false;
 
-// The projects a batch of events names, each looked up once and at normal priority: the cache
-// AccessControl keeps is locked by every request, and an idle thread must not hold that lock.
+// The projects a batch of events names, each looked up once.
 class BatchProjects {
  public:
   explicit BatchProjects(AccessControl& access) : access_(access) {}
   const std::optional<ProjectRef>& operator()(const std::string& name) {
     auto [it, added] = found_.try_emplace(name);
     if (added) {
-      RunInForeground([&] {
-        if (auto project = access_.FindProject(name)) it->second = std::move(*project);
-      });
+      if (auto project = access_.FindProject(name)) it->second = std::move(*project);
     }
     return it->second;
   }
@@ -150,10 +147,7 @@ Notifier::~Notifier() {
     stopping_ = true;
   }
   wake_.notify_all();
-  for (std::thread& t : senders_) {
-    BringToForeground(t);
-    t.join();
-  }
+  for (std::thread& t : senders_) t.join();
 }
 
 Status Notifier::Start() {
@@ -161,8 +155,7 @@ Status Notifier::Start() {
   RequeueStale();
   for (size_t i = 0; i < options_.senders; ++i) {
     senders_.emplace_back([this] {
-      // Deliveries wait behind requests when the machine is busy: the backlog is on disk.
-      EnterBackground("berth-webhooks");
+      ::pthread_setname_np(::pthread_self(), "berth-webhooks");
       Send();
     });
   }
@@ -267,7 +260,7 @@ void Notifier::Consume(std::span<const Event> events) {
   wake_.notify_all();
 }
 
-Result<std::vector<WebhookTaskRecord>> Notifier::StartDeliveries(size_t limit, int64_t due_by) {
+Result<std::vector<WebhookTaskRecord>> Notifier::StartDeliveries(size_t limit) {
   std::lock_guard reader(journal_reader_mu_);
   const std::string records = journal_.Read(Journal::kMaxRecord + sizeof(uint32_t));
   std::vector<WebhookDelivery> deliveries;
@@ -284,7 +277,6 @@ Result<std::vector<WebhookTaskRecord>> Notifier::StartDeliveries(size_t limit, i
     auto size = DecodeEvent(event, e);
     auto type = WebhookEventType(e.kind);
     const bool readable = size && *size == event.size() && type;
-    if (readable && e.at > due_by) break;
     used += sizeof(uint32_t) + record.size();
     if (!readable) {
       spdlog::error("webhook journal: a record that is no webhook event skipped");
@@ -325,15 +317,14 @@ void Notifier::Send() {
   while (true) {
     if (sweep_due_.exchange(false)) SweepHistory();
     // Retries and tasks a stopped process left first, then new events.
-    const int64_t due_by = options_.hold.DueBy(clock_.Now());
     // Among nodes, one that stopped mid-send left its claims: taken up once they are stale.
     if (int64_t at = next_requeue_; options_.claim_lease.count() > 0 && clock_.Now() >= at &&
                                     next_requeue_.compare_exchange_strong(
                                         at, clock_.Now() + options_.claim_lease.count() / 4)) {
       RequeueStale();
     }
-    auto due = history_.ClaimWebhookTasks(due_by, clock_.Now(), kSendBatch);
-    if (due && due->empty()) due = StartDeliveries(kSendBatch, due_by);
+    auto due = history_.ClaimWebhookTasks(clock_.Now(), clock_.Now(), kSendBatch);
+    if (due && due->empty()) due = StartDeliveries(kSendBatch);
     if (!due) spdlog::error("webhook tasks: {}", due.error().message);
     if (!due || due->empty()) {
       // New tasks wake the senders; retries fall due by the clock.

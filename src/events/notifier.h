@@ -1,11 +1,10 @@
 // Webhooks: an event bus consumer that finds the project's enabled policies for each event
 // Harbor notifies (PUSH_ARTIFACT, PULL_ARTIFACT, ...) and appends the event with each policy to
-// a journal. Sender threads, at idle priority, take events from the journal as they can send
-// them, record an execution with a task per target, render the payload (Harbor's Default JSON
-// or CloudEvents) and POST it; failures are retried from the history store with doubling
-// backoff, and every try's HTTP status is kept as the task's history. While the machine has no
-// CPU to spare, events and retries wait as long as the HoldPolicy allows. A backlog waits on
-// disk, not in memory, costs no database rows until it is sent, and survives a restart.
+// a journal. Sender threads take events from the journal as they can send them, record an
+// execution with a task per target, render the payload (Harbor's Default JSON or CloudEvents)
+// and POST it; failures are retried from the history store with doubling backoff, and every
+// try's HTTP status is kept as the task's history. A backlog waits on disk, not in memory,
+// costs no database rows until it is sent, and survives a restart.
 // Thread-safe.
 #pragma once
 
@@ -21,7 +20,6 @@
 #include <vector>
 
 #include "auth/access.h"
-#include "core/background.h"
 #include "core/clock.h"
 #include "core/settings.h"
 #include "events/event.h"
@@ -39,7 +37,6 @@ struct NotifierOptions {
   std::chrono::milliseconds retry_base{std::chrono::seconds(1)};
   std::chrono::seconds timeout{std::chrono::seconds(10)};
   size_t senders = 2;
-  HoldPolicy hold;
   // Nodes that share the webhook tasks (PostgreSQL): a task claimed longer ago than this is a
   // stopped node's, and is sent again. 0: this node is alone, and what it left running at its
   // last stop is sent again at its start.
@@ -96,9 +93,8 @@ class Notifier {
   void SweepHistory();
   // Sends again what a stopped process left claimed (see NotifierOptions::claim_lease).
   void RequeueStale();
-  // Executions for up to `limit` events from the journal, as far as those from `due_by` or
-  // before; their tasks, marked Running.
-  Result<std::vector<WebhookTaskRecord>> StartDeliveries(size_t limit, int64_t due_by);
+  // Executions for up to `limit` events from the journal; their tasks, marked Running.
+  Result<std::vector<WebhookTaskRecord>> StartDeliveries(size_t limit);
   // One POST; returns the HTTP status (0 when none came) and a message.
   std::pair<int64_t, std::string> Post(void* curl, const WebhookTaskRecord& task,
                                        const WebhookPayload& payload);
@@ -114,7 +110,7 @@ class Notifier {
   NotifierOptions options_;
 
   std::mutex policies_mu_;
-  // Set by requests without the lock, which threads at idle priority hold.
+  // Set by requests without the lock, which the senders hold while they reload.
   std::atomic<bool> policies_stale_{true};
   std::unordered_map<int64_t, std::vector<Policy>> policies_;  // guarded by policies_mu_
 

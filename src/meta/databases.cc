@@ -7,7 +7,7 @@
 namespace berth {
 namespace {
 
-constexpr SqliteDatabaseOptions kOptions{.fsync_each_commit = false, .requests_write = false};
+constexpr SqliteDatabaseOptions kOptions{.fsync_each_commit = false};
 
 // Copies what berth.db's migration 6 set aside, keeping its ids (a copy interrupted by a crash is
 // taken again whole), then drops the set-aside tables.
@@ -63,7 +63,7 @@ Status TakeMovedHistory(const std::filesystem::path& path,
 }  // namespace
 
 Result<std::unique_ptr<SqlMetadataStore>> OpenSqliteMetadata(const std::filesystem::path& path) {
-  auto db = SqliteDatabase::Open(path, {.fsync_each_commit = true, .requests_write = true});
+  auto db = SqliteDatabase::Open(path, {.fsync_each_commit = true});
   if (!db) return tl::unexpected(db.error());
   return SqlMetadataStore::Open(std::move(*db));
 }

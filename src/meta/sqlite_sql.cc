@@ -1,6 +1,5 @@
 #include "meta/sqlite_sql.h"
 
-#include "core/background.h"
 
 namespace berth {
 namespace {
@@ -220,14 +219,7 @@ Status SqliteDatabase::Commit(const std::function<Status(SqlConnection&)>& body)
     std::lock_guard lock(write_mu_);
     write_queue_.push_back(&mine);
   }
-  // Where requests write, they wait for whoever leads, so a thread at idle priority must not:
-  // its write waits in the queue for a leader at normal priority, which takes whatever else is
-  // queued with it.
-  if (options_.requests_write) {
-    RunInForeground([&] { LeadUntilDone(mine); });
-  } else {
-    LeadUntilDone(mine);
-  }
+  LeadUntilDone(mine);
   return mine.result;
 }
 

@@ -21,9 +21,6 @@ struct SqliteDatabaseOptions {
   // True: a commit is on disk when it returns, and survives a power loss. False: it survives a
   // crash of the process, and commits pay for no fsync (SQLite's synchronous=NORMAL in WAL).
   bool fsync_each_commit = true;
-  // Writers wait for whoever leads a commit. Where requests write, a thread at idle priority
-  // must not lead (see core/background.h); where only background threads write, it may.
-  bool requests_write = true;
 };
 
 class SqliteConnection : public SqlConnection {

@@ -125,8 +125,6 @@ void BerthServer::Start() {
     ::setenv("BERTH_PORT_FILE", port_file.c_str(), 1);
     ::setenv("BERTH_LOG_LEVEL", "debug", 1);
     ::setenv("BERTH_ADMIN_PASSWORD", kAdminPassword, 1);
-    // Tests run in parallel and keep the cores busy: bookkeeping holds back a second at most.
-    ::setenv("BERTH_EVENTS_MAX_HOLD", "1s", 1);
     for (const std::string& kv : env_) ::putenv(const_cast<char*>(kv.c_str()));
     // A restart keeps the port, as clients (and a proxy in front) still know it.
     const std::string listen = "127.0.0.1:" + std::to_string(port_);
