@@ -42,6 +42,13 @@ class UploadWriter {
   virtual Status Commit(const Digest& digest) = 0;
 };
 
+// A blob as the store holds it, for garbage collection and checks.
+struct StoredBlob {
+  Digest digest;
+  uint64_t size = 0;
+  int64_t modified = 0;  // Unix seconds
+};
+
 class BlobStore {
  public:
   virtual ~BlobStore() = default;
@@ -52,6 +59,11 @@ class BlobStore {
   virtual Result<std::unique_ptr<BlobReader>> Open(const Digest& digest) = 0;
   // Removes the blob; kBlobUnknown if absent.
   virtual Status Delete(const Digest& digest) = 0;
+  // Removes the blobs, in as few requests as the store allows; returns those now absent (deleted,
+  // or not there). A failure to remove one leaves it out of the answer, not the others.
+  virtual Result<std::vector<Digest>> DeleteBlobs(std::span<const Digest> digests);
+  // Every blob stored, in no particular order; a name that is no digest is left out.
+  virtual Result<std::vector<StoredBlob>> ListBlobs() = 0;
   // A URL the client may fetch the blob from itself, when the store offers one (a presigned
   // object URL); nullopt: the registry serves the bytes.
   virtual std::optional<std::string> RedirectUrl(const Digest& digest) { return std::nullopt; }

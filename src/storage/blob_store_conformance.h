@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <ctime>
 #include <memory>
 #include <string>
 
@@ -180,8 +181,49 @@ TYPED_TEST_P(BlobStoreConformance, AnUploadGoesOnFromItsRecordAcrossWriters) {
   EXPECT_TRUE(this->store_->ListUploads()->empty());
 }
 
+// What garbage collection sees and removes: every blob with its size and age, deleted in one
+// batch, a blob already gone counted as absent.
+TYPED_TEST_P(BlobStoreConformance, BlobsAreListedAndDeletedInBatches) {
+  const int64_t before = static_cast<int64_t>(std::time(nullptr)) - 60;
+  this->Upload("unfinished", this->Pattern(100, 9), 100);
+  auto listed = this->store_->ListBlobs();
+  ASSERT_TRUE(listed) << listed.error().message;
+  EXPECT_TRUE(listed->empty()) << "an upload is no blob";
+  std::vector<Digest> digests;
+  for (int i = 0; i < 5; ++i) {
+    const std::string bytes = this->Pattern(100 + static_cast<size_t>(i), i);
+    const std::string uuid = "blob-" + std::to_string(i);
+    auto record = this->store_->CreateUpload(uuid);
+    ASSERT_TRUE(record);
+    auto w = this->store_->OpenUploadWriter(uuid, *record);
+    ASSERT_TRUE(w);
+    ASSERT_TRUE((*w)->Append(bytes));
+    digests.push_back(DigestOf(bytes));
+    ASSERT_TRUE((*w)->Commit(digests.back()));
+  }
+  listed = this->store_->ListBlobs();
+  ASSERT_TRUE(listed) << listed.error().message;
+  ASSERT_EQ(listed->size(), 5u);
+  for (const StoredBlob& b : *listed) {
+    auto at = std::find(digests.begin(), digests.end(), b.digest);
+    ASSERT_NE(at, digests.end()) << b.digest.str();
+    EXPECT_EQ(b.size, 100 + static_cast<uint64_t>(at - digests.begin()));
+    EXPECT_GE(b.modified, before);
+  }
+  ASSERT_TRUE(this->store_->Delete(digests[0]));
+  auto absent = this->store_->DeleteBlobs(std::span(digests).first(4));
+  ASSERT_TRUE(absent) << absent.error().message;
+  EXPECT_EQ(absent->size(), 4u);
+  listed = this->store_->ListBlobs();
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ(listed->front().digest, digests[4]);
+  EXPECT_TRUE(this->store_->DeleteUpload("unfinished"));
+}
+
 REGISTER_TYPED_TEST_SUITE_P(BlobStoreConformance, UploadAppendCommitRead, MissingThingsAreReported,
                             ListAndDeleteUploads, CommittingTheSameBlobTwiceKeepsIt,
-                            AnUploadGoesOnFromItsRecordAcrossWriters);
+                            AnUploadGoesOnFromItsRecordAcrossWriters,
+                            BlobsAreListedAndDeletedInBatches);
 
 }  // namespace berth

@@ -5,6 +5,15 @@
 
 namespace berth {
 
+Result<std::vector<Digest>> BlobStore::DeleteBlobs(std::span<const Digest> digests) {
+  std::vector<Digest> absent;
+  for (const Digest& digest : digests) {
+    Status deleted = Delete(digest);
+    if (deleted || deleted.error().code == ErrorCode::kBlobUnknown) absent.push_back(digest);
+  }
+  return absent;
+}
+
 Result<std::unique_ptr<BlobStore>> OpenBlobStore(const Config::Storage& config,
                                                  const std::filesystem::path& data_dir) {
   if (config.driver == "s3") {

@@ -154,6 +154,27 @@ Status FilesystemBlobStore::Delete(const Digest& digest) {
   return {};
 }
 
+Result<std::vector<StoredBlob>> FilesystemBlobStore::ListBlobs() {
+  std::vector<StoredBlob> out;
+  const fs::path top = root_ / "blobs";
+  std::error_code ec;
+  if (!fs::exists(top, ec)) return out;
+  // blobs/<algorithm>/<first two hex>/<hex>
+  for (auto it = fs::recursive_directory_iterator(top, ec); !ec && it != fs::end(it);
+       it.increment(ec)) {
+    if (it.depth() != 2 || !it->is_regular_file(ec)) continue;
+    const fs::path& path = it->path();
+    auto digest = Digest::Parse(path.parent_path().parent_path().filename().string() + ":" +
+                                path.filename().string());
+    if (!digest) continue;
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) continue;  // deleted since it was listed
+    out.push_back({*digest, static_cast<uint64_t>(st.st_size), static_cast<int64_t>(st.st_mtime)});
+  }
+  if (ec) return Fail(ErrorCode::kInternal, "cannot list " + top.string() + ": " + ec.message());
+  return out;
+}
+
 Result<std::string> FilesystemBlobStore::CreateUpload(const std::string& uuid) {
   fs::path dir = UploadDir(root_, uuid);
   std::error_code ec;

@@ -16,6 +16,7 @@ class FilesystemBlobStore : public BlobStore {
   Result<uint64_t> Stat(const Digest& digest) override;
   Result<std::unique_ptr<BlobReader>> Open(const Digest& digest) override;
   Status Delete(const Digest& digest) override;
+  Result<std::vector<StoredBlob>> ListBlobs() override;
   Result<std::string> CreateUpload(const std::string& uuid) override;
   Result<uint64_t> UploadSize(const std::string& uuid, const std::string& record) override;
   Result<std::unique_ptr<UploadWriter>> OpenUploadWriter(const std::string& uuid,

@@ -1,6 +1,7 @@
 #include "storage/s3_blob_store.h"
 
 #include <boost/json.hpp>
+#include <algorithm>
 #include <set>
 
 namespace berth {
@@ -280,6 +281,36 @@ Result<std::unique_ptr<BlobReader>> S3BlobStore::Open(const Digest& digest) {
 Status S3BlobStore::Delete(const Digest& digest) {
   if (auto size = Stat(digest); !size) return tl::unexpected(size.error());
   return client_->Delete(BlobKey(digest));
+}
+
+Result<std::vector<Digest>> S3BlobStore::DeleteBlobs(std::span<const Digest> digests) {
+  std::vector<std::string> keys;
+  for (const Digest& digest : digests) keys.push_back(BlobKey(digest));
+  auto failed = client_->DeleteMany(keys);
+  if (!failed) return tl::unexpected(failed.error());
+  std::vector<Digest> absent;
+  for (size_t i = 0; i < digests.size(); ++i) {
+    if (!std::binary_search(failed->begin(), failed->end(), keys[i])) absent.push_back(digests[i]);
+  }
+  return absent;
+}
+
+Result<std::vector<StoredBlob>> S3BlobStore::ListBlobs() {
+  auto objects = client_->ListObjects("blobs/");
+  if (!objects) return tl::unexpected(objects.error());
+  std::vector<StoredBlob> out;
+  for (const S3Client::Object& o : *objects) {
+    // blobs/<algorithm>/<first two hex>/<hex>
+    const std::string_view key = o.key;
+    const size_t algorithm_end = key.find('/', 6);
+    const size_t hex_at = key.rfind('/');
+    if (algorithm_end == std::string_view::npos || hex_at <= algorithm_end) continue;
+    auto digest = Digest::Parse(std::string(key.substr(6, algorithm_end - 6)) + ":" +
+                                std::string(key.substr(hex_at + 1)));
+    if (!digest || BlobKey(*digest) != key) continue;
+    out.push_back({*digest, o.size, o.modified});
+  }
+  return out;
 }
 
 std::optional<std::string> S3BlobStore::RedirectUrl(const Digest& digest) {

@@ -30,6 +30,8 @@ class S3BlobStore : public BlobStore {
   Result<uint64_t> Stat(const Digest& digest) override;
   Result<std::unique_ptr<BlobReader>> Open(const Digest& digest) override;
   Status Delete(const Digest& digest) override;
+  Result<std::vector<Digest>> DeleteBlobs(std::span<const Digest> digests) override;
+  Result<std::vector<StoredBlob>> ListBlobs() override;
   std::optional<std::string> RedirectUrl(const Digest& digest) override;
 
   bool SharedUploads() const override { return true; }

@@ -1,6 +1,9 @@
 #include "storage/s3_client.h"
 
 #include <curl/curl.h>
+#include <openssl/evp.h>
+
+#include <algorithm>
 
 #include <chrono>
 #include <cstring>
@@ -17,6 +20,7 @@ constexpr const char* kOperations[] = {"HeadBucket",
                                        "CopyObject",
                                        "UploadPartCopy",
                                        "ListObjectsV2",
+                                       "DeleteObjects",
                                        "ListMultipartUploads",
                                        "CreateMultipartUpload",
                                        "UploadPart",
@@ -318,6 +322,71 @@ Result<std::vector<std::string>> S3Client::List(const std::string& prefix) {
     token = XmlText(reply->body, "NextContinuationToken");
     if (token.empty()) return keys;
   }
+}
+
+Result<std::vector<S3Client::Object>> S3Client::ListObjects(const std::string& prefix) {
+  const std::string full = options_.prefix.empty() ? prefix : options_.prefix + "/" + prefix;
+  const size_t strip = options_.prefix.empty() ? 0 : options_.prefix.size() + 1;
+  std::vector<Object> objects;
+  std::string token;
+  while (true) {
+    std::vector<std::pair<std::string, std::string>> query = {{"list-type", "2"}, {"prefix", full}};
+    if (!token.empty()) query.emplace_back("continuation-token", token);
+    auto reply = Send("ListObjectsV2", "GET", "", query, {}, {});
+    if (!reply) return tl::unexpected(reply.error());
+    size_t at = 0;
+    while (true) {
+      const std::string contents = XmlText(reply->body, "Contents", &at);
+      if (contents.empty()) break;
+      Object o;
+      const std::string key = XmlText(contents, "Key");
+      if (key.size() < strip) continue;
+      o.key = key.substr(strip);
+      o.size = std::strtoull(XmlText(contents, "Size").c_str(), nullptr, 10);
+      // 2026-12-02T13:05:00.000Z
+      std::tm tm{};
+      const std::string modified = XmlText(contents, "LastModified");
+      if (strptime(modified.c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) o.modified = timegm(&tm);
+      objects.push_back(std::move(o));
+    }
+    if (XmlText(reply->body, "IsTruncated") != "true") return objects;
+    token = XmlText(reply->body, "NextContinuationToken");
+    if (token.empty()) return objects;
+  }
+}
+
+Result<std::vector<std::string>> S3Client::DeleteMany(std::span<const std::string> keys) {
+  constexpr size_t kMaxPerRequest = 1000;
+  std::vector<std::string> failed;
+  for (size_t first = 0; first < keys.size(); first += kMaxPerRequest) {
+    std::string body = "<Delete><Quiet>true</Quiet>";
+    for (const std::string& key : keys.subspan(first, std::min(kMaxPerRequest, keys.size() - first)))
+      body += "<Object><Key>" + (options_.prefix.empty() ? key : options_.prefix + "/" + key) +
+              "</Key></Object>";
+    body += "</Delete>";
+    // S3 takes a DeleteObjects body only with its MD5.
+    unsigned char md5[EVP_MAX_MD_SIZE];
+    unsigned int md5_size = 0;
+    EVP_Digest(body.data(), body.size(), md5, &md5_size, EVP_md5(), nullptr);
+    unsigned char encoded[64];
+    const int encoded_size = EVP_EncodeBlock(encoded, md5, static_cast<int>(md5_size));
+    auto reply = Send("DeleteObjects", "POST", "", {{"delete", ""}},
+                      {{"content-md5", std::string(reinterpret_cast<char*>(encoded),
+                                                   static_cast<size_t>(encoded_size))}},
+                      body);
+    if (!reply) return tl::unexpected(reply.error());
+    // Quiet: the reply lists only the keys that could not be removed.
+    const size_t strip = options_.prefix.empty() ? 0 : options_.prefix.size() + 1;
+    size_t at = 0;
+    while (true) {
+      const std::string error = XmlText(reply->body, "Error", &at);
+      if (error.empty()) break;
+      const std::string key = XmlText(error, "Key");
+      if (key.size() >= strip) failed.push_back(key.substr(strip));
+    }
+  }
+  std::sort(failed.begin(), failed.end());
+  return failed;
 }
 
 Result<std::string> S3Client::CreateMultipartUpload(const std::string& key) {

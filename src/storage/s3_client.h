@@ -52,6 +52,16 @@ class S3Client {
   Status Copy(const std::string& from, const std::string& to, uint64_t size);
   // Every key under `prefix` (relative to the client's prefix), in order.
   Result<std::vector<std::string>> List(const std::string& prefix);
+  struct Object {
+    std::string key;  // relative to the client's prefix
+    uint64_t size = 0;
+    int64_t modified = 0;  // Unix seconds
+  };
+  // Every object under `prefix`, in key order.
+  Result<std::vector<Object>> ListObjects(const std::string& prefix);
+  // Removes the objects, up to 1,000 a request (DeleteObjects); returns the keys that could not
+  // be removed, sorted. One missing is removed.
+  Result<std::vector<std::string>> DeleteMany(std::span<const std::string> keys);
 
   Result<std::string> CreateMultipartUpload(const std::string& key);
   // Returns the part's ETag.
