@@ -1,4 +1,4 @@
-// berth: the registry in one binary. Subcommands: serve, user reset-password, version.
+// berth: the registry in one binary. Subcommands: serve, gc, user reset-password, version.
 #include <curl/curl.h>
 #include <sys/resource.h>
 #include <termios.h>
@@ -26,6 +26,7 @@
 #include "events/event_bus.h"
 #include "events/notifier.h"
 #include "events/recorders.h"
+#include "gc/collector.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "meta/databases.h"
@@ -104,6 +105,43 @@ int ResetUserPassword(const Flags& flags, const std::string& username) {
     return 1;
   }
   std::cout << "The password of " << username << " is reset; any freeze on it is lifted.\n";
+  return 0;
+}
+
+// `berth gc`: the garbage collection the API's /system/gc runs, from the command line, beside a
+// running server (online, as the server's own). Expired upload sessions are left to the
+// server's purger, which alone knows which of its uploads are under way.
+int CollectGarbage(const Flags& flags, GcOptions options) {
+  auto config = Resolve(flags);
+  if (!config) {
+    std::cerr << "berth: " << config.error().message << "\n";
+    return 2;
+  }
+  InitLogging("warn");
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  const std::filesystem::path root = std::filesystem::absolute(config->data_dir).lexically_normal();
+  if (config->database.driver == "sqlite" && !std::filesystem::exists(MetadataPath(root))) {
+    std::cerr << "berth: no Berth data in " << root.string() << " (give --data or --config)\n";
+    return 1;
+  }
+  auto blobs = OpenBlobStore(config->storage, root);
+  if (!blobs) {
+    std::cerr << "berth: " << blobs.error().message << "\n";
+    return 1;
+  }
+  auto stores = OpenStores(config->database, root);
+  if (!stores) {
+    std::cerr << "berth: " << stores.error().message << "\n";
+    return 1;
+  }
+  options.grace_period = config->gc_grace_period;
+  SystemClock clock;
+  GarbageCollector collector(*stores->meta, **blobs, clock, nullptr);
+  auto report = collector.Run(options, [](const std::string& line) { std::cout << line << "\n"; });
+  if (!report) {
+    std::cerr << "berth: garbage collection: " << report.error().Message() << "\n";
+    return 1;
+  }
   return 0;
 }
 
@@ -347,6 +385,16 @@ int main(int argc, char** argv) {
   reset->add_option("name", username, "the user, e.g. admin")->required();
   reset->add_option("-c,--config", flags.config_path, "YAML config file");
   reset->add_option("--data", flags.data, "data folder (default ./data)");
+  berth::GcOptions gc_options;
+  auto* gc = app.add_subcommand(
+      "gc", "collect garbage: unreferenced blobs (and untagged manifests) out of storage");
+  gc->add_flag("--dry-run", gc_options.dry_run, "report what a run would remove, remove nothing");
+  gc->add_flag("--delete-untagged", gc_options.delete_untagged,
+               "remove the manifests no tag needs too");
+  gc->add_option("--workers", gc_options.workers, "batches of blobs removed at once")
+      ->check(CLI::Range(1, 5));
+  gc->add_option("-c,--config", flags.config_path, "YAML config file");
+  gc->add_option("--data", flags.data, "data folder (default ./data)");
   auto* version = app.add_subcommand("version", "print the version");
   CLI11_PARSE(app, argc, argv);
   if (*version) {
@@ -355,6 +403,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (*reset) return berth::ResetUserPassword(flags, username);
+    if (*gc) return berth::CollectGarbage(flags, gc_options);
     return berth::Serve(flags);
   } catch (const std::exception& e) {
     // Start-up failures (a port in use, a data folder that cannot be made) end here.

@@ -22,6 +22,9 @@ struct Config {
   int io_threads = 0;
   std::chrono::seconds upload_ttl{std::chrono::hours(24)};
   std::chrono::seconds upload_purge_interval{std::chrono::minutes(10)};
+  // Garbage collection leaves blobs and untagged manifests younger than this (0: none), so that
+  // a push under way keeps what it uploaded before its manifest arrives.
+  std::chrono::seconds gc_grace_period{std::chrono::hours(1)};
   // Upload sessions open at once, per repository and in all (each may hold bytes on disk until
   // it ends or expires); past either, a new upload is answered 429.
   int64_t upload_max_per_repository = 64;

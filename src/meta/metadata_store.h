@@ -4,7 +4,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -62,6 +65,36 @@ struct StorageUse {
 struct Page {
   std::string last;  // exclusive lower bound; empty for the first page
   size_t limit = 0;  // 0: no limit
+};
+
+// What garbage collection plans from (gc/collector.h): every manifest, link and blob row, read
+// in one transaction.
+struct GcManifest {
+  int64_t id = 0;
+  int64_t repository_id = 0;
+  std::string digest;
+  std::string subject;  // the digest of what it refers to; empty if nothing
+  bool tagged = false;
+  int64_t pushed_at = 0;
+  std::vector<std::string> blobs;     // config and layers
+  std::vector<std::string> children;  // an index's manifests
+};
+struct GcLink {
+  int64_t repository_id = 0;
+  std::string digest;
+  int64_t created_at = 0;
+};
+struct GcBlob {
+  std::string digest;
+  uint64_t size = 0;
+  int64_t created_at = 0;
+  bool committing = false;  // a live upload is putting its bytes in the store
+};
+struct GcSnapshot {
+  std::map<int64_t, std::string> repositories;  // by id
+  std::vector<GcManifest> manifests;
+  std::vector<GcLink> links;
+  std::vector<GcBlob> blobs;
 };
 
 class MetadataStore {
@@ -130,6 +163,29 @@ class MetadataStore {
   virtual Status DeleteUpload(const std::string& uuid) = 0;
   // Uploads not touched since `before` (Unix seconds).
   virtual Result<std::vector<std::string>> StaleUploads(int64_t before) = 0;
+
+  // Garbage collection. Before an upload's bytes reach the store as `digest`, its blob row is
+  // made (or dated `now` again) and the upload marked as committing it, in one transaction: a
+  // collection that has not begun to sweep the blob sees it as fresh and live, and one that has
+  // holds the row until its bytes are gone, so the upload's bytes land after.
+  virtual Status ReserveBlob(const std::string& uuid, const Digest& digest, uint64_t size,
+                             int64_t now) = 0;
+  virtual Result<GcSnapshot> ReadGcSnapshot() = 0;
+  // Deletes the manifest if it is still untagged, pushed before `before`, listed by no index
+  // of its repository and the referrer of nothing there; returns whether it did.
+  virtual Result<bool> DeleteUnneededManifest(int64_t id, int64_t before) = 0;
+  // Removes each link still listed by no manifest of its repository and made before `before`;
+  // returns how many it removed.
+  virtual Result<size_t> UnlinkUnreferenced(std::span<const GcLink> links, int64_t before) = 0;
+  // Of `digests`, the blob rows still linked nowhere, made before `before` and committed by no
+  // live upload are held while `remove` deletes their bytes; the rows of those it returns as
+  // gone are deleted. Returns those.
+  using RemoveBlobs = std::function<Result<std::vector<Digest>>(std::span<const Digest>)>;
+  virtual Result<std::vector<Digest>> SweepBlobs(std::span<const Digest> digests, int64_t before,
+                                                 const RemoveBlobs& remove) = 0;
+  // Rows, dated as given, for blobs in the store that the metadata never knew (a crash between
+  // the bytes and their row); rows that exist are left as they are.
+  virtual Status AdoptBlobs(std::span<const GcBlob> blobs) = 0;
 };
 
 }  // namespace berth

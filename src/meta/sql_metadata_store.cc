@@ -200,7 +200,7 @@ CREATE TABLE secrets (
 );
 )sql";
 
-constexpr std::array<Migration, 9> kMigrations = {{
+constexpr std::array<Migration, 10> kMigrations = {{
     {R"sql(
 CREATE TABLE repositories (
   id INTEGER PRIMARY KEY,
@@ -605,6 +605,15 @@ ALTER TABLE uploads ADD COLUMN store_record TEXT NOT NULL DEFAULT '';
 )sql"},
     // What every node must share and no node may keep alone: the token signing key.
     {kSecretsTable, kSecretsTable},
+    // The digest an upload is putting in the store, which garbage collection leaves alone.
+    {R"sql(
+ALTER TABLE uploads ADD COLUMN committing TEXT;
+CREATE INDEX uploads_by_committing ON uploads (committing);
+)sql",
+     R"sql(
+ALTER TABLE uploads ADD COLUMN committing TEXT COLLATE "C";
+CREATE INDEX uploads_by_committing ON uploads (committing);
+)sql"},
 }};
 
 }  // namespace

@@ -50,6 +50,14 @@ class SqlMetadataStore : public MetadataStore, public IdentityStore, public Mana
   Status SaveUploadProgress(const UploadRecord& progress, uint64_t previous_size) override;
   Status DeleteUpload(const std::string& uuid) override;
   Result<std::vector<std::string>> StaleUploads(int64_t before) override;
+  Status ReserveBlob(const std::string& uuid, const Digest& digest, uint64_t size,
+                     int64_t now) override;
+  Result<GcSnapshot> ReadGcSnapshot() override;
+  Result<bool> DeleteUnneededManifest(int64_t id, int64_t before) override;
+  Result<size_t> UnlinkUnreferenced(std::span<const GcLink> links, int64_t before) override;
+  Result<std::vector<Digest>> SweepBlobs(std::span<const Digest> digests, int64_t before,
+                                         const RemoveBlobs& remove) override;
+  Status AdoptBlobs(std::span<const GcBlob> blobs) override;
 
   Result<int64_t> CreateUser(const UserRecord& user) override;
   Result<UserRecord> GetUser(int64_t id) override;

@@ -163,6 +163,9 @@ Status Uploads::Writer::Complete(const Digest& expected) {
     return Fail(ErrorCode::kDigestInvalid,
                 "upload digest " + actual.str() + " does not match " + expected.str());
   }
+  // Garbage collection leaves the blob alone from here on (MetadataStore::ReserveBlob).
+  if (auto s = owner_.meta_.ReserveBlob(uuid_, actual, state_->hashed, owner_.clock_.Now()); !s)
+    return s;
   Status committed = file_->Commit(actual);
   file_.reset();
   if (!committed) {

@@ -631,5 +631,103 @@ TEST_F(ContentTest, SearchStatisticsAndVolumesShowWhatTheCallerMaySee) {
   ExpectError(Do("GET", "/systeminfo/volumes", {}, kAnonymous), 401, "UNAUTHORIZED");
 }
 
+class GarbageCollectionTest : public ContentTest {
+ protected:
+  GarbageCollectionTest() : ContentTest({"BERTH_GC_GRACE_PERIOD=0s"}) {}
+
+  // `berth gc ARGS` beside the server: what it printed.
+  std::string Gc(const std::string& args) {
+    std::string output;
+    EXPECT_EQ(server_.RunBerth("gc " + args, &output), 0) << output;
+    return output;
+  }
+
+  uint64_t StoredBytes() {
+    uint64_t total = 0;
+    for (const StoredBlob& b : server_.StoredBlobs()) total += b.size;
+    return total;
+  }
+
+  int64_t QuotaUsed(const std::string& project_id) {
+    return parse(Do("GET", "/quotas/" + project_id).body).at("used").at("storage").as_int64();
+  }
+};
+
+// The number before `word` on the line that begins with `prefix`, in a collection's log.
+uint64_t Figure(const std::string& log, const std::string& prefix, const std::string& word) {
+  const size_t line = log.find("\n" + prefix);
+  if (line == std::string::npos) return UINT64_MAX;
+  const size_t end = log.find('\n', line + 1);
+  const std::string text = log.substr(line + 1, end - line - 1);
+  const size_t at = text.find(" " + word);
+  if (at == std::string::npos) return UINT64_MAX;
+  const size_t start = text.find_last_not_of("0123456789", at - 1);
+  return std::stoull(text.substr(start + 1, at - start - 1));
+}
+
+TEST_F(GarbageCollectionTest, ADryRunReportsExactlyWhatTheRunFreesAndQuotasMatchAfter) {
+  const std::string project = CreateProject("gc");
+  const std::string kept_layer = RandomBytes(3000, 21), moved_layer = RandomBytes(4000, 22),
+                    new_layer = RandomBytes(5000, 23), deleted_layer = RandomBytes(6000, 24),
+                    untagged_layer = RandomBytes(7000, 25), stray = RandomBytes(8000, 26),
+                    behind = RandomBytes(9000, 27);
+  const std::string kept = PushImage("gc/keep", "v1", kept_layer);
+  PushImage("gc/moved", "v1", moved_layer);
+  const std::string moved = PushImage("gc/moved", "v1", new_layer);  // the old one loses its tag
+  const std::string deleted = PushImage("gc/deleted", "v1", deleted_layer);
+  ASSERT_EQ(Http("DELETE", server_.Url("/v2/gc/deleted/manifests/" + deleted)).status, 202);
+  PushImage("gc/untagged", "v1", untagged_layer);
+  ASSERT_EQ(Do("DELETE", "/projects/gc/repositories/untagged/artifacts/v1/tags/v1").status, 200);
+  ASSERT_EQ(PushBlob("gc/stray", stray), 201);  // uploaded, never in a manifest
+  server_.StoreBlobBehindTheMetadata(behind);
+  // Younger than the grace period (0 s) no longer: a second later.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+
+  const uint64_t garbage = moved_layer.size() + deleted_layer.size() + untagged_layer.size() +
+                           stray.size() + behind.size();
+  const std::string dry = Gc("--dry-run --delete-untagged");
+  EXPECT_EQ(Figure(dry, "would free", "blobs"), 5u) << dry;
+  EXPECT_EQ(Figure(dry, "would free", "orphans),"), 1u) << dry;
+  EXPECT_EQ(Figure(dry, "would free", "bytes"), garbage) << dry;
+  // Two untagged manifests: the one the push moved the tag from, the one whose tag went.
+  EXPECT_EQ(Figure(dry, "would free", "manifests,"), 2u) << dry;
+  for (const std::string& layer : {moved_layer, deleted_layer, untagged_layer, stray, behind})
+    EXPECT_TRUE(server_.StoresBlob(Sha256(layer))) << "a dry run removes nothing";
+
+  const uint64_t stored_before = StoredBytes();
+  const std::string run = Gc("--delete-untagged");
+  EXPECT_EQ(Figure(run, "freed", "blobs"), Figure(dry, "would free", "blobs")) << run;
+  EXPECT_EQ(Figure(run, "freed", "bytes"), garbage) << run;
+  EXPECT_EQ(Figure(run, "freed", "manifests,"), 2u) << run;
+  EXPECT_EQ(stored_before - StoredBytes(), garbage);
+  for (const std::string& layer : {moved_layer, deleted_layer, untagged_layer, stray, behind})
+    EXPECT_FALSE(server_.StoresBlob(Sha256(layer)));
+  EXPECT_NE(run.find("deleted orphan blob " + Sha256(behind)), std::string::npos) << run;
+
+  // What is tagged pulls back whole, and the quota counts exactly what is left: each blob once
+  // (the config is shared), with the manifests' own bytes.
+  for (const auto& [repository, digest, layer] :
+       {std::tuple{"gc/keep", kept, kept_layer}, std::tuple{"gc/moved", moved, new_layer}}) {
+    HttpResponse manifest =
+        Http("GET", server_.Url(std::string("/v2/") + repository + "/manifests/v1"),
+             {}, {"Accept: " + std::string(kOciManifest)});
+    ASSERT_EQ(manifest.status, 200) << repository;
+    EXPECT_EQ(manifest.body, ManifestOf(digest));
+    HttpResponse blob =
+        Http("GET", server_.Url(std::string("/v2/") + repository + "/blobs/" + Sha256(layer)));
+    ASSERT_EQ(blob.status, 200) << repository;
+    EXPECT_TRUE(blob.body == layer);
+  }
+  const std::string config = parse(ManifestOf(kept)).at("config").at("digest").as_string().c_str();
+  const int64_t config_size = parse(ManifestOf(kept)).at("config").at("size").as_int64();
+  EXPECT_EQ(QuotaUsed(project),
+            static_cast<int64_t>(config_size + kept_layer.size() + new_layer.size() +
+                                 ManifestOf(kept).size() + ManifestOf(moved).size()));
+  EXPECT_TRUE(server_.StoresBlob(config));
+  // Nothing is left to collect.
+  const std::string again = Gc("--dry-run --delete-untagged");
+  EXPECT_EQ(Figure(again, "would free", "blobs"), 0u) << again;
+}
+
 }  // namespace
 }  // namespace berth::testing

@@ -22,9 +22,11 @@
 #include "core/digest.h"
 #include "meta/postgres_sql.h"
 #include "meta/sqlite_sql.h"
+#include "storage/filesystem_blob_store.h"
 #include "storage/paths.h"
 #include "storage/s3_blob_store.h"
 #include "tests/support/engines.h"
+#include "tests/support/process.h"
 
 namespace berth::testing {
 namespace {
@@ -167,6 +169,40 @@ bool BerthServer::StoresBlob(const std::string& digest) {
   if (s3_prefix_.empty()) return fs::exists(BlobPath(data_, *parsed));
   if (!store_) store_ = ViewOfS3(s3_prefix_);
   return store_->Stat(*parsed).has_value();
+}
+
+BlobStore& BerthServer::Store() {
+  if (!store_) {
+    if (s3_prefix_.empty()) {
+      store_ = std::make_unique<FilesystemBlobStore>(data_);
+    } else {
+      store_ = ViewOfS3(s3_prefix_);
+    }
+  }
+  return *store_;
+}
+
+std::vector<StoredBlob> BerthServer::StoredBlobs() {
+  auto blobs = Store().ListBlobs();
+  if (!blobs) throw std::runtime_error("cannot list the blobs: " + blobs.error().message);
+  return std::move(*blobs);
+}
+
+void BerthServer::StoreBlobBehindTheMetadata(const std::string& bytes) {
+  const std::string uuid = "behind-" + DigestOf(bytes).str().substr(7, 16);
+  auto record = Store().CreateUpload(uuid);
+  if (!record) throw std::runtime_error(record.error().message);
+  auto writer = Store().OpenUploadWriter(uuid, *record);
+  if (!writer) throw std::runtime_error(writer.error().message);
+  if (auto s = (*writer)->Append(bytes); !s) throw std::runtime_error(s.error().message);
+  if (auto s = (*writer)->Commit(DigestOf(bytes)); !s) throw std::runtime_error(s.error().message);
+}
+
+int BerthServer::RunBerth(const std::string& args, std::string* output) {
+  std::string command = "env";
+  for (const std::string& kv : env_) command += " " + ShellQuote(kv);
+  command += " " + ShellQuote(BERTH_BINARY) + " " + args + " --data " + ShellQuote(data_) + " 2>&1";
+  return RunCommand(command, output);
 }
 
 std::string BerthServer::TokenKeyPem() const {

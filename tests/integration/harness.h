@@ -48,6 +48,14 @@ class BerthServer {
   // uploads that have bytes there, and whether a blob is there.
   std::vector<std::string> StoredUploads();
   bool StoresBlob(const std::string& digest);
+  // Every blob the store holds.
+  std::vector<StoredBlob> StoredBlobs();
+  // Puts `bytes` in the store as a blob the metadata never hears of, as a crash between the
+  // bytes and their row leaves one.
+  void StoreBlobBehindTheMetadata(const std::string& bytes);
+  // `berth ARGS` on the server's data and engines, beside the running server; returns its exit
+  // status, with what it printed (both streams) in `output`.
+  int RunBerth(const std::string& args, std::string* output);
   // The key the server signs its tokens with (PEM), as its database keeps it.
   std::string TokenKeyPem() const;
 
@@ -55,6 +63,8 @@ class BerthServer {
   std::filesystem::path dir_;
   std::filesystem::path data_;
   std::vector<std::string> env_;
+  BlobStore& Store();
+
   std::string db_url_;     // on PostgreSQL: the server's database
   std::string s3_prefix_;  // on S3: the server's prefix in the run's bucket
   std::unique_ptr<BlobStore> store_;
