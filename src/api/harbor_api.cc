@@ -122,6 +122,8 @@ HarborApi::HarborApi(const HarborServices& s, HarborApiOptions options)
       clock_(s.clock),
       settings_(s.settings),
       changes_(s.changes),
+      job_store_(s.job_store),
+      jobs_(s.jobs),
       events_(s.events),
       notifier_(s.notifier),
       data_dir_(s.data_dir),

@@ -30,6 +30,8 @@
 #include "registry/registry.h"
 #include "storage/blob_store.h"
 #include "events/notifier.h"
+#include "jobs/job_service.h"
+#include "meta/job_store.h"
 
 namespace berth {
 
@@ -65,6 +67,8 @@ struct HarborServices {
   std::filesystem::path data_dir;  // for /systeminfo/volumes
   // Where projects, accounts and settings changed here are announced to every node's caches.
   ChangeFeed& changes;
+  JobStore& job_store;
+  JobService* jobs;  // may be null: no job is submitted here
 };
 
 class HarborApi : public http::Handler {
@@ -196,6 +200,14 @@ class HarborApi : public http::Handler {
   http::Response GetLogsOfWebhookTask(Call& call);
   http::Response LastTrigger(Call& call);
   http::Response GetSupportedEventTypes(Call& call);
+  // Garbage collection: gc_api.cc.
+  http::Response GetGCHistory(Call& call);
+  http::Response GetGC(Call& call);
+  http::Response GetGCLog(Call& call);
+  http::Response StopGC(Call& call);
+  http::Response GetGCSchedule(Call& call);
+  http::Response CreateGCSchedule(Call& call);
+  http::Response UpdateGCSchedule(Call& call);
 
   // What several operations share.
   Result<UserRecord> UserOf(Call& call);
@@ -209,6 +221,7 @@ class HarborApi : public http::Handler {
   std::string QuotaOwner(int64_t project_id);
   Result<WebhookPolicyRecord> WebhookPolicyOf(Call& call, Action action);
   Result<WebhookExecutionRecord> WebhookExecutionOf(Call& call);
+  Result<JobRecord> GcRunOf(Call& call);
   http::Response SaveProject(ProjectRecord updated);
   http::Response AuditLogs(Call& call, const ProjectRecord* project);
 
@@ -256,6 +269,8 @@ class HarborApi : public http::Handler {
   const Clock& clock_;
   Settings& settings_;
   ChangeFeed& changes_;
+  JobStore& job_store_;
+  JobService* jobs_;
   EventSink* events_;
   Notifier* notifier_;
   std::filesystem::path data_dir_;

@@ -133,6 +133,14 @@ std::span<const HarborApi::ApiRoute> HarborApi::Routes() {
 
       {"GET", "/audit-logs", "listAuditLogs", &A::ListAuditLogs},
 
+      {"GET", "/system/gc", "getGCHistory", &A::GetGCHistory},
+      {"GET", "/system/gc/{gc_id}", "getGC", &A::GetGC},
+      {"PUT", "/system/gc/{gc_id}", "stopGC", &A::StopGC},
+      {"GET", "/system/gc/{gc_id}/log", "getGCLog", &A::GetGCLog},
+      {"GET", "/system/gc/schedule", "getGCSchedule", &A::GetGCSchedule},
+      {"POST", "/system/gc/schedule", "createGCSchedule", &A::CreateGCSchedule},
+      {"PUT", "/system/gc/schedule", "updateGCSchedule", &A::UpdateGCSchedule},
+
       {"GET", "/projects/{project_name_or_id}/webhook/policies", "ListWebhookPoliciesOfProject",
        &A::ListWebhookPoliciesOfProject},
       {"POST", "/projects/{project_name_or_id}/webhook/policies",

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <boost/json.hpp>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -27,6 +29,8 @@
 #include "events/notifier.h"
 #include "events/recorders.h"
 #include "gc/collector.h"
+#include "jobs/job_service.h"
+#include "core/random.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "meta/databases.h"
@@ -143,6 +147,33 @@ int CollectGarbage(const Flags& flags, GcOptions options) {
     return 1;
   }
   return 0;
+}
+
+// A GARBAGE_COLLECTION job: its parameters as /system/gc/schedule took them, its report as
+// Harbor's job_parameters add it.
+Result<JobOutcome> RunGcJob(GarbageCollector& collector, std::chrono::seconds grace,
+                            JobContext& job) {
+  boost::system::error_code ec;
+  const boost::json::value parameters = boost::json::parse(job.job().parameters, ec);
+  if (ec || !parameters.is_object()) return Fail(ErrorCode::kBadRequest, "bad job parameters");
+  const boost::json::object& p = parameters.as_object();
+  GcOptions options;
+  options.grace_period = grace;
+  if (const auto* v = p.if_contains("dry_run"); v && v->is_bool()) options.dry_run = v->as_bool();
+  if (const auto* v = p.if_contains("delete_untagged"); v && v->is_bool())
+    options.delete_untagged = v->as_bool();
+  if (const auto* v = p.if_contains("workers"); v && v->is_int64())
+    options.workers = static_cast<int>(std::clamp<int64_t>(v->as_int64(), 1, 5));
+  auto report =
+      collector.Run(options, [&](const std::string& line) { job.Log(line); }, &job.stop());
+  if (!report) return tl::unexpected(report.error());
+  boost::json::object result{{"freed_blobs", report->blobs},
+                             {"freed_space", report->bytes},
+                             {"deleted_manifests", report->manifests},
+                             {"orphan_blobs", report->orphans},
+                             {"removed_links", report->links},
+                             {"expired_uploads", report->uploads}};
+  return JobOutcome{boost::json::serialize(result), report->stopped};
 }
 
 // The key every node signs and verifies tokens with, kept in the database. A data folder from
@@ -327,13 +358,31 @@ int Serve(const Flags& flags) {
   Registry registry(blobs, meta, clock, registry_options, &guard, &events, &settings, &changes);
   registry.PurgeExpiredUploads();
   registry.StartPurger();
+
+  // Declared before the job service, whose workers use it until they stop.
+  GarbageCollector collector(meta, blobs, clock, [&registry] {
+    return registry.PurgeExpiredUploads();
+  });
+  JobServiceOptions job_options;
+  job_options.node = RandomHex(8);
+  // Nodes share PostgreSQL's queue; one alone owns SQLite's.
+  if (config->database.driver == "postgres") job_options.lease = std::chrono::seconds(30);
+  JobService jobs(meta, clock, job_options);
+  jobs.Register("GARBAGE_COLLECTION", [&](JobContext& job) -> Result<JobOutcome> {
+    return RunGcJob(collector, config->gc_grace_period, job);
+  });
+  if (auto s = jobs.Start(); !s) {
+    spdlog::critical("jobs: {}", s.error().message);
+    return 1;
+  }
   HarborApiOptions api_options;
   api_options.auth_mode = config->auth_mode;
   api_options.secure_cookie = external_url.starts_with("https://");
   api_options.external_url = external_url;
   HarborApi api(
       HarborServices{identities, meta, meta, history, blobs, registry, authenticator, access,
-                     ldap ? &*ldap : nullptr, clock, settings, &events, &notifier, root, changes},
+                     ldap ? &*ldap : nullptr, clock, settings, &events, &notifier, root, changes,
+                     meta, &jobs},
       api_options);
   changes.Start();
   auto* s3 = dynamic_cast<S3BlobStore*>(&blobs);

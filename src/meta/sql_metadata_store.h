@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "meta/identity_store.h"
+#include "meta/job_store.h"
 #include "meta/management_store.h"
 #include "meta/metadata_store.h"
 
@@ -13,7 +14,10 @@ namespace berth {
 
 class SqlDatabase;
 
-class SqlMetadataStore : public MetadataStore, public IdentityStore, public ManagementStore {
+class SqlMetadataStore : public MetadataStore,
+                         public IdentityStore,
+                         public ManagementStore,
+                         public JobStore {
  public:
   // Applies the pending migrations to `db`. On SQLite, migration 6 sets the audit log and webhook
   // history aside for history.db to take (see databases.h).
@@ -58,6 +62,19 @@ class SqlMetadataStore : public MetadataStore, public IdentityStore, public Mana
   Result<std::vector<Digest>> SweepBlobs(std::span<const Digest> digests, int64_t before,
                                          const RemoveBlobs& remove) override;
   Status AdoptBlobs(std::span<const GcBlob> blobs) override;
+
+  Result<int64_t> CreateJob(const JobRecord& job) override;
+  Result<JobRecord> GetJob(int64_t id) override;
+  Result<std::string> JobLog(int64_t id) override;
+  Result<ListPage<JobRecord>> ListJobs(const std::string& type, int64_t offset,
+                                       int64_t limit) override;
+  Result<std::optional<JobRecord>> ClaimJob(const std::string& owner, int64_t now) override;
+  Result<bool> BeatJob(int64_t id, const std::string& owner, const std::string& log,
+                       int64_t now) override;
+  Status FinishJob(int64_t id, const std::string& owner, const std::string& status,
+                   const std::string& result, const std::string& log, int64_t now) override;
+  Result<bool> StopJob(int64_t id, int64_t now) override;
+  Result<size_t> RequeueAbandonedJobs(int64_t before, int64_t now) override;
 
   Result<int64_t> CreateUser(const UserRecord& user) override;
   Result<UserRecord> GetUser(int64_t id) override;

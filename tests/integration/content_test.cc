@@ -729,5 +729,75 @@ TEST_F(GarbageCollectionTest, ADryRunReportsExactlyWhatTheRunFreesAndQuotasMatch
   EXPECT_EQ(Figure(again, "would free", "blobs"), 0u) << again;
 }
 
+// The same collection as a job of the API's /system/gc: its dry run's figures, then the real
+// run's, its log and history; administrators only, bad input refused.
+TEST_F(GarbageCollectionTest, TheApiRunsCollectionsAsJobsWithTheirLogAndHistory) {
+  CreateProject("gcapi");
+  PushImage("gcapi/app", "v1", RandomBytes(1000, 31));
+  ASSERT_EQ(PushBlob("gcapi/app", RandomBytes(2500, 32)), 201);
+  ASSERT_EQ(PushBlob("gcapi/app", RandomBytes(3500, 33)), 201);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  auto run = [&](const std::string& parameters) {
+    const std::string id = Created(Do("POST", "/system/gc/schedule",
+                                      R"({"schedule":{"type":"Manual"},"parameters":)" +
+                                          parameters + "}"));
+    boost::json::value job;
+    for (int i = 0; i < 200; ++i) {
+      job = parse(Do("GET", "/system/gc/" + id).body);
+      const std::string status(job.at("job_status").as_string());
+      if (status != "Pending" && status != "Running") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_EQ(job.at("job_status"), "Success") << job;
+    EXPECT_EQ(job.at("job_name"), "GARBAGE_COLLECTION");
+    return std::pair{id, parse(std::string(job.at("job_parameters").as_string()))};
+  };
+  const auto [dry_id, dry] = run(R"({"dry_run":true,"delete_untagged":true})");
+  EXPECT_EQ(dry.at("freed_blobs"), 2);
+  EXPECT_EQ(dry.at("freed_space"), 6000);
+  EXPECT_EQ(dry.at("dry_run"), true);
+  const auto [real_id, real] = run(R"({"delete_untagged":true,"workers":3})");
+  EXPECT_EQ(real.at("freed_blobs"), dry.at("freed_blobs"));
+  EXPECT_EQ(real.at("freed_space"), dry.at("freed_space"));
+  HttpResponse log = Do("GET", "/system/gc/" + real_id + "/log");
+  ASSERT_EQ(log.status, 200);
+  EXPECT_EQ(log.Header("content-type"), "text/plain");
+  EXPECT_NE(log.body.find("freed 2 blobs (0 orphans), 6000 bytes"), std::string::npos) << log.body;
+  EXPECT_NE(log.body.find("3 worker(s)"), std::string::npos) << log.body;
+  HttpResponse history = Do("GET", "/system/gc?page_size=1");
+  ASSERT_EQ(history.status, 200);
+  EXPECT_EQ(history.Header("x-total-count"), "2");
+  EXPECT_EQ(parse(history.body).at(0).at("id").as_int64(), std::stoll(real_id));
+  ExpectError(Do("PUT", "/system/gc/" + real_id), 400, "BAD_REQUEST");  // ended already
+  EXPECT_EQ(parse(Do("GET", "/system/gc/schedule").body).at("schedule").at("type"), "None");
+
+  ExpectError(api_.DoInvalid("POST", "/system/gc/schedule",
+                             R"({"schedule":{"type":"Manual"},"parameters":{"workers":9}})"),
+              400, "BAD_REQUEST");
+  ExpectError(Do("POST", "/system/gc/schedule", R"({"schedule":{"type":"Daily"}})"), 400,
+              "BAD_REQUEST");
+  ExpectError(api_.DoInvalid("GET", "/system/gc/x"), 400, "BAD_REQUEST");
+  ExpectError(Do("GET", "/system/gc/999999"), 404, "NOT_FOUND");
+  ExpectError(Do("GET", "/system/gc/999999/log"), 404, "NOT_FOUND");
+  // Nobody but a system administrator reads, starts or stops them.
+  ASSERT_EQ(Do("POST", "/users",
+               R"({"username":"carol","password":"Passw0rd1","email":"c@b.c","realname":"C"})")
+                .status,
+            201);
+  const std::vector<std::string> carol = {BasicAuth("carol", "Passw0rd1")};
+  const std::vector<std::string> anonymous = {"Authorization:"};
+  for (const auto& [who, status, code] :
+       {std::tuple{carol, 403L, "FORBIDDEN"}, std::tuple{anonymous, 401L, "UNAUTHORIZED"}}) {
+    ExpectError(Do("GET", "/system/gc", {}, who), status, code);
+    ExpectError(Do("GET", "/system/gc/" + real_id, {}, who), status, code);
+    ExpectError(Do("GET", "/system/gc/" + real_id + "/log", {}, who), status, code);
+    ExpectError(Do("PUT", "/system/gc/" + real_id, {}, who), status, code);
+    ExpectError(Do("GET", "/system/gc/schedule", {}, who), status, code);
+    ExpectError(Do("POST", "/system/gc/schedule", R"({"schedule":{"type":"Manual"}})", who), status,
+                code);
+  }
+  EXPECT_EQ(parse(Do("GET", "/system/gc").body).as_array().size(), 2u);
+}
+
 }  // namespace
 }  // namespace berth::testing

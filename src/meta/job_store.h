@@ -1,0 +1,58 @@
+// JobStore: the job service's durable queue (jobs/job_service.h), in the metadata database so
+// that every node shares it: jobs wait as Pending, are claimed by one worker of one node
+// (PostgreSQL: FOR UPDATE SKIP LOCKED), run with a heartbeat, keep their log, and end as
+// Success, Error or Stopped.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/list_query.h"
+#include "core/result.h"
+
+namespace berth {
+
+struct JobRecord {
+  int64_t id = 0;
+  std::string type;        // "GARBAGE_COLLECTION", ...
+  std::string parameters;  // JSON, as the API took it
+  std::string trigger;     // "Manual" or "Schedule"
+  std::string status;      // Pending, Running, Success, Error, Stopped
+  std::string owner;       // the node running it
+  std::string result;      // JSON, once it ended
+  int64_t attempts = 0;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+  int64_t started_at = 0;
+  int64_t ended_at = 0;
+};
+
+class JobStore {
+ public:
+  virtual ~JobStore() = default;
+  virtual Result<int64_t> CreateJob(const JobRecord& job) = 0;
+  // kNotFound if absent; without its log.
+  virtual Result<JobRecord> GetJob(int64_t id) = 0;
+  virtual Result<std::string> JobLog(int64_t id) = 0;
+  // Newest first.
+  virtual Result<ListPage<JobRecord>> ListJobs(const std::string& type, int64_t offset,
+                                               int64_t limit) = 0;
+  // The oldest Pending job, now Running for `owner`; nullopt when none waits.
+  virtual Result<std::optional<JobRecord>> ClaimJob(const std::string& owner, int64_t now) = 0;
+  // Appends to the log and beats the heart of a job `owner` runs; returns whether a stop was
+  // asked for. kNotFound once the job is no longer `owner`'s.
+  virtual Result<bool> BeatJob(int64_t id, const std::string& owner, const std::string& log,
+                               int64_t now) = 0;
+  virtual Status FinishJob(int64_t id, const std::string& owner, const std::string& status,
+                           const std::string& result, const std::string& log, int64_t now) = 0;
+  // A Pending job is Stopped at once; a Running one is asked to stop. kNotFound if absent;
+  // false when it had ended already.
+  virtual Result<bool> StopJob(int64_t id, int64_t now) = 0;
+  // Running jobs whose heartbeat is older than `before` (their node stopped) wait again, with a
+  // line in their log saying so; returns how many.
+  virtual Result<size_t> RequeueAbandonedJobs(int64_t before, int64_t now) = 0;
+};
+
+}  // namespace berth

@@ -1,0 +1,206 @@
+// SqlMetadataStore's job queue (meta/job_store.h).
+#include "meta/sql.h"
+#include "meta/sql_metadata_store.h"
+
+namespace berth {
+namespace {
+
+using Connection = SqlConnection;
+
+constexpr const char* kJobColumns =
+    "id, type, parameters, trigger_kind, status, owner, result, attempts, created_at, "
+    "updated_at, started_at, ended_at";
+
+JobRecord ReadJob(SqlStatement& q) {
+  return JobRecord{q.Int(0),  q.Text(1), q.Text(2), q.Text(3),  q.Text(4),  q.Text(5),
+                   q.Text(6), q.Int(7),  q.Int(8),  q.Int(9),   q.Int(10),  q.Int(11)};
+}
+
+}  // namespace
+
+Result<int64_t> SqlMetadataStore::CreateJob(const JobRecord& job) {
+  int64_t id = 0;
+  Status s = db_->Commit([&](Connection& c) -> Status {
+    auto made = InsertId(c,
+                         "INSERT INTO jobs (type, parameters, trigger_kind, status, created_at, "
+                         "updated_at) VALUES (?, ?, ?, 'Pending', ?, ?) RETURNING id",
+                         job.type, job.parameters, job.trigger, job.created_at, job.created_at);
+    if (!made) return tl::unexpected(made.error());
+    id = *made;
+    return {};
+  });
+  if (!s) return tl::unexpected(s.error());
+  return id;
+}
+
+Result<JobRecord> SqlMetadataStore::GetJob(int64_t id) {
+  return db_->Read([&](Connection& c) -> Result<JobRecord> {
+    static const std::string sql = std::string("SELECT ") + kJobColumns + " FROM jobs WHERE id = ?";
+    auto q = c.Query(sql.c_str(), id);
+    if (!q) return tl::unexpected(q.error());
+    auto row = (*q)->Step();
+    if (!row) return tl::unexpected(row.error());
+    if (!*row) return Fail(ErrorCode::kNotFound, "job " + std::to_string(id) + " not found");
+    return ReadJob(**q);
+  });
+}
+
+Result<std::string> SqlMetadataStore::JobLog(int64_t id) {
+  return db_->Read([&](Connection& c) -> Result<std::string> {
+    auto q = c.Query("SELECT log FROM jobs WHERE id = ?", id);
+    if (!q) return tl::unexpected(q.error());
+    auto row = (*q)->Step();
+    if (!row) return tl::unexpected(row.error());
+    if (!*row) return Fail(ErrorCode::kNotFound, "job " + std::to_string(id) + " not found");
+    return (*q)->Text(0);
+  });
+}
+
+Result<ListPage<JobRecord>> SqlMetadataStore::ListJobs(const std::string& type, int64_t offset,
+                                                       int64_t limit) {
+  return db_->Read([&](Connection& c) -> Result<ListPage<JobRecord>> {
+    ListPage<JobRecord> page;
+    static const std::string sql = std::string("SELECT ") + kJobColumns +
+                                   " FROM jobs WHERE type = ? ORDER BY id DESC LIMIT ? OFFSET ?";
+    auto q = c.Query(sql.c_str(), type, limit, offset);
+    if (!q) return tl::unexpected(q.error());
+    auto items = (*q)->Rows<JobRecord>(ReadJob);
+    if (!items) return tl::unexpected(items.error());
+    page.items = std::move(*items);
+    q->reset();
+    auto count = c.Query("SELECT count(*) FROM jobs WHERE type = ?", type);
+    if (!count) return tl::unexpected(count.error());
+    auto row = (*count)->Step();
+    if (!row) return tl::unexpected(row.error());
+    page.total = (*count)->Int(0);
+    return page;
+  });
+}
+
+// SKIP LOCKED: workers of every node claim at once, each a different job, none waiting.
+Result<std::optional<JobRecord>> SqlMetadataStore::ClaimJob(const std::string& owner,
+                                                            int64_t now) {
+  std::optional<JobRecord> claimed;
+  Status s = db_->CommitLocked([&](Connection& c) -> Status {
+    claimed.reset();
+    const bool postgres = c.dialect() == SqlDialect::kPostgres;
+    static const std::string sqlite_sql =
+        std::string("UPDATE jobs SET status = 'Running', owner = ?1, heartbeat = ?2, "
+                    "updated_at = ?2, started_at = ?2, attempts = attempts + 1 WHERE id = "
+                    "(SELECT id FROM jobs WHERE status = 'Pending' ORDER BY id LIMIT 1) "
+                    "RETURNING ") +
+        kJobColumns;
+    static const std::string postgres_sql =
+        std::string("UPDATE jobs SET status = 'Running', owner = ?1, heartbeat = ?2, "
+                    "updated_at = ?2, started_at = ?2, attempts = attempts + 1 WHERE id = "
+                    "(SELECT id FROM jobs WHERE status = 'Pending' ORDER BY id LIMIT 1 "
+                    "FOR UPDATE SKIP LOCKED) RETURNING ") +
+        kJobColumns;
+    auto q = c.Query(postgres ? postgres_sql.c_str() : sqlite_sql.c_str(), owner, now);
+    if (!q) return tl::unexpected(q.error());
+    auto row = (*q)->Step();
+    if (!row) return tl::unexpected(row.error());
+    if (*row) claimed = ReadJob(**q);
+    // The statement ends here, so that its transaction can commit.
+    while (*row) {
+      row = (*q)->Step();
+      if (!row) return tl::unexpected(row.error());
+    }
+    return {};
+  });
+  if (!s) return tl::unexpected(s.error());
+  return claimed;
+}
+
+Result<bool> SqlMetadataStore::BeatJob(int64_t id, const std::string& owner,
+                                       const std::string& log, int64_t now) {
+  bool stop = false;
+  Status s = db_->CommitLocked([&](Connection& c) -> Status {
+    if (auto s = c.Exec("UPDATE jobs SET log = log || ?, heartbeat = ?, updated_at = ? "
+                        "WHERE id = ? AND owner = ? AND status = 'Running'",
+                        log, now, now, id, owner);
+        !s)
+      return s;
+    if (c.Changes() == 0) return Fail(ErrorCode::kNotFound, "the job is no longer this node's");
+    auto q = c.Query("SELECT stop_requested FROM jobs WHERE id = ?", id);
+    if (!q) return tl::unexpected(q.error());
+    auto row = (*q)->Step();
+    if (!row) return tl::unexpected(row.error());
+    stop = *row && (*q)->Int(0) != 0;
+    return {};
+  });
+  if (!s) return tl::unexpected(s.error());
+  return stop;
+}
+
+Status SqlMetadataStore::FinishJob(int64_t id, const std::string& owner, const std::string& status,
+                                   const std::string& result, const std::string& log,
+                                   int64_t now) {
+  return db_->CommitLocked([&](Connection& c) -> Status {
+    if (auto s = c.Exec("UPDATE jobs SET status = ?, result = ?, log = log || ?, updated_at = ?, "
+                        "ended_at = ? WHERE id = ? AND owner = ? AND status = 'Running'",
+                        status, result, log, now, now, id, owner);
+        !s)
+      return s;
+    if (c.Changes() == 0) return Fail(ErrorCode::kNotFound, "the job is no longer this node's");
+    return {};
+  });
+}
+
+Result<bool> SqlMetadataStore::StopJob(int64_t id, int64_t now) {
+  bool stopping = false;
+  Status s = db_->CommitLocked([&](Connection& c) -> Status {
+    stopping = false;
+    if (auto s = c.Exec("UPDATE jobs SET status = 'Stopped', updated_at = ?, ended_at = ?, "
+                        "log = log || 'stopped before it ran\n' WHERE id = ? AND status = 'Pending'",
+                        now, now, id);
+        !s)
+      return s;
+    if (c.Changes() > 0) {
+      stopping = true;
+      return {};
+    }
+    if (auto s = c.Exec("UPDATE jobs SET stop_requested = 1, updated_at = ? "
+                        "WHERE id = ? AND status = 'Running'",
+                        now, id);
+        !s)
+      return s;
+    if (c.Changes() > 0) {
+      stopping = true;
+      return {};
+    }
+    auto q = c.Query("SELECT 1 FROM jobs WHERE id = ?", id);
+    if (!q) return tl::unexpected(q.error());
+    auto row = (*q)->Step();
+    if (!row) return tl::unexpected(row.error());
+    if (!*row) return Fail(ErrorCode::kNotFound, "job " + std::to_string(id) + " not found");
+    return {};
+  });
+  if (!s) return tl::unexpected(s.error());
+  return stopping;
+}
+
+Result<size_t> SqlMetadataStore::RequeueAbandonedJobs(int64_t before, int64_t now) {
+  size_t requeued = 0;
+  Status s = db_->CommitLocked([&](Connection& c) -> Status {
+    // A stop asked of a job whose node died is granted here: it does not run again.
+    if (auto s = c.Exec("UPDATE jobs SET status = 'Stopped', updated_at = ?1, ended_at = ?1, "
+                        "log = log || 'the node running it stopped; it was asked to stop\n' "
+                        "WHERE status = 'Running' AND heartbeat < ?2 AND stop_requested <> 0",
+                        now, before);
+        !s)
+      return s;
+    if (auto s = c.Exec("UPDATE jobs SET status = 'Pending', owner = '', updated_at = ?1, "
+                        "log = log || 'the node running it stopped; it runs again\n' "
+                        "WHERE status = 'Running' AND heartbeat < ?2",
+                        now, before);
+        !s)
+      return s;
+    requeued = static_cast<size_t>(c.Changes());
+    return {};
+  });
+  if (!s) return tl::unexpected(s.error());
+  return requeued;
+}
+
+}  // namespace berth
