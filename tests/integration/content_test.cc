@@ -737,10 +737,12 @@ TEST_F(GarbageCollectionTest, TheApiRunsCollectionsAsJobsWithTheirLogAndHistory)
   ASSERT_EQ(PushBlob("gcapi/app", RandomBytes(2500, 32)), 201);
   ASSERT_EQ(PushBlob("gcapi/app", RandomBytes(3500, 33)), 201);
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  // The swagger types each parameter as an object; Harbor's portal sends booleans and a number,
+  // as here, and Harbor takes them.
   auto run = [&](const std::string& parameters) {
-    const std::string id = Created(Do("POST", "/system/gc/schedule",
-                                      R"({"schedule":{"type":"Manual"},"parameters":)" +
-                                          parameters + "}"));
+    const std::string id = Created(api_.DoInvalid("POST", "/system/gc/schedule",
+                                                  R"({"schedule":{"type":"Manual"},"parameters":)" +
+                                                      parameters + "}"));
     boost::json::value job;
     for (int i = 0; i < 200; ++i) {
       job = parse(Do("GET", "/system/gc/" + id).body);
@@ -768,7 +770,7 @@ TEST_F(GarbageCollectionTest, TheApiRunsCollectionsAsJobsWithTheirLogAndHistory)
   ASSERT_EQ(history.status, 200);
   EXPECT_EQ(history.Header("x-total-count"), "2");
   EXPECT_EQ(parse(history.body).at(0).at("id").as_int64(), std::stoll(real_id));
-  ExpectError(Do("PUT", "/system/gc/" + real_id), 400, "BAD_REQUEST");  // ended already
+  EXPECT_EQ(Do("PUT", "/system/gc/" + real_id).status, 200);  // ended already: nothing to stop
   EXPECT_EQ(parse(Do("GET", "/system/gc/schedule").body).at("schedule").at("type"), "None");
 
   ExpectError(api_.DoInvalid("POST", "/system/gc/schedule",
@@ -778,7 +780,9 @@ TEST_F(GarbageCollectionTest, TheApiRunsCollectionsAsJobsWithTheirLogAndHistory)
               "BAD_REQUEST");
   ExpectError(api_.DoInvalid("GET", "/system/gc/x"), 400, "BAD_REQUEST");
   ExpectError(Do("GET", "/system/gc/999999"), 404, "NOT_FOUND");
-  ExpectError(Do("GET", "/system/gc/999999/log"), 404, "NOT_FOUND");
+  // The swagger gives the log's answers one type, text/plain, its errors too; they come in
+  // Harbor's error JSON, as Harbor's do.
+  ExpectError(api_.DoInvalid("GET", "/system/gc/999999/log"), 404, "NOT_FOUND");
   // Nobody but a system administrator reads, starts or stops them.
   ASSERT_EQ(Do("POST", "/users",
                R"({"username":"carol","password":"Passw0rd1","email":"c@b.c","realname":"C"})")
@@ -790,7 +794,7 @@ TEST_F(GarbageCollectionTest, TheApiRunsCollectionsAsJobsWithTheirLogAndHistory)
        {std::tuple{carol, 403L, "FORBIDDEN"}, std::tuple{anonymous, 401L, "UNAUTHORIZED"}}) {
     ExpectError(Do("GET", "/system/gc", {}, who), status, code);
     ExpectError(Do("GET", "/system/gc/" + real_id, {}, who), status, code);
-    ExpectError(Do("GET", "/system/gc/" + real_id + "/log", {}, who), status, code);
+    ExpectError(api_.DoInvalid("GET", "/system/gc/" + real_id + "/log", {}, who), status, code);
     ExpectError(Do("PUT", "/system/gc/" + real_id, {}, who), status, code);
     ExpectError(Do("GET", "/system/gc/schedule", {}, who), status, code);
     ExpectError(Do("POST", "/system/gc/schedule", R"({"schedule":{"type":"Manual"}})", who), status,
