@@ -1,4 +1,4 @@
-// berth: the registry in one binary. Subcommands: serve, gc, user reset-password, version.
+// berth: the registry in one binary. Subcommands: serve, gc, fsck, user reset-password, version.
 #include <curl/curl.h>
 #include <sys/resource.h>
 #include <termios.h>
@@ -29,6 +29,7 @@
 #include "events/notifier.h"
 #include "events/recorders.h"
 #include "gc/collector.h"
+#include "gc/fsck.h"
 #include "jobs/job_service.h"
 #include "core/random.h"
 #include "http/router.h"
@@ -115,38 +116,60 @@ int ResetUserPassword(const Flags& flags, const std::string& username) {
 // `berth gc`: the garbage collection the API's /system/gc runs, from the command line, beside a
 // running server (online, as the server's own). Expired upload sessions are left to the
 // server's purger, which alone knows which of its uploads are under way.
-int CollectGarbage(const Flags& flags, GcOptions options) {
+// What `berth gc` and `berth fsck` work on: the server's stores, opened beside it.
+struct OfflineStores {
+  Config config;
+  std::unique_ptr<BlobStore> blobs;
+  Stores stores;
+};
+
+Result<OfflineStores> OpenBeside(const Flags& flags) {
   auto config = Resolve(flags);
-  if (!config) {
-    std::cerr << "berth: " << config.error().message << "\n";
-    return 2;
-  }
+  if (!config) return tl::unexpected(config.error());
   InitLogging("warn");
   curl_global_init(CURL_GLOBAL_DEFAULT);
   const std::filesystem::path root = std::filesystem::absolute(config->data_dir).lexically_normal();
-  if (config->database.driver == "sqlite" && !std::filesystem::exists(MetadataPath(root))) {
-    std::cerr << "berth: no Berth data in " << root.string() << " (give --data or --config)\n";
-    return 1;
-  }
+  if (config->database.driver == "sqlite" && !std::filesystem::exists(MetadataPath(root)))
+    return Fail(ErrorCode::kNotFound,
+                "no Berth data in " + root.string() + " (give --data or --config)");
   auto blobs = OpenBlobStore(config->storage, root);
-  if (!blobs) {
-    std::cerr << "berth: " << blobs.error().message << "\n";
-    return 1;
-  }
+  if (!blobs) return tl::unexpected(blobs.error());
   auto stores = OpenStores(config->database, root);
-  if (!stores) {
-    std::cerr << "berth: " << stores.error().message << "\n";
+  if (!stores) return tl::unexpected(stores.error());
+  return OfflineStores{std::move(*config), std::move(*blobs), std::move(*stores)};
+}
+
+int CollectGarbage(const Flags& flags, GcOptions options) {
+  auto opened = OpenBeside(flags);
+  if (!opened) {
+    std::cerr << "berth: " << opened.error().message << "\n";
     return 1;
   }
-  options.grace_period = config->gc_grace_period;
+  options.grace_period = opened->config.gc_grace_period;
   SystemClock clock;
-  GarbageCollector collector(*stores->meta, **blobs, clock, nullptr);
+  GarbageCollector collector(*opened->stores.meta, *opened->blobs, clock, nullptr);
   auto report = collector.Run(options, [](const std::string& line) { std::cout << line << "\n"; });
   if (!report) {
     std::cerr << "berth: garbage collection: " << report.error().Message() << "\n";
     return 1;
   }
   return 0;
+}
+
+// `berth fsck [--repair]`: 0 when nothing is wrong (or everything wrong was put right).
+int CheckData(const Flags& flags, bool repair) {
+  auto opened = OpenBeside(flags);
+  if (!opened) {
+    std::cerr << "berth: " << opened.error().message << "\n";
+    return 1;
+  }
+  auto report = CheckRegistry(*opened->stores.meta, *opened->stores.meta, *opened->blobs, repair,
+                              [](const std::string& line) { std::cout << line << "\n"; });
+  if (!report) {
+    std::cerr << "berth: fsck: " << report.error().Message() << "\n";
+    return 1;
+  }
+  return report->problems.size() > report->repaired ? 1 : 0;
 }
 
 // A GARBAGE_COLLECTION job: its parameters as /system/gc/schedule took them, its report as
@@ -444,6 +467,12 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 5));
   gc->add_option("-c,--config", flags.config_path, "YAML config file");
   gc->add_option("--data", flags.data, "data folder (default ./data)");
+  bool repair = false;
+  auto* fsck = app.add_subcommand(
+      "fsck", "check that every manifest's blobs are stored whole and every quota is exact");
+  fsck->add_flag("--repair", repair, "put right what can be: sizes, corrupt blobs");
+  fsck->add_option("-c,--config", flags.config_path, "YAML config file");
+  fsck->add_option("--data", flags.data, "data folder (default ./data)");
   auto* version = app.add_subcommand("version", "print the version");
   CLI11_PARSE(app, argc, argv);
   if (*version) {
@@ -453,6 +482,7 @@ int main(int argc, char** argv) {
   try {
     if (*reset) return berth::ResetUserPassword(flags, username);
     if (*gc) return berth::CollectGarbage(flags, gc_options);
+    if (*fsck) return berth::CheckData(flags, repair);
     return berth::Serve(flags);
   } catch (const std::exception& e) {
     // Start-up failures (a port in use, a data folder that cannot be made) end here.

@@ -74,6 +74,7 @@ struct GcManifest {
   int64_t repository_id = 0;
   std::string digest;
   std::string subject;  // the digest of what it refers to; empty if nothing
+  uint64_t size = 0;
   bool tagged = false;
   int64_t pushed_at = 0;
   std::vector<std::string> blobs;     // config and layers
@@ -186,6 +187,8 @@ class MetadataStore {
   // Rows, dated as given, for blobs in the store that the metadata never knew (a crash between
   // the bytes and their row); rows that exist are left as they are.
   virtual Status AdoptBlobs(std::span<const GcBlob> blobs) = 0;
+  // Sets the size a blob row claims, for `berth fsck --repair` when the store's differs.
+  virtual Status SetBlobSize(const std::string& digest, uint64_t size) = 0;
 };
 
 }  // namespace berth

@@ -37,7 +37,7 @@ Result<GcSnapshot> SqlMetadataStore::ReadGcSnapshot() {
     repositories->reset();
     auto manifests = c.Query(
         "SELECT m.id, m.repository_id, m.digest, coalesce(m.subject, ''), m.pushed_at, "
-        "EXISTS (SELECT 1 FROM tags t WHERE t.manifest_id = m.id) FROM manifests m");
+        "EXISTS (SELECT 1 FROM tags t WHERE t.manifest_id = m.id), m.size FROM manifests m");
     if (!manifests) return tl::unexpected(manifests.error());
     std::unordered_map<int64_t, size_t> by_id;
     while (true) {
@@ -52,6 +52,7 @@ Result<GcSnapshot> SqlMetadataStore::ReadGcSnapshot() {
       m.subject = q.Text(3);
       m.pushed_at = q.Int(4);
       m.tagged = q.Int(5) != 0;
+      m.size = static_cast<uint64_t>(q.Int(6));
       by_id[m.id] = snapshot.manifests.size();
       snapshot.manifests.push_back(std::move(m));
     }
@@ -187,6 +188,12 @@ Status SqlMetadataStore::AdoptBlobs(std::span<const GcBlob> blobs) {
         return s;
     }
     return {};
+  });
+}
+
+Status SqlMetadataStore::SetBlobSize(const std::string& digest, uint64_t size) {
+  return db_->CommitLocked([&](Connection& c) {
+    return c.Exec("UPDATE blobs SET size = ? WHERE digest = ?", size, digest);
   });
 }
 

@@ -62,6 +62,7 @@ class SqlMetadataStore : public MetadataStore,
   Result<std::vector<Digest>> SweepBlobs(std::span<const Digest> digests, int64_t before,
                                          const RemoveBlobs& remove) override;
   Status AdoptBlobs(std::span<const GcBlob> blobs) override;
+  Status SetBlobSize(const std::string& digest, uint64_t size) override;
 
   Result<int64_t> CreateJob(const JobRecord& job) override;
   Result<JobRecord> GetJob(int64_t id) override;

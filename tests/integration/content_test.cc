@@ -803,5 +803,33 @@ TEST_F(GarbageCollectionTest, TheApiRunsCollectionsAsJobsWithTheirLogAndHistory)
   EXPECT_EQ(parse(Do("GET", "/system/gc").body).as_array().size(), 2u);
 }
 
+TEST_F(GarbageCollectionTest, FsckFindsWhatIsWrongAndRepairsWhatItCan) {
+  CreateProject("checked");
+  const std::string layer = RandomBytes(4096, 41);
+  const std::string digest = PushImage("checked/app", "v1", layer);
+  std::string output;
+  EXPECT_EQ(server_.RunBerth("fsck", &output), 0) << output;
+  EXPECT_NE(output.find("0 problem(s)"), std::string::npos) << output;
+  // A failing disk: the layer's bytes are no longer the layer.
+  server_.StoreBlobBehindTheMetadata(RandomBytes(4096, 42), Sha256(layer));
+  EXPECT_EQ(server_.RunBerth("fsck", &output), 1) << output;
+  EXPECT_NE(output.find("blob " + Sha256(layer) + " holds bytes that hash to"), std::string::npos)
+      << output;
+  EXPECT_NE(output.find("manifest checked/app@" + digest + " lists blob " + Sha256(layer) +
+                        ", which is corrupt"),
+            std::string::npos)
+      << output;
+  // Repaired, the corrupt bytes are gone: the blob is missing, and a push uploads it again.
+  EXPECT_EQ(server_.RunBerth("fsck --repair", &output), 1) << output;
+  EXPECT_NE(output.find("repaired: removed " + Sha256(layer)), std::string::npos) << output;
+  EXPECT_FALSE(server_.StoresBlob(Sha256(layer)));
+  EXPECT_EQ(Http("HEAD", server_.Url("/v2/checked/app/blobs/" + Sha256(layer))).status, 404);
+  PushImage("checked/app", "v1", layer);
+  EXPECT_EQ(server_.RunBerth("fsck", &output), 0) << output;
+  HttpResponse blob = Http("GET", server_.Url("/v2/checked/app/blobs/" + Sha256(layer)));
+  EXPECT_EQ(blob.status, 200);
+  EXPECT_TRUE(blob.body == layer);
+}
+
 }  // namespace
 }  // namespace berth::testing

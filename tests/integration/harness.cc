@@ -188,14 +188,15 @@ std::vector<StoredBlob> BerthServer::StoredBlobs() {
   return std::move(*blobs);
 }
 
-void BerthServer::StoreBlobBehindTheMetadata(const std::string& bytes) {
-  const std::string uuid = "behind-" + DigestOf(bytes).str().substr(7, 16);
+void BerthServer::StoreBlobBehindTheMetadata(const std::string& bytes, const std::string& digest) {
+  const Digest name = digest.empty() ? DigestOf(bytes) : *Digest::Parse(digest);
+  const std::string uuid = "behind-" + name.str().substr(7, 16);
   auto record = Store().CreateUpload(uuid);
   if (!record) throw std::runtime_error(record.error().message);
   auto writer = Store().OpenUploadWriter(uuid, *record);
   if (!writer) throw std::runtime_error(writer.error().message);
   if (auto s = (*writer)->Append(bytes); !s) throw std::runtime_error(s.error().message);
-  if (auto s = (*writer)->Commit(DigestOf(bytes)); !s) throw std::runtime_error(s.error().message);
+  if (auto s = (*writer)->Commit(name); !s) throw std::runtime_error(s.error().message);
 }
 
 int BerthServer::RunBerth(const std::string& args, std::string* output) {

@@ -50,9 +50,9 @@ class BerthServer {
   bool StoresBlob(const std::string& digest);
   // Every blob the store holds.
   std::vector<StoredBlob> StoredBlobs();
-  // Puts `bytes` in the store as a blob the metadata never hears of, as a crash between the
-  // bytes and their row leaves one.
-  void StoreBlobBehindTheMetadata(const std::string& bytes);
+  // Puts `bytes` in the store under `digest` (theirs when empty), behind the metadata's back: as
+  // a crash between the bytes and their row leaves a blob, or a failing disk corrupts one.
+  void StoreBlobBehindTheMetadata(const std::string& bytes, const std::string& digest = {});
   // `berth ARGS` on the server's data and engines, beside the running server; returns its exit
   // status, with what it printed (both streams) in `output`.
   int RunBerth(const std::string& args, std::string* output);
