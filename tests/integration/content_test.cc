@@ -831,5 +831,89 @@ TEST_F(GarbageCollectionTest, FsckFindsWhatIsWrongAndRepairsWhatItCan) {
   EXPECT_TRUE(blob.body == layer);
 }
 
+// Four clients push without pause, each moving its tags to new images (the old ones become
+// garbage), while collections with delete_untagged and no grace period run one after another.
+// A push may be refused (a blob it uploaded before a collection began, unreferenced still, is
+// garbage by then: MANIFEST_BLOB_UNKNOWN, and the client pushes again), but every tag pulls
+// back byte for byte what its last accepted push put there, and fsck finds nothing wrong.
+TEST_F(GarbageCollectionTest, PushesGoOnWhileCollectionsRunAndLoseNothing) {
+  CreateProject("stress");
+  const std::string config =
+      R"({"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}})";
+  struct Pushed {
+    std::string manifest;
+    std::string layer;
+  };
+  std::mutex mu;
+  std::map<std::string, Pushed> last;  // by repository:tag, the last accepted push
+  std::atomic<bool> pushing = true;
+  std::atomic<int> accepted = 0, refused = 0;
+  std::vector<std::string> unexpected;
+  auto push = [&](int client, int round) {
+    const std::string repository = "stress/c" + std::to_string(client) + "-" + std::to_string(round % 3);
+    const std::string tag = "t" + std::to_string(round % 2);
+    const std::string layer = RandomBytes(2048 + static_cast<size_t>(round % 7) * 512,
+                                          client * 100000 + round);
+    if (PushBlob(repository, config) != 201 || PushBlob(repository, layer) != 201) {
+      std::lock_guard lock(mu);
+      unexpected.push_back("a blob upload failed in " + repository);
+      return;
+    }
+    const std::string manifest =
+        R"({"schemaVersion":2,"mediaType":")" + std::string(kOciManifest) + R"(","config":)" +
+        Descriptor("application/vnd.oci.image.config.v1+json", config) + R"(,"layers":[)" +
+        Descriptor("application/vnd.oci.image.layer.v1.tar+gzip", layer) + "]}";
+    HttpResponse put = Http("PUT", server_.Url("/v2/" + repository + "/manifests/" + tag), manifest,
+                            {std::string("Content-Type: ") + kOciManifest});
+    std::lock_guard lock(mu);
+    if (put.status == 201) {
+      ++accepted;
+      last[repository + ":" + tag] = {manifest, layer};
+    } else if (put.status == 400 && put.body.find("MANIFEST_BLOB_UNKNOWN") != std::string::npos) {
+      ++refused;
+    } else {
+      unexpected.push_back("PUT " + repository + ":" + tag + ": " + std::to_string(put.status) +
+                           " " + put.body);
+    }
+  };
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 4; ++c) {
+    clients.emplace_back([&, c] {
+      for (int round = 0; pushing; ++round) push(c, round);
+    });
+  }
+  int collections = 0;
+  std::string output;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(8);
+  while (std::chrono::steady_clock::now() < until) {
+    EXPECT_EQ(server_.RunBerth("gc --delete-untagged --workers 2", &output), 0) << output;
+    ++collections;
+  }
+  pushing = false;
+  for (std::thread& t : clients) t.join();
+  for (const std::string& u : unexpected) ADD_FAILURE() << u;
+  EXPECT_GT(collections, 2);
+  EXPECT_GT(accepted.load(), 20);
+  // One more with nothing pushing, then everything tagged reads back whole.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  EXPECT_EQ(server_.RunBerth("gc --delete-untagged", &output), 0) << output;
+  for (const auto& [reference, pushed] : last) {
+    const std::string repository = reference.substr(0, reference.find(':'));
+    const std::string tag = reference.substr(reference.find(':') + 1);
+    HttpResponse manifest = Http("GET", server_.Url("/v2/" + repository + "/manifests/" + tag),
+                                 {}, {"Accept: " + std::string(kOciManifest)});
+    ASSERT_EQ(manifest.status, 200) << reference;
+    EXPECT_EQ(manifest.body, pushed.manifest) << reference;
+    for (const std::string& blob : {config, pushed.layer}) {
+      HttpResponse got = Http("GET", server_.Url("/v2/" + repository + "/blobs/" + Sha256(blob)));
+      ASSERT_EQ(got.status, 200) << reference << " " << Sha256(blob);
+      EXPECT_TRUE(got.body == blob) << reference;
+    }
+  }
+  EXPECT_EQ(server_.RunBerth("fsck", &output), 0) << output;
+  std::cout << "pushes accepted " << accepted << ", refused " << refused << ", collections "
+            << collections << ", tags " << last.size() << "\n";
+}
+
 }  // namespace
 }  // namespace berth::testing
