@@ -268,6 +268,33 @@ int Images(const std::string& host, int count, int workers, const std::string& p
   return 0;
 }
 
+// Blobs no manifest will ever list (1 KiB each, all different), as clients leave behind: what
+// garbage collection is for.
+int Strays(const std::string& host, int count, int workers, const std::string& prefix) {
+  std::atomic<int> next = 0, failed = 0;
+  auto t0 = std::chrono::steady_clock::now();
+  std::vector<std::thread> threads;
+  for (int w = 0; w < workers; ++w) {
+    threads.emplace_back([&, w] {
+      Client c("http://" + host);
+      const std::string repo = prefix + std::to_string(w);
+      if (!c.Authorize(repo)) {
+        ++failed;
+        return;
+      }
+      for (int i; (i = next++) < count;) {
+        std::string blob(1024, static_cast<char>('A' + i % 26));
+        blob += "stray " + std::to_string(i);
+        if (!c.PushSmall(repo, blob, berth::DigestOf(blob).str())) ++failed;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  if (failed) return std::cerr << failed << " blobs failed\n", 1;
+  std::printf("%.4f\n", Seconds(t0));
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -276,11 +303,13 @@ int main(int argc, char** argv) {
   if (a.size() >= 4 && a[0] == "push")
     return Push(a[1], a[2], a[3], a.size() > 4 ? std::stoull(a[4]) : 0);
   if (a.size() == 4 && a[0] == "pull") return Pull(a[1], a[2], a[3]);
+  if (a.size() == 5 && a[0] == "strays") return Strays(a[1], std::stoi(a[2]), std::stoi(a[3]), a[4]);
   if (a.size() >= 4 && a[0] == "images") {
     return Images(a[1], std::stoi(a[2]), std::stoi(a[3]), a.size() > 4 ? a[4] : "bench/small");
   }
   std::cerr
       << "usage: bench_client push HOST:PORT REPO FILE [CHUNK] | pull HOST:PORT REPO DIGEST | "
-         "images HOST:PORT COUNT WORKERS [REPO_PREFIX]\n";
+         "images HOST:PORT COUNT WORKERS [REPO_PREFIX] | strays HOST:PORT COUNT WORKERS "
+         "REPO_PREFIX\n";
   return 2;
 }
