@@ -567,31 +567,31 @@ Response HarborApi::CreateUserGroup(Call& call) {
   return Created(std::string(kApiPrefix) + "/usergroups/" + std::to_string(*id));
 }
 
-Response HarborApi::GetUserGroup(Call& call) {
-  if (auto s = RequireAdmin(call.who); !s) return HarborError(s.error());
+Result<GroupRecord> HarborApi::GroupOf(Call& call) {
+  if (auto s = RequireAdmin(call.who); !s) return tl::unexpected(s.error());
   auto id = ParseId(call.params.Get("group_id"));
-  if (!id) return HarborError(ErrorCode::kBadRequest, "the group id must be a positive integer");
+  if (!id) return Fail(ErrorCode::kBadRequest, "the group id must be a positive integer");
   auto group = store_.GetGroup(*id);
-  if (!group) return HarborError(group.error().code, "user group not found");
+  if (!group) return Fail(group.error().code, "user group not found");
+  return group;
+}
+
+Response HarborApi::GetUserGroup(Call& call) {
+  auto group = GroupOf(call);
+  if (!group) return HarborError(group.error());
   return JsonBody(200, GroupJson(*group));
 }
 
 Response HarborApi::DeleteUserGroup(Call& call) {
-  if (auto s = RequireAdmin(call.who); !s) return HarborError(s.error());
-  auto id = ParseId(call.params.Get("group_id"));
-  if (!id) return HarborError(ErrorCode::kBadRequest, "the group id must be a positive integer");
-  auto group = store_.GetGroup(*id);
-  if (!group) return HarborError(group.error().code, "user group not found");
-  if (auto s = store_.DeleteGroup(*id); !s) return HarborError(s.error());
+  auto group = GroupOf(call);
+  if (!group) return HarborError(group.error());
+  if (auto s = store_.DeleteGroup(group->id); !s) return HarborError(s.error());
   return Empty(200);
 }
 
 Response HarborApi::UpdateUserGroup(Call& call) {
-  if (auto s = RequireAdmin(call.who); !s) return HarborError(s.error());
-  auto id = ParseId(call.params.Get("group_id"));
-  if (!id) return HarborError(ErrorCode::kBadRequest, "the group id must be a positive integer");
-  auto group = store_.GetGroup(*id);
-  if (!group) return HarborError(group.error().code, "user group not found");
+  auto group = GroupOf(call);
+  if (!group) return HarborError(group.error());
   auto body = ParseJsonObject(call.body);
   if (!body) return HarborError(body.error());
   auto name = StringField(*body, "group_name");

@@ -211,6 +211,7 @@ class HarborApi : public http::Handler {
 
   // What several operations share.
   Result<UserRecord> UserOf(Call& call);
+  Result<GroupRecord> GroupOf(Call& call);
   Result<RobotRecord> RobotOf(Call& call);
   Status MayManageRobot(const Principal& who, const RobotRecord& robot, Action action);
   Result<MemberRecord> MemberOf(Call& call, Action action);

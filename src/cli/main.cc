@@ -147,7 +147,13 @@ int CollectGarbage(const Flags& flags, GcOptions options) {
   }
   options.grace_period = opened->config.gc_grace_period;
   SystemClock clock;
-  GarbageCollector collector(*opened->stores.meta, *opened->blobs, clock, nullptr);
+  // On PostgreSQL the servers hear which repositories lost manifests; the embedded default has
+  // no feed between processes (see README: collect through the API there).
+  ChangeFeed& changes = *opened->stores.changes;
+  GarbageCollector collector(*opened->stores.meta, *opened->blobs, clock, nullptr,
+                             [&changes](const std::string& repository) {
+                               changes.Publish(ChangeTopic::kRepository, repository);
+                             });
   auto report = collector.Run(options, [](const std::string& line) { std::cout << line << "\n"; });
   if (!report) {
     std::cerr << "berth: garbage collection: " << report.error().Message() << "\n";
@@ -383,9 +389,11 @@ int Serve(const Flags& flags) {
   registry.StartPurger();
 
   // Declared before the job service, whose workers use it until they stop.
-  GarbageCollector collector(meta, blobs, clock, [&registry] {
-    return registry.PurgeExpiredUploads();
-  });
+  GarbageCollector collector(
+      meta, blobs, clock, [&registry] { return registry.PurgeExpiredUploads(); },
+      [&changes](const std::string& repository) {
+        changes.Publish(ChangeTopic::kRepository, repository);
+      });
   JobServiceOptions job_options;
   job_options.node = RandomHex(8);
   // Nodes share PostgreSQL's queue; one alone owns SQLite's.

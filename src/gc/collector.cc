@@ -87,8 +87,12 @@ GcPlan PlanCollection(const GcSnapshot& snapshot, const std::vector<StoredBlob>&
 }
 
 GarbageCollector::GarbageCollector(MetadataStore& meta, BlobStore& blobs, const Clock& clock,
-                                   PurgeUploads purge_uploads)
-    : meta_(meta), blobs_(blobs), clock_(clock), purge_uploads_(std::move(purge_uploads)) {}
+                                   PurgeUploads purge_uploads, Changed changed)
+    : meta_(meta),
+      blobs_(blobs),
+      clock_(clock),
+      purge_uploads_(std::move(purge_uploads)),
+      changed_(std::move(changed)) {}
 
 Result<GcReport> GarbageCollector::Run(const GcOptions& options, const Log& log,
                                        const std::atomic<bool>* stop) {
@@ -138,6 +142,7 @@ Result<GcReport> GarbageCollector::Run(const GcOptions& options, const Log& log,
     // Indexes before their children and subjects before their referrers: each pass deletes
     // what nothing remaining needs, until a pass deletes nothing.
     std::vector<int64_t> pending = plan.manifests;
+    std::set<int64_t> touched;  // repositories
     for (bool progress = true; progress && !pending.empty() && !stopping();) {
       progress = false;
       std::vector<int64_t> left;
@@ -147,12 +152,16 @@ Result<GcReport> GarbageCollector::Run(const GcOptions& options, const Log& log,
         if (*deleted) {
           ++report.manifests;
           progress = true;
+          touched.insert(manifests[id]->repository_id);
           log("deleted manifest " + name_of(*manifests[id]));
         } else {
           left.push_back(id);
         }
       }
       pending = std::move(left);
+    }
+    if (changed_) {
+      for (int64_t repository : touched) changed_(snapshot->repositories[repository]);
     }
     constexpr size_t kLinkBatch = 256;
     for (size_t at = 0; at < plan.links.size() && !stopping(); at += kLinkBatch) {

@@ -61,9 +61,12 @@ class GarbageCollector {
   using Log = std::function<void(const std::string&)>;
   // Purges expired upload sessions; returns how many (Registry::PurgeExpiredUploads).
   using PurgeUploads = std::function<size_t()>;
+  // Told of each repository whose manifests a run deleted, for the caches that hold them (the
+  // change feed's kRepository).
+  using Changed = std::function<void(const std::string& repository)>;
 
   GarbageCollector(MetadataStore& meta, BlobStore& blobs, const Clock& clock,
-                   PurgeUploads purge_uploads);
+                   PurgeUploads purge_uploads, Changed changed);
 
   // Ends early, `stopped`, once `stop` is set (it is read between steps and batches); what was
   // removed until then stays removed, and is in the report and the log.
@@ -75,6 +78,7 @@ class GarbageCollector {
   BlobStore& blobs_;
   const Clock& clock_;
   PurgeUploads purge_uploads_;
+  Changed changed_;
 };
 
 }  // namespace berth

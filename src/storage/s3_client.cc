@@ -303,25 +303,12 @@ Status S3Client::Copy(const std::string& from, const std::string& to, uint64_t s
 }
 
 Result<std::vector<std::string>> S3Client::List(const std::string& prefix) {
-  const std::string full = options_.prefix.empty() ? prefix : options_.prefix + "/" + prefix;
-  const size_t strip = options_.prefix.empty() ? 0 : options_.prefix.size() + 1;
+  auto objects = ListObjects(prefix);
+  if (!objects) return tl::unexpected(objects.error());
   std::vector<std::string> keys;
-  std::string token;
-  while (true) {
-    std::vector<std::pair<std::string, std::string>> query = {{"list-type", "2"}, {"prefix", full}};
-    if (!token.empty()) query.emplace_back("continuation-token", token);
-    auto reply = Send("ListObjectsV2", "GET", "", query, {}, {});
-    if (!reply) return tl::unexpected(reply.error());
-    size_t at = 0;
-    while (true) {
-      std::string key = XmlText(reply->body, "Key", &at);
-      if (key.empty()) break;
-      keys.push_back(key.substr(strip));
-    }
-    if (XmlText(reply->body, "IsTruncated") != "true") return keys;
-    token = XmlText(reply->body, "NextContinuationToken");
-    if (token.empty()) return keys;
-  }
+  keys.reserve(objects->size());
+  for (Object& o : *objects) keys.push_back(std::move(o.key));
+  return keys;
 }
 
 Result<std::vector<S3Client::Object>> S3Client::ListObjects(const std::string& prefix) {

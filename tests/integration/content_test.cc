@@ -736,6 +736,11 @@ TEST_F(GarbageCollectionTest, TheApiRunsCollectionsAsJobsWithTheirLogAndHistory)
   PushImage("gcapi/app", "v1", RandomBytes(1000, 31));
   ASSERT_EQ(PushBlob("gcapi/app", RandomBytes(2500, 32)), 201);
   ASSERT_EQ(PushBlob("gcapi/app", RandomBytes(3500, 33)), 201);
+  // An untagged manifest, read by digest once.
+  const std::string untagged = PushImage("gcapi/old", "v1", RandomBytes(1500, 34));
+  ASSERT_EQ(Do("DELETE", "/projects/gcapi/repositories/old/artifacts/v1/tags/v1").status, 200);
+  const std::string by_digest = server_.Url("/v2/gcapi/old/manifests/" + untagged);
+  ASSERT_EQ(Http("GET", by_digest, {}, {"Accept: " + std::string(kOciManifest)}).status, 200);
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
   // The swagger types each parameter as an object; Harbor's portal sends booleans and a number,
   // as here, and Harbor takes them.
@@ -755,16 +760,20 @@ TEST_F(GarbageCollectionTest, TheApiRunsCollectionsAsJobsWithTheirLogAndHistory)
     return std::pair{id, parse(std::string(job.at("job_parameters").as_string()))};
   };
   const auto [dry_id, dry] = run(R"({"dry_run":true,"delete_untagged":true})");
-  EXPECT_EQ(dry.at("freed_blobs"), 2);
-  EXPECT_EQ(dry.at("freed_space"), 6000);
+  EXPECT_EQ(dry.at("freed_blobs"), 3);
+  EXPECT_EQ(dry.at("freed_space"), 7500);
+  EXPECT_EQ(dry.at("deleted_manifests"), 1);
   EXPECT_EQ(dry.at("dry_run"), true);
   const auto [real_id, real] = run(R"({"delete_untagged":true,"workers":3})");
   EXPECT_EQ(real.at("freed_blobs"), dry.at("freed_blobs"));
   EXPECT_EQ(real.at("freed_space"), dry.at("freed_space"));
+  EXPECT_EQ(real.at("deleted_manifests"), 1);
+  EXPECT_EQ(Http("GET", by_digest, {}, {"Accept: " + std::string(kOciManifest)}).status, 404)
+      << "a deleted untagged manifest is gone";
   HttpResponse log = Do("GET", "/system/gc/" + real_id + "/log");
   ASSERT_EQ(log.status, 200);
   EXPECT_EQ(log.Header("content-type"), "text/plain");
-  EXPECT_NE(log.body.find("freed 2 blobs (0 orphans), 6000 bytes"), std::string::npos) << log.body;
+  EXPECT_NE(log.body.find("freed 3 blobs (0 orphans), 7500 bytes"), std::string::npos) << log.body;
   EXPECT_NE(log.body.find("3 worker(s)"), std::string::npos) << log.body;
   HttpResponse history = Do("GET", "/system/gc?page_size=1");
   ASSERT_EQ(history.status, 200);
