@@ -1,8 +1,9 @@
 // Harbor's REST API v2.0 (third_party/harbor/swagger.yaml, same paths and bodies):
 // users, user groups, projects and their members and metadata, robot accounts, LDAP,
 // repositories, artifacts, tags, labels, quotas, audit logs, search, webhooks, configurations,
-// statistics, ping, health and system info; and the portal's /c/login and /c/log_out with a
-// session cookie and a CSRF token. Every permission is asked of AccessControl. Thread-safe.
+// statistics, ping, health, system info and garbage collection; and the portal's /c/login and
+// /c/log_out with a session cookie and a CSRF token. Each operation is a row of the route table
+// (routes.cc). Every permission is asked of AccessControl. Thread-safe.
 #pragma once
 
 #include <boost/json/object.hpp>
