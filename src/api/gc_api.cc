@@ -5,13 +5,12 @@
 #include "api/harbor_api.h"
 #include "api/harbor_json.h"
 #include "api/query.h"
+#include "gc/gc_job.h"
 
 namespace berth {
 namespace {
 
 using http::Response;
-
-constexpr std::string_view kGcJob = "GARBAGE_COLLECTION";
 
 boost::json::object GcJson(const JobRecord& job) {
   // Harbor's job_parameters: what the run was asked, and once it ended, what it freed.
@@ -23,7 +22,7 @@ boost::json::object GcJson(const JobRecord& job) {
     for (const auto& [key, value] : result.as_object()) parameters.as_object()[key] = value;
   }
   return {{"id", job.id},
-          {"job_name", kGcJob},
+          {"job_name", kGcJobType},
           {"job_kind", job.trigger == "Schedule" ? "SCHEDULE" : "MANUAL"},
           {"job_parameters", boost::json::serialize(parameters)},
           {"schedule", boost::json::object{{"type", job.trigger}}},
@@ -40,7 +39,7 @@ Result<JobRecord> HarborApi::GcRunOf(Call& call) {
   auto id = ParseId(call.params.Get("gc_id"));
   if (!id) return Fail(ErrorCode::kBadRequest, "the gc id must be a positive integer");
   auto job = job_store_.GetJob(*id);
-  if (!job || job->type != kGcJob) {
+  if (!job || job->type != kGcJobType) {
     if (!job && job.error().code != ErrorCode::kNotFound) return job;
     return Fail(ErrorCode::kNotFound, "garbage collection " + std::to_string(*id) + " not found");
   }
@@ -51,7 +50,7 @@ Response HarborApi::GetGCHistory(Call& call) {
   if (auto s = RequireAdmin(call.who); !s) return HarborError(s.error());
   auto page = ParsePageRequest(call.request.Query("page"), call.request.Query("page_size"));
   if (!page) return HarborError(page.error());
-  auto jobs = job_store_.ListJobs(std::string(kGcJob), page->Offset(), page->page_size);
+  auto jobs = job_store_.ListJobs(std::string(kGcJobType), page->Offset(), page->page_size);
   if (!jobs) return HarborError(jobs.error());
   boost::json::array items;
   for (const JobRecord& job : jobs->items) items.push_back(GcJson(job));
@@ -89,7 +88,8 @@ Response HarborApi::GetGCSchedule(Call& call) {
   return JsonBody(200, boost::json::object{{"schedule", boost::json::object{{"type", "None"}}}});
 }
 
-Response HarborApi::CreateGCSchedule(Call& call) {
+// POST and PUT alike: Manual runs now, None cancels nothing (no schedule can be set yet).
+Response HarborApi::ScheduleGc(Call& call, int success_status) {
   if (auto s = RequireAdmin(call.who); !s) return HarborError(s.error());
   if (!jobs_) return HarborError(ErrorCode::kUnavailable, "this node runs no jobs");
   auto body = ParseJsonObject(call.body);
@@ -99,37 +99,27 @@ Response HarborApi::CreateGCSchedule(Call& call) {
     return HarborError(ErrorCode::kBadRequest, "schedule is required");
   auto type = StringField(schedule->as_object(), "type");
   if (!type) return HarborError(type.error());
-  if (type->value_or("") == "None") return Empty(200);
+  if (type->value_or("") == "None") return Empty(success_status);
   if (type->value_or("") != "Manual")
     return HarborError(ErrorCode::kBadRequest,
                        "schedule type " + type->value_or("") +
                            " is not supported yet: garbage collection runs when asked (Manual)");
-  boost::json::object parameters{{"delete_untagged", false}, {"dry_run", false}, {"workers", 1}};
-  if (const auto* given = body->if_contains("parameters"); given && !given->is_null()) {
-    if (!given->is_object())
-      return HarborError(ErrorCode::kBadRequest, "parameters must be an object");
-    for (const char* flag : {"delete_untagged", "dry_run"}) {
-      auto value = BoolField(given->as_object(), flag);
-      if (!value) return HarborError(value.error());
-      if (*value) parameters[flag] = **value;
-    }
-    auto workers = IntField(given->as_object(), "workers");
-    if (!workers) return HarborError(workers.error());
-    if (*workers) {
-      if (**workers < 1 || **workers > 5)
-        return HarborError(ErrorCode::kBadRequest, "workers must be 1 to 5");
-      parameters["workers"] = **workers;
-    }
-  }
-  auto id = jobs_->Submit(std::string(kGcJob), boost::json::serialize(parameters), "Manual");
+  const auto* given = body->if_contains("parameters");
+  if (given && !given->is_null() && !given->is_object())
+    return HarborError(ErrorCode::kBadRequest, "parameters must be an object");
+  auto options = GcOptionsFromJson(given && given->is_object() ? given->as_object()
+                                                                : boost::json::object());
+  if (!options) return HarborError(options.error());
+  auto id = jobs_->Submit(std::string(kGcJobType),
+                          boost::json::serialize(GcParametersJson(*options)), "Manual");
   if (!id) return HarborError(id.error());
-  return Created(std::string(kApiPrefix) + "/system/gc/" + std::to_string(*id));
-}
-
-Response HarborApi::UpdateGCSchedule(Call& call) {
-  Response res = CreateGCSchedule(call);
-  if (res.status == 201) res.status = 200;
+  Response res = Empty(success_status);
+  res.headers.Set("Location", std::string(kApiPrefix) + "/system/gc/" + std::to_string(*id));
   return res;
 }
+
+Response HarborApi::CreateGCSchedule(Call& call) { return ScheduleGc(call, 201); }
+
+Response HarborApi::UpdateGCSchedule(Call& call) { return ScheduleGc(call, 200); }
 
 }  // namespace berth

@@ -224,6 +224,7 @@ class HarborApi : public http::Handler {
   Result<WebhookPolicyRecord> WebhookPolicyOf(Call& call, Action action);
   Result<WebhookExecutionRecord> WebhookExecutionOf(Call& call);
   Result<JobRecord> GcRunOf(Call& call);
+  http::Response ScheduleGc(Call& call, int success_status);
   http::Response SaveProject(ProjectRecord updated);
   http::Response AuditLogs(Call& call, const ProjectRecord* project);
 

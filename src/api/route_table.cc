@@ -51,19 +51,19 @@ bool MatchFrom(std::span<const std::string_view> pattern, std::span<const std::s
 
 }  // namespace
 
-std::string_view PathParams::Get(std::string_view name) const {
+const std::string* PathParams::Find(std::string_view name) const {
   for (const auto& [key, value] : values) {
-    if (key == name) return value;
+    if (key == name) return &value;
   }
-  return {};
+  return nullptr;
 }
 
-bool PathParams::Has(std::string_view name) const {
-  for (const auto& [key, value] : values) {
-    if (key == name) return true;
-  }
-  return false;
+std::string_view PathParams::Get(std::string_view name) const {
+  const std::string* value = Find(name);
+  return value ? std::string_view(*value) : std::string_view();
 }
+
+bool PathParams::Has(std::string_view name) const { return Find(name) != nullptr; }
 
 std::optional<PathParams> MatchTemplate(std::string_view path_template,
                                         std::span<const std::string_view> segments) {

@@ -27,6 +27,9 @@ struct PathParams {
   // Empty when the template has no such parameter.
   std::string_view Get(std::string_view name) const;
   bool Has(std::string_view name) const;
+
+ private:
+  const std::string* Find(std::string_view name) const;
 };
 
 // The parameters of `segments` under `path_template`, or nullopt when it does not match.

@@ -5,8 +5,6 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <algorithm>
-#include <boost/json.hpp>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -24,14 +22,15 @@
 #include "core/config.h"
 #include "core/data_lock.h"
 #include "core/log.h"
+#include "core/random.h"
 #include "core/settings.h"
 #include "events/event_bus.h"
 #include "events/notifier.h"
 #include "events/recorders.h"
 #include "gc/collector.h"
 #include "gc/fsck.h"
+#include "gc/gc_job.h"
 #include "jobs/job_service.h"
-#include "core/random.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "meta/databases.h"
@@ -54,6 +53,16 @@ Result<Config> Resolve(const Flags& flags) {
   if (flags.listen) config->listen = *flags.listen;
   if (flags.data) config->data_dir = *flags.data;
   return config;
+}
+
+// The data folder of a resolved config, absolute; NOT_FOUND when, on the embedded default,
+// there is no Berth data in it to work on.
+Result<std::filesystem::path> ExistingData(const Config& config) {
+  std::filesystem::path root = std::filesystem::absolute(config.data_dir).lexically_normal();
+  if (config.database.driver == "sqlite" && !std::filesystem::exists(MetadataPath(root)))
+    return Fail(ErrorCode::kNotFound,
+                "no Berth data in " + root.string() + " (give --data or --config)");
+  return root;
 }
 
 // One line from standard input; on a terminal, asked twice without echo.
@@ -90,14 +99,14 @@ int ResetUserPassword(const Flags& flags, const std::string& username) {
     return 2;
   }
   InitLogging("warn");
-  const std::filesystem::path root = std::filesystem::absolute(config->data_dir).lexically_normal();
-  if (config->database.driver == "sqlite" && !std::filesystem::exists(MetadataPath(root))) {
-    std::cerr << "berth: no Berth data in " << root.string() << " (give --data or --config)\n";
+  auto root = ExistingData(*config);
+  if (!root) {
+    std::cerr << "berth: " << root.error().message << "\n";
     return 1;
   }
   auto password = ReadNewPassword(username);
   if (!password) return 1;
-  auto stores = OpenStores(config->database, root);
+  auto stores = OpenStores(config->database, *root);
   if (!stores) {
     std::cerr << "berth: " << stores.error().message << "\n";
     return 1;
@@ -113,9 +122,6 @@ int ResetUserPassword(const Flags& flags, const std::string& username) {
   return 0;
 }
 
-// `berth gc`: the garbage collection the API's /system/gc runs, from the command line, beside a
-// running server (online, as the server's own). Expired upload sessions are left to the
-// server's purger, which alone knows which of its uploads are under way.
 // What `berth gc` and `berth fsck` work on: the server's stores, opened beside it.
 struct OfflineStores {
   Config config;
@@ -128,17 +134,18 @@ Result<OfflineStores> OpenBeside(const Flags& flags) {
   if (!config) return tl::unexpected(config.error());
   InitLogging("warn");
   curl_global_init(CURL_GLOBAL_DEFAULT);
-  const std::filesystem::path root = std::filesystem::absolute(config->data_dir).lexically_normal();
-  if (config->database.driver == "sqlite" && !std::filesystem::exists(MetadataPath(root)))
-    return Fail(ErrorCode::kNotFound,
-                "no Berth data in " + root.string() + " (give --data or --config)");
-  auto blobs = OpenBlobStore(config->storage, root);
+  auto root = ExistingData(*config);
+  if (!root) return tl::unexpected(root.error());
+  auto blobs = OpenBlobStore(config->storage, *root);
   if (!blobs) return tl::unexpected(blobs.error());
-  auto stores = OpenStores(config->database, root);
+  auto stores = OpenStores(config->database, *root);
   if (!stores) return tl::unexpected(stores.error());
   return OfflineStores{std::move(*config), std::move(*blobs), std::move(*stores)};
 }
 
+// `berth gc`: the garbage collection the API's /system/gc runs, from the command line, beside a
+// running server (online, as the server's own). Expired upload sessions are left to the
+// server's purger, which alone knows which of its uploads are under way.
 int CollectGarbage(const Flags& flags, GcOptions options) {
   auto opened = OpenBeside(flags);
   if (!opened) {
@@ -176,33 +183,6 @@ int CheckData(const Flags& flags, bool repair) {
     return 1;
   }
   return report->problems.size() > report->repaired ? 1 : 0;
-}
-
-// A GARBAGE_COLLECTION job: its parameters as /system/gc/schedule took them, its report as
-// Harbor's job_parameters add it.
-Result<JobOutcome> RunGcJob(GarbageCollector& collector, std::chrono::seconds grace,
-                            JobContext& job) {
-  boost::system::error_code ec;
-  const boost::json::value parameters = boost::json::parse(job.job().parameters, ec);
-  if (ec || !parameters.is_object()) return Fail(ErrorCode::kBadRequest, "bad job parameters");
-  const boost::json::object& p = parameters.as_object();
-  GcOptions options;
-  options.grace_period = grace;
-  if (const auto* v = p.if_contains("dry_run"); v && v->is_bool()) options.dry_run = v->as_bool();
-  if (const auto* v = p.if_contains("delete_untagged"); v && v->is_bool())
-    options.delete_untagged = v->as_bool();
-  if (const auto* v = p.if_contains("workers"); v && v->is_int64())
-    options.workers = static_cast<int>(std::clamp<int64_t>(v->as_int64(), 1, 5));
-  auto report =
-      collector.Run(options, [&](const std::string& line) { job.Log(line); }, &job.stop());
-  if (!report) return tl::unexpected(report.error());
-  boost::json::object result{{"freed_blobs", report->blobs},
-                             {"freed_space", report->bytes},
-                             {"deleted_manifests", report->manifests},
-                             {"orphan_blobs", report->orphans},
-                             {"removed_links", report->links},
-                             {"expired_uploads", report->uploads}};
-  return JobOutcome{boost::json::serialize(result), report->stopped};
 }
 
 // The key every node signs and verifies tokens with, kept in the database. A data folder from
@@ -399,9 +379,7 @@ int Serve(const Flags& flags) {
   // Nodes share PostgreSQL's queue; one alone owns SQLite's.
   if (config->database.driver == "postgres") job_options.lease = std::chrono::seconds(30);
   JobService jobs(meta, clock, job_options);
-  jobs.Register("GARBAGE_COLLECTION", [&](JobContext& job) -> Result<JobOutcome> {
-    return RunGcJob(collector, config->gc_grace_period, job);
-  });
+  jobs.Register(std::string(kGcJobType), GcJobHandler(collector, config->gc_grace_period));
   if (auto s = jobs.Start(); !s) {
     spdlog::critical("jobs: {}", s.error().message);
     return 1;

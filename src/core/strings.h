@@ -1,6 +1,7 @@
 // Small string helpers shared by the parsers and caches. Pure functions, thread-safe.
 #pragma once
 
+#include <cstdio>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -19,6 +20,13 @@ inline std::vector<std::string_view> Split(std::string_view s, char separator) {
     if (at == s.npos) return parts;
     start = at + 1;
   }
+}
+
+// "12.3 MiB": a size as people read it in messages.
+inline std::string Mebibytes(int64_t bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+  return text;
 }
 
 // A hash map keyed by strings that is searched with a string_view, copying nothing per lookup.

@@ -95,8 +95,8 @@ void EventBus::Consume() {
         used += RecordSize(rest.substr(used));
       }
     }
-    for (const Consumer& consume : consumers_) {
-      if (!batch.empty()) consume(batch);
+    if (!batch.empty()) {
+      for (const Consumer& consume : consumers_) consume(batch);
     }
     journal_.Advance(used);
   }

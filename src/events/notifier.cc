@@ -323,7 +323,7 @@ void Notifier::Send() {
                                         at, clock_.Now() + options_.claim_lease.count() / 4)) {
       RequeueStale();
     }
-    auto due = history_.ClaimWebhookTasks(clock_.Now(), clock_.Now(), kSendBatch);
+    auto due = history_.ClaimWebhookTasks(clock_.Now(), kSendBatch);
     if (due && due->empty()) due = StartDeliveries(kSendBatch);
     if (!due) spdlog::error("webhook tasks: {}", due.error().message);
     if (!due || due->empty()) {

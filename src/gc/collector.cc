@@ -9,17 +9,14 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/strings.h"
+
 namespace berth {
 namespace {
 
 // Digests are compared within a repository: (repository id, digest).
 using RepositoryDigest = std::pair<int64_t, std::string>;
 
-std::string Mebibytes(uint64_t bytes) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
-  return text;
-}
 
 }  // namespace
 
@@ -86,6 +83,135 @@ GcPlan PlanCollection(const GcSnapshot& snapshot, const std::vector<StoredBlob>&
   return plan;
 }
 
+namespace {
+
+// A blob a collection removes, or would.
+struct Doomed {
+  Digest digest;
+  uint64_t size = 0;
+  bool orphan = false;
+};
+
+// One run's work once its plan is made: each step checks the stop flag, and logs what it removed.
+class Collection {
+ public:
+  Collection(MetadataStore& meta, BlobStore& blobs, const GcSnapshot& snapshot, int64_t before,
+             const GarbageCollector::Log& log, const std::atomic<bool>* stop, GcReport& report)
+      : meta_(meta),
+        blobs_(blobs),
+        snapshot_(snapshot),
+        before_(before),
+        log_(log),
+        stop_(stop),
+        report_(report) {
+    for (const GcManifest& m : snapshot.manifests) manifests_[m.id] = &m;
+  }
+
+  bool Stopping() const { return stop_ && stop_->load(); }
+
+  std::string NameOf(int64_t manifest_id) const {
+    const GcManifest& m = *manifests_.at(manifest_id);
+    auto repository = snapshot_.repositories.find(m.repository_id);
+    return (repository == snapshot_.repositories.end() ? std::string("?") : repository->second) +
+           "@" + m.digest;
+  }
+
+  // Indexes before their children and subjects before their referrers: each pass deletes what
+  // nothing remaining needs, until a pass deletes nothing. Returns the repositories touched.
+  Result<std::set<std::string>> DeleteManifests(std::vector<int64_t> pending) {
+    std::set<std::string> touched;
+    for (bool progress = true; progress && !pending.empty() && !Stopping();) {
+      progress = false;
+      std::vector<int64_t> left;
+      for (int64_t id : pending) {
+        auto deleted = meta_.DeleteUnneededManifest(id, before_);
+        if (!deleted) return tl::unexpected(deleted.error());
+        if (!*deleted) {
+          left.push_back(id);
+          continue;
+        }
+        ++report_.manifests;
+        progress = true;
+        touched.insert(snapshot_.repositories.at(manifests_.at(id)->repository_id));
+        log_("deleted manifest " + NameOf(id));
+      }
+      pending = std::move(left);
+    }
+    return touched;
+  }
+
+  Status Unlink(std::span<const GcLink> links) {
+    constexpr size_t kBatch = 256;
+    for (size_t at = 0; at < links.size() && !Stopping(); at += kBatch) {
+      auto removed = meta_.UnlinkUnreferenced(links.subspan(at, std::min(kBatch, links.size() - at)),
+                                              before_);
+      if (!removed) return tl::unexpected(removed.error());
+      report_.links += *removed;
+    }
+    return {};
+  }
+
+  // Batches of blobs (S3's DeleteObjects takes 1,000), `workers` at once.
+  Status Sweep(const std::vector<Doomed>& doomed, int workers) {
+    constexpr size_t kBatch = 1000;
+    std::unordered_map<std::string, const Doomed*> by_digest;
+    std::vector<Digest> digests;
+    for (const Doomed& d : doomed) {
+      by_digest[d.digest.str()] = &d;
+      digests.push_back(d.digest);
+    }
+    std::mutex mu;
+    size_t next = 0;
+    std::optional<Error> failure;
+    auto work = [&] {
+      while (true) {
+        size_t first;
+        {
+          std::lock_guard lock(mu);
+          if (failure || next >= digests.size() || Stopping()) return;
+          first = next;
+          next += kBatch;
+        }
+        auto gone = meta_.SweepBlobs(
+            std::span(digests).subspan(first, std::min(kBatch, digests.size() - first)), before_,
+            [&](std::span<const Digest> held) { return blobs_.DeleteBlobs(held); });
+        std::lock_guard lock(mu);
+        if (!gone) {
+          failure = gone.error();
+          return;
+        }
+        for (const Digest& digest : *gone) Count(*by_digest.at(digest.str()), "deleted");
+      }
+    };
+    std::vector<std::thread> threads;
+    for (int i = 1; i < std::clamp(workers, 1, 5); ++i) threads.emplace_back(work);
+    work();
+    for (std::thread& t : threads) t.join();
+    if (failure) return tl::unexpected(*failure);
+    return {};
+  }
+
+  void Count(const Doomed& d, const char* verb) {
+    ++report_.blobs;
+    report_.bytes += d.size;
+    report_.orphans += d.orphan ? 1 : 0;
+    log_(std::string(verb) + (d.orphan ? " orphan blob " : " blob ") + d.digest.str() + " (" +
+         std::to_string(d.size) + " bytes)");
+  }
+
+ private:
+  MetadataStore& meta_;
+  BlobStore& blobs_;
+  const GcSnapshot& snapshot_;
+  const int64_t before_;
+  const GarbageCollector::Log& log_;
+  const std::atomic<bool>* stop_;
+  GcReport& report_;
+  std::unordered_map<int64_t, const GcManifest*> manifests_;
+};
+
+}  // namespace
+
 GarbageCollector::GarbageCollector(MetadataStore& meta, BlobStore& blobs, const Clock& clock,
                                    PurgeUploads purge_uploads, Changed changed)
     : meta_(meta),
@@ -96,7 +222,6 @@ GarbageCollector::GarbageCollector(MetadataStore& meta, BlobStore& blobs, const 
 
 Result<GcReport> GarbageCollector::Run(const GcOptions& options, const Log& log,
                                        const std::atomic<bool>* stop) {
-  auto stopping = [&] { return stop && stop->load(); };
   const int64_t started = clock_.Now();
   const int64_t before = started - options.grace_period.count();
   GcReport report;
@@ -115,116 +240,36 @@ Result<GcReport> GarbageCollector::Run(const GcOptions& options, const Log& log,
       std::to_string(snapshot->links.size()) + " links, " +
       std::to_string(snapshot->blobs.size()) + " blobs in the metadata, " +
       std::to_string(stored->size()) + " in the store");
+  std::vector<Doomed> doomed;
+  for (const auto& [list, orphan] : {std::pair{&plan.blobs, false}, std::pair{&plan.orphans, true}}) {
+    for (const GcBlob& b : *list) {
+      if (auto digest = Digest::Parse(b.digest)) doomed.push_back({*digest, b.size, orphan});
+    }
+  }
 
-  std::unordered_map<std::string, uint64_t> sizes;
-  for (const GcBlob& b : plan.blobs) sizes[b.digest] = b.size;
-  for (const GcBlob& b : plan.orphans) sizes[b.digest] = b.size;
-  std::unordered_map<int64_t, const GcManifest*> manifests;
-  for (const GcManifest& m : snapshot->manifests) manifests[m.id] = &m;
-  auto name_of = [&](const GcManifest& m) {
-    auto repo = snapshot->repositories.find(m.repository_id);
-    return (repo == snapshot->repositories.end() ? std::string("?") : repo->second) + "@" +
-           m.digest;
-  };
-
+  Collection collection(meta_, blobs_, *snapshot, before, log, stop, report);
   if (options.dry_run) {
     report.manifests = plan.manifests.size();
     report.links = plan.links.size();
-    report.blobs = plan.blobs.size() + plan.orphans.size();
-    report.orphans = plan.orphans.size();
-    for (const auto& [digest, size] : sizes) report.bytes += size;
-    for (int64_t id : plan.manifests) log("would delete manifest " + name_of(*manifests[id]));
-    for (const GcBlob& b : plan.blobs)
-      log("would delete blob " + b.digest + " (" + std::to_string(b.size) + " bytes)");
-    for (const GcBlob& b : plan.orphans)
-      log("would delete orphan blob " + b.digest + " (" + std::to_string(b.size) + " bytes)");
+    for (int64_t id : plan.manifests) log("would delete manifest " + collection.NameOf(id));
+    for (const Doomed& d : doomed) collection.Count(d, "would delete");
   } else {
-    // Indexes before their children and subjects before their referrers: each pass deletes
-    // what nothing remaining needs, until a pass deletes nothing.
-    std::vector<int64_t> pending = plan.manifests;
-    std::set<int64_t> touched;  // repositories
-    for (bool progress = true; progress && !pending.empty() && !stopping();) {
-      progress = false;
-      std::vector<int64_t> left;
-      for (int64_t id : pending) {
-        auto deleted = meta_.DeleteUnneededManifest(id, before);
-        if (!deleted) return tl::unexpected(deleted.error());
-        if (*deleted) {
-          ++report.manifests;
-          progress = true;
-          touched.insert(manifests[id]->repository_id);
-          log("deleted manifest " + name_of(*manifests[id]));
-        } else {
-          left.push_back(id);
-        }
-      }
-      pending = std::move(left);
-    }
+    auto touched = collection.DeleteManifests(plan.manifests);
+    if (!touched) return tl::unexpected(touched.error());
     if (changed_) {
-      for (int64_t repository : touched) changed_(snapshot->repositories[repository]);
+      for (const std::string& repository : *touched) changed_(repository);
     }
-    constexpr size_t kLinkBatch = 256;
-    for (size_t at = 0; at < plan.links.size() && !stopping(); at += kLinkBatch) {
-      auto removed = meta_.UnlinkUnreferenced(
-          std::span(plan.links).subspan(at, std::min(kLinkBatch, plan.links.size() - at)), before);
-      if (!removed) return tl::unexpected(removed.error());
-      report.links += *removed;
-    }
-    if (!plan.orphans.empty() && !stopping()) {
+    if (auto s = collection.Unlink(plan.links); !s) return tl::unexpected(s.error());
+    if (!plan.orphans.empty() && !collection.Stopping()) {
       if (auto s = meta_.AdoptBlobs(plan.orphans); !s) return tl::unexpected(s.error());
     }
-    std::vector<Digest> doomed;
-    for (const std::vector<GcBlob>* list : {&plan.blobs, &plan.orphans}) {
-      for (const GcBlob& b : *list) {
-        if (auto d = Digest::Parse(b.digest)) doomed.push_back(*d);
-      }
-    }
-    std::unordered_set<std::string> orphans;
-    for (const GcBlob& b : plan.orphans) orphans.insert(b.digest);
-    constexpr size_t kBlobBatch = 1000;
-    std::mutex mu;
-    size_t next = 0;
-    std::optional<Error> failure;
-    auto work = [&] {
-      while (true) {
-        size_t first;
-        {
-          std::lock_guard lock(mu);
-          if (failure || next >= doomed.size() || stopping()) return;
-          first = next;
-          next += kBlobBatch;
-        }
-        auto batch = std::span(doomed).subspan(first, std::min(kBlobBatch, doomed.size() - first));
-        auto gone = meta_.SweepBlobs(batch, before, [&](std::span<const Digest> held) {
-          return blobs_.DeleteBlobs(held);
-        });
-        std::lock_guard lock(mu);
-        if (!gone) {
-          failure = gone.error();
-          return;
-        }
-        for (const Digest& d : *gone) {
-          const uint64_t size = sizes[d.str()];
-          ++report.blobs;
-          report.bytes += size;
-          const bool orphan = orphans.count(d.str()) > 0;
-          report.orphans += orphan ? 1 : 0;
-          log(std::string(orphan ? "deleted orphan blob " : "deleted blob ") + d.str() + " (" +
-              std::to_string(size) + " bytes)");
-        }
-      }
-    };
-    std::vector<std::thread> workers;
-    for (int i = 1; i < std::clamp(options.workers, 1, 5); ++i) workers.emplace_back(work);
-    work();
-    for (std::thread& t : workers) t.join();
-    if (failure) return tl::unexpected(*failure);
-    if (purge_uploads_ && !stopping()) report.uploads = purge_uploads_();
+    if (auto s = collection.Sweep(doomed, options.workers); !s) return tl::unexpected(s.error());
+    if (purge_uploads_ && !collection.Stopping()) report.uploads = purge_uploads_();
   }
-  report.stopped = stopping();
+  report.stopped = collection.Stopping();
   log(std::string(report.stopped ? "stopped: " : "") + (options.dry_run ? "would free " : "freed ") +
-      std::to_string(report.blobs) + " blobs (" + std::to_string(report.orphans) +
-      " orphans), " + std::to_string(report.bytes) + " bytes (" + Mebibytes(report.bytes) +
+      std::to_string(report.blobs) + " blobs (" + std::to_string(report.orphans) + " orphans), " +
+      std::to_string(report.bytes) + " bytes (" + Mebibytes(static_cast<int64_t>(report.bytes)) +
       "); " + std::to_string(report.manifests) + " manifests, " + std::to_string(report.links) +
       " links, " + std::to_string(report.uploads) + " expired uploads; " +
       std::to_string(clock_.Now() - started) + " s");

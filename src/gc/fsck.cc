@@ -13,16 +13,9 @@ namespace {
 Result<Digest> HashStored(BlobStore& blobs, const Digest& digest) {
   auto reader = blobs.Open(digest);
   if (!reader) return tl::unexpected(reader.error());
-  Hasher hasher(digest.algorithm());
-  std::vector<char> buf(1 << 20);
-  uint64_t offset = 0;
-  while (true) {
-    auto n = (*reader)->ReadAt(offset, buf);
-    if (!n) return tl::unexpected(n.error());
-    if (*n == 0) return hasher.Finish();
-    hasher.Update(std::span<const char>(buf.data(), *n));
-    offset += *n;
-  }
+  auto hasher = HashFrom(**reader, Hasher(digest.algorithm()));
+  if (!hasher) return tl::unexpected(hasher.error());
+  return hasher->Finish();
 }
 
 }  // namespace

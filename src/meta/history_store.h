@@ -107,10 +107,9 @@ class HistoryStore {
 
   // Stores the executions with their tasks, filling in their ids.
   virtual Status CreateWebhookDeliveries(std::vector<WebhookDelivery>& deliveries) = 0;
-  // Up to `limit` Pending tasks due by `due_by`, oldest first, marked Running as of `now`. Each is
+  // Up to `limit` Pending tasks due by `now`, oldest first, marked Running as of `now`. Each is
   // claimed once, whichever node asks.
-  virtual Result<std::vector<WebhookTaskRecord>> ClaimWebhookTasks(int64_t due_by, int64_t now,
-                                                                   size_t limit) = 0;
+  virtual Result<std::vector<WebhookTaskRecord>> ClaimWebhookTasks(int64_t now, size_t limit) = 0;
   // Running tasks claimed before `claimed_before` back to Pending: those a stopped process (this
   // node's, or another's) was sending.
   virtual Status RequeueWebhookTasks(int64_t claimed_before) = 0;

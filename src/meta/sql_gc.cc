@@ -26,69 +26,47 @@ Status SqlMetadataStore::ReserveBlob(const std::string& uuid, const Digest& dige
 Result<GcSnapshot> SqlMetadataStore::ReadGcSnapshot() {
   return db_->Read([&](Connection& c) -> Result<GcSnapshot> {
     GcSnapshot snapshot;
-    auto repositories = c.Query("SELECT id, name FROM repositories");
+    auto repositories = All<std::pair<int64_t, std::string>>(
+        c, "SELECT id, name FROM repositories",
+        [](SqlStatement& q) { return std::pair{q.Int(0), q.Text(1)}; });
     if (!repositories) return tl::unexpected(repositories.error());
-    while (true) {
-      auto row = (*repositories)->Step();
-      if (!row) return tl::unexpected(row.error());
-      if (!*row) break;
-      snapshot.repositories[(*repositories)->Int(0)] = (*repositories)->Text(1);
-    }
-    repositories->reset();
-    auto manifests = c.Query(
-        "SELECT m.id, m.repository_id, m.digest, coalesce(m.subject, ''), m.pushed_at, "
-        "EXISTS (SELECT 1 FROM tags t WHERE t.manifest_id = m.id), m.size FROM manifests m");
+    snapshot.repositories.insert(repositories->begin(), repositories->end());
+    auto manifests = All<GcManifest>(
+        c,
+        "SELECT m.id, m.repository_id, m.digest, coalesce(m.subject, ''), m.size, "
+        "EXISTS (SELECT 1 FROM tags t WHERE t.manifest_id = m.id), m.pushed_at FROM manifests m",
+        [](SqlStatement& q) {
+          return GcManifest{q.Int(0),      q.Int(1), q.Text(2), q.Text(3),
+                            static_cast<uint64_t>(q.Int(4)), q.Int(5) != 0, q.Int(6), {}, {}};
+        });
     if (!manifests) return tl::unexpected(manifests.error());
-    std::unordered_map<int64_t, size_t> by_id;
-    while (true) {
-      auto row = (*manifests)->Step();
-      if (!row) return tl::unexpected(row.error());
-      if (!*row) break;
-      SqlStatement& q = **manifests;
-      GcManifest m;
-      m.id = q.Int(0);
-      m.repository_id = q.Int(1);
-      m.digest = q.Text(2);
-      m.subject = q.Text(3);
-      m.pushed_at = q.Int(4);
-      m.tagged = q.Int(5) != 0;
-      m.size = static_cast<uint64_t>(q.Int(6));
-      by_id[m.id] = snapshot.manifests.size();
-      snapshot.manifests.push_back(std::move(m));
-    }
-    manifests->reset();
+    snapshot.manifests = std::move(*manifests);
+    std::unordered_map<int64_t, GcManifest*> by_id;
+    for (GcManifest& m : snapshot.manifests) by_id[m.id] = &m;
     const std::pair<const char*, std::vector<std::string> GcManifest::*> kEdges[] = {
         {"SELECT manifest_id, digest FROM manifest_blobs", &GcManifest::blobs},
         {"SELECT manifest_id, child_digest FROM manifest_children", &GcManifest::children}};
     for (const auto& [sql, into] : kEdges) {
-      auto edges = c.Query(sql);
+      auto edges = All<std::pair<int64_t, std::string>>(
+          c, sql, [](SqlStatement& q) { return std::pair{q.Int(0), q.Text(1)}; });
       if (!edges) return tl::unexpected(edges.error());
-      while (true) {
-        auto row = (*edges)->Step();
-        if (!row) return tl::unexpected(row.error());
-        if (!*row) break;
-        auto at = by_id.find((*edges)->Int(0));
-        if (at == by_id.end()) continue;
-        (snapshot.manifests[at->second].*into).push_back((*edges)->Text(1));
+      for (auto& [id, digest] : *edges) {
+        if (auto at = by_id.find(id); at != by_id.end()) (at->second->*into).push_back(digest);
       }
     }
-    auto links = c.Query("SELECT repository_id, digest, created_at FROM repository_blobs");
+    auto links = All<GcLink>(c, "SELECT repository_id, digest, created_at FROM repository_blobs",
+                             [](SqlStatement& q) { return GcLink{q.Int(0), q.Text(1), q.Int(2)}; });
     if (!links) return tl::unexpected(links.error());
-    auto read_links = (*links)->Rows<GcLink>([](SqlStatement& q) {
-      return GcLink{q.Int(0), q.Text(1), q.Int(2)};
-    });
-    if (!read_links) return tl::unexpected(read_links.error());
-    snapshot.links = std::move(*read_links);
-    links->reset();
-    auto blobs = c.Query(
+    snapshot.links = std::move(*links);
+    auto blobs = All<GcBlob>(
+        c,
         "SELECT b.digest, b.size, b.created_at, "
-        "EXISTS (SELECT 1 FROM uploads u WHERE u.committing = b.digest) FROM blobs b");
+        "EXISTS (SELECT 1 FROM uploads u WHERE u.committing = b.digest) FROM blobs b",
+        [](SqlStatement& q) {
+          return GcBlob{q.Text(0), static_cast<uint64_t>(q.Int(1)), q.Int(2), q.Int(3) != 0};
+        });
     if (!blobs) return tl::unexpected(blobs.error());
-    auto read_blobs = (*blobs)->Rows<GcBlob>([](SqlStatement& q) {
-      return GcBlob{q.Text(0), static_cast<uint64_t>(q.Int(1)), q.Int(2), q.Int(3) != 0};
-    });
-    if (!read_blobs) return tl::unexpected(read_blobs.error());
-    snapshot.blobs = std::move(*read_blobs);
+    snapshot.blobs = std::move(*blobs);
     return snapshot;
   });
 }
@@ -155,15 +133,14 @@ Result<std::vector<Digest>> SqlMetadataStore::SweepBlobs(std::span<const Digest>
         if (auto s = c.Exec("SELECT 1 FROM blobs WHERE digest = ? FOR UPDATE", digest.str()); !s)
           return s;
       }
-      auto sweepable = c.Query(
+      auto sweepable = Exists(
+          c,
           "SELECT 1 FROM blobs b WHERE b.digest = ? AND b.created_at < ? "
           "AND NOT EXISTS (SELECT 1 FROM repository_blobs rb WHERE rb.digest = b.digest) "
           "AND NOT EXISTS (SELECT 1 FROM uploads u WHERE u.committing = b.digest)",
           digest.str(), before);
       if (!sweepable) return tl::unexpected(sweepable.error());
-      auto row = (*sweepable)->Step();
-      if (!row) return tl::unexpected(row.error());
-      if (*row) held.push_back(digest);
+      if (*sweepable) held.push_back(digest);
     }
     if (held.empty()) return {};
     auto removed = remove(held);

@@ -347,8 +347,7 @@ Status SqlHistoryStore::RecordWebhookTries(const std::vector<WebhookTry>& tries)
   });
 }
 
-Result<std::vector<WebhookTaskRecord>> SqlHistoryStore::ClaimWebhookTasks(int64_t due_by,
-                                                                          int64_t now,
+Result<std::vector<WebhookTaskRecord>> SqlHistoryStore::ClaimWebhookTasks(int64_t now,
                                                                           size_t limit) {
   std::vector<WebhookTaskRecord> claimed;
   Status s = db_->Commit([&](Connection& c) -> Status {
@@ -370,7 +369,7 @@ Result<std::vector<WebhookTaskRecord>> SqlHistoryStore::ClaimWebhookTasks(int64_
           t.policy_id = q.Int(14);
           return t;
         },
-        due_by, static_cast<int64_t>(limit));
+        now, static_cast<int64_t>(limit));
     if (!due) return tl::unexpected(due.error());
     // The claim's time is the task's updated_at while it runs: a claim older than a lease is
     // a stopped node's (RequeueWebhookTasks).

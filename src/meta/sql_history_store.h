@@ -21,8 +21,7 @@ class SqlHistoryStore : public HistoryStore {
   Status AddAuditLogs(const std::vector<AuditLogRecord>& logs) override;
   Result<ListPage<AuditLogRecord>> QueryAuditLogs(const AuditLogQuery& query) override;
   Status CreateWebhookDeliveries(std::vector<WebhookDelivery>& deliveries) override;
-  Result<std::vector<WebhookTaskRecord>> ClaimWebhookTasks(int64_t due_by, int64_t now,
-                                                           size_t limit) override;
+  Result<std::vector<WebhookTaskRecord>> ClaimWebhookTasks(int64_t now, size_t limit) override;
   Status RequeueWebhookTasks(int64_t claimed_before) override;
   Status RecordWebhookTries(const std::vector<WebhookTry>& tries) override;
   Status KeepWebhookHistoryOf(const std::vector<int64_t>& policies) override;

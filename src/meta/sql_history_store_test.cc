@@ -75,13 +75,13 @@ TEST_F(HistoryStoreTest, AnExecutionEndsWithItsLastTask) {
   deliveries[0].tasks[1].event = std::string("\0\x01 event bytes", 15);
   ASSERT_TRUE(store_->CreateWebhookDeliveries(deliveries));
   // Tasks are claimed once, when due; a stopped process's claims go back to the queue.
-  EXPECT_EQ(store_->ClaimWebhookTasks(4, 4, 10)->size(), 1u);
-  EXPECT_TRUE(store_->ClaimWebhookTasks(4, 4, 10)->empty());
+  EXPECT_EQ(store_->ClaimWebhookTasks(4, 10)->size(), 1u);
+  EXPECT_TRUE(store_->ClaimWebhookTasks(4, 10)->empty());
   // A claim younger than the lease stays: another node may be sending it.
   ASSERT_TRUE(store_->RequeueWebhookTasks(4));
-  EXPECT_TRUE(store_->ClaimWebhookTasks(4, 5, 10)->empty());
+  EXPECT_TRUE(store_->ClaimWebhookTasks(4, 10)->empty());
   ASSERT_TRUE(store_->RequeueWebhookTasks(5));
-  auto due = store_->ClaimWebhookTasks(5, 5, 10);
+  auto due = store_->ClaimWebhookTasks(5, 10);
   ASSERT_EQ(due->size(), 2u);
   EXPECT_EQ(due->at(1).payload_format, "CloudEvents");
   EXPECT_EQ(due->at(1).event, deliveries[0].tasks[1].event);
@@ -115,7 +115,7 @@ TEST_F(HistoryStoreTest, TheHistoryOfPoliciesNoLongerKeptIsSwept) {
   // Its tasks and their tries went with it: nothing of it is left to send.
   EXPECT_TRUE(store_->ListWebhookTasks(swept.execution.id)->empty());
   EXPECT_TRUE(store_->ListWebhookAttempts(tried.id)->empty());
-  auto due = store_->ClaimWebhookTasks(100, 100, 10);
+  auto due = store_->ClaimWebhookTasks(100, 10);
   ASSERT_EQ(due->size(), 1u);
   EXPECT_EQ(due->front().id, kept.tasks[0].id);
   ASSERT_TRUE(store_->KeepWebhookHistoryOf({}));
@@ -152,7 +152,7 @@ TEST(SqlHistoryStoreMoveTest, TakesTheHistoryBerthDbSetAside) {
     EXPECT_EQ(logs->items.front().username, "alice");
     EXPECT_EQ((*history)->ListWebhookExecutions(2, 0, 10)->items.at(0).id, 5);
     EXPECT_EQ((*history)->ListWebhookAttempts(6)->at(0).http_status, 503);
-    auto due = (*history)->ClaimWebhookTasks(10, 10, 10);
+    auto due = (*history)->ClaimWebhookTasks(10, 10);
     ASSERT_EQ(due->size(), 1u);
     EXPECT_EQ(due->front().auth_header, "Bearer x");
     EXPECT_EQ(due->front().event, std::string("\x01\x02"));

@@ -34,26 +34,23 @@ Result<int64_t> SqlMetadataStore::CreateJob(const JobRecord& job) {
 }
 
 Result<JobRecord> SqlMetadataStore::GetJob(int64_t id) {
-  return db_->Read([&](Connection& c) -> Result<JobRecord> {
+  auto job = db_->Read([&](Connection& c) {
     static const std::string sql = std::string("SELECT ") + kJobColumns + " FROM jobs WHERE id = ?";
-    auto q = c.Query(sql.c_str(), id);
-    if (!q) return tl::unexpected(q.error());
-    auto row = (*q)->Step();
-    if (!row) return tl::unexpected(row.error());
-    if (!*row) return Fail(ErrorCode::kNotFound, "job " + std::to_string(id) + " not found");
-    return ReadJob(**q);
+    return One<JobRecord>(c, sql.c_str(), ReadJob, id);
   });
+  if (!job && job.error().code == ErrorCode::kNotFound)
+    return Fail(ErrorCode::kNotFound, "job " + std::to_string(id) + " not found");
+  return job;
 }
 
 Result<std::string> SqlMetadataStore::JobLog(int64_t id) {
-  return db_->Read([&](Connection& c) -> Result<std::string> {
-    auto q = c.Query("SELECT log FROM jobs WHERE id = ?", id);
-    if (!q) return tl::unexpected(q.error());
-    auto row = (*q)->Step();
-    if (!row) return tl::unexpected(row.error());
-    if (!*row) return Fail(ErrorCode::kNotFound, "job " + std::to_string(id) + " not found");
-    return (*q)->Text(0);
+  auto log = db_->Read([&](Connection& c) {
+    return One<std::string>(c, "SELECT log FROM jobs WHERE id = ?",
+                            [](SqlStatement& q) { return q.Text(0); }, id);
   });
+  if (!log && log.error().code == ErrorCode::kNotFound)
+    return Fail(ErrorCode::kNotFound, "job " + std::to_string(id) + " not found");
+  return log;
 }
 
 Result<ListPage<JobRecord>> SqlMetadataStore::ListJobs(const std::string& type, int64_t offset,
@@ -62,17 +59,13 @@ Result<ListPage<JobRecord>> SqlMetadataStore::ListJobs(const std::string& type, 
     ListPage<JobRecord> page;
     static const std::string sql = std::string("SELECT ") + kJobColumns +
                                    " FROM jobs WHERE type = ? ORDER BY id DESC LIMIT ? OFFSET ?";
-    auto q = c.Query(sql.c_str(), type, limit, offset);
-    if (!q) return tl::unexpected(q.error());
-    auto items = (*q)->Rows<JobRecord>(ReadJob);
+    auto items = All<JobRecord>(c, sql.c_str(), ReadJob, type, limit, offset);
     if (!items) return tl::unexpected(items.error());
     page.items = std::move(*items);
-    q->reset();
-    auto count = c.Query("SELECT count(*) FROM jobs WHERE type = ?", type);
-    if (!count) return tl::unexpected(count.error());
-    auto row = (*count)->Step();
-    if (!row) return tl::unexpected(row.error());
-    page.total = (*count)->Int(0);
+    auto total = One<int64_t>(c, "SELECT count(*) FROM jobs WHERE type = ?",
+                              [](SqlStatement& q) { return q.Int(0); }, type);
+    if (!total) return tl::unexpected(total.error());
+    page.total = *total;
     return page;
   });
 }
@@ -122,11 +115,10 @@ Result<bool> SqlMetadataStore::BeatJob(int64_t id, const std::string& owner,
         !s)
       return s;
     if (c.Changes() == 0) return Fail(ErrorCode::kNotFound, "the job is no longer this node's");
-    auto q = c.Query("SELECT stop_requested FROM jobs WHERE id = ?", id);
-    if (!q) return tl::unexpected(q.error());
-    auto row = (*q)->Step();
-    if (!row) return tl::unexpected(row.error());
-    stop = *row && (*q)->Int(0) != 0;
+    auto requested = One<bool>(c, "SELECT stop_requested FROM jobs WHERE id = ?",
+                               [](SqlStatement& q) { return q.Int(0) != 0; }, id);
+    if (!requested) return tl::unexpected(requested.error());
+    stop = *requested;
     return {};
   });
   if (!s) return tl::unexpected(s.error());
@@ -169,11 +161,9 @@ Result<bool> SqlMetadataStore::StopJob(int64_t id, int64_t now) {
       stopping = true;
       return {};
     }
-    auto q = c.Query("SELECT 1 FROM jobs WHERE id = ?", id);
-    if (!q) return tl::unexpected(q.error());
-    auto row = (*q)->Step();
-    if (!row) return tl::unexpected(row.error());
-    if (!*row) return Fail(ErrorCode::kNotFound, "job " + std::to_string(id) + " not found");
+    auto known = Exists(c, "SELECT 1 FROM jobs WHERE id = ?", id);
+    if (!known) return tl::unexpected(known.error());
+    if (!*known) return Fail(ErrorCode::kNotFound, "job " + std::to_string(id) + " not found");
     return {};
   });
   if (!s) return tl::unexpected(s.error());

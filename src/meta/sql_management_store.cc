@@ -13,12 +13,6 @@ namespace {
 
 using Connection = SqlConnection;
 
-std::string Mebibytes(int64_t bytes) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
-  return text;
-}
-
 }  // namespace
 
 Result<int64_t> ProjectUsage(Connection& c, std::string_view project) {

@@ -33,21 +33,6 @@ bool IsUuid(const std::string& s) {
   return true;
 }
 
-// Reads an upload's bytes from the start into `hasher`: after a restart, or for another
-// algorithm.
-template <class H>
-Result<H> HashFrom(BlobReader& reader, H hasher) {
-  std::vector<char> buf(1 << 20);
-  uint64_t offset = 0;
-  while (true) {
-    auto n = reader.ReadAt(offset, buf);
-    if (!n) return tl::unexpected(n.error());
-    if (*n == 0) return hasher;
-    hasher.Update(std::span<const char>(buf.data(), *n));
-    offset += *n;
-  }
-}
-
 // What the client is told; the system's own words go to the log.
 tl::unexpected<Error> OutOfSpace(const Error& cause) {
   spdlog::error("out of storage space: {}", cause.message);

@@ -26,6 +26,21 @@ class BlobReader {
   virtual int fd() const { return -1; }
 };
 
+// Reads every byte of `reader`, from the start, into `hasher` (a Hasher, a ResumableSha256):
+// to check what a blob or an upload holds.
+template <class H>
+Result<H> HashFrom(BlobReader& reader, H hasher) {
+  std::vector<char> buf(1 << 20);
+  uint64_t offset = 0;
+  while (true) {
+    auto n = reader.ReadAt(offset, buf);
+    if (!n) return tl::unexpected(n.error());
+    if (*n == 0) return hasher;
+    hasher.Update(std::span<const char>(buf.data(), *n));
+    offset += *n;
+  }
+}
+
 class UploadWriter {
  public:
   virtual ~UploadWriter() = default;

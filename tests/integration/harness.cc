@@ -152,23 +152,13 @@ void BerthServer::Start() {
 }
 
 std::vector<std::string> BerthServer::StoredUploads() {
-  if (s3_prefix_.empty()) {
-    std::vector<std::string> names;
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(data_ / "uploads", ec))
-      names.push_back(entry.path().filename().string());
-    return names;
-  }
-  if (!store_) store_ = ViewOfS3(s3_prefix_);
-  return store_->ListUploads().value_or(std::vector<std::string>{"(cannot list the bucket)"});
+  return Store().ListUploads().value_or(std::vector<std::string>{"(cannot list the store)"});
 }
 
 bool BerthServer::StoresBlob(const std::string& digest) {
   auto parsed = Digest::Parse(digest);
   if (!parsed) throw std::runtime_error("not a digest: " + digest);
-  if (s3_prefix_.empty()) return fs::exists(BlobPath(data_, *parsed));
-  if (!store_) store_ = ViewOfS3(s3_prefix_);
-  return store_->Stat(*parsed).has_value();
+  return Store().Stat(*parsed).has_value();
 }
 
 BlobStore& BerthServer::Store() {
