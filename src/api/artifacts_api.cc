@@ -101,20 +101,23 @@ int64_t ArtifactSize(const ArtifactRecord& a) {
   return size;
 }
 
-boost::json::object TagJson(const ArtifactRecord& a, const TagRecord& t) {
+boost::json::object TagJson(const ArtifactRecord& a, const TagRecord& t,
+                            std::span<const ScopedRule> immutable) {
+  const std::string_view within = std::string_view(a.repository).substr(a.repository.find('/') + 1);
   return {{"id", t.id},
           {"repository_id", a.repository_id},
           {"artifact_id", a.id},
           {"name", t.name},
           {"push_time", Rfc3339(t.pushed_at)},
           {"pull_time", Rfc3339OrNever(a.pull_time)},
-          {"immutable", false}};
+          {"immutable", FirstReaching(immutable, within, t.name) != nullptr}};
 }
 
 }  // namespace
 
 boost::json::object HarborApi::ArtifactJson(const ArtifactRecord& a, int64_t project_id,
-                                            const http::Request& req) {
+                                            const http::Request& req,
+                                            std::span<const ScopedRule> immutable) {
   const boost::json::object manifest = ManifestJson(a.content);
   const boost::json::object* config = ObjectAt(manifest, "config");
   const std::string config_type = config ? TextAt(*config, "mediaType") : std::string();
@@ -182,7 +185,7 @@ boost::json::object HarborApi::ArtifactJson(const ArtifactRecord& a, int64_t pro
   out["extra_attrs"] = std::move(extra);
   if (req.Query("with_tag").value_or("true") != "false") {
     boost::json::array tags;
-    for (const TagRecord& t : a.tags) tags.push_back(TagJson(a, t));
+    for (const TagRecord& t : a.tags) tags.push_back(TagJson(a, t, immutable));
     out["tags"] = std::move(tags);
   }
   if (req.Query("with_label").value_or("false") == "true") {
@@ -285,15 +288,17 @@ Response HarborApi::ListArtifacts(Call& call) {
   }
   auto listed = management_.ListArtifacts(repository, query);
   if (!listed) return HarborError(listed.error());
+  auto immutable = ImmutableRulesOf(project.id);
+  if (!immutable) return HarborError(immutable.error());
   boost::json::array items;
   int64_t total = listed->total;
   if (by_type.empty()) {
     for (const ArtifactRecord& a : listed->items)
-      items.push_back(ArtifactJson(a, project.id, call.request));
+      items.push_back(ArtifactJson(a, project.id, call.request, *immutable));
   } else {
     total = 0;
     for (const ArtifactRecord& a : listed->items) {
-      boost::json::object json = ArtifactJson(a, project.id, call.request);
+      boost::json::object json = ArtifactJson(a, project.id, call.request, *immutable);
       const std::string type(json.at("type").as_string());
       if (!std::all_of(by_type.begin(), by_type.end(),
                        [&](const QueryCondition& c) { return MatchesText(c, type); }))
@@ -318,7 +323,9 @@ Result<ArtifactRecord> HarborApi::ArtifactOf(Call& call, Resource resource, Acti
 Response HarborApi::GetArtifact(Call& call) {
   auto artifact = ArtifactOf(call, Resource::kArtifact, Action::kRead);
   if (!artifact) return HarborError(artifact.error());
-  return JsonBody(200, ArtifactJson(*artifact, call.project->id, call.request));
+  auto immutable = ImmutableRulesOf(call.project->id);
+  if (!immutable) return HarborError(immutable.error());
+  return JsonBody(200, ArtifactJson(*artifact, call.project->id, call.request, *immutable));
 }
 
 Response HarborApi::DeleteArtifact(Call& call) {
@@ -336,7 +343,7 @@ Response HarborApi::ListAccessories(Call& call) {
   if (!artifact) return HarborError(artifact.error());
   http::Request probe = call.request;
   probe.query = {{"with_accessory", "true"}, {"with_tag", "false"}};
-  boost::json::object json = ArtifactJson(*artifact, call.project->id, probe);
+  boost::json::object json = ArtifactJson(*artifact, call.project->id, probe, {});
   boost::json::array accessories = json["accessories"].as_array();
   return PagedList(call.request, std::move(accessories));
 }
@@ -368,6 +375,8 @@ Response HarborApi::ListTags(Call& call) {
   if (!artifact) return HarborError(artifact.error());
   auto conditions = ParseQuery(call.request.Query("q").value_or(""));
   if (!conditions) return HarborError(conditions.error());
+  auto immutable = ImmutableRulesOf(call.project->id);
+  if (!immutable) return HarborError(immutable.error());
   boost::json::array tags;
   for (const TagRecord& t : artifact->tags) {
     bool match = true;
@@ -375,7 +384,7 @@ Response HarborApi::ListTags(Call& call) {
       if (c.key != "name") return HarborError(ErrorCode::kBadRequest, "cannot filter by " + c.key);
       match = match && MatchesText(c, t.name);
     }
-    if (match) tags.push_back(TagJson(*artifact, t));
+    if (match) tags.push_back(TagJson(*artifact, t, *immutable));
   }
   return PagedList(call.request, std::move(tags));
 }

@@ -50,7 +50,7 @@ Response HarborApi::GetGCHistory(Call& call) {
   if (auto s = RequireAdmin(call.who); !s) return HarborError(s.error());
   auto page = ParsePageRequest(call.request.Query("page"), call.request.Query("page_size"));
   if (!page) return HarborError(page.error());
-  auto jobs = job_store_.ListJobs(std::string(kGcJobType), page->Offset(), page->page_size);
+  auto jobs = job_store_.ListJobs(std::string(kGcJobType), "", page->Offset(), page->page_size);
   if (!jobs) return HarborError(jobs.error());
   boost::json::array items;
   for (const JobRecord& job : jobs->items) items.push_back(GcJson(job));

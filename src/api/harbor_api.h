@@ -1,9 +1,10 @@
 // Harbor's REST API v2.0 (third_party/harbor/swagger.yaml, same paths and bodies):
 // users, user groups, projects and their members and metadata, robot accounts, LDAP,
 // repositories, artifacts, tags, labels, quotas, audit logs, search, webhooks, configurations,
-// statistics, ping, health, system info and garbage collection; and the portal's /c/login and
-// /c/log_out with a session cookie and a CSRF token. Each operation is a row of the route table
-// (routes.cc). Every permission is asked of AccessControl. Thread-safe.
+// statistics, ping, health, system info, immutable tag rules, tag retention and garbage
+// collection; and the portal's /c/login and /c/log_out with a session cookie and a CSRF token.
+// Each operation is a row of the route table (routes.cc). Every permission is asked of
+// AccessControl. Thread-safe.
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -201,6 +202,22 @@ class HarborApi : public http::Handler {
   http::Response GetLogsOfWebhookTask(Call& call);
   http::Response LastTrigger(Call& call);
   http::Response GetSupportedEventTypes(Call& call);
+  // A project's immutable tag rules: immutable_api.cc.
+  http::Response ListImmuRules(Call& call);
+  http::Response CreateImmuRule(Call& call);
+  http::Response UpdateImmuRule(Call& call);
+  http::Response DeleteImmuRule(Call& call);
+  // Tag retention policies, their runs and tasks: retention_api.cc.
+  http::Response GetRentenitionMetadata(Call& call);
+  http::Response CreateRetention(Call& call);
+  http::Response GetRetention(Call& call);
+  http::Response UpdateRetention(Call& call);
+  http::Response DeleteRetention(Call& call);
+  http::Response TriggerRetentionExecution(Call& call);
+  http::Response ListRetentionExecutions(Call& call);
+  http::Response OperateRetentionExecution(Call& call);
+  http::Response ListRetentionTasks(Call& call);
+  http::Response GetRetentionTaskLog(Call& call);
   // Garbage collection: gc_api.cc.
   http::Response GetGCHistory(Call& call);
   http::Response GetGC(Call& call);
@@ -223,6 +240,9 @@ class HarborApi : public http::Handler {
   std::string QuotaOwner(int64_t project_id);
   Result<WebhookPolicyRecord> WebhookPolicyOf(Call& call, Action action);
   Result<WebhookExecutionRecord> WebhookExecutionOf(Call& call);
+  Result<ImmutableRuleRecord> ImmutableRuleOf(Call& call, Action action);
+  Result<RetentionPolicyRecord> RetentionPolicyOf(Call& call, Action action);
+  Result<JobRecord> RetentionExecutionOf(Call& call, Action action);
   Result<JobRecord> GcRunOf(Call& call);
   http::Response ScheduleGc(Call& call, int success_status);
   http::Response SaveProject(ProjectRecord updated);
@@ -231,8 +251,11 @@ class HarborApi : public http::Handler {
   // Who the audit log and webhooks name for the caller.
   static std::string OperatorOf(const Principal& who);
   void Announce(EventKind kind, const Principal& who, const std::string& project);
+  // `immutable`: the project's enabled immutable tag rules, which mark the tags they reach.
   boost::json::object ArtifactJson(const ArtifactRecord& a, int64_t project_id,
-                                   const http::Request& request);
+                                   const http::Request& request,
+                                   std::span<const ScopedRule> immutable);
+  Result<std::vector<ScopedRule>> ImmutableRulesOf(int64_t project_id);
 
   // The project named or numbered by `key` (a name when the X-Is-Resource-Name header says
   // so or the key is not a number). A missing project answers as one the caller may not read

@@ -35,6 +35,7 @@
 #include "http/server.h"
 #include "meta/databases.h"
 #include "registry/registry.h"
+#include "retention/retention_job.h"
 #include "storage/blob_stores.h"
 #include "storage/paths.h"
 #include "storage/s3_blob_store.h"
@@ -377,9 +378,18 @@ int Serve(const Flags& flags) {
   JobServiceOptions job_options;
   job_options.node = RandomHex(8);
   // Nodes share PostgreSQL's queue; one alone owns SQLite's.
-  if (config->database.driver == "postgres") job_options.lease = std::chrono::seconds(30);
+  if (config->database.driver == "postgres") {
+    if (config->jobs_lease < std::chrono::seconds(3)) {
+      spdlog::critical("config: jobs.lease must be at least 3s (the heartbeat is 1s)");
+      return 1;
+    }
+    job_options.lease = config->jobs_lease;
+  }
   JobService jobs(meta, clock, job_options);
   jobs.Register(std::string(kGcJobType), GcJobHandler(collector, config->gc_grace_period));
+  jobs.Register(std::string(kRetentionJobType),
+                RetentionJobHandler(RetentionServices{meta, identities, meta, registry, &events,
+                                                      clock}));
   if (auto s = jobs.Start(); !s) {
     spdlog::critical("jobs: {}", s.error().message);
     return 1;

@@ -127,6 +127,7 @@ const std::map<std::string, Setter>& Setters() {
         {"io_threads", Field(&Config::io_threads, integer("io_threads"))},
         {"uploads.ttl", Field(&Config::upload_ttl, duration("uploads.ttl"))},
         {"gc.grace_period", Field(&Config::gc_grace_period, duration("gc.grace_period"))},
+        {"jobs.lease", Field(&Config::jobs_lease, duration("jobs.lease"))},
         {"uploads.purge_interval",
          Field(&Config::upload_purge_interval, duration("uploads.purge_interval"))},
         {"uploads.max_per_repository",

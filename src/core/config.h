@@ -25,6 +25,9 @@ struct Config {
   // Garbage collection leaves blobs and untagged manifests younger than this (0: none), so that
   // a push under way keeps what it uploaded before its manifest arrives.
   std::chrono::seconds gc_grace_period{std::chrono::hours(1)};
+  // Nodes sharing PostgreSQL: a running job whose node has not beaten its heart for this long
+  // is taken up by another node (at least 3s: the heartbeat is 1s).
+  std::chrono::seconds jobs_lease{30};
   // Upload sessions open at once, per repository and in all (each may hold bytes on disk until
   // it ends or expires); past either, a new upload is answered 429.
   int64_t upload_max_per_repository = 64;

@@ -19,6 +19,8 @@ std::optional<std::string_view> WebhookEventType(EventKind kind) {
       return "QUOTA_EXCEED";
     case EventKind::kQuotaWarning:
       return "QUOTA_WARNING";
+    case EventKind::kTagRetention:
+      return "TAG_RETENTION";
     default:
       return std::nullopt;
   }

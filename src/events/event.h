@@ -22,8 +22,9 @@ enum class EventKind {
   kQuotaWarning,
   kCreateProject,
   kDeleteProject,
+  kTagRetention,  // a retention run's end; detail: Harbor's event_data.retention as JSON
 };
-inline constexpr EventKind kLastEventKind = EventKind::kDeleteProject;
+inline constexpr EventKind kLastEventKind = EventKind::kTagRetention;
 
 struct Event {
   EventKind kind = EventKind::kPushArtifact;
@@ -33,7 +34,7 @@ struct Event {
   std::string repository;  // the full name, "<project>/..."
   std::string digest;
   std::string tag;
-  std::string detail;  // a quota event's message
+  std::string detail;  // a quota event's message, a retention run's summary
 };
 
 // Harbor's webhook event type ("PUSH_ARTIFACT"), or nullopt for events webhooks do not carry.

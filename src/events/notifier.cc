@@ -22,6 +22,7 @@ std::string_view CloudEventType(std::string_view type) {
   if (type == "DELETE_ARTIFACT") return "harbor.artifact.deleted";
   if (type == "QUOTA_EXCEED") return "harbor.quota.exceed";
   if (type == "QUOTA_WARNING") return "harbor.quota.warning";
+  if (type == "TAG_RETENTION") return "harbor.tag_retention.finished";
   return "harbor.unknown";
 }
 
@@ -56,6 +57,24 @@ class BatchProjects {
   AccessControl& access_;
   std::unordered_map<std::string, std::optional<ProjectRef>> found_;
 };
+
+// What an artifact's or a quota's event tells: the resource, its repository, the quota's words.
+void ArtifactEventData(const Event& e, const std::string& registry_host, bool public_project,
+                       boost::json::object& data) {
+  boost::json::object resource{{"digest", e.digest}};
+  if (!e.tag.empty()) resource["tag"] = e.tag;
+  resource["resource_url"] =
+      registry_host + "/" + e.repository + (e.tag.empty() ? "@" + e.digest : ":" + e.tag);
+  data["resources"] = boost::json::array{resource};
+  const std::string_view repository = e.repository;
+  const size_t slash = repository.find('/');
+  data["repository"] = boost::json::object{
+      {"name", slash == std::string_view::npos ? repository : repository.substr(slash + 1)},
+      {"namespace", e.project},
+      {"repo_full_name", e.repository},
+      {"repo_type", public_project ? "public" : "private"}};
+  if (!e.detail.empty()) data["custom_attributes"] = boost::json::object{{"Details", e.detail}};
+}
 
 }  // namespace
 
@@ -98,19 +117,13 @@ WebhookPayload RenderPayload(const Event& e, const std::string& format,
                              int64_t policy_id, int64_t project_id) {
   const std::string type(WebhookEventType(e.kind).value_or("UNKNOWN"));
   boost::json::object data;
-  boost::json::object resource{{"digest", e.digest}};
-  if (!e.tag.empty()) resource["tag"] = e.tag;
-  resource["resource_url"] =
-      registry_host + "/" + e.repository + (e.tag.empty() ? "@" + e.digest : ":" + e.tag);
-  data["resources"] = boost::json::array{resource};
-  const std::string_view repository = e.repository;
-  const size_t slash = repository.find('/');
-  data["repository"] = boost::json::object{
-      {"name", slash == std::string_view::npos ? repository : repository.substr(slash + 1)},
-      {"namespace", e.project},
-      {"repo_full_name", e.repository},
-      {"repo_type", public_project ? "public" : "private"}};
-  if (!e.detail.empty()) data["custom_attributes"] = boost::json::object{{"Details", e.detail}};
+  if (e.kind == EventKind::kTagRetention) {
+    boost::system::error_code ec;
+    boost::json::value retention = boost::json::parse(e.detail, ec);
+    data["retention"] = ec ? boost::json::value(boost::json::object()) : std::move(retention);
+  } else {
+    ArtifactEventData(e, registry_host, public_project, data);
+  }
   if (format == "CloudEvents") {
     boost::json::object event{{"specversion", "1.0"},
                               {"requestid", NewUuid()},

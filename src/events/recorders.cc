@@ -33,6 +33,7 @@ std::optional<Operation> AuditOperation(EventKind kind) {
       return Operation{"delete", "project"};
     case EventKind::kQuotaExceed:
     case EventKind::kQuotaWarning:
+    case EventKind::kTagRetention:
       return std::nullopt;
   }
   return std::nullopt;

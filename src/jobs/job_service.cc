@@ -45,8 +45,9 @@ Status JobService::Start() {
 }
 
 Result<int64_t> JobService::Submit(const std::string& type, const std::string& parameters,
-                                   const std::string& trigger) {
+                                   const std::string& trigger, const std::string& subject) {
   JobRecord job;
+  job.subject = subject;
   job.type = type;
   job.parameters = parameters;
   job.trigger = trigger;

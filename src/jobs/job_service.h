@@ -73,7 +73,7 @@ class JobService {
   void Register(const std::string& type, JobHandler handler);
   Status Start();
   Result<int64_t> Submit(const std::string& type, const std::string& parameters,
-                         const std::string& trigger);
+                         const std::string& trigger, const std::string& subject = {});
 
  private:
   void Work(size_t index);

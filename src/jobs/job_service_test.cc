@@ -78,7 +78,7 @@ TEST_F(JobServiceTest, AJobRunsOnceWithItsLogAndResultAndAFailureIsAnError) {
   EXPECT_EQ(Job(*fail).status, "Error");
   EXPECT_NE(store_->JobLog(*fail)->find("the disk is gone"), std::string::npos);
   EXPECT_EQ(Job(*unknown).status, "Error");
-  auto listed = store_->ListJobs("ECHO", 0, 10);
+  auto listed = store_->ListJobs("ECHO", "", 0, 10);
   ASSERT_TRUE(listed);
   EXPECT_EQ(listed->total, 1);
 }

@@ -27,6 +27,7 @@ struct JobRecord {
   int64_t updated_at = 0;
   int64_t started_at = 0;
   int64_t ended_at = 0;
+  std::string subject;  // what the job works on, to list a policy's runs by ("retention:7")
 };
 
 class JobStore {
@@ -36,9 +37,9 @@ class JobStore {
   // kNotFound if absent; without its log.
   virtual Result<JobRecord> GetJob(int64_t id) = 0;
   virtual Result<std::string> JobLog(int64_t id) = 0;
-  // Newest first.
-  virtual Result<ListPage<JobRecord>> ListJobs(const std::string& type, int64_t offset,
-                                               int64_t limit) = 0;
+  // Newest first; of one subject unless `subject` is empty.
+  virtual Result<ListPage<JobRecord>> ListJobs(const std::string& type, const std::string& subject,
+                                               int64_t offset, int64_t limit) = 0;
   // The oldest Pending job, now Running for `owner`; nullopt when none waits.
   virtual Result<std::optional<JobRecord>> ClaimJob(const std::string& owner, int64_t now) = 0;
   // Appends to the log and beats the heart of a job `owner` runs; returns whether a stop was

@@ -1,6 +1,7 @@
 // ManagementStore: what the management API keeps besides content and identities: artifacts as
 // the API shows them (with tags, labels and pull times), labels, storage quotas, pull counts,
-// settings changed at run time, and webhook policies (their delivery history is a HistoryStore's).
+// settings changed at run time, webhook policies (their delivery history is a HistoryStore's),
+// immutable tag rules and tag retention policies with their tasks.
 // Every call is one transaction. Implementations are thread-safe.
 #pragma once
 
@@ -11,6 +12,7 @@
 
 #include "core/list_query.h"
 #include "core/result.h"
+#include "core/tag_scope.h"
 
 namespace berth {
 
@@ -83,6 +85,59 @@ struct WebhookPolicyRecord {
   int64_t updated_at = 0;
 };
 
+// A project's immutable tag rule (meta/sql_immutable.cc enforces the enabled ones).
+struct ImmutableRuleRecord {
+  int64_t id = 0;
+  int64_t project_id = 0;
+  int64_t priority = 0;
+  bool disabled = false;
+  std::string selectors;  // TagScope::Selectors() as JSON
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
+// Harbor's bound on a project's immutable tag rules.
+inline constexpr int64_t kMaxImmutableRules = 15;
+
+// The enabled ones of a project's rules, in their order, each with what it reaches.
+inline Result<std::vector<ScopedRule>> EnabledImmutableRules(
+    const std::vector<ImmutableRuleRecord>& rules) {
+  std::vector<ScopedRule> enabled;
+  for (const ImmutableRuleRecord& rule : rules) {
+    if (rule.disabled) continue;
+    auto scope = TagScope::FromStored(rule.selectors, false);
+    if (!scope) return tl::unexpected(scope.error());
+    enabled.push_back(ScopedRule{rule.id, std::move(*scope)});
+  }
+  return enabled;
+}
+
+// A project's tag retention policy (retention/policy.h); its runs are jobs of the queue of type
+// kRetentionJobType whose subject is RetentionSubject(id).
+struct RetentionPolicyRecord {
+  int64_t id = 0;
+  int64_t project_id = 0;
+  std::string policy;  // RetentionPolicy::Json()
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+inline constexpr std::string_view kRetentionJobType = "RETENTION";
+inline std::string RetentionSubject(int64_t policy_id) {
+  return "retention:" + std::to_string(policy_id);
+}
+
+// What one run did to one repository.
+struct RetentionTaskRecord {
+  int64_t id = 0;
+  int64_t execution_id = 0;  // the run's job
+  std::string repository;
+  std::string status;  // Running, Success, Error, Stopped
+  int64_t total = 0;     // artifacts weighed
+  int64_t retained = 0;  // of those, kept
+  int64_t started_at = 0;
+  int64_t ended_at = 0;
+};
+
 class ManagementStore {
  public:
   virtual ~ManagementStore() = default;
@@ -138,6 +193,39 @@ class ManagementStore {
   virtual Result<std::vector<WebhookPolicyRecord>> ListWebhookPolicies(int64_t project_id) = 0;
   virtual Status UpdateWebhookPolicy(const WebhookPolicyRecord& policy) = 0;
   virtual Status DeleteWebhookPolicy(int64_t id) = 0;
+
+  // kConflict when the project has a rule of the same selectors; BAD_REQUEST when it has
+  // kMaxImmutableRules already.
+  virtual Result<int64_t> CreateImmutableRule(const ImmutableRuleRecord& rule) = 0;
+  // kNotFound when absent.
+  virtual Result<ImmutableRuleRecord> GetImmutableRule(int64_t id) = 0;
+  // By priority, then id.
+  virtual Result<std::vector<ImmutableRuleRecord>> ListImmutableRules(int64_t project_id) = 0;
+  // Its priority, disabled flag, selectors and updated_at; kConflict as CreateImmutableRule.
+  virtual Status UpdateImmutableRule(const ImmutableRuleRecord& rule) = 0;
+  virtual Status DeleteImmutableRule(int64_t id) = 0;
+
+  // kConflict when the project has a policy already.
+  virtual Result<int64_t> CreateRetentionPolicy(const RetentionPolicyRecord& policy) = 0;
+  // kNotFound when absent.
+  virtual Result<RetentionPolicyRecord> GetRetentionPolicy(int64_t id) = 0;
+  // The project's policy; kNotFound when it has none.
+  virtual Result<RetentionPolicyRecord> ProjectRetentionPolicy(int64_t project_id) = 0;
+  // Its policy text and updated_at.
+  virtual Status UpdateRetentionPolicy(const RetentionPolicyRecord& policy) = 0;
+  // The policy with its runs and their tasks.
+  virtual Status DeleteRetentionPolicy(int64_t id) = 0;
+  virtual Result<int64_t> CreateRetentionTask(const RetentionTaskRecord& task) = 0;
+  // Ends the task with its counts, appending `log`.
+  virtual Status FinishRetentionTask(const RetentionTaskRecord& task, const std::string& log) = 0;
+  // A run's tasks, oldest first.
+  virtual Result<ListPage<RetentionTaskRecord>> ListRetentionTasks(int64_t execution_id,
+                                                                   int64_t offset,
+                                                                   int64_t limit) = 0;
+  // kNotFound when the run has no such task.
+  virtual Result<std::string> RetentionTaskLog(int64_t execution_id, int64_t task_id) = 0;
+  // A run taken up again starts its tasks over.
+  virtual Status DeleteRetentionTasks(int64_t execution_id) = 0;
 };
 
 }  // namespace berth

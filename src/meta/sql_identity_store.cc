@@ -370,12 +370,14 @@ Status SqlMetadataStore::DeleteProject(int64_t id) {
     }
     // What is left of it goes with it: emptied repositories with their blob links and tags
     // (or a new project of the same name would read them), and its labels; its members,
-    // robots, quota and webhook policies follow by their foreign keys.
+    // robots, quota, webhook policies, immutable tag rules and retention policy follow by their
+    // foreign keys, the retention policy's runs with it.
     auto [low, high] = ProjectRange(p->name);
     if (auto s = c.Exec("DELETE FROM repositories WHERE name > ? AND name < ?", low, high); !s)
       return s;
     if (auto s = c.Exec("DELETE FROM labels WHERE scope = 'p' AND project_id = ?", id); !s)
       return s;
+    if (auto s = DeleteRetentionRuns(c, "project_id = ?", id); !s) return s;
     return Change(c, "DELETE FROM projects WHERE id = ?", id);
   });
 }

@@ -9,11 +9,11 @@ using Connection = SqlConnection;
 
 constexpr const char* kJobColumns =
     "id, type, parameters, trigger_kind, status, owner, result, attempts, created_at, "
-    "updated_at, started_at, ended_at";
+    "updated_at, started_at, ended_at, subject";
 
 JobRecord ReadJob(SqlStatement& q) {
-  return JobRecord{q.Int(0),  q.Text(1), q.Text(2), q.Text(3),  q.Text(4),  q.Text(5),
-                   q.Text(6), q.Int(7),  q.Int(8),  q.Int(9),   q.Int(10),  q.Int(11)};
+  return JobRecord{q.Int(0), q.Text(1), q.Text(2), q.Text(3),  q.Text(4),  q.Text(5), q.Text(6),
+                   q.Int(7), q.Int(8),  q.Int(9),  q.Int(10), q.Int(11), q.Text(12)};
 }
 
 }  // namespace
@@ -23,8 +23,9 @@ Result<int64_t> SqlMetadataStore::CreateJob(const JobRecord& job) {
   Status s = db_->Commit([&](Connection& c) -> Status {
     auto made = InsertId(c,
                          "INSERT INTO jobs (type, parameters, trigger_kind, status, created_at, "
-                         "updated_at) VALUES (?, ?, ?, 'Pending', ?, ?) RETURNING id",
-                         job.type, job.parameters, job.trigger, job.created_at, job.created_at);
+                         "updated_at, subject) VALUES (?, ?, ?, 'Pending', ?, ?, ?) RETURNING id",
+                         job.type, job.parameters, job.trigger, job.created_at, job.created_at,
+                         job.subject);
     if (!made) return tl::unexpected(made.error());
     id = *made;
     return {};
@@ -53,17 +54,21 @@ Result<std::string> SqlMetadataStore::JobLog(int64_t id) {
   return log;
 }
 
-Result<ListPage<JobRecord>> SqlMetadataStore::ListJobs(const std::string& type, int64_t offset,
+Result<ListPage<JobRecord>> SqlMetadataStore::ListJobs(const std::string& type,
+                                                       const std::string& subject, int64_t offset,
                                                        int64_t limit) {
   return db_->Read([&](Connection& c) -> Result<ListPage<JobRecord>> {
     ListPage<JobRecord> page;
-    static const std::string sql = std::string("SELECT ") + kJobColumns +
-                                   " FROM jobs WHERE type = ? ORDER BY id DESC LIMIT ? OFFSET ?";
-    auto items = All<JobRecord>(c, sql.c_str(), ReadJob, type, limit, offset);
+    static const std::string sql =
+        std::string("SELECT ") + kJobColumns +
+        " FROM jobs WHERE type = ?1 AND (?2 = '' OR subject = ?2) ORDER BY id DESC "
+        "LIMIT ?3 OFFSET ?4";
+    auto items = All<JobRecord>(c, sql.c_str(), ReadJob, type, subject, limit, offset);
     if (!items) return tl::unexpected(items.error());
     page.items = std::move(*items);
-    auto total = One<int64_t>(c, "SELECT count(*) FROM jobs WHERE type = ?",
-                              [](SqlStatement& q) { return q.Int(0); }, type);
+    auto total = One<int64_t>(
+        c, "SELECT count(*) FROM jobs WHERE type = ?1 AND (?2 = '' OR subject = ?2)",
+        [](SqlStatement& q) { return q.Int(0); }, type, subject);
     if (!total) return tl::unexpected(total.error());
     page.total = *total;
     return page;

@@ -67,8 +67,8 @@ class SqlMetadataStore : public MetadataStore,
   Result<int64_t> CreateJob(const JobRecord& job) override;
   Result<JobRecord> GetJob(int64_t id) override;
   Result<std::string> JobLog(int64_t id) override;
-  Result<ListPage<JobRecord>> ListJobs(const std::string& type, int64_t offset,
-                                       int64_t limit) override;
+  Result<ListPage<JobRecord>> ListJobs(const std::string& type, const std::string& subject,
+                                       int64_t offset, int64_t limit) override;
   Result<std::optional<JobRecord>> ClaimJob(const std::string& owner, int64_t now) override;
   Result<bool> BeatJob(int64_t id, const std::string& owner, const std::string& log,
                        int64_t now) override;
@@ -147,6 +147,22 @@ class SqlMetadataStore : public MetadataStore,
   Result<std::vector<WebhookPolicyRecord>> ListWebhookPolicies(int64_t project_id) override;
   Status UpdateWebhookPolicy(const WebhookPolicyRecord& policy) override;
   Status DeleteWebhookPolicy(int64_t id) override;
+  Result<int64_t> CreateImmutableRule(const ImmutableRuleRecord& rule) override;
+  Result<ImmutableRuleRecord> GetImmutableRule(int64_t id) override;
+  Result<std::vector<ImmutableRuleRecord>> ListImmutableRules(int64_t project_id) override;
+  Status UpdateImmutableRule(const ImmutableRuleRecord& rule) override;
+  Status DeleteImmutableRule(int64_t id) override;
+  Result<int64_t> CreateRetentionPolicy(const RetentionPolicyRecord& policy) override;
+  Result<RetentionPolicyRecord> GetRetentionPolicy(int64_t id) override;
+  Result<RetentionPolicyRecord> ProjectRetentionPolicy(int64_t project_id) override;
+  Status UpdateRetentionPolicy(const RetentionPolicyRecord& policy) override;
+  Status DeleteRetentionPolicy(int64_t id) override;
+  Result<int64_t> CreateRetentionTask(const RetentionTaskRecord& task) override;
+  Status FinishRetentionTask(const RetentionTaskRecord& task, const std::string& log) override;
+  Result<ListPage<RetentionTaskRecord>> ListRetentionTasks(int64_t execution_id, int64_t offset,
+                                                           int64_t limit) override;
+  Result<std::string> RetentionTaskLog(int64_t execution_id, int64_t task_id) override;
+  Status DeleteRetentionTasks(int64_t execution_id) override;
 
  private:
   explicit SqlMetadataStore(std::shared_ptr<SqlDatabase> db);

@@ -2,6 +2,7 @@
 // database, written once over the SQL seam.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -28,5 +29,14 @@ Result<int64_t> ProjectUsage(SqlConnection& c, std::string_view project);
 Result<int64_t> ProjectStorageLimit(SqlConnection& c, std::string_view project);
 // kQuotaExceeded when linking `digest` (`size` bytes) into the project would pass its limit.
 Status CheckQuota(SqlConnection& c, std::string_view project, const Digest& digest, uint64_t size);
+
+// The runs (jobs) of the retention policies `where` picks ("project_id = ?", "id = ?"), with
+// their tasks.
+Status DeleteRetentionRuns(SqlConnection& c, const char* where, int64_t value);
+
+// kPrecondition naming the first enabled immutable tag rule of the repository's project that
+// reaches one of `tags`, which therefore cannot be `doing` ("overwritten", "deleted").
+Status RefuseImmutableTags(SqlConnection& c, const std::string& repository,
+                           std::span<const std::string> tags, std::string_view doing);
 
 }  // namespace berth

@@ -188,6 +188,45 @@ TEST_F(ClientsTest, PodmanLogsInThenPushesAndPullsAPrivateProject) {
   EXPECT_NE(server_.Log().find("path=/service/token"), std::string::npos);
 }
 
+TEST_F(ClientsTest, PodmanCannotPushOverAnImmutableTag) {
+  HttpResponse rule = Http(
+      "POST", server_.Url("/api/v2.0/projects/library/immutabletagrules"),
+      R"({"tag_selectors":[{"kind":"doublestar","decoration":"matches","pattern":"v*"}],)"
+      R"("scope_selectors":{"repository":[{"kind":"doublestar","decoration":"repoMatches",)"
+      R"("pattern":"**"}]}})");
+  ASSERT_EQ(rule.status, 201) << rule.body;
+  const std::string location = rule.Header("location");
+  const std::string rule_id = location.substr(location.rfind('/') + 1);
+  std::string out;
+  auto local = [&](const std::string& corpus_entry) {
+    EXPECT_EQ(RunCommand(Podman() + "pull oci:" + CorpusDir() + "/oci/" + corpus_entry, &out), 0)
+        << out;
+    return out.substr(out.find_last_not_of("\n\r ") - 63, 64);
+  };
+  const std::string busybox = local("busybox:amd64");
+  const std::string debian = local("debian-like:latest");
+  const std::string push =
+      Podman() + "push --tls-verify=false --creds admin:" + kAdminPassword + " ";
+  const std::string image = server_.HostPort() + "/library/app:v1";
+  ASSERT_EQ(RunCommand(push + busybox + " " + image, &out), 0) << out;
+  // The same image again moves nothing; another one would, and is refused with the rule's words.
+  EXPECT_EQ(RunCommand(push + busybox + " " + image, &out), 0) << out;
+  EXPECT_NE(RunCommand(push + debian + " " + image, &out), 0) << out;
+  EXPECT_NE(out.find("is immutable (rule " + rule_id), std::string::npos) << out;
+  EXPECT_NE(out.find("cannot be overwritten"), std::string::npos) << out;
+  // Where the rule does not reach, the push goes through.
+  EXPECT_EQ(RunCommand(push + debian + " " + server_.HostPort() + "/library/app:latest", &out), 0)
+      << out;
+  // v1 still holds the first image: its config is what podman calls that image's id.
+  ASSERT_EQ(RunCommand(Skopeo() + "inspect --raw --tls-verify=false " + Creds() +
+                           Docker("library/app:v1"),
+                       &out),
+            0)
+      << out;
+  EXPECT_EQ(boost::json::parse(out).at("config").at("digest").as_string(), "sha256:" + busybox)
+      << out;
+}
+
 TEST_F(ClientsTest, AnonymousPullsOnlyFromPublicProjects) {
   ASSERT_EQ(Http("POST", server_.Url("/api/v2.0/projects"), R"({"project_name":"closed"})").status,
             201);

@@ -172,6 +172,19 @@ std::optional<std::string> HarborDivergence(const std::string& violation, long s
   if ((status == 401 || status == 403 || status == 409) &&
       violation.find("Unable to match the returned status code") != std::string::npos)
     return "401, 403 or 409 where the swagger leaves them out, as Harbor answers them";
+  if (status == 412 &&
+      violation.find("Unable to match the returned status code") != std::string::npos)
+    return "412 PRECONDITION for what an immutable tag rule holds, as Harbor answers it";
+  if ((status == 400 || status == 404) && violation.find(" /retentions/") != std::string::npos &&
+      violation.find("Unable to match the returned status code") != std::string::npos)
+    return "400 and 404 on /retentions/{id}..., as Harbor answers them (its swagger lists neither)";
+  if (violation.find(".params.") != std::string::npos &&
+      violation.find("must be object") != std::string::npos)
+    return "retention rule params are numbers ({\"latestPushedK\":3}), as Harbor's portal sends "
+           "them (the swagger types them as objects)";
+  if (status >= 400 && violation.find("\"application/json\" does not match") != std::string::npos &&
+      violation.find("text/plain") != std::string::npos)
+    return "errors are Harbor's JSON even where the swagger says text/plain, as Harbor's are";
   // HTTP gives a HEAD answer no body; prism checks it as it would a GET's.
   if (violation.starts_with("head ") &&
       (violation.find("Response body must be") != std::string::npos ||
