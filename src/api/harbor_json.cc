@@ -130,6 +130,10 @@ Result<std::optional<int64_t>> IntField(const boost::json::object& o, std::strin
   return WrongType(key, "an integer");
 }
 
+std::string Rfc3339OrEmpty(int64_t unix_seconds) {
+  return unix_seconds == 0 ? std::string() : Rfc3339(unix_seconds);
+}
+
 std::string Rfc3339OrNever(int64_t unix_seconds) {
   return unix_seconds == 0 ? "0001-01-01T00:00:00Z" : Rfc3339(unix_seconds);
 }

@@ -56,5 +56,7 @@ std::string Rfc3339(int64_t unix_seconds);
 // The same, with 0 (it never happened: an artifact never pulled) as Go's zero time,
 // "0001-01-01T00:00:00Z", which is what Harbor shows.
 std::string Rfc3339OrNever(int64_t unix_seconds);
+// The same, with 0 (a time that has not come yet: a run that has not ended) as "".
+std::string Rfc3339OrEmpty(int64_t unix_seconds);
 
 }  // namespace berth

@@ -14,10 +14,6 @@ namespace {
 
 using http::Response;
 
-std::string TimeOrEmpty(int64_t unix_seconds) {
-  return unix_seconds ? Rfc3339(unix_seconds) : std::string();
-}
-
 boost::json::object PolicyJson(const RetentionPolicyRecord& record) {
   boost::system::error_code ec;
   boost::json::value policy = boost::json::parse(record.policy, ec);
@@ -32,7 +28,7 @@ boost::json::object ExecutionJson(const JobRecord& job, int64_t policy_id) {
   return {{"id", job.id},
           {"policy_id", policy_id},
           {"start_time", Rfc3339(job.started_at ? job.started_at : job.created_at)},
-          {"end_time", TimeOrEmpty(job.ended_at)},
+          {"end_time", Rfc3339OrEmpty(job.ended_at)},
           {"status", job.status},
           {"trigger", job.trigger == "Schedule" ? "SCHEDULE" : "MANUAL"},
           {"dry_run", run && run->dry_run}};
@@ -236,7 +232,7 @@ Response HarborApi::ListRetentionTasks(Call& call) {
                                         {"status_code", 0},
                                         {"status_revision", 0},
                                         {"start_time", Rfc3339(t.started_at)},
-                                        {"end_time", TimeOrEmpty(t.ended_at)},
+                                        {"end_time", Rfc3339OrEmpty(t.ended_at)},
                                         {"total", t.total},
                                         {"retained", t.retained}});
   }

@@ -28,11 +28,6 @@ boost::json::object PolicyJson(const WebhookPolicyRecord& p) {
           {"enabled", p.enabled}};
 }
 
-// A time that may not have come yet ("" until then).
-std::string TimeOrEmpty(int64_t unix_seconds) {
-  return unix_seconds ? Rfc3339(unix_seconds) : std::string();
-}
-
 // The policy's fields from a request body, over `policy`.
 Status ApplyPolicy(const boost::json::object& body, WebhookPolicyRecord& policy) {
   auto name = StringField(body, "name");
@@ -225,7 +220,7 @@ Response HarborApi::ListExecutionsOfWebhookPolicy(Call& call) {
         {"trigger", "EVENT"},
         {"extra_attrs", boost::json::object{{"event_type", e.event_type}}},
         {"start_time", Rfc3339(e.started_at)},
-        {"end_time", TimeOrEmpty(e.ended_at)}});
+        {"end_time", Rfc3339OrEmpty(e.ended_at)}});
   }
   return PagedSlice(call.request, *page, std::move(items), executions->total);
 }
@@ -268,8 +263,8 @@ Response HarborApi::ListTasksOfWebhookExecution(Call& call) {
         {"extra_attrs", boost::json::object{{"address", t.address}, {"attempts", tries}}},
         {"creation_time", Rfc3339(t.created_at)},
         {"update_time", Rfc3339(t.updated_at)},
-        {"start_time", TimeOrEmpty(t.started_at)},
-        {"end_time", TimeOrEmpty(t.ended_at)}});
+        {"start_time", Rfc3339OrEmpty(t.started_at)},
+        {"end_time", Rfc3339OrEmpty(t.ended_at)}});
   }
   return PagedList(call.request, std::move(items));
 }
