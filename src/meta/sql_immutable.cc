@@ -34,12 +34,10 @@ Status RefuseImmutableTags(Connection& c, const std::string& repository,
   const std::string_view project = ProjectOf(repository);
   if (tags.empty() || project.size() >= repository.size()) return {};
   const std::string_view within = std::string_view(repository).substr(project.size() + 1);
-  auto rules = All<ImmutableRuleRecord>(
-      c,
-      "SELECT r.id, r.project_id, r.priority, r.disabled, r.selectors, r.created_at, "
-      "r.updated_at FROM immutable_rules r JOIN projects p ON p.id = r.project_id "
-      "WHERE p.name = ? ORDER BY r.priority, r.id",
-      ReadRule, project);
+  static const std::string sql =
+      std::string(kRuleColumns) +
+      "WHERE project_id = (SELECT id FROM projects WHERE name = ?) ORDER BY priority, id";
+  auto rules = All<ImmutableRuleRecord>(c, sql.c_str(), ReadRule, project);
   if (!rules) return tl::unexpected(rules.error());
   auto enabled = EnabledImmutableRules(*rules);
   if (!enabled) return tl::unexpected(enabled.error());

@@ -8,7 +8,6 @@
 
 #include <boost/json/object.hpp>
 #include <cstdint>
-#include <optional>
 #include <set>
 #include <span>
 #include <string>
