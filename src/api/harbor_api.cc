@@ -133,14 +133,15 @@ std::string HarborApi::OperatorOf(const Principal& who) {
   return who.anonymous() ? std::string(kAnonymous) : who.name;
 }
 
-void HarborApi::Announce(EventKind kind, const Principal& who, const std::string& project) {
-  if (!events_) return;
+std::optional<Event> HarborApi::ProjectEvent(EventKind kind, const Principal& who,
+                                             const std::string& project) {
+  if (!events_) return std::nullopt;
   Event e;
   e.kind = kind;
   e.operator_name = OperatorOf(who);
   e.at = clock_.Now();
   e.project = project;
-  events_->Publish(std::move(e));
+  return e;
 }
 
 http::Dispatch HarborApi::Handle(const http::Request& req) {

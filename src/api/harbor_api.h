@@ -250,7 +250,9 @@ class HarborApi : public http::Handler {
 
   // Who the audit log and webhooks name for the caller.
   static std::string OperatorOf(const Principal& who);
-  void Announce(EventKind kind, const Principal& who, const std::string& project);
+  // The event a project's creation or deletion records with it; none without an event sink.
+  std::optional<Event> ProjectEvent(EventKind kind, const Principal& who,
+                                    const std::string& project);
   // `immutable`: the project's enabled immutable tag rules, which mark the tags they reach.
   boost::json::object ArtifactJson(const ArtifactRecord& a, int64_t project_id,
                                    const http::Request& request,

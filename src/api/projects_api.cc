@@ -92,8 +92,8 @@ Status ApplyMetadata(ProjectRecord& project, std::map<std::string, std::string> 
     auto current = project.metadata.find("retention_id");
     const std::string now = current == project.metadata.end() ? "" : current->second;
     if (it->second != now)
-      return Fail(ErrorCode::kBadRequest, "retention_id " + it->second +
-                                              " is not this project's retention policy");
+      return Fail(ErrorCode::kBadRequest,
+                  "retention_id " + it->second + " is not this project's retention policy");
   }
   if (auto it = metadata.find("public"); it != metadata.end()) {
     project.is_public = it->second == "true";
@@ -131,7 +131,8 @@ Result<ProjectRecord> HarborApi::ProjectByKey(const Principal& who, const http::
   const bool by_name =
       req.headers.Get("X-Is-Resource-Name") == std::optional<std::string_view>("true");
   auto id = by_name ? std::nullopt : ParseId(key);
-  return DenyIfMissing(who, key, id ? store_.GetProject(*id) : store_.FindProject(std::string(key)));
+  return DenyIfMissing(who, key,
+                       id ? store_.GetProject(*id) : store_.FindProject(std::string(key)));
 }
 
 Result<ProjectRecord> HarborApi::ProjectByName(const Principal& who, std::string_view name) {
@@ -139,11 +140,11 @@ Result<ProjectRecord> HarborApi::ProjectByName(const Principal& who, std::string
 }
 
 Result<ProjectRecord> HarborApi::DenyIfMissing(const Principal& who, std::string_view key,
-                                        Result<ProjectRecord> found) {
+                                               Result<ProjectRecord> found) {
   if (found || found.error().code != ErrorCode::kNotFound) return found;
   if (who.anonymous()) return Fail(ErrorCode::kUnauthenticated, "log in first");
-  if (!who.sysadmin) return Fail(ErrorCode::kForbidden, "the caller may not read project " +
-                                                          std::string(key));
+  if (!who.sysadmin)
+    return Fail(ErrorCode::kForbidden, "the caller may not read project " + std::string(key));
   return Fail(ErrorCode::kNotFound, "project " + std::string(key) + " not found");
 }
 
@@ -169,7 +170,8 @@ boost::json::object HarborApi::ProjectJson(const Principal& who, const ProjectRe
 
 Response HarborApi::HeadProject(Call& call) {
   auto name = call.request.Query("project_name");
-  if (!name || name->empty()) return HarborError(ErrorCode::kBadRequest, "project_name is required");
+  if (!name || name->empty())
+    return HarborError(ErrorCode::kBadRequest, "project_name is required");
   auto project = ProjectByName(call.who, *name);
   if (!project) return HarborError(project.error());
   if (auto s = Require(call.who, *project, Resource::kProject, Action::kRead); !s)
@@ -203,7 +205,8 @@ Response HarborApi::CreateProject(Call& call) {
   const int64_t now = clock_.Now();
   ProjectRecord project{0, **name, who.id, false, now, now, {}};
   if (auto s = ApplyProjectReq(*body, project); !s) return HarborError(s.error());
-  auto id = store_.CreateProject(project);
+  const auto event = ProjectEvent(EventKind::kCreateProject, who, project.name);
+  auto id = store_.CreateProject(project, event ? &*event : nullptr);
   if (!id) {
     if (id.error().code == ErrorCode::kConflict)
       return HarborError(ErrorCode::kConflict, "project " + **name + " already exists");
@@ -212,7 +215,6 @@ Response HarborApi::CreateProject(Call& call) {
   changes_.Publish(ChangeTopic::kProjects, "");
   if (auto s = management_.SetStorageLimit(*id, storage_limit, now); !s)
     return HarborError(s.error());
-  Announce(EventKind::kCreateProject, who, project.name);
   return Created(std::string(kApiPrefix) + "/projects/" + std::to_string(*id));
 }
 
@@ -234,7 +236,8 @@ Response HarborApi::ListProjects(Call& call) {
   auto listed = store_.ListProjects(*scope, listing->request);
   if (!listed) return HarborError(listed.error());
   boost::json::array items;
-  for (const ProjectRecord& project : listed->items) items.push_back(ProjectJson(call.who, project));
+  for (const ProjectRecord& project : listed->items)
+    items.push_back(ProjectJson(call.who, project));
   return PagedSlice(call.request, listing->page, std::move(items), listed->total);
 }
 
@@ -290,11 +293,12 @@ Response HarborApi::DeleteProject(Call& call) {
   const ProjectRecord& project = *call.project;
   if (auto s = Require(call.who, project, Resource::kProject, Action::kDelete); !s)
     return HarborError(s.error());
-  if (auto s = store_.DeleteProject(project.id); !s) return HarborError(s.error());
+  const auto event = ProjectEvent(EventKind::kDeleteProject, call.who, project.name);
+  if (auto s = store_.DeleteProject(project.id, event ? &*event : nullptr); !s)
+    return HarborError(s.error());
   changes_.Publish(ChangeTopic::kProjects, "");
   changes_.Publish(ChangeTopic::kCredentials, "");
   if (notifier_) notifier_->PoliciesChanged();
-  Announce(EventKind::kDeleteProject, call.who, project.name);
   return Empty(200);
 }
 
@@ -514,8 +518,8 @@ Response HarborApi::CreateProjectMember(Call& call) {
       return HarborError(ErrorCode::kConflict, "already a member of " + project.name);
     return HarborError(id.error());
   }
-  return Created(std::string(kApiPrefix) + "/projects/" + std::to_string(project.id) +
-                 "/members/" + std::to_string(*id));
+  return Created(std::string(kApiPrefix) + "/projects/" + std::to_string(project.id) + "/members/" +
+                 std::to_string(*id));
 }
 
 // The member of {mid}, once the caller may act on the project's members. Harbor forbids
@@ -795,8 +799,7 @@ Response HarborApi::GetRobotByID(Call& call) {
 Response HarborApi::DeleteRobot(Call& call) {
   auto robot = RobotOf(call);
   if (!robot) return HarborError(robot.error());
-  if (auto s = MayManageRobot(call.who, *robot, Action::kDelete); !s)
-    return HarborError(s.error());
+  if (auto s = MayManageRobot(call.who, *robot, Action::kDelete); !s) return HarborError(s.error());
   if (auto s = store_.DeleteRobot(robot->id); !s) return HarborError(s.error());
   changes_.Publish(ChangeTopic::kCredentials, "");
   return Empty(200);
@@ -807,8 +810,7 @@ Response HarborApi::RefreshSec(Call& call) {
   if (!robot) return HarborError(robot.error());
   auto body = ParseJsonObject(call.body);
   if (!body) return HarborError(body.error());
-  if (auto s = MayManageRobot(call.who, *robot, Action::kUpdate); !s)
-    return HarborError(s.error());
+  if (auto s = MayManageRobot(call.who, *robot, Action::kUpdate); !s) return HarborError(s.error());
   auto chosen = StringField(*body, "secret");
   if (!chosen) return HarborError(chosen.error());
   std::string secret = chosen->value_or("");

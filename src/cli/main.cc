@@ -26,13 +26,14 @@
 #include "core/settings.h"
 #include "events/event_bus.h"
 #include "events/notifier.h"
+#include "events/outbox_reader.h"
 #include "events/recorders.h"
 #include "gc/collector.h"
 #include "gc/fsck.h"
 #include "gc/gc_job.h"
-#include "jobs/job_service.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "jobs/job_service.h"
 #include "meta/databases.h"
 #include "registry/registry.h"
 #include "retention/retention_job.h"
@@ -321,6 +322,17 @@ int Serve(const Flags& flags) {
   TokenService tokens(**signer, authenticator, access, identities, clock, token_options);
   TokenGuard guard(tokens, authenticator, access);
 
+  // Nodes share PostgreSQL's job queue and outbox, which a node holds for a lease; one alone owns
+  // SQLite's.
+  const std::string node = RandomHex(8);
+  std::chrono::seconds shared_lease{0};
+  if (config->database.driver == "postgres") {
+    if (config->jobs_lease < std::chrono::seconds(3)) {
+      spdlog::critical("config: jobs.lease must be at least 3s (the heartbeat is 1s)");
+      return 1;
+    }
+    shared_lease = config->jobs_lease;
+  }
   // Declared before the bus so that they outlive its consumer thread.
   NotifierOptions notifier_options;
   notifier_options.journal = root / "webhooks.journal";
@@ -330,12 +342,25 @@ int Serve(const Flags& flags) {
   // Nodes share PostgreSQL's webhook tasks; one alone owns SQLite's.
   if (config->database.driver == "postgres") notifier_options.claim_lease = std::chrono::minutes(5);
   Notifier notifier(meta, history, access, settings, clock, notifier_options);
-  AuditRecorder audit(history, identities);
+  // Two feeds of events: pulls and other news that changes nothing stored, through the bus,
+  // batched and lost with a crash of the process (as Harbor's pulls are); and the changes'
+  // events, which they record in the outbox as they commit and so are never lost.
+  AuditRecorder pull_audit(history, identities);
   PullCounter pulls(meta);
   EventBus events(root / "events.journal");
-  events.Subscribe([&](std::span<const Event> batch) { audit(batch); });
+  auto or_lost = [](std::string_view what, Status s) {
+    if (!s) spdlog::error("{} lost: {}", what, s.error().message);
+  };
+  events.Subscribe([&](std::span<const Event> b) { or_lost("audit entries", pull_audit(b)); });
   events.Subscribe([&](std::span<const Event> batch) { pulls(batch); });
-  events.Subscribe([&](std::span<const Event> batch) { notifier.Consume(batch); });
+  events.Subscribe([&](std::span<const Event> b) { or_lost("webhooks", notifier.Consume(b)); });
+  AuditRecorder change_audit(history, identities);
+  OutboxReaderOptions outbox_options;
+  outbox_options.node = node;
+  outbox_options.lease = shared_lease;
+  OutboxReader outbox(meta, clock, outbox_options);
+  outbox.Subscribe("audit", [&](std::span<const Event> batch) { return change_audit(batch); });
+  outbox.Subscribe("webhooks", [&](std::span<const Event> b) { return notifier.Record(b); });
   if (auto s = notifier.Start(); !s) {
     spdlog::critical("{}", s.error().message);
     return 1;
@@ -344,6 +369,7 @@ int Serve(const Flags& flags) {
     spdlog::critical("{}", s.error().message);
     return 1;
   }
+  outbox.Start();
 
   RegistryOptions registry_options{
       config->manifest_cache_entries, config->upload_ttl, config->upload_purge_interval,
@@ -376,20 +402,13 @@ int Serve(const Flags& flags) {
         changes.Publish(ChangeTopic::kRepository, repository);
       });
   JobServiceOptions job_options;
-  job_options.node = RandomHex(8);
-  // Nodes share PostgreSQL's queue; one alone owns SQLite's.
-  if (config->database.driver == "postgres") {
-    if (config->jobs_lease < std::chrono::seconds(3)) {
-      spdlog::critical("config: jobs.lease must be at least 3s (the heartbeat is 1s)");
-      return 1;
-    }
-    job_options.lease = config->jobs_lease;
-  }
+  job_options.node = node;
+  job_options.lease = shared_lease;
   JobService jobs(meta, clock, job_options);
   jobs.Register(std::string(kGcJobType), GcJobHandler(collector, config->gc_grace_period));
-  jobs.Register(std::string(kRetentionJobType),
-                RetentionJobHandler(RetentionServices{meta, identities, meta, registry, &events,
-                                                      clock}));
+  jobs.Register(
+      std::string(kRetentionJobType),
+      RetentionJobHandler(RetentionServices{meta, identities, meta, registry, &events, clock}));
   if (auto s = jobs.Start(); !s) {
     spdlog::critical("jobs: {}", s.error().message);
     return 1;
@@ -398,11 +417,10 @@ int Serve(const Flags& flags) {
   api_options.auth_mode = config->auth_mode;
   api_options.secure_cookie = external_url.starts_with("https://");
   api_options.external_url = external_url;
-  HarborApi api(
-      HarborServices{identities, meta, meta, history, blobs, registry, authenticator, access,
-                     ldap ? &*ldap : nullptr, clock, settings, &events, &notifier, root, changes,
-                     meta, &jobs},
-      api_options);
+  HarborApi api(HarborServices{identities, meta, meta, history, blobs, registry, authenticator,
+                               access, ldap ? &*ldap : nullptr, clock, settings, &events, &notifier,
+                               root, changes, meta, &jobs},
+                api_options);
   changes.Start();
   auto* s3 = dynamic_cast<S3BlobStore*>(&blobs);
   metrics = std::make_unique<Metrics>(MetricsSources{

@@ -239,38 +239,76 @@ const Notifier::Policy* Notifier::FindPolicy(int64_t id) {
   return nullptr;
 }
 
-void Notifier::Consume(std::span<const Event> events) {
-  if (!settings_.Get().notification_enable) return;
-  // A record per event and policy: the policy's id, then the event.
-  std::string records;
+template <class F>
+void Notifier::ForEachRecipient(std::span<const Event> events, F f) {
   BatchProjects projects(access_);
-  {
-    std::lock_guard lock(policies_mu_);
-    for (const Event& e : events) {
-      auto type = WebhookEventType(e.kind);
-      if (!type) continue;
-      const std::optional<ProjectRef>& project = projects(e.project);
-      if (!project) continue;
-      const std::vector<Policy>* policies = PoliciesOf(project->id);
-      if (!policies) continue;
-      for (const Policy& p : *policies) {
-        if (std::find(p.record.event_types.begin(), p.record.event_types.end(), *type) ==
-            p.record.event_types.end()) {
-          continue;
-        }
-        AppendRecord(records, [&](std::string& body) {
-          body.append(reinterpret_cast<const char*>(&p.record.id), sizeof p.record.id);
-          return EncodeEvent(e, body);
-        });
+  std::lock_guard lock(policies_mu_);
+  for (const Event& e : events) {
+    auto type = WebhookEventType(e.kind);
+    if (!type) continue;
+    const std::optional<ProjectRef>& project = projects(e.project);
+    if (!project) continue;
+    const std::vector<Policy>* policies = PoliciesOf(project->id);
+    if (!policies) continue;
+    for (const Policy& p : *policies) {
+      if (std::find(p.record.event_types.begin(), p.record.event_types.end(), *type) !=
+          p.record.event_types.end()) {
+        f(p, *type, e);
       }
     }
   }
-  if (records.empty()) return;
-  if (auto s = journal_.Append(records); !s) {
-    spdlog::error("webhook events lost: {}", s.error().message);
-    return;
+}
+
+WebhookDelivery Notifier::DeliveryOf(const Policy& p, std::string_view type, std::string event,
+                                     const char* status, int64_t now) {
+  WebhookDelivery d;
+  d.execution = WebhookExecutionRecord{0, p.record.id, std::string(type), "Running", now, 0};
+  for (const WebhookTarget& t : p.targets) {
+    WebhookTaskRecord task;
+    task.address = t.address;
+    task.status = status;
+    task.created_at = task.updated_at = task.next_try_at = now;
+    task.auth_header = t.auth_header;
+    task.skip_cert_verify = t.skip_cert_verify;
+    task.payload_format = t.payload_format;
+    task.event = event;
+    task.policy_id = p.record.id;
+    d.tasks.push_back(std::move(task));
   }
+  return d;
+}
+
+Status Notifier::Record(std::span<const Event> events) {
+  if (!settings_.Get().notification_enable) return {};
+  // With the reader's lock, as StartDeliveries: a sweep of deleted policies' history waits.
+  std::lock_guard reader(journal_reader_mu_);
+  std::vector<WebhookDelivery> deliveries;
+  const int64_t now = clock_.Now();
+  ForEachRecipient(events, [&](const Policy& p, std::string_view type, const Event& e) {
+    std::string encoded;
+    if (EncodeEvent(e, encoded))
+      deliveries.push_back(DeliveryOf(p, type, std::move(encoded), "Pending", now));
+  });
+  if (deliveries.empty()) return {};
+  if (auto s = history_.CreateWebhookDeliveries(deliveries); !s) return s;
   wake_.notify_all();
+  return {};
+}
+
+Status Notifier::Consume(std::span<const Event> events) {
+  if (!settings_.Get().notification_enable) return {};
+  // A record per event and policy: the policy's id, then the event.
+  std::string records;
+  ForEachRecipient(events, [&](const Policy& p, std::string_view, const Event& e) {
+    AppendRecord(records, [&](std::string& body) {
+      body.append(reinterpret_cast<const char*>(&p.record.id), sizeof p.record.id);
+      return EncodeEvent(e, body);
+    });
+  });
+  if (records.empty()) return {};
+  if (auto s = journal_.Append(records); !s) return s;
+  wake_.notify_all();
+  return {};
 }
 
 Result<std::vector<WebhookTaskRecord>> Notifier::StartDeliveries(size_t limit) {
@@ -297,21 +335,7 @@ Result<std::vector<WebhookTaskRecord>> Notifier::StartDeliveries(size_t limit) {
     }
     const Policy* p = FindPolicy(policy_id);
     if (!p) continue;  // deleted or disabled since
-    WebhookDelivery d;
-    d.execution = WebhookExecutionRecord{0, policy_id, std::string(*type), "Running", now, 0};
-    for (const WebhookTarget& t : p->targets) {
-      WebhookTaskRecord task;
-      task.address = t.address;
-      task.status = "Running";
-      task.created_at = task.updated_at = task.next_try_at = now;
-      task.auth_header = t.auth_header;
-      task.skip_cert_verify = t.skip_cert_verify;
-      task.payload_format = t.payload_format;
-      task.event = std::string(event);
-      task.policy_id = policy_id;
-      d.tasks.push_back(std::move(task));
-    }
-    deliveries.push_back(std::move(d));
+    deliveries.push_back(DeliveryOf(*p, *type, std::string(event), "Running", now));
   }
   if (!deliveries.empty()) {
     // Kept in the journal until recorded: a failure here is retried with the next batch.

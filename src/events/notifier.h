@@ -1,11 +1,10 @@
-// Webhooks: an event bus consumer that finds the project's enabled policies for each event
-// Harbor notifies (PUSH_ARTIFACT, PULL_ARTIFACT, ...) and appends the event with each policy to
-// a journal. Sender threads take events from the journal as they can send them, record an
-// execution with a task per target, render the payload (Harbor's Default JSON or CloudEvents)
-// and POST it; failures are retried from the history store with doubling backoff, and every
-// try's HTTP status is kept as the task's history. A backlog waits on disk, not in memory,
-// costs no database rows until it is sent, and survives a restart.
-// Thread-safe.
+// Webhooks: finds the project's enabled policies for each event Harbor notifies (PUSH_ARTIFACT,
+// PULL_ARTIFACT, ...). The outbox's events (changes) become deliveries in the history store at
+// once (Record); the bus's (pulls) wait in this node's journal (Consume), costing no database
+// rows until they are sent. Sender threads of every node claim due deliveries, an execution with
+// a task per target, render the payload (Harbor's Default JSON or CloudEvents) and POST it;
+// failures are retried with doubling backoff, and every try's HTTP status is kept as the task's
+// history. Thread-safe.
 #pragma once
 
 #include <atomic>
@@ -74,7 +73,13 @@ class Notifier {
   Status Start();
   // Bytes of events waiting in the journal.
   uint64_t BacklogBytes() { return journal_.Unread(); }
-  void Consume(std::span<const Event> events);
+  // Pulls and other events of the bus: queued in this node's journal, where they cost no
+  // database rows until sent. An error leaves the batch unsent, for the caller to hand over
+  // again or give up.
+  Status Consume(std::span<const Event> events);
+  // The outbox's events (changes): recorded as deliveries at once, which the senders of any
+  // node that shares the history take up, so that a node lost with its disk loses none.
+  Status Record(std::span<const Event> events);
   // Policies are re-read before the next event, and the history of deleted ones swept.
   void PoliciesChanged();
 
@@ -85,6 +90,13 @@ class Notifier {
   };
 
   void RefreshPolicies();
+  // Calls `f(policy, event type, event)` for each event and each enabled policy of its project
+  // that takes its type.
+  template <class F>
+  void ForEachRecipient(std::span<const Event> events, F f);
+  // An execution of `p` for `event` (encoded), with a task per target in `status`.
+  static WebhookDelivery DeliveryOf(const Policy& p, std::string_view type, std::string event,
+                                    const char* status, int64_t now);
   const std::vector<Policy>* PoliciesOf(int64_t project_id);
   const Policy* FindPolicy(int64_t id);
   void Send();

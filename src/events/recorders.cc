@@ -56,7 +56,7 @@ int64_t AuditRecorder::ProjectId(const std::string& name) {
   return id;
 }
 
-void AuditRecorder::operator()(std::span<const Event> events) {
+Status AuditRecorder::operator()(std::span<const Event> events) {
   std::vector<AuditLogRecord> logs;
   for (const Event& e : events) {
     auto op = AuditOperation(e.kind);
@@ -68,9 +68,8 @@ void AuditRecorder::operator()(std::span<const Event> events) {
                                   ResourceOf(e), e.at});
     if (e.kind == EventKind::kDeleteProject) project_ids_.erase(e.project);
   }
-  if (logs.empty()) return;
-  if (auto s = store_.AddAuditLogs(logs); !s)
-    spdlog::error("audit log: {} entries lost: {}", logs.size(), s.error().message);
+  if (logs.empty()) return {};
+  return store_.AddAuditLogs(logs);
 }
 
 void PullCounter::operator()(std::span<const Event> events) {

@@ -1,7 +1,7 @@
 // The event bus's bookkeeping consumers: the audit log (who did what to which resource, when),
 // kept in the history store, and pull counts and times, kept with the artifacts. Each writes one
-// transaction per batch it is handed, off the request path. Called only from the bus's consumer
-// thread.
+// transaction per batch it is handed, off the request path. Each instance is called from one
+// thread (a bus's consumer, the outbox reader).
 #pragma once
 
 #include <span>
@@ -19,7 +19,8 @@ class AuditRecorder {
  public:
   AuditRecorder(HistoryStore& store, IdentityStore& identities)
       : store_(store), identities_(identities) {}
-  void operator()(std::span<const Event> events);
+  // An error leaves the batch unrecorded, for the caller to hand over again or give up.
+  Status operator()(std::span<const Event> events);
 
  private:
   int64_t ProjectId(const std::string& name);

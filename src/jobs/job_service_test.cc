@@ -114,7 +114,7 @@ TEST_F(JobServiceTest, AStopReachesARunningJobAndAPendingOneNeverRuns) {
 // A process killed mid-job: at the next start the job runs again, and its log keeps both runs.
 TEST_F(JobServiceTest, AJobCutShortByAKilledProcessRunsAgainAtTheNextStart) {
   auto id = store_->CreateJob(JobRecord{0, "SLOW", "{}", "Manual", "", "", "", 0,
-                                        clock_.Now(), 0, 0, 0});
+                                        clock_.Now(), 0, 0, 0, ""});
   ASSERT_TRUE(id);
   store_.reset();
   const pid_t child = ::fork();

@@ -204,7 +204,7 @@ Status SqlMetadataStore::DeleteGroup(int64_t id) {
   });
 }
 
-Result<int64_t> SqlMetadataStore::CreateProject(const ProjectRecord& p) {
+Result<int64_t> SqlMetadataStore::CreateProject(const ProjectRecord& p, const Event* event) {
   int64_t id = 0;
   Status s = db_->Commit([&](Connection& c) -> Status {
     auto inserted = InsertId(c,
@@ -216,6 +216,7 @@ Result<int64_t> SqlMetadataStore::CreateProject(const ProjectRecord& p) {
     ProjectRecord stored = p;
     stored.id = id;
     if (auto r = StoreMetadata(c, stored); !r) return r;
+    if (auto r = RecordEvent(c, event); !r) return r;
     return c.Exec(
         "INSERT INTO project_members (project_id, entity_type, entity_id, role) "
         "VALUES (?, 'u', ?, 1)",
@@ -355,7 +356,7 @@ Result<int64_t> CountRepositoriesIn(Connection& c, const std::string& project_na
 
 }  // namespace
 
-Status SqlMetadataStore::DeleteProject(int64_t id) {
+Status SqlMetadataStore::DeleteProject(int64_t id, const Event* event) {
   return db_->Commit([&](Connection& c) -> Status {
     auto p = One<ProjectRecord>(c,
                                 "SELECT id, name, owner_id, public, created_at, updated_at "
@@ -378,6 +379,7 @@ Status SqlMetadataStore::DeleteProject(int64_t id) {
     if (auto s = c.Exec("DELETE FROM labels WHERE scope = 'p' AND project_id = ?", id); !s)
       return s;
     if (auto s = DeleteRetentionRuns(c, "project_id = ?", id); !s) return s;
+    if (auto s = RecordEvent(c, event); !s) return s;
     return Change(c, "DELETE FROM projects WHERE id = ?", id);
   });
 }

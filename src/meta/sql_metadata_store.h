@@ -9,6 +9,7 @@
 #include "meta/job_store.h"
 #include "meta/management_store.h"
 #include "meta/metadata_store.h"
+#include "meta/outbox_store.h"
 
 namespace berth {
 
@@ -17,7 +18,8 @@ class SqlDatabase;
 class SqlMetadataStore : public MetadataStore,
                          public IdentityStore,
                          public ManagementStore,
-                         public JobStore {
+                         public JobStore,
+                         public OutboxStore {
  public:
   // Applies the pending migrations to `db`. On SQLite, migration 6 sets the audit log and webhook
   // history aside for history.db to take (see databases.h).
@@ -30,7 +32,7 @@ class SqlMetadataStore : public MetadataStore,
   Result<RepositoryRecord> GetRepository(const std::string& name) override;
   Status SetRepositoryDescription(const std::string& name, const std::string& description,
                                   int64_t now) override;
-  Status DeleteRepository(const std::string& name) override;
+  Status DeleteRepository(const std::string& name, const Event* event = nullptr) override;
   Result<std::optional<StorageUse>> ProjectStorage(const std::string& project) override;
   Result<uint64_t> LinkedBlobSize(const std::string& repository, const Digest& digest) override;
   Status LinkBlob(const std::string& repository, const Digest& digest, uint64_t size,
@@ -39,11 +41,13 @@ class SqlMetadataStore : public MetadataStore,
                           const Digest& digest, uint64_t size, int64_t now) override;
   Status UnlinkBlob(const std::string& repository, const Digest& digest) override;
   Status PutManifest(const ManifestRecord& manifest, const std::optional<std::string>& tag,
-                     int64_t now) override;
+                     int64_t now, const Event* event = nullptr) override;
   Result<ManifestRecord> GetManifest(const std::string& repository,
                                      const std::string& reference) override;
-  Status DeleteManifest(const std::string& repository, const Digest& digest) override;
-  Status DeleteTag(const std::string& repository, const std::string& tag) override;
+  Status DeleteManifest(const std::string& repository, const Digest& digest,
+                        const Event* event = nullptr) override;
+  Status DeleteTag(const std::string& repository, const std::string& tag,
+                   const Event* event = nullptr) override;
   Result<std::vector<std::string>> ListTags(const std::string& repository,
                                             const Page& page) override;
   Result<std::vector<ManifestRecord>> ListReferrers(const std::string& repository,
@@ -77,6 +81,15 @@ class SqlMetadataStore : public MetadataStore,
   Result<bool> StopJob(int64_t id, int64_t now) override;
   Result<size_t> RequeueAbandonedJobs(int64_t before, int64_t now) override;
 
+  Status AddOutboxEvent(const Event& event) override;
+  Result<OutboxPosition> OutboxCursor(const std::string& consumer) override;
+  Result<std::vector<OutboxEntry>> ReadOutbox(OutboxPosition after, size_t limit) override;
+  Status AdvanceOutbox(const std::string& consumer, OutboxPosition to) override;
+  Result<size_t> PruneOutbox() override;
+  Result<bool> HoldLease(const std::string& name, const std::string& owner, int64_t now,
+                         int64_t ttl) override;
+  Status ReleaseLease(const std::string& name, const std::string& owner) override;
+
   Result<int64_t> CreateUser(const UserRecord& user) override;
   Result<UserRecord> GetUser(int64_t id) override;
   Result<UserRecord> FindUser(const std::string& username) override;
@@ -89,7 +102,8 @@ class SqlMetadataStore : public MetadataStore,
   Result<ListPage<GroupRecord>> ListGroups(const ListRequest& request) override;
   Status UpdateGroup(const GroupRecord& group) override;
   Status DeleteGroup(int64_t id) override;
-  Result<int64_t> CreateProject(const ProjectRecord& project) override;
+  Result<int64_t> CreateProject(const ProjectRecord& project,
+                                const Event* event = nullptr) override;
   Result<ProjectRecord> GetProject(int64_t id) override;
   Result<ProjectRecord> FindProject(const std::string& name) override;
   Result<std::vector<ProjectRecord>> ListProjects() override;
@@ -98,7 +112,7 @@ class SqlMetadataStore : public MetadataStore,
   Result<std::vector<int64_t>> MemberProjects(int64_t user_id,
                                               const std::vector<int64_t>& group_ids) override;
   Status UpdateProject(const ProjectRecord& project) override;
-  Status DeleteProject(int64_t id) override;
+  Status DeleteProject(int64_t id, const Event* event = nullptr) override;
   Result<int64_t> CountRepositories(const std::string& project_name) override;
   Result<int64_t> AddMember(const MemberRecord& member) override;
   Result<std::vector<MemberRecord>> ListMembers(int64_t project_id) override;

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "core/digest.h"
+#include "events/event.h"
 #include "meta/sql.h"
 
 namespace berth {
@@ -38,5 +39,12 @@ Status DeleteRetentionRuns(SqlConnection& c, const char* where, int64_t value);
 // reaches one of `tags`, which therefore cannot be `doing` ("overwritten", "deleted").
 Status RefuseImmutableTags(SqlConnection& c, const std::string& repository,
                            std::span<const std::string> tags, std::string_view doing);
+
+// Records `event` in the outbox, in the transaction of the change it tells of.
+Status RecordEvent(SqlConnection& c, const Event& event);
+// RecordEvent when there is an event to record.
+inline Status RecordEvent(SqlConnection& c, const Event* event) {
+  return event ? RecordEvent(c, *event) : Status{};
+}
 
 }  // namespace berth

@@ -377,18 +377,18 @@ Registry::~Registry() {
 
 Status Registry::DeleteRepository(const std::string& name, const std::string& caller) {
   if (ReadOnly()) return Fail(ErrorCode::kReadOnly);
-  Status deleted = meta_.DeleteRepository(name);
+  const auto event = StoredEvent(EventKind::kDeleteRepository, caller, name, {});
+  Status deleted = meta_.DeleteRepository(name, event ? &*event : nullptr);
   Changed(name);
-  if (deleted) Announce(EventKind::kDeleteRepository, caller, name, {});
   return deleted;
 }
 
 Status Registry::DeleteArtifact(const std::string& repository, const Digest& digest,
                                 const std::string& caller) {
   if (ReadOnly()) return Fail(ErrorCode::kReadOnly);
-  Status deleted = meta_.DeleteManifest(repository, digest);
+  const auto event = StoredEvent(EventKind::kDeleteArtifact, caller, repository, digest.str());
+  Status deleted = meta_.DeleteManifest(repository, digest, event ? &*event : nullptr);
   Changed(repository);
-  if (deleted) Announce(EventKind::kDeleteArtifact, caller, repository, digest.str());
   return deleted;
 }
 
@@ -397,9 +397,9 @@ Status Registry::DeleteTag(const std::string& repository, const std::string& tag
   if (ReadOnly()) return Fail(ErrorCode::kReadOnly);
   auto record = meta_.GetManifest(repository, tag);
   if (!record) return tl::unexpected(record.error());
-  Status deleted = meta_.DeleteTag(repository, tag);
+  const auto event = StoredEvent(EventKind::kDeleteTag, caller, repository, record->digest, tag);
+  Status deleted = meta_.DeleteTag(repository, tag, event ? &*event : nullptr);
   Changed(repository);
-  if (deleted) Announce(EventKind::kDeleteTag, caller, repository, record->digest, tag);
   return deleted;
 }
 
@@ -409,9 +409,9 @@ Status Registry::PutTag(const std::string& repository, const std::string& digest
   if (!IsValidTag(tag)) return Fail(ErrorCode::kBadRequest, "invalid tag " + tag);
   auto record = meta_.GetManifest(repository, digest);
   if (!record) return tl::unexpected(record.error());
-  Status stored = meta_.PutManifest(*record, tag, clock_.Now());
+  const auto event = StoredEvent(EventKind::kCreateTag, caller, repository, record->digest, tag);
+  Status stored = meta_.PutManifest(*record, tag, clock_.Now(), event ? &*event : nullptr);
   Changed(repository);
-  if (stored) Announce(EventKind::kCreateTag, caller, repository, record->digest, tag);
   return stored;
 }
 
@@ -443,21 +443,35 @@ Status Registry::CopyArtifact(const std::string& from, const std::string& refere
   ManifestRecord copy = *record;
   copy.repository = to;
   const bool by_tag = reference.find(':') == std::string::npos;
-  Status stored =
-      meta_.PutManifest(copy, by_tag ? std::optional(reference) : std::nullopt, clock_.Now());
+  const auto event = caller.empty() ? std::nullopt
+                                    : StoredEvent(EventKind::kPushArtifact, caller, to, copy.digest,
+                                                  by_tag ? reference : "");
+  Status stored = meta_.PutManifest(copy, by_tag ? std::optional(reference) : std::nullopt,
+                                    clock_.Now(), event ? &*event : nullptr);
   Changed(to);
-  if (stored && !caller.empty()) {
-    Announce(EventKind::kPushArtifact, caller, to, copy.digest, by_tag ? reference : "");
-  }
   return stored;
+}
+
+Event Registry::EventOf(EventKind kind, const std::string& caller, const std::string& repository,
+                        std::string digest, std::string tag, std::string detail) const {
+  return Event{kind,           caller.empty() ? std::string(kAnonymous) : caller,
+               clock_.Now(),   std::string(ProjectOf(repository)),
+               repository,     std::move(digest),
+               std::move(tag), std::move(detail)};
 }
 
 void Registry::Announce(EventKind kind, const std::string& caller, const std::string& repository,
                         std::string digest, std::string tag, std::string detail) {
   if (!events_) return;
-  events_->Publish(Event{kind, caller.empty() ? std::string(kAnonymous) : caller, clock_.Now(),
-                         std::string(ProjectOf(repository)), repository, std::move(digest),
-                         std::move(tag), std::move(detail)});
+  events_->Publish(
+      EventOf(kind, caller, repository, std::move(digest), std::move(tag), std::move(detail)));
+}
+
+std::optional<Event> Registry::StoredEvent(EventKind kind, const std::string& caller,
+                                           const std::string& repository, std::string digest,
+                                           std::string tag) const {
+  if (!events_) return std::nullopt;
+  return EventOf(kind, caller, repository, std::move(digest), std::move(tag));
 }
 
 Response Registry::OverQuota(const std::string& caller, const std::string& repository,
@@ -695,10 +709,11 @@ Response Registry::PutManifest(const Request& req, const Route& route, std::stri
   record.artifact_type = parsed->artifact_type;
   record.blobs = std::move(parsed->blobs);
   record.children = std::move(parsed->children);
-  auto stored = meta_.PutManifest(record, tag, clock_.Now());
+  const auto event =
+      StoredEvent(EventKind::kPushArtifact, caller, route.name, digest.str(), tag.value_or(""));
+  auto stored = meta_.PutManifest(record, tag, clock_.Now(), event ? &*event : nullptr);
   Changed(route.name);
   if (!stored) return ErrorResponse(stored.error());
-  Announce(EventKind::kPushArtifact, caller, route.name, digest.str(), tag.value_or(""));
   Response res = Empty(201);
   res.headers.Set("Location", "/v2/" + route.name + "/manifests/" + digest.str());
   res.headers.Set("Docker-Content-Digest", digest.str());

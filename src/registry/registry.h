@@ -103,8 +103,16 @@ class Registry : public http::Handler {
                                         bool may_block, bool* would_block, std::string* caller);
   void AnnouncePull(const std::string& caller, const std::string& repository,
                     const std::string& reference, const ManifestCache::Entry& entry);
+  Event EventOf(EventKind kind, const std::string& caller, const std::string& repository,
+                std::string digest, std::string tag = {}, std::string detail = {}) const;
+  // What is not a stored change (pulls, quota refusals) goes to the event sink, when there is
+  // one; a change's event goes to the store's outbox with the change (StoredEvent).
   void Announce(EventKind kind, const std::string& caller, const std::string& repository,
                 std::string digest, std::string tag = {}, std::string detail = {});
+  // The event a change records, or none when the registry has no event sink (a tool, a test).
+  std::optional<Event> StoredEvent(EventKind kind, const std::string& caller,
+                                   const std::string& repository, std::string digest,
+                                   std::string tag = {}) const;
   bool ReadOnly() const { return settings_ && settings_->read_only(); }
   // QUOTA_EXCEED for `caller` and the refusal that goes with it.
   http::Response OverQuota(const std::string& caller, const std::string& repository,

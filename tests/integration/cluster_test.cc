@@ -169,7 +169,9 @@ class ClusterTest : public ::testing::Test {
                                           "BERTH_STORAGE_S3_PREFIX=" + rgw.NewPrefix(),
                                           "BERTH_EXTERNAL_URL=" + balancer_->Url(""),
                                           "BERTH_LOCKOUT_THRESHOLD=3",
-                                          "BERTH_LOCKOUT_BASE=10m"};
+                                          "BERTH_LOCKOUT_BASE=10m",
+                                          // A killed node's outbox and jobs pass on in seconds.
+                                          "BERTH_JOBS_LEASE=3s"};
     a_ = std::make_unique<BerthServer>(env);
     b_ = std::make_unique<BerthServer>(env);
     balancer_->Start({a_->HostPort(), b_->HostPort()});
@@ -428,6 +430,58 @@ TEST_F(ClusterTest, AKilledNodeLosesNoAcknowledgedPush) {
   ExpectWhole(a_->Url(""), "library/load", acknowledged);
   // What the client saw fail: the request node A was serving when it died (nginx's 502).
   ExpectOnly(pusher.failures(), 502, "");
+}
+
+// Whichever node made a change, its event reaches the audit log and each webhook once; and a
+// node killed while it may hold the outbox's lease loses none of the changes made after: the
+// other takes the outbox over once the dead node's lease runs out.
+TEST_F(ClusterTest, EachChangeIsAuditedAndNotifiedOnceAndAKilledNodeLosesNone) {
+  WebhookReceiver receiver;
+  HttpResponse policy =
+      Http("POST", a_->Url("/api/v2.0/projects/library/webhook/policies"),
+           R"({"name":"hooks","enabled":true,"event_types":["PUSH_ARTIFACT"],"targets":[)"
+           R"({"type":"http","address":")" +
+               receiver.Url("/hook") + R"("}]})",
+           {"Content-Type: application/json"});
+  ASSERT_EQ(policy.status, 201) << policy.body;
+  constexpr int kBeforeKill = 6, kAll = 9;
+  for (int i = 0; i < kBeforeKill; ++i) {
+    PushManifest(i % 2 ? *a_ : *b_, "library/events", "v" + std::to_string(i),
+                 "config " + std::to_string(i));
+  }
+  // Sent before the kill: a delivery a killed node was sending waits for its claim to go stale
+  // (minutes, longer than a slow target may take), which this test does not wait for.
+  ASSERT_EQ(receiver.WaitFor("/hook", kBeforeKill, 60).size(), static_cast<size_t>(kBeforeKill));
+  a_->Kill();
+  for (int i = kBeforeKill; i < kAll; ++i)
+    PushManifest(*b_, "library/events", "v" + std::to_string(i), "config " + std::to_string(i));
+
+  std::multiset<std::string> notified;
+  for (const WebhookReceiver::Request& r : receiver.WaitFor("/hook", kAll, 60)) {
+    const boost::json::value body = boost::json::parse(r.body);
+    notified.emplace(body.at("event_data").at("resources").at(0).at("tag").as_string());
+  }
+  std::multiset<std::string> audited;
+  const auto deadline = steady_clock::now() + std::chrono::seconds(30);
+  while (audited.size() < kAll && steady_clock::now() < deadline) {
+    audited.clear();
+    HttpResponse logs = Http("GET", b_->Url("/api/v2.0/projects/library/logs?page_size=100"));
+    ASSERT_EQ(logs.status, 200) << logs.body;
+    const boost::json::value entries = boost::json::parse(logs.body);
+    for (const auto& l : entries.as_array()) {
+      const std::string resource(l.at("resource").as_string());
+      if (l.at("operation").as_string() == "create" && resource.starts_with("library/events:"))
+        audited.insert(resource.substr(resource.find(':') + 1));
+    }
+    if (audited.size() < kAll) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::multiset<std::string> expected;
+  for (int i = 0; i < kAll; ++i) expected.insert("v" + std::to_string(i));
+  EXPECT_EQ(audited, expected);
+  EXPECT_EQ(notified, expected);
+  // And none twice, a while later.
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  EXPECT_EQ(receiver.WaitFor("/hook", kAll + 1, 1).size(), static_cast<size_t>(kAll));
 }
 
 // PostgreSQL goes away mid-run and comes back: in the gap every node answers 503 with the OCI

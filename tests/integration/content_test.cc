@@ -184,16 +184,6 @@ TEST_F(ContentTest, AuditLogHoldsOneEntryPerPushPullAndDeleteWithItsOperator) {
                R"({"role_id":2,"member_user":{"username":"alice"}})")
                 .status,
             201);
-  const std::vector<std::string> alice = {BasicAuth("alice", "Passw0rd1")};
-  const std::string digest = PushImage("audit/web", "v1", RandomBytes(500, 3), "amd64", alice);
-  for (int i = 0; i < 2; ++i) {
-    ASSERT_EQ(Http("GET", server_.Url("/v2/audit/web/manifests/v1"), {}, alice).status, 200);
-  }
-  // Neither a HEAD nor a blob GET is a pull.
-  ASSERT_EQ(Http("HEAD", server_.Url("/v2/audit/web/manifests/v1"), {}, alice).status, 200);
-  ASSERT_EQ(Http("GET", server_.Url("/v2/audit/web/manifests/" + digest)).status, 200);
-  ASSERT_EQ(Http("DELETE", server_.Url("/v2/audit/web/manifests/" + digest)).status, 202);
-
   auto operations = [&] {
     HttpResponse logs = Do("GET", "/projects/audit/logs?page_size=100");
     std::vector<std::string> out;
@@ -206,6 +196,27 @@ TEST_F(ContentTest, AuditLogHoldsOneEntryPerPushPullAndDeleteWithItsOperator) {
     }
     return out;
   };
+  // Pulls (through the event bus) and changes (through the outbox) are recorded by different
+  // threads, and entries are dated to the second: each step waits for the last one's entries so
+  // that the log's order is the order things were done in.
+  auto recorded = [&](size_t count) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (operations().size() < count && std::chrono::steady_clock::now() < until)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    return operations().size();
+  };
+  const std::vector<std::string> alice = {BasicAuth("alice", "Passw0rd1")};
+  const std::string digest = PushImage("audit/web", "v1", RandomBytes(500, 3), "amd64", alice);
+  ASSERT_EQ(recorded(2), 2u);
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_EQ(Http("GET", server_.Url("/v2/audit/web/manifests/v1"), {}, alice).status, 200);
+  }
+  // Neither a HEAD nor a blob GET is a pull.
+  ASSERT_EQ(Http("HEAD", server_.Url("/v2/audit/web/manifests/v1"), {}, alice).status, 200);
+  ASSERT_EQ(Http("GET", server_.Url("/v2/audit/web/manifests/" + digest)).status, 200);
+  ASSERT_EQ(recorded(5), 5u);
+  ASSERT_EQ(Http("DELETE", server_.Url("/v2/audit/web/manifests/" + digest)).status, 202);
+
   // Newest first.
   const std::vector<std::string> expected = {
       "delete audit/web@" + digest + " by admin", "pull audit/web@" + digest + " by admin",
@@ -330,6 +341,10 @@ TEST_F(ContentTest, WebhooksDeliverPushAndPullInBothFormatsAndRetryFailures) {
               400, "BAD_REQUEST");
 
   const std::string digest = PushImage("hooks/app", "v1", RandomBytes(300, 4));
+  // A change's event comes through the outbox and a pull's through the event bus, each promptly
+  // but neither waiting for the other: the pull follows once the push was notified.
+  ASSERT_EQ(receiver.WaitFor("/default", 1).size(), 1u);
+  ASSERT_EQ(receiver.WaitFor("/cloud", 1).size(), 1u);
   ASSERT_EQ(Http("GET", server_.Url("/v2/hooks/app/manifests/v1")).status, 200);
   ASSERT_EQ(Http("HEAD", server_.Url("/v2/hooks/app/manifests/v1")).status, 200);
 
