@@ -206,7 +206,7 @@ Response HarborApi::CreateProject(Call& call) {
   ProjectRecord project{0, **name, who.id, false, now, now, {}};
   if (auto s = ApplyProjectReq(*body, project); !s) return HarborError(s.error());
   const auto event = ProjectEvent(EventKind::kCreateProject, who, project.name);
-  auto id = store_.CreateProject(project, event ? &*event : nullptr);
+  auto id = store_.CreateProject(project, event);
   if (!id) {
     if (id.error().code == ErrorCode::kConflict)
       return HarborError(ErrorCode::kConflict, "project " + **name + " already exists");
@@ -294,8 +294,7 @@ Response HarborApi::DeleteProject(Call& call) {
   if (auto s = Require(call.who, project, Resource::kProject, Action::kDelete); !s)
     return HarborError(s.error());
   const auto event = ProjectEvent(EventKind::kDeleteProject, call.who, project.name);
-  if (auto s = store_.DeleteProject(project.id, event ? &*event : nullptr); !s)
-    return HarborError(s.error());
+  if (auto s = store_.DeleteProject(project.id, event); !s) return HarborError(s.error());
   changes_.Publish(ChangeTopic::kProjects, "");
   changes_.Publish(ChangeTopic::kCredentials, "");
   if (notifier_) notifier_->PoliciesChanged();

@@ -10,20 +10,12 @@
 
 #include "core/clock.h"
 #include "core/scoped_temp_dir.h"
+#include "tests/support/eventually.h"
 
 namespace berth {
 namespace {
 
-// Polls `done` for up to `limit`.
-template <class F>
-bool Eventually(F done, std::chrono::seconds limit = std::chrono::seconds(10)) {
-  const auto until = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < until) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return done();
-}
+using testing::Eventually;
 
 // What one consumer has seen, read by the test while the bus delivers.
 struct Seen {

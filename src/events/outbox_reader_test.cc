@@ -9,19 +9,12 @@
 #include "core/clock.h"
 #include "core/scoped_temp_dir.h"
 #include "meta/databases.h"
+#include "tests/support/eventually.h"
 
 namespace berth {
 namespace {
 
-template <class F>
-bool Eventually(F done, std::chrono::seconds limit = std::chrono::seconds(10)) {
-  const auto until = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < until) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return done();
-}
+using testing::Eventually;
 
 // The tags a consumer was handed, in order; it fails while `failing` is set.
 struct Seen {

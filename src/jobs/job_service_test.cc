@@ -10,19 +10,12 @@
 #include "core/scoped_temp_dir.h"
 #include "meta/databases.h"
 #include "storage/paths.h"
+#include "tests/support/eventually.h"
 
 namespace berth {
 namespace {
 
-// Polls `done` for up to 20 s.
-template <class F>
-bool Eventually(F done) {
-  for (int i = 0; i < 2000; ++i) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return done();
-}
+using testing::Eventually;
 
 JobServiceOptions Options(std::string node) {
   JobServiceOptions options;

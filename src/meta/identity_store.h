@@ -119,7 +119,7 @@ class IdentityStore {
   // Creates the project with its owner as projectAdmin member; kConflict on the name. Records
   // `event`, when given, in the same transaction (meta/outbox_store.h), as DeleteProject does.
   virtual Result<int64_t> CreateProject(const ProjectRecord& project,
-                                        const Event* event = nullptr) = 0;
+                                        const std::optional<Event>& event = std::nullopt) = 0;
   virtual Result<ProjectRecord> GetProject(int64_t id) = 0;
   virtual Result<ProjectRecord> FindProject(const std::string& name) = 0;
   virtual Result<std::vector<ProjectRecord>> ListProjects() = 0;
@@ -133,7 +133,7 @@ class IdentityStore {
                                                       const std::vector<int64_t>& group_ids) = 0;
   virtual Status UpdateProject(const ProjectRecord& project) = 0;
   // kPrecondition while the project holds repositories; its members, metadata and robots go.
-  virtual Status DeleteProject(int64_t id, const Event* event = nullptr) = 0;
+  virtual Status DeleteProject(int64_t id, const std::optional<Event>& event = std::nullopt) = 0;
   virtual Result<int64_t> CountRepositories(const std::string& project_name) = 0;
 
   // kConflict when the entity is already a member.

@@ -118,7 +118,8 @@ class MetadataStore {
   // The repository with its manifests, tags and blob links (the blobs stay for garbage
   // collection); kNotFound when absent. Each change below records `event`, when given, in its
   // own transaction (meta/outbox_store.h).
-  virtual Status DeleteRepository(const std::string& name, const Event* event = nullptr) = 0;
+  virtual Status DeleteRepository(const std::string& name,
+                                  const std::optional<Event>& event = std::nullopt) = 0;
 
   // The project's quota and what it holds; nullopt when it has no limit.
   virtual Result<std::optional<StorageUse>> ProjectStorage(const std::string& project) = 0;
@@ -138,16 +139,16 @@ class MetadataStore {
   // Stores the manifest (a no-op if that digest is already there) and, when `tag` is given,
   // points the tag at it. kManifestBlobUnknown if a blob or child it references is missing.
   virtual Status PutManifest(const ManifestRecord& manifest, const std::optional<std::string>& tag,
-                             int64_t now, const Event* event = nullptr) = 0;
+                             int64_t now, const std::optional<Event>& event = std::nullopt) = 0;
   // `reference` is a tag or a digest; kManifestUnknown if absent, kNameUnknown without repo.
   virtual Result<ManifestRecord> GetManifest(const std::string& repository,
                                              const std::string& reference) = 0;
   // Deletes the manifest and every tag on it; kManifestUnknown if absent.
   virtual Status DeleteManifest(const std::string& repository, const Digest& digest,
-                                const Event* event = nullptr) = 0;
+                                const std::optional<Event>& event = std::nullopt) = 0;
   // kManifestUnknown if the tag is absent.
   virtual Status DeleteTag(const std::string& repository, const std::string& tag,
-                           const Event* event = nullptr) = 0;
+                           const std::optional<Event>& event = std::nullopt) = 0;
   // Tags in lexical order (case-insensitive first); kNameUnknown if there is no repository.
   virtual Result<std::vector<std::string>> ListTags(const std::string& repository,
                                                     const Page& page) = 0;

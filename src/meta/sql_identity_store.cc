@@ -204,7 +204,8 @@ Status SqlMetadataStore::DeleteGroup(int64_t id) {
   });
 }
 
-Result<int64_t> SqlMetadataStore::CreateProject(const ProjectRecord& p, const Event* event) {
+Result<int64_t> SqlMetadataStore::CreateProject(const ProjectRecord& p,
+                                                const std::optional<Event>& event) {
   int64_t id = 0;
   Status s = db_->Commit([&](Connection& c) -> Status {
     auto inserted = InsertId(c,
@@ -356,7 +357,7 @@ Result<int64_t> CountRepositoriesIn(Connection& c, const std::string& project_na
 
 }  // namespace
 
-Status SqlMetadataStore::DeleteProject(int64_t id, const Event* event) {
+Status SqlMetadataStore::DeleteProject(int64_t id, const std::optional<Event>& event) {
   return db_->Commit([&](Connection& c) -> Status {
     auto p = One<ProjectRecord>(c,
                                 "SELECT id, name, owner_id, public, created_at, updated_at "

@@ -916,7 +916,8 @@ Status SqlMetadataStore::SetRepositoryDescription(const std::string& name,
   });
 }
 
-Status SqlMetadataStore::DeleteRepository(const std::string& name, const Event* event) {
+Status SqlMetadataStore::DeleteRepository(const std::string& name,
+                                          const std::optional<Event>& event) {
   return db_->Commit([&](Connection& c) -> Status {
     auto tags = All<std::string>(
         c, "SELECT t.name FROM tags t JOIN repositories r ON r.id = t.repository_id "
@@ -1000,7 +1001,7 @@ Status SqlMetadataStore::UnlinkBlob(const std::string& repository, const Digest&
 }
 
 Status SqlMetadataStore::PutManifest(const ManifestRecord& m, const std::optional<std::string>& tag,
-                                     int64_t now, const Event* event) {
+                                     int64_t now, const std::optional<Event>& event) {
   return db_->Commit([&](Connection& c) -> Status {
     auto repo = EnsureRepository(c, m.repository, now);
     if (!repo) return tl::unexpected(repo.error());
@@ -1109,7 +1110,7 @@ Result<ManifestRecord> SqlMetadataStore::GetManifest(const std::string& reposito
 }
 
 Status SqlMetadataStore::DeleteManifest(const std::string& repository, const Digest& digest,
-                                        const Event* event) {
+                                        const std::optional<Event>& event) {
   return db_->Commit([&](Connection& c) -> Status {
     auto q = c.Query(
         "SELECT m.id, m.repository_id FROM manifests m JOIN repositories r "
@@ -1142,7 +1143,7 @@ Status SqlMetadataStore::DeleteManifest(const std::string& repository, const Dig
 }
 
 Status SqlMetadataStore::DeleteTag(const std::string& repository, const std::string& tag,
-                                   const Event* event) {
+                                   const std::optional<Event>& event) {
   return db_->Commit([&](Connection& c) -> Status {
     if (auto s = c.Exec("DELETE FROM tags WHERE name = ? AND repository_id = "
                         "(SELECT id FROM repositories WHERE name = ?)",

@@ -32,7 +32,8 @@ class SqlMetadataStore : public MetadataStore,
   Result<RepositoryRecord> GetRepository(const std::string& name) override;
   Status SetRepositoryDescription(const std::string& name, const std::string& description,
                                   int64_t now) override;
-  Status DeleteRepository(const std::string& name, const Event* event = nullptr) override;
+  Status DeleteRepository(const std::string& name,
+                          const std::optional<Event>& event = std::nullopt) override;
   Result<std::optional<StorageUse>> ProjectStorage(const std::string& project) override;
   Result<uint64_t> LinkedBlobSize(const std::string& repository, const Digest& digest) override;
   Status LinkBlob(const std::string& repository, const Digest& digest, uint64_t size,
@@ -41,13 +42,13 @@ class SqlMetadataStore : public MetadataStore,
                           const Digest& digest, uint64_t size, int64_t now) override;
   Status UnlinkBlob(const std::string& repository, const Digest& digest) override;
   Status PutManifest(const ManifestRecord& manifest, const std::optional<std::string>& tag,
-                     int64_t now, const Event* event = nullptr) override;
+                     int64_t now, const std::optional<Event>& event = std::nullopt) override;
   Result<ManifestRecord> GetManifest(const std::string& repository,
                                      const std::string& reference) override;
   Status DeleteManifest(const std::string& repository, const Digest& digest,
-                        const Event* event = nullptr) override;
+                        const std::optional<Event>& event = std::nullopt) override;
   Status DeleteTag(const std::string& repository, const std::string& tag,
-                   const Event* event = nullptr) override;
+                   const std::optional<Event>& event = std::nullopt) override;
   Result<std::vector<std::string>> ListTags(const std::string& repository,
                                             const Page& page) override;
   Result<std::vector<ManifestRecord>> ListReferrers(const std::string& repository,
@@ -103,7 +104,7 @@ class SqlMetadataStore : public MetadataStore,
   Status UpdateGroup(const GroupRecord& group) override;
   Status DeleteGroup(int64_t id) override;
   Result<int64_t> CreateProject(const ProjectRecord& project,
-                                const Event* event = nullptr) override;
+                                const std::optional<Event>& event = std::nullopt) override;
   Result<ProjectRecord> GetProject(int64_t id) override;
   Result<ProjectRecord> FindProject(const std::string& name) override;
   Result<std::vector<ProjectRecord>> ListProjects() override;
@@ -112,7 +113,7 @@ class SqlMetadataStore : public MetadataStore,
   Result<std::vector<int64_t>> MemberProjects(int64_t user_id,
                                               const std::vector<int64_t>& group_ids) override;
   Status UpdateProject(const ProjectRecord& project) override;
-  Status DeleteProject(int64_t id, const Event* event = nullptr) override;
+  Status DeleteProject(int64_t id, const std::optional<Event>& event = std::nullopt) override;
   Result<int64_t> CountRepositories(const std::string& project_name) override;
   Result<int64_t> AddMember(const MemberRecord& member) override;
   Result<std::vector<MemberRecord>> ListMembers(int64_t project_id) override;

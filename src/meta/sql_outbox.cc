@@ -114,15 +114,11 @@ Result<bool> SqlMetadataStore::HoldLease(const std::string& name, const std::str
                                          int64_t now, int64_t ttl) {
   bool held = false;
   Status s = db_->CommitLocked([&](Connection& c) -> Status {
-    if (auto s = c.Exec("INSERT INTO leases (name, owner, expires_at) VALUES (?, '', 0) "
-                        "ON CONFLICT (name) DO NOTHING",
-                        name);
-        !s) {
-      return s;
-    }
-    if (auto s = c.Exec("UPDATE leases SET owner = ?1, expires_at = ?2 "
-                        "WHERE name = ?3 AND (owner = ?1 OR expires_at < ?4)",
-                        owner, now + ttl, name, now);
+    if (auto s = c.Exec("INSERT INTO leases (name, owner, expires_at) VALUES (?1, ?2, ?3) "
+                        "ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, "
+                        "expires_at = excluded.expires_at "
+                        "WHERE leases.owner = ?2 OR leases.expires_at < ?4",
+                        name, owner, now + ttl, now);
         !s) {
       return s;
     }

@@ -52,15 +52,15 @@ class SqlOutboxTest : public ::testing::Test {
 
 TEST_F(SqlOutboxTest, AChangeRecordsItsEventAndAChangeRefusedRecordsNone) {
   const Event pushed = Push("proj/app", "v1");
-  ASSERT_TRUE(store_->PutManifest(Manifest("proj/app", "{}"), "v1", 100, &pushed));
+  ASSERT_TRUE(store_->PutManifest(Manifest("proj/app", "{}"), "v1", 100, pushed));
   // A manifest whose blob was never uploaded is refused: its event goes with it.
   ManifestRecord missing = Manifest("proj/app", R"({"layers":1})");
   missing.blobs = {DigestOf("never uploaded").str()};
   const Event refused = Push("proj/app", "v2");
-  EXPECT_FALSE(store_->PutManifest(missing, "v2", 101, &refused));
+  EXPECT_FALSE(store_->PutManifest(missing, "v2", 101, refused));
   const Event deleted{EventKind::kDeleteTag, "bob", 102, "proj", "proj/app", "", "v1", {}};
-  ASSERT_TRUE(store_->DeleteTag("proj/app", "v1", &deleted));
-  EXPECT_FALSE(store_->DeleteTag("proj/app", "v1", &deleted));  // nothing left to delete
+  ASSERT_TRUE(store_->DeleteTag("proj/app", "v1", deleted));
+  EXPECT_FALSE(store_->DeleteTag("proj/app", "v1", deleted));  // nothing left to delete
 
   auto read = store_->ReadOutbox({}, 100);
   ASSERT_TRUE(read) << read.error().message;

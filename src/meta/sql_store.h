@@ -2,6 +2,7 @@
 // database, written once over the SQL seam.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -43,7 +44,7 @@ Status RefuseImmutableTags(SqlConnection& c, const std::string& repository,
 // Records `event` in the outbox, in the transaction of the change it tells of.
 Status RecordEvent(SqlConnection& c, const Event& event);
 // RecordEvent when there is an event to record.
-inline Status RecordEvent(SqlConnection& c, const Event* event) {
+inline Status RecordEvent(SqlConnection& c, const std::optional<Event>& event) {
   return event ? RecordEvent(c, *event) : Status{};
 }
 

@@ -378,7 +378,7 @@ Registry::~Registry() {
 Status Registry::DeleteRepository(const std::string& name, const std::string& caller) {
   if (ReadOnly()) return Fail(ErrorCode::kReadOnly);
   const auto event = StoredEvent(EventKind::kDeleteRepository, caller, name, {});
-  Status deleted = meta_.DeleteRepository(name, event ? &*event : nullptr);
+  Status deleted = meta_.DeleteRepository(name, event);
   Changed(name);
   return deleted;
 }
@@ -387,7 +387,7 @@ Status Registry::DeleteArtifact(const std::string& repository, const Digest& dig
                                 const std::string& caller) {
   if (ReadOnly()) return Fail(ErrorCode::kReadOnly);
   const auto event = StoredEvent(EventKind::kDeleteArtifact, caller, repository, digest.str());
-  Status deleted = meta_.DeleteManifest(repository, digest, event ? &*event : nullptr);
+  Status deleted = meta_.DeleteManifest(repository, digest, event);
   Changed(repository);
   return deleted;
 }
@@ -398,7 +398,7 @@ Status Registry::DeleteTag(const std::string& repository, const std::string& tag
   auto record = meta_.GetManifest(repository, tag);
   if (!record) return tl::unexpected(record.error());
   const auto event = StoredEvent(EventKind::kDeleteTag, caller, repository, record->digest, tag);
-  Status deleted = meta_.DeleteTag(repository, tag, event ? &*event : nullptr);
+  Status deleted = meta_.DeleteTag(repository, tag, event);
   Changed(repository);
   return deleted;
 }
@@ -410,7 +410,7 @@ Status Registry::PutTag(const std::string& repository, const std::string& digest
   auto record = meta_.GetManifest(repository, digest);
   if (!record) return tl::unexpected(record.error());
   const auto event = StoredEvent(EventKind::kCreateTag, caller, repository, record->digest, tag);
-  Status stored = meta_.PutManifest(*record, tag, clock_.Now(), event ? &*event : nullptr);
+  Status stored = meta_.PutManifest(*record, tag, clock_.Now(), event);
   Changed(repository);
   return stored;
 }
@@ -447,7 +447,7 @@ Status Registry::CopyArtifact(const std::string& from, const std::string& refere
                                     : StoredEvent(EventKind::kPushArtifact, caller, to, copy.digest,
                                                   by_tag ? reference : "");
   Status stored = meta_.PutManifest(copy, by_tag ? std::optional(reference) : std::nullopt,
-                                    clock_.Now(), event ? &*event : nullptr);
+                                    clock_.Now(), event);
   Changed(to);
   return stored;
 }
@@ -711,7 +711,7 @@ Response Registry::PutManifest(const Request& req, const Route& route, std::stri
   record.children = std::move(parsed->children);
   const auto event =
       StoredEvent(EventKind::kPushArtifact, caller, route.name, digest.str(), tag.value_or(""));
-  auto stored = meta_.PutManifest(record, tag, clock_.Now(), event ? &*event : nullptr);
+  auto stored = meta_.PutManifest(record, tag, clock_.Now(), event);
   Changed(route.name);
   if (!stored) return ErrorResponse(stored.error());
   Response res = Empty(201);
