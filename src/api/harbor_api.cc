@@ -123,6 +123,7 @@ HarborApi::HarborApi(const HarborServices& s, HarborApiOptions options)
       settings_(s.settings),
       changes_(s.changes),
       job_store_(s.job_store),
+      schedules_(s.schedules),
       jobs_(s.jobs),
       events_(s.events),
       notifier_(s.notifier),

@@ -15,25 +15,26 @@
 #include <string>
 #include <vector>
 
+#include "api/route_table.h"
 #include "auth/access.h"
 #include "auth/authenticator.h"
 #include "auth/ldap.h"
 #include "core/clock.h"
 #include "core/result.h"
-#include "api/route_table.h"
-#include "http/message.h"
 #include "core/settings.h"
 #include "events/event.h"
+#include "events/notifier.h"
+#include "http/message.h"
+#include "jobs/job_service.h"
 #include "meta/change_feed.h"
-#include "meta/identity_store.h"
 #include "meta/history_store.h"
+#include "meta/identity_store.h"
+#include "meta/job_store.h"
 #include "meta/management_store.h"
 #include "meta/metadata_store.h"
+#include "meta/schedule_store.h"
 #include "registry/registry.h"
 #include "storage/blob_store.h"
-#include "events/notifier.h"
-#include "jobs/job_service.h"
-#include "meta/job_store.h"
 
 namespace berth {
 
@@ -70,6 +71,7 @@ struct HarborServices {
   // Where projects, accounts and settings changed here are announced to every node's caches.
   ChangeFeed& changes;
   JobStore& job_store;
+  ScheduleStore& schedules;
   JobService* jobs;  // may be null: no job is submitted here
 };
 
@@ -218,7 +220,7 @@ class HarborApi : public http::Handler {
   http::Response OperateRetentionExecution(Call& call);
   http::Response ListRetentionTasks(Call& call);
   http::Response GetRetentionTaskLog(Call& call);
-  // Garbage collection: gc_api.cc.
+  // Garbage collection and the audit log purge: gc_api.cc.
   http::Response GetGCHistory(Call& call);
   http::Response GetGC(Call& call);
   http::Response GetGCLog(Call& call);
@@ -226,7 +228,28 @@ class HarborApi : public http::Handler {
   http::Response GetGCSchedule(Call& call);
   http::Response CreateGCSchedule(Call& call);
   http::Response UpdateGCSchedule(Call& call);
+  http::Response GetPurgeHistory(Call& call);
+  http::Response GetPurgeJob(Call& call);
+  http::Response GetPurgeJobLog(Call& call);
+  http::Response StopPurge(Call& call);
+  http::Response GetPurgeSchedule(Call& call);
+  http::Response CreatePurgeSchedule(Call& call);
+  http::Response UpdatePurgeSchedule(Call& call);
+  // The job service and the schedules: jobservice_api.cc.
+  http::Response GetWorkerPools(Call& call);
+  http::Response GetWorkers(Call& call);
+  http::Response StopRunningJob(Call& call);
+  http::Response ActionGetJobLog(Call& call);
+  http::Response ListJobQueues(Call& call);
+  http::Response ActionPendingJobs(Call& call);
+  http::Response ListSchedules(Call& call);
+  http::Response GetSchedulePaused(Call& call);
 
+ public:
+  // One of the system's own jobs, as /system/gc and /system/purgeaudit serve it (gc_api.cc).
+  struct SystemJob;
+
+ private:
   // What several operations share.
   Result<UserRecord> UserOf(Call& call);
   Result<GroupRecord> GroupOf(Call& call);
@@ -243,8 +266,23 @@ class HarborApi : public http::Handler {
   Result<ImmutableRuleRecord> ImmutableRuleOf(Call& call, Action action);
   Result<RetentionPolicyRecord> RetentionPolicyOf(Call& call, Action action);
   Result<JobRecord> RetentionExecutionOf(Call& call, Action action);
-  Result<JobRecord> GcRunOf(Call& call);
-  http::Response ScheduleGc(Call& call, int success_status);
+  Result<JobRecord> SystemRunOf(Call& call, const SystemJob& kind);
+  http::Response SystemRuns(Call& call, const SystemJob& kind);
+  http::Response SystemRun(Call& call, const SystemJob& kind);
+  http::Response SystemRunLog(Call& call, const SystemJob& kind);
+  http::Response StopSystemRun(Call& call, const SystemJob& kind);
+  http::Response SystemSchedule(Call& call, const SystemJob& kind);
+  http::Response PutSystemSchedule(Call& call, const SystemJob& kind, int success_status);
+  // The schedule a ScheduleObj ({"type":"Daily","cron":...}) asks for, without its job;
+  // BAD_REQUEST for a type other than a schedule's or a cron that names no time.
+  Result<ScheduleRecord> ScheduleFromBody(const boost::json::object& schedule,
+                                          std::string_view vendor_type, int64_t vendor_id);
+  static boost::json::object ScheduleJson(const ScheduleRecord& schedule);
+  // Sets or clears the schedule of a retention policy, as its trigger's cron says.
+  Status ScheduleRetention(const Principal& who, int64_t policy_id, const std::string& cron);
+  Result<JobRecord> JobOf(Call& call);
+  http::Response JobLogOf(int64_t id);
+  Result<std::vector<WorkerPoolRecord>> LivePools();
   http::Response SaveProject(ProjectRecord updated);
   http::Response AuditLogs(Call& call, const ProjectRecord* project);
 
@@ -298,6 +336,7 @@ class HarborApi : public http::Handler {
   Settings& settings_;
   ChangeFeed& changes_;
   JobStore& job_store_;
+  ScheduleStore& schedules_;
   JobService* jobs_;
   EventSink* events_;
   Notifier* notifier_;

@@ -101,9 +101,26 @@ Response HarborApi::CreateRetention(Call& call) {
                          "project " + project->name + " has a retention policy already: update it");
     return HarborError(id.error());
   }
+  if (auto s = ScheduleRetention(call.who, *id, policy->cron); !s) return HarborError(s.error());
   project->metadata["retention_id"] = std::to_string(*id);
   if (auto saved = SaveProject(*project); saved.status != 200) return saved;
   return Created(std::string(kApiPrefix) + "/retentions/" + std::to_string(*id));
+}
+
+// A scheduled run deletes in the name of whoever set the schedule, as a manual run does in its
+// caller's.
+Status HarborApi::ScheduleRetention(const Principal& who, int64_t policy_id,
+                                    const std::string& cron) {
+  const std::string vendor(kRetentionJobType);
+  if (cron.empty()) return schedules_.DeleteSchedule(vendor, policy_id);
+  auto schedule =
+      ScheduleFromBody(boost::json::object{{"type", "Custom"}, {"cron", cron}}, vendor, policy_id);
+  if (!schedule) return tl::unexpected(schedule.error());
+  schedule->job_type = vendor;
+  schedule->parameters = RetentionRunJson(RetentionRun{policy_id, false, OperatorOf(who)});
+  schedule->subject = RetentionSubject(policy_id);
+  if (auto id = schedules_.PutSchedule(*schedule); !id) return tl::unexpected(id.error());
+  return {};
 }
 
 // The policy of {id}, once the caller may act on its project.
@@ -146,6 +163,8 @@ Response HarborApi::UpdateRetention(Call& call) {
   record->policy = boost::json::serialize(policy->Json());
   record->updated_at = clock_.Now();
   if (auto s = management_.UpdateRetentionPolicy(*record); !s) return HarborError(s.error());
+  if (auto s = ScheduleRetention(call.who, record->id, policy->cron); !s)
+    return HarborError(s.error());
   return Empty(200);
 }
 

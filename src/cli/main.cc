@@ -34,6 +34,8 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "jobs/job_service.h"
+#include "jobs/purge_audit_job.h"
+#include "jobs/scheduler.h"
 #include "meta/databases.h"
 #include "registry/registry.h"
 #include "retention/retention_job.h"
@@ -339,6 +341,7 @@ int Serve(const Flags& flags) {
   notifier_options.registry_host = external_url.substr(external_url.find("://") + 3);
   notifier_options.max_attempts = config->webhook_max_attempts;
   notifier_options.retry_base = config->webhook_retry_base;
+  notifier_options.history_per_policy = config->webhook_history_per_policy;
   // Nodes share PostgreSQL's webhook tasks; one alone owns SQLite's.
   if (config->database.driver == "postgres") notifier_options.claim_lease = std::chrono::minutes(5);
   Notifier notifier(meta, history, access, settings, clock, notifier_options);
@@ -409,17 +412,23 @@ int Serve(const Flags& flags) {
   jobs.Register(
       std::string(kRetentionJobType),
       RetentionJobHandler(RetentionServices{meta, identities, meta, registry, &events, clock}));
+  jobs.Register(std::string(kPurgeAuditJobType), PurgeAuditJobHandler(history));
   if (auto s = jobs.Start(); !s) {
     spdlog::critical("jobs: {}", s.error().message);
     return 1;
   }
+  SchedulerOptions scheduler_options;
+  scheduler_options.node = node;
+  scheduler_options.lease = shared_lease;
+  Scheduler scheduler(meta, meta, clock, scheduler_options);
+  scheduler.Start();
   HarborApiOptions api_options;
   api_options.auth_mode = config->auth_mode;
   api_options.secure_cookie = external_url.starts_with("https://");
   api_options.external_url = external_url;
   HarborApi api(HarborServices{identities, meta, meta, history, blobs, registry, authenticator,
                                access, ldap ? &*ldap : nullptr, clock, settings, &events, &notifier,
-                               root, changes, meta, &jobs},
+                               root, changes, meta, meta, &jobs},
                 api_options);
   changes.Start();
   auto* s3 = dynamic_cast<S3BlobStore*>(&blobs);

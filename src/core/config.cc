@@ -173,6 +173,8 @@ const std::map<std::string, Setter>& Setters() {
         {"webhook.max_attempts",
          Field(&Config::webhook_max_attempts, integer("webhook.max_attempts"))},
         {"webhook.retry_base", Field(&Config::webhook_retry_base, duration("webhook.retry_base"))},
+        {"webhook.history_per_policy",
+         Field(&Config::webhook_history_per_policy, size("webhook.history_per_policy"))},
         {"database.driver",
          [](Config& c, const std::string& v) {
            return OneOf(c.database.driver, "database.driver", v, {"sqlite", "postgres"},

@@ -65,6 +65,7 @@ struct Config {
   // Webhook deliveries: tries per target, and the wait before the second (doubling after).
   int webhook_max_attempts = 5;
   std::chrono::seconds webhook_retry_base{std::chrono::seconds(1)};
+  size_t webhook_history_per_policy = 50;  // ended executions each policy keeps
 
   // The metadata's engine: SQLite in data_dir (berth.db, history.db), or PostgreSQL.
   struct Database {

@@ -36,6 +36,8 @@ size_t Discard(char*, size_t size, size_t count, void*) { return size * count; }
 
 // Deliveries a sender takes at a time: each batch costs three commits.
 constexpr size_t kSendBatch = 64;
+// How often each policy's history is trimmed to its newest executions.
+constexpr int64_t kSweepEvery = 600;
 
 // Whether a failed try may be tried again: not when nothing could be sent.
 constexpr bool kLastTry = true;
@@ -202,6 +204,8 @@ void Notifier::SweepHistory() {
     spdlog::error("webhook history of deleted policies: {}", swept.error().message);
     sweep_due_ = true;
   }
+  auto trimmed = history_.TrimWebhookHistory(static_cast<int64_t>(options_.history_per_policy));
+  if (!trimmed) spdlog::error("webhook history not trimmed: {}", trimmed.error().message);
 }
 
 void Notifier::RefreshPolicies() {
@@ -352,6 +356,9 @@ Result<std::vector<WebhookTaskRecord>> Notifier::StartDeliveries(size_t limit) {
 void Notifier::Send() {
   CURL* curl = curl_easy_init();
   while (true) {
+    if (int64_t at = next_sweep_;
+        clock_.Now() >= at && next_sweep_.compare_exchange_strong(at, clock_.Now() + kSweepEvery))
+      sweep_due_ = true;
     if (sweep_due_.exchange(false)) SweepHistory();
     // Retries and tasks a stopped process left first, then new events.
     // Among nodes, one that stopped mid-send left its claims: taken up once they are stale.

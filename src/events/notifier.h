@@ -40,6 +40,8 @@ struct NotifierOptions {
   // stopped node's, and is sent again. 0: this node is alone, and what it left running at its
   // last stop is sent again at its start.
   std::chrono::seconds claim_lease{0};
+  // Each policy keeps the history of its newest this many ended executions.
+  size_t history_per_policy = 50;
 };
 
 // One target of a policy, as Harbor's API gives it.
@@ -130,6 +132,7 @@ class Notifier {
   // One sender reads the journal at a time; a sweep waits for executions being created.
   std::mutex journal_reader_mu_;
   std::atomic<bool> sweep_due_{true};
+  std::atomic<int64_t> next_sweep_{0};    // when the history is next trimmed
   std::atomic<int64_t> next_requeue_{0};  // when the senders next look for stale claims
 
   std::mutex mu_;

@@ -12,7 +12,10 @@ constexpr int64_t kPruneEvery = 60;
 }  // namespace
 
 OutboxReader::OutboxReader(OutboxStore& store, const Clock& clock, OutboxReaderOptions options)
-    : store_(store), clock_(clock), options_(std::move(options)) {}
+    : store_(store),
+      clock_(clock),
+      options_(std::move(options)),
+      lease_(store_, std::string(kLease), options_.node, options_.lease, clock_) {}
 
 OutboxReader::~OutboxReader() {
   {
@@ -21,10 +24,6 @@ OutboxReader::~OutboxReader() {
   }
   wake_.notify_all();
   if (reader_.joinable()) reader_.join();
-  if (leading_ && options_.lease.count() > 0) {
-    if (auto s = store_.ReleaseLease(std::string(kLease), options_.node); !s)
-      spdlog::warn("outbox lease not given up: {}", s.error().message);
-  }
 }
 
 void OutboxReader::Subscribe(std::string name, Consumer consumer) {
@@ -36,25 +35,6 @@ void OutboxReader::Start() {
     ::pthread_setname_np(::pthread_self(), "berth-outbox");
     Run();
   });
-}
-
-bool OutboxReader::Lead() {
-  if (options_.lease.count() == 0) return true;
-  const int64_t now = clock_.Now();
-  if (now < next_lease_check_) return leading_;
-  const int64_t ttl = options_.lease.count();
-  auto held = store_.HoldLease(std::string(kLease), options_.node, now, ttl);
-  if (!held) spdlog::warn("outbox lease: {}", held.error().message);
-  const bool leading = held && *held;
-  // Renewed well before it runs out; a node without it asks as often.
-  next_lease_check_ = now + std::max<int64_t>(1, ttl / 3);
-  if (leading && !leading_) {
-    spdlog::info("outbox: this node now reads it for all");
-    // Another node may have moved the cursors meanwhile.
-    for (Subscriber& s : subscribers_) s.cursor.reset();
-  }
-  leading_ = leading;
-  return leading_;
 }
 
 bool OutboxReader::Deliver(Subscriber& s) {
@@ -93,7 +73,11 @@ bool OutboxReader::Deliver(Subscriber& s) {
 void OutboxReader::Run() {
   while (true) {
     bool more = false;
-    if (Lead()) {
+    if (lease_.Held()) {
+      // Another node may have moved the cursors meanwhile.
+      if (lease_.just_taken()) {
+        for (Subscriber& s : subscribers_) s.cursor.reset();
+      }
       for (Subscriber& s : subscribers_) more = Deliver(s) || more;
       if (const int64_t now = clock_.Now(); now >= next_prune_) {
         next_prune_ = now + kPruneEvery;

@@ -57,8 +57,6 @@ class OutboxReader {
   };
 
   void Run();
-  // Whether this node reads the outbox now.
-  bool Lead();
   // Hands `s` its next batch; true when more are waiting.
   bool Deliver(Subscriber& s);
 
@@ -68,8 +66,7 @@ class OutboxReader {
   std::vector<Subscriber> subscribers_;
 
   // Kept by the reader thread alone.
-  bool leading_ = false;
-  int64_t next_lease_check_ = 0;
+  LeaseHolder lease_;
   int64_t next_prune_ = 0;
 
   std::mutex mu_;

@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include "api/harbor_json.h"
 
@@ -28,6 +29,10 @@ JobService::~JobService() {
   }
   wake_.notify_all();
   for (std::thread& t : workers_) t.join();
+  if (started_at_ != 0) {
+    if (auto s = store_.RemoveWorkerPool(options_.node); !s)
+      spdlog::warn("jobs: pool not removed: {}", s.error().message);
+  }
 }
 
 void JobService::Register(const std::string& type, JobHandler handler) {
@@ -40,8 +45,28 @@ Status JobService::Start() {
       options_.lease.count() > 0 ? now - options_.lease.count() : now + 1, now);
   if (!requeued) return tl::unexpected(requeued.error());
   if (*requeued) spdlog::info("jobs: {} cut short by a stop run again", *requeued);
+  started_at_ = now;
+  BeatPool();
   for (size_t i = 0; i < options_.workers; ++i) workers_.emplace_back([this, i] { Work(i); });
   return {};
+}
+
+std::vector<std::string> JobService::Types() const {
+  std::vector<std::string> types;
+  for (const auto& [type, handler] : handlers_) types.push_back(type);
+  return types;
+}
+
+void JobService::BeatPool() {
+  char host[256] = {};
+  ::gethostname(host, sizeof(host) - 1);
+  const int64_t now = clock_.Now();
+  next_pool_beat_ = now + kPoolBeat;
+  if (auto s = store_.BeatWorkerPool(WorkerPoolRecord{options_.node, ::getpid(), host,
+                                                      static_cast<int64_t>(options_.workers),
+                                                      started_at_, now});
+      !s)
+    spdlog::warn("jobs: pool heartbeat: {}", s.error().message);
 }
 
 Result<int64_t> JobService::Submit(const std::string& type, const std::string& parameters,
@@ -65,6 +90,7 @@ void JobService::Work(size_t index) {
       std::lock_guard lock(mu_);
       if (stopping_) return;
     }
+    if (index == 0 && clock_.Now() >= next_pool_beat_) BeatPool();
     // Among nodes, one worker looks for the jobs a stopped node left, now and then.
     if (index == 0 && options_.lease.count() > 0 && clock_.Now() >= next_requeue) {
       next_requeue = clock_.Now() + options_.lease.count() / 2;

@@ -75,8 +75,15 @@ class JobService {
   Result<int64_t> Submit(const std::string& type, const std::string& parameters,
                          const std::string& trigger, const std::string& subject = {});
 
+  // The job types registered, by name.
+  std::vector<std::string> Types() const;
+  // How often a node's pool says it is alive (JobStore::BeatWorkerPool); one silent for three
+  // times as long has stopped.
+  static constexpr int64_t kPoolBeat = 10;
+
  private:
   void Work(size_t index);
+  void BeatPool();
   void Run(const JobRecord& job);
 
   JobStore& store_;
@@ -89,6 +96,8 @@ class JobService {
   bool stopping_ = false;  // guarded by mu_
   std::atomic<bool> shutting_down_ = false;
   std::vector<std::thread> workers_;
+  int64_t started_at_ = 0;
+  int64_t next_pool_beat_ = 0;  // kept by worker 0
 };
 
 }  // namespace berth

@@ -97,6 +97,14 @@ struct WebhookDelivery {
   std::vector<WebhookTaskRecord> tasks;
 };
 
+// Which audit log entries a purge deletes: older than `before`, of one of `event_types`
+// ("<operation>_<resource_type>": create_artifact) or of one of `operations` (create).
+struct AuditLogPurge {
+  int64_t before = 0;
+  std::vector<std::string> event_types;
+  std::vector<std::string> operations;
+};
+
 class HistoryStore {
  public:
   virtual ~HistoryStore() = default;
@@ -104,6 +112,10 @@ class HistoryStore {
   virtual Status AddAuditLogs(const std::vector<AuditLogRecord>& logs) = 0;
   // BAD_REQUEST for a column the query may not name.
   virtual Result<ListPage<AuditLogRecord>> QueryAuditLogs(const AuditLogQuery& query) = 0;
+  // Deletes up to `limit` of the entries `purge` picks, oldest first; returns how many. With
+  // `dry_run`, deletes none and returns how many it would, all told.
+  virtual Result<int64_t> PurgeAuditLogs(const AuditLogPurge& purge, int64_t limit,
+                                         bool dry_run) = 0;
 
   // Stores the executions with their tasks, filling in their ids.
   virtual Status CreateWebhookDeliveries(std::vector<WebhookDelivery>& deliveries) = 0;
@@ -118,6 +130,8 @@ class HistoryStore {
   // Deletes the history of every policy but `policies`: those deleted since, whose ids are
   // never given to another policy.
   virtual Status KeepWebhookHistoryOf(const std::vector<int64_t>& policies) = 0;
+  // Deletes each policy's ended executions but its newest `keep`; returns how many went.
+  virtual Result<int64_t> TrimWebhookHistory(int64_t keep) = 0;
   // Newest first.
   virtual Result<ListPage<WebhookExecutionRecord>> ListWebhookExecutions(int64_t policy_id,
                                                                          int64_t offset,

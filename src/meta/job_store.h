@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/list_query.h"
@@ -29,6 +30,27 @@ struct JobRecord {
   int64_t ended_at = 0;
   std::string subject;  // what the job works on, to list a policy's runs by ("retention:7")
 };
+
+// The jobs of one type that wait (Harbor's JobQueue).
+struct JobQueueRecord {
+  std::string type;
+  int64_t pending = 0;
+  int64_t oldest_pending = 0;  // when the longest-waiting one was queued; 0 when none waits
+  bool paused = false;
+};
+
+// A node's job service (Harbor's WorkerPool), as it last said it was alive.
+struct WorkerPoolRecord {
+  std::string node;
+  int64_t pid = 0;
+  std::string host;
+  int64_t concurrency = 0;
+  int64_t started_at = 0;
+  int64_t heartbeat_at = 0;
+};
+
+// Pauses or stops every job type at once.
+inline constexpr std::string_view kAllJobTypes = "all";
 
 class JobStore {
  public:
@@ -54,6 +76,20 @@ class JobStore {
   // Running jobs whose heartbeat is older than `before` (their node stopped) wait again, with a
   // line in their log saying so; returns how many.
   virtual Result<size_t> RequeueAbandonedJobs(int64_t before, int64_t now) = 0;
+
+  // The queue of each of `types`, in that order.
+  virtual Result<std::vector<JobQueueRecord>> ListJobQueues(
+      const std::vector<std::string>& types) = 0;
+  // A paused type's jobs wait, unclaimed, until it is resumed; kAllJobTypes pauses all.
+  virtual Status PauseJobQueue(const std::string& type, bool paused) = 0;
+  // Every Pending job of `type` (or of kAllJobTypes) is Stopped; returns how many.
+  virtual Result<size_t> StopPendingJobs(const std::string& type, int64_t now) = 0;
+  virtual Result<std::vector<JobRecord>> RunningJobs(const std::string& owner) = 0;
+
+  virtual Status BeatWorkerPool(const WorkerPoolRecord& pool) = 0;
+  virtual Status RemoveWorkerPool(const std::string& node) = 0;
+  // Those that beat at or after `alive_since`, by node.
+  virtual Result<std::vector<WorkerPoolRecord>> ListWorkerPools(int64_t alive_since) = 0;
 };
 
 }  // namespace berth

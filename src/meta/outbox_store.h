@@ -1,7 +1,6 @@
 // OutboxStore: the events that content and project changes record in the transaction that makes
-// the change (the outbox), read in commit order by named consumers with a cursor each; and named
-// leases, by which one node of many does what must be done once (read the outbox, own the
-// schedules). In the metadata database, shared by every node.
+// the change (the outbox), read in commit order by named consumers with a cursor each, by the one
+// node that holds the outbox lease. In the metadata database, shared by every node.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +9,7 @@
 
 #include "core/result.h"
 #include "events/event.h"
+#include "meta/lease.h"
 
 namespace berth {
 
@@ -26,7 +26,7 @@ struct OutboxEntry {
   Event event;
 };
 
-class OutboxStore {
+class OutboxStore : public LeaseStore {
  public:
   virtual ~OutboxStore() = default;
 
@@ -40,13 +40,6 @@ class OutboxStore {
   virtual Status AdvanceOutbox(const std::string& consumer, OutboxPosition to) = 0;
   // Deletes the events every consumer has read; returns how many.
   virtual Result<size_t> PruneOutbox() = 0;
-
-  // Takes or renews the lease `name` for `owner` until now + ttl: true when `owner` holds it
-  // (it did, or the last holder's ran out).
-  virtual Result<bool> HoldLease(const std::string& name, const std::string& owner, int64_t now,
-                                 int64_t ttl) = 0;
-  // Gives the lease up, if `owner` holds it, for another node to take at once.
-  virtual Status ReleaseLease(const std::string& name, const std::string& owner) = 0;
 };
 
 }  // namespace berth

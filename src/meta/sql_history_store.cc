@@ -197,6 +197,42 @@ Status SqlHistoryStore::AddAuditLogs(const std::vector<AuditLogRecord>& logs) {
   });
 }
 
+Result<int64_t> SqlHistoryStore::PurgeAuditLogs(const AuditLogPurge& purge, int64_t limit,
+                                                bool dry_run) {
+  const std::string picked = " FROM audit_logs WHERE op_time < ? AND (" +
+                             InSql("operation || '_' || resource_type", purge.event_types.size()) +
+                             " OR " + InSql("operation", purge.operations.size()) + ")";
+  auto bind = [&](SqlStatement& q) {
+    int i = 0;
+    q.Bind(++i, purge.before);
+    for (const std::string& t : purge.event_types) q.Bind(++i, t);
+    for (const std::string& o : purge.operations) q.Bind(++i, o);
+    return i;
+  };
+  if (dry_run) {
+    return db_->Read([&](Connection& c) -> Result<int64_t> {
+      auto q = c.Prepare("SELECT count(*)" + picked);
+      if (!q) return tl::unexpected(q.error());
+      bind(**q);
+      auto row = (*q)->Step();
+      if (!row) return tl::unexpected(row.error());
+      return (*q)->Int(0);
+    });
+  }
+  int64_t purged = 0;
+  Status s = db_->Commit([&](Connection& c) -> Status {
+    auto q = c.Prepare("DELETE FROM audit_logs WHERE id IN (SELECT id" + picked +
+                       " ORDER BY id LIMIT ?)");
+    if (!q) return tl::unexpected(q.error());
+    (*q)->Bind(bind(**q) + 1, limit);
+    if (auto s = (*q)->Run(); !s) return s;
+    purged = c.Changes();
+    return {};
+  });
+  if (!s) return tl::unexpected(s.error());
+  return purged;
+}
+
 Result<ListPage<AuditLogRecord>> SqlHistoryStore::QueryAuditLogs(const AuditLogQuery& query) {
   static const std::set<std::string, std::less<>> kColumns = {
       "id", "op_time", "username", "resource", "resource_type", "operation"};
@@ -407,6 +443,23 @@ Status SqlHistoryStore::KeepWebhookHistoryOf(const std::vector<int64_t>& policie
     for (int64_t id : policies) (*q)->Bind(++i, id);
     return (*q)->Run();  // tasks and their tries go with their execution
   });
+}
+
+Result<int64_t> SqlHistoryStore::TrimWebhookHistory(int64_t keep) {
+  int64_t trimmed = 0;
+  Status s = db_->Commit([&](Connection& c) -> Status {
+    if (auto s = c.Exec("DELETE FROM webhook_executions WHERE id IN (SELECT id FROM (SELECT id, "
+                        "row_number() OVER (PARTITION BY policy_id ORDER BY id DESC) AS newer "
+                        "FROM webhook_executions WHERE status NOT IN ('Pending', 'Running')) "
+                        "AS ended WHERE newer > ?)",
+                        keep);
+        !s)
+      return s;
+    trimmed = c.Changes();
+    return {};
+  });
+  if (!s) return tl::unexpected(s.error());
+  return trimmed;
 }
 
 Result<ListPage<WebhookExecutionRecord>> SqlHistoryStore::ListWebhookExecutions(int64_t policy_id,

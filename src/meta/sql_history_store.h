@@ -20,6 +20,8 @@ class SqlHistoryStore : public HistoryStore {
 
   Status AddAuditLogs(const std::vector<AuditLogRecord>& logs) override;
   Result<ListPage<AuditLogRecord>> QueryAuditLogs(const AuditLogQuery& query) override;
+  Result<int64_t> PurgeAuditLogs(const AuditLogPurge& purge, int64_t limit, bool dry_run) override;
+  Result<int64_t> TrimWebhookHistory(int64_t keep) override;
   Status CreateWebhookDeliveries(std::vector<WebhookDelivery>& deliveries) override;
   Result<std::vector<WebhookTaskRecord>> ClaimWebhookTasks(int64_t now, size_t limit) override;
   Status RequeueWebhookTasks(int64_t claimed_before) override;

@@ -122,6 +122,47 @@ TEST_F(HistoryStoreTest, TheHistoryOfPoliciesNoLongerKeptIsSwept) {
   EXPECT_EQ(store_->ListWebhookExecutions(1, 0, 10)->total, 0);
 }
 
+TEST_F(HistoryStoreTest, EachPolicyKeepsItsNewestEndedExecutionsAndEveryUnfinishedOne) {
+  std::vector<WebhookDelivery> first;
+  for (int i = 0; i < 4; ++i) first.push_back(Deliver(1, {"http://a"}));
+  const WebhookDelivery other = Deliver(2, {"http://a"});
+  // All but the newest of policy 1's end.
+  for (int i = 0; i < 3; ++i) {
+    WebhookTaskRecord done = first[i].tasks[0];
+    done.status = "Success";
+    done.run_count = 1;
+    ASSERT_TRUE(store_->RecordWebhookTries({{done, {done.id, 1, 2, 200, "HTTP 200"}}}));
+  }
+  auto trimmed = store_->TrimWebhookHistory(1);
+  ASSERT_TRUE(trimmed) << trimmed.error().message;
+  EXPECT_EQ(*trimmed, 2);
+  auto left = store_->ListWebhookExecutions(1, 0, 10);
+  ASSERT_EQ(left->total, 2);
+  EXPECT_EQ(left->items[0].id, first[3].execution.id) << "still running: kept";
+  EXPECT_EQ(left->items[1].id, first[2].execution.id) << "the newest that ended";
+  EXPECT_EQ(store_->ListWebhookExecutions(2, 0, 10)->total, 1);
+  EXPECT_EQ(*store_->TrimWebhookHistory(1), 0);
+}
+
+TEST_F(HistoryStoreTest, APurgeTakesOnlyOldEntriesOfWhatItNamesAndADryRunCounts) {
+  ASSERT_TRUE(store_->AddAuditLogs({{0, 1, "a", "create", "artifact", "p/r:1", 10},
+                                    {0, 1, "a", "pull", "artifact", "p/r:1", 20},
+                                    {0, 1, "a", "create", "project", "p", 30},
+                                    {0, 1, "a", "delete", "tag", "p/r:1", 40},
+                                    {0, 1, "a", "create", "artifact", "p/r:2", 100}}));
+  const AuditLogPurge purge{50, {"create_artifact", "pull_artifact"}, {"delete"}};
+  EXPECT_EQ(*store_->PurgeAuditLogs(purge, 0, true), 3);
+  EXPECT_EQ(*store_->PurgeAuditLogs(purge, 2, false), 2);
+  EXPECT_EQ(*store_->PurgeAuditLogs(purge, 2, false), 1);
+  EXPECT_EQ(*store_->PurgeAuditLogs(purge, 2, false), 0);
+  AuditLogQuery all;
+  all.limit = 10;
+  auto left = store_->QueryAuditLogs(all);
+  ASSERT_EQ(left->total, 2);
+  EXPECT_EQ(left->items[0].resource, "p/r:2") << "newer than the purge";
+  EXPECT_EQ(left->items[1].resource_type, "project") << "not named";
+}
+
 // Rows berth.db's migration 6 set aside are taken once, with their ids, and the copies dropped.
 TEST(SqlHistoryStoreMoveTest, TakesTheHistoryBerthDbSetAside) {
   if (testing::OnPostgres()) GTEST_SKIP() << "berth.db and history.db are SQLite's";

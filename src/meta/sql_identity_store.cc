@@ -373,13 +373,13 @@ Status SqlMetadataStore::DeleteProject(int64_t id, const std::optional<Event>& e
     // What is left of it goes with it: emptied repositories with their blob links and tags
     // (or a new project of the same name would read them), and its labels; its members,
     // robots, quota, webhook policies, immutable tag rules and retention policy follow by their
-    // foreign keys, the retention policy's runs with it.
+    // foreign keys, the retention policy's runs and schedule with it.
     auto [low, high] = ProjectRange(p->name);
     if (auto s = c.Exec("DELETE FROM repositories WHERE name > ? AND name < ?", low, high); !s)
       return s;
     if (auto s = c.Exec("DELETE FROM labels WHERE scope = 'p' AND project_id = ?", id); !s)
       return s;
-    if (auto s = DeleteRetentionRuns(c, "project_id = ?", id); !s) return s;
+    if (auto s = DeleteRetentionJobs(c, "project_id = ?", id); !s) return s;
     if (auto s = RecordEvent(c, event); !s) return s;
     return Change(c, "DELETE FROM projects WHERE id = ?", id);
   });

@@ -11,6 +11,11 @@ constexpr const char* kJobColumns =
     "id, type, parameters, trigger_kind, status, owner, result, attempts, created_at, "
     "updated_at, started_at, ended_at, subject";
 
+const std::string kUnpaused =
+    "NOT EXISTS (SELECT 1 FROM paused_job_queues p WHERE p.job_type = jobs.type OR p.job_type = "
+    "'" +
+    std::string(kAllJobTypes) + "')";
+
 JobRecord ReadJob(SqlStatement& q) {
   return JobRecord{q.Int(0), q.Text(1), q.Text(2), q.Text(3),  q.Text(4),  q.Text(5), q.Text(6),
                    q.Int(7), q.Int(8),  q.Int(9),  q.Int(10), q.Int(11), q.Text(12)};
@@ -83,16 +88,20 @@ Result<std::optional<JobRecord>> SqlMetadataStore::ClaimJob(const std::string& o
     claimed.reset();
     const bool postgres = c.dialect() == SqlDialect::kPostgres;
     static const std::string sqlite_sql =
-        std::string("UPDATE jobs SET status = 'Running', owner = ?1, heartbeat = ?2, "
-                    "updated_at = ?2, started_at = ?2, attempts = attempts + 1 WHERE id = "
-                    "(SELECT id FROM jobs WHERE status = 'Pending' ORDER BY id LIMIT 1) "
-                    "RETURNING ") +
+        std::string(
+            "UPDATE jobs SET status = 'Running', owner = ?1, heartbeat = ?2, "
+            "updated_at = ?2, started_at = ?2, attempts = attempts + 1 WHERE id = "
+            "(SELECT id FROM jobs WHERE status = 'Pending' AND " +
+            kUnpaused +
+            " ORDER BY id LIMIT 1) "
+            "RETURNING ") +
         kJobColumns;
     static const std::string postgres_sql =
-        std::string("UPDATE jobs SET status = 'Running', owner = ?1, heartbeat = ?2, "
-                    "updated_at = ?2, started_at = ?2, attempts = attempts + 1 WHERE id = "
-                    "(SELECT id FROM jobs WHERE status = 'Pending' ORDER BY id LIMIT 1 "
-                    "FOR UPDATE SKIP LOCKED) RETURNING ") +
+        std::string(
+            "UPDATE jobs SET status = 'Running', owner = ?1, heartbeat = ?2, "
+            "updated_at = ?2, started_at = ?2, attempts = attempts + 1 WHERE id = "
+            "(SELECT id FROM jobs WHERE status = 'Pending' AND " +
+            kUnpaused + " ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING ") +
         kJobColumns;
     auto q = c.Query(postgres ? postgres_sql.c_str() : sqlite_sql.c_str(), owner, now);
     if (!q) return tl::unexpected(q.error());
@@ -196,6 +205,90 @@ Result<size_t> SqlMetadataStore::RequeueAbandonedJobs(int64_t before, int64_t no
   });
   if (!s) return tl::unexpected(s.error());
   return requeued;
+}
+
+Result<std::vector<JobQueueRecord>> SqlMetadataStore::ListJobQueues(
+    const std::vector<std::string>& types) {
+  return db_->Read([&](Connection& c) -> Result<std::vector<JobQueueRecord>> {
+    std::vector<JobQueueRecord> queues;
+    for (const std::string& type : types) {
+      auto queue = One<JobQueueRecord>(
+          c,
+          "SELECT count(*), coalesce(min(created_at), 0), EXISTS (SELECT 1 FROM "
+          "paused_job_queues WHERE job_type = ?1 OR job_type = ?2) FROM jobs "
+          "WHERE type = ?1 AND status = 'Pending'",
+          [&](SqlStatement& q) {
+            return JobQueueRecord{type, q.Int(0), q.Int(1), q.Int(2) != 0};
+          },
+          type, std::string(kAllJobTypes));
+      if (!queue) return tl::unexpected(queue.error());
+      queues.push_back(std::move(*queue));
+    }
+    return queues;
+  });
+}
+
+Status SqlMetadataStore::PauseJobQueue(const std::string& type, bool paused) {
+  return db_->CommitLocked([&](Connection& c) {
+    return paused ? c.Exec(
+                        "INSERT INTO paused_job_queues (job_type) VALUES (?) "
+                        "ON CONFLICT (job_type) DO NOTHING",
+                        type)
+                  : c.Exec("DELETE FROM paused_job_queues WHERE job_type = ?", type);
+  });
+}
+
+Result<size_t> SqlMetadataStore::StopPendingJobs(const std::string& type, int64_t now) {
+  size_t stopped = 0;
+  Status s = db_->CommitLocked([&](Connection& c) -> Status {
+    if (auto s = c.Exec("UPDATE jobs SET status = 'Stopped', updated_at = ?1, ended_at = ?1, "
+                        "log = log || 'stopped before it ran: its queue was stopped\n' "
+                        "WHERE status = 'Pending' AND (type = ?2 OR ?2 = ?3)",
+                        now, type, std::string(kAllJobTypes));
+        !s)
+      return s;
+    stopped = static_cast<size_t>(c.Changes());
+    return {};
+  });
+  if (!s) return tl::unexpected(s.error());
+  return stopped;
+}
+
+Result<std::vector<JobRecord>> SqlMetadataStore::RunningJobs(const std::string& owner) {
+  return db_->Read([&](Connection& c) {
+    static const std::string sql = std::string("SELECT ") + kJobColumns +
+                                   " FROM jobs WHERE status = 'Running' AND owner = ? ORDER BY id";
+    return All<JobRecord>(c, sql.c_str(), ReadJob, owner);
+  });
+}
+
+Status SqlMetadataStore::BeatWorkerPool(const WorkerPoolRecord& p) {
+  return db_->CommitLocked([&](Connection& c) {
+    return c.Exec(
+        "INSERT INTO worker_pools (node, pid, host, concurrency, started_at, heartbeat_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (node) DO UPDATE SET pid = excluded.pid, "
+        "host = excluded.host, concurrency = excluded.concurrency, "
+        "started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at",
+        p.node, p.pid, p.host, p.concurrency, p.started_at, p.heartbeat_at);
+  });
+}
+
+Status SqlMetadataStore::RemoveWorkerPool(const std::string& node) {
+  return db_->CommitLocked(
+      [&](Connection& c) { return c.Exec("DELETE FROM worker_pools WHERE node = ?", node); });
+}
+
+Result<std::vector<WorkerPoolRecord>> SqlMetadataStore::ListWorkerPools(int64_t alive_since) {
+  return db_->Read([&](Connection& c) {
+    return All<WorkerPoolRecord>(
+        c,
+        "SELECT node, pid, host, concurrency, started_at, heartbeat_at FROM worker_pools "
+        "WHERE heartbeat_at >= ? ORDER BY node",
+        [](SqlStatement& q) {
+          return WorkerPoolRecord{q.Text(0), q.Int(1), q.Text(2), q.Int(3), q.Int(4), q.Int(5)};
+        },
+        alive_since);
+  });
 }
 
 }  // namespace berth

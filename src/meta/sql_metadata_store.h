@@ -10,6 +10,7 @@
 #include "meta/management_store.h"
 #include "meta/metadata_store.h"
 #include "meta/outbox_store.h"
+#include "meta/schedule_store.h"
 
 namespace berth {
 
@@ -19,7 +20,8 @@ class SqlMetadataStore : public MetadataStore,
                          public IdentityStore,
                          public ManagementStore,
                          public JobStore,
-                         public OutboxStore {
+                         public OutboxStore,
+                         public ScheduleStore {
  public:
   // Applies the pending migrations to `db`. On SQLite, migration 6 sets the audit log and webhook
   // history aside for history.db to take (see databases.h).
@@ -81,6 +83,22 @@ class SqlMetadataStore : public MetadataStore,
                    const std::string& result, const std::string& log, int64_t now) override;
   Result<bool> StopJob(int64_t id, int64_t now) override;
   Result<size_t> RequeueAbandonedJobs(int64_t before, int64_t now) override;
+  Result<std::vector<JobQueueRecord>> ListJobQueues(const std::vector<std::string>& types) override;
+  Status PauseJobQueue(const std::string& type, bool paused) override;
+  Result<size_t> StopPendingJobs(const std::string& type, int64_t now) override;
+  Result<std::vector<JobRecord>> RunningJobs(const std::string& owner) override;
+  Status BeatWorkerPool(const WorkerPoolRecord& pool) override;
+  Status RemoveWorkerPool(const std::string& node) override;
+  Result<std::vector<WorkerPoolRecord>> ListWorkerPools(int64_t alive_since) override;
+
+  Result<int64_t> PutSchedule(const ScheduleRecord& schedule) override;
+  Result<std::optional<ScheduleRecord>> GetSchedule(const std::string& vendor_type,
+                                                    int64_t vendor_id) override;
+  Status DeleteSchedule(const std::string& vendor_type, int64_t vendor_id) override;
+  Result<ListPage<ScheduleRecord>> ListSchedules(int64_t offset, int64_t limit) override;
+  Result<std::vector<ScheduleRecord>> DueSchedules(int64_t now, size_t limit) override;
+  Result<std::optional<int64_t>> FireSchedule(const ScheduleRecord& due, int64_t next_run,
+                                              int64_t now) override;
 
   Status AddOutboxEvent(const Event& event) override;
   Result<OutboxPosition> OutboxCursor(const std::string& consumer) override;

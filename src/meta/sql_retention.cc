@@ -21,14 +21,18 @@ constexpr const char* kPolicyColumns =
 
 }  // namespace
 
-Status DeleteRetentionRuns(Connection& c, const char* where, int64_t value) {
+Status DeleteRetentionJobs(Connection& c, const char* where, int64_t value) {
+  const std::string policies =
+      std::string("(SELECT id FROM retention_policies WHERE ") + where + ")";
+  const std::string schedules =
+      "DELETE FROM schedules WHERE vendor_type = ? AND vendor_id IN " + policies;
+  if (auto s = c.Exec(schedules.c_str(), std::string(kRetentionJobType), value); !s) return s;
   // The tasks go with their jobs by foreign key.
-  const std::string sql =
-      std::string(
-          "DELETE FROM jobs WHERE type = ? AND subject IN (SELECT 'retention:' || id "
-          "FROM retention_policies WHERE ") +
-      where + ")";
-  return c.Exec(sql.c_str(), std::string(kRetentionJobType), value);
+  const std::string runs =
+      "DELETE FROM jobs WHERE type = ? AND subject IN (SELECT 'retention:' || id "
+      "FROM retention_policies WHERE " +
+      std::string(where) + ")";
+  return c.Exec(runs.c_str(), std::string(kRetentionJobType), value);
 }
 
 Result<int64_t> SqlMetadataStore::CreateRetentionPolicy(const RetentionPolicyRecord& p) {
@@ -62,7 +66,7 @@ Status SqlMetadataStore::UpdateRetentionPolicy(const RetentionPolicyRecord& p) {
 
 Status SqlMetadataStore::DeleteRetentionPolicy(int64_t id) {
   return db_->Commit([&](Connection& c) -> Status {
-    if (auto s = DeleteRetentionRuns(c, "id = ?", id); !s) return s;
+    if (auto s = DeleteRetentionJobs(c, "id = ?", id); !s) return s;
     return Change(c, "DELETE FROM retention_policies WHERE id = ?", id);
   });
 }

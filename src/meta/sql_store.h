@@ -33,8 +33,8 @@ Result<int64_t> ProjectStorageLimit(SqlConnection& c, std::string_view project);
 Status CheckQuota(SqlConnection& c, std::string_view project, const Digest& digest, uint64_t size);
 
 // The runs (jobs) of the retention policies `where` picks ("project_id = ?", "id = ?"), with
-// their tasks.
-Status DeleteRetentionRuns(SqlConnection& c, const char* where, int64_t value);
+// their tasks, and their schedules.
+Status DeleteRetentionJobs(SqlConnection& c, const char* where, int64_t value);
 
 // kPrecondition naming the first enabled immutable tag rule of the repository's project that
 // reaches one of `tags`, which therefore cannot be `doing` ("overwritten", "deleted").

@@ -4,6 +4,8 @@
 #include <boost/json.hpp>
 #include <cmath>
 
+#include "jobs/cron.h"
+
 namespace berth {
 namespace {
 
@@ -143,12 +145,12 @@ Result<RetentionPolicy> RetentionPolicy::Parse(const json::object& o) {
       policy.cron = cron->as_string();
     }
   }
-  // Schedules need the job service's scheduler, which is not built yet: refused rather than
-  // kept and never run.
-  if (!policy.cron.empty())
-    return Fail(ErrorCode::kBadRequest,
-                "scheduled retention is not supported yet: leave the trigger's cron empty and "
-                "run the policy through /retentions/{id}/executions");
+  if (!policy.cron.empty()) {
+    auto schedule = CronSchedule::Parse(policy.cron);
+    if (!schedule) return Fail(ErrorCode::kBadRequest, "trigger " + schedule.error().message);
+    if (auto ever = schedule->Next(0); !ever)
+      return Fail(ErrorCode::kBadRequest, "trigger " + ever.error().message);
+  }
   return policy;
 }
 

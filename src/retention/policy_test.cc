@@ -132,7 +132,8 @@ TEST(RetentionTest, RefusesPoliciesHarborWouldNotRun) {
       R"({"rules":[{"template":"always","action":"delete","tag_selectors":[{"decoration":"matches","pattern":"**"}],"scope_selectors":{"repository":[{"decoration":"repoMatches","pattern":"**"}]}}]})",
       R"({"rules":[{"template":"always"}]})",
       R"({"rules":[],"trigger":{"kind":"Event"}})",
-      R"({"rules":[],"trigger":{"kind":"Schedule","settings":{"cron":"0 0 0 * * *"}}})",
+      R"({"rules":[],"trigger":{"kind":"Schedule","settings":{"cron":"0 0 0 * *"}}})",
+      R"({"rules":[],"trigger":{"kind":"Schedule","settings":{"cron":"0 0 25 * * *"}}})",
   };
   for (const std::string& text : bad) {
     auto policy = RetentionPolicy::Parse(boost::json::parse(text).as_object());

@@ -703,7 +703,7 @@ TEST_F(GarbageCollectionTest, TheApiRunsCollectionsAsJobsWithTheirLogAndHistory)
   ExpectError(api_.DoInvalid("POST", "/system/gc/schedule",
                              R"({"schedule":{"type":"Manual"},"parameters":{"workers":9}})"),
               400, "BAD_REQUEST");
-  ExpectError(Do("POST", "/system/gc/schedule", R"({"schedule":{"type":"Daily"}})"), 400,
+  ExpectError(Do("POST", "/system/gc/schedule", R"({"schedule":{"type":"Custom"}})"), 400,
               "BAD_REQUEST");
   ExpectError(api_.DoInvalid("GET", "/system/gc/x"), 400, "BAD_REQUEST");
   ExpectError(Do("GET", "/system/gc/999999"), 404, "NOT_FOUND");
