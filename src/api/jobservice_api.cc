@@ -67,8 +67,11 @@ Response HarborApi::GetWorkers(Call& call) {
 
 Result<JobRecord> HarborApi::JobOf(Call& call) {
   if (auto s = RequireAdmin(call.who); !s) return tl::unexpected(s.error());
+  // The swagger's job ids are strings: one that is no id of ours names no job.
   auto id = ParseId(call.params.Get("job_id"));
-  if (!id) return Fail(ErrorCode::kBadRequest, "the job id must be a positive integer");
+  if (!id)
+    return Fail(ErrorCode::kNotFound,
+                "job " + std::string(call.params.Get("job_id")) + " not found");
   return job_store_.GetJob(*id);
 }
 
@@ -122,7 +125,7 @@ Response HarborApi::ActionPendingJobs(Call& call) {
   } else if (what == "pause" || what == "resume") {
     done = job_store_.PauseJobQueue(type, what == "pause");
   } else {
-    return HarborError(ErrorCode::kBadRequest, "action must be stop, pause or resume");
+    return HarborError(ErrorCode::kUnprocessable, "action must be stop, pause or resume");
   }
   if (!done) return HarborError(done.error());
   return Empty(200);

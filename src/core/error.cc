@@ -10,7 +10,7 @@ namespace {
 // conditions (bad tag, ranges, sizes) reuse the nearest spec code with their own status.
 // BAD_REQUEST, NOT_FOUND, CONFLICT, FORBIDDEN, PRECONDITION and UNAUTHORIZED after them are
 // the Harbor API's codes (src/lib/errors/const.go).
-constexpr std::array<std::pair<ErrorCode, ErrorInfo>, 34> kErrors = {{
+constexpr std::array<std::pair<ErrorCode, ErrorInfo>, 35> kErrors = {{
     {ErrorCode::kBlobUnknown, {"BLOB_UNKNOWN", 404, "blob unknown to registry"}},
     {ErrorCode::kBlobUploadInvalid, {"BLOB_UPLOAD_INVALID", 400, "blob upload invalid"}},
     {ErrorCode::kBlobUploadUnknown,
@@ -44,6 +44,7 @@ constexpr std::array<std::pair<ErrorCode, ErrorInfo>, 34> kErrors = {{
     {ErrorCode::kConflict, {"CONFLICT", 409, "already exists"}},
     {ErrorCode::kForbidden, {"FORBIDDEN", 403, "forbidden"}},
     {ErrorCode::kPrecondition, {"PRECONDITION", 412, "precondition failed"}},
+    {ErrorCode::kUnprocessable, {"UNPROCESSABLE_ENTITY", 422, "unprocessable entity"}},
     {ErrorCode::kUnauthenticated, {"UNAUTHORIZED", 401, "invalid credentials"}},
     // Harbor answers both with DENIED (403) on /v2/, which clients show as is.
     {ErrorCode::kQuotaExceeded, {"DENIED", 403, "quota exceeded"}},

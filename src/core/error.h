@@ -36,6 +36,7 @@ enum class ErrorCode {
   kConflict,
   kForbidden,
   kPrecondition,
+  kUnprocessable,
   kUnauthenticated,
   kQuotaExceeded,
   kReadOnly,

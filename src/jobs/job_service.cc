@@ -57,6 +57,12 @@ std::vector<std::string> JobService::Types() const {
   return types;
 }
 
+void JobService::BeatPoolWhenDue() {
+  int64_t due = next_pool_beat_;
+  const int64_t now = clock_.Now();
+  if (now >= due && next_pool_beat_.compare_exchange_strong(due, now + kPoolBeat)) BeatPool();
+}
+
 void JobService::BeatPool() {
   char host[256] = {};
   ::gethostname(host, sizeof(host) - 1);
@@ -90,7 +96,7 @@ void JobService::Work(size_t index) {
       std::lock_guard lock(mu_);
       if (stopping_) return;
     }
-    if (index == 0 && clock_.Now() >= next_pool_beat_) BeatPool();
+    BeatPoolWhenDue();
     // Among nodes, one worker looks for the jobs a stopped node left, now and then.
     if (index == 0 && options_.lease.count() > 0 && clock_.Now() >= next_requeue) {
       next_requeue = clock_.Now() + options_.lease.count() / 2;
@@ -124,6 +130,7 @@ void JobService::Run(const JobRecord& job) {
     while (!done) {
       beat_wake.wait_for(lock, options_.heartbeat);
       if (done) return;
+      BeatPoolWhenDue();
       auto stop = store_.BeatJob(job.id, options_.node, context.TakeLog(), clock_.Now());
       if (!stop && stop.error().code == ErrorCode::kNotFound) {
         // Another node took it up, thinking this one stopped: it is theirs now.

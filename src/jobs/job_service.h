@@ -84,6 +84,9 @@ class JobService {
  private:
   void Work(size_t index);
   void BeatPool();
+  // BeatPool once kPoolBeat has passed, by whichever thread comes first: idle workers, or the
+  // heartbeats of the jobs that keep every worker busy.
+  void BeatPoolWhenDue();
   void Run(const JobRecord& job);
 
   JobStore& store_;
@@ -97,7 +100,7 @@ class JobService {
   std::atomic<bool> shutting_down_ = false;
   std::vector<std::thread> workers_;
   int64_t started_at_ = 0;
-  int64_t next_pool_beat_ = 0;  // kept by worker 0
+  std::atomic<int64_t> next_pool_beat_ = 0;
 };
 
 }  // namespace berth

@@ -151,5 +151,35 @@ TEST_F(JobServiceTest, AJobCutShortByAKilledProcessRunsAgainAtTheNextStart) {
     EXPECT_NE(log.find(line), std::string::npos) << line << " in\n" << log;
 }
 
+// The pool says it is alive while its only worker is busy with a long job, and leaves the list
+// when its node stops.
+TEST_F(JobServiceTest, APoolBusyWithALongJobStillSaysItIsAlive) {
+  FakeClock clock(1000);
+  JobServiceOptions options = Options("busy");
+  options.workers = 1;
+  std::atomic<bool> release = false;
+  {
+    JobService jobs(*store_, clock, options);
+    jobs.Register("LONG", [&](JobContext&) -> Result<JobOutcome> {
+      while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      return JobOutcome{};
+    });
+    ASSERT_TRUE(jobs.Start());
+    auto pools = store_->ListWorkerPools(0);
+    ASSERT_TRUE(pools && pools->size() == 1);
+    EXPECT_EQ(pools->front().node, "busy");
+    EXPECT_EQ(pools->front().concurrency, 1);
+    auto id = jobs.Submit("LONG", "{}", "Manual");
+    ASSERT_TRUE(id);
+    ASSERT_TRUE(Eventually([&] { return Job(*id).status == "Running"; }));
+    clock.Advance(JobService::kPoolBeat + 1);
+    EXPECT_TRUE(Eventually(
+        [&] { return !store_->ListWorkerPools(1000 + JobService::kPoolBeat)->empty(); }));
+    release = true;
+    ASSERT_TRUE(Eventually([&] { return Ended(*id); }));
+  }
+  EXPECT_TRUE(store_->ListWorkerPools(0)->empty());
+}
+
 }  // namespace
 }  // namespace berth
