@@ -22,6 +22,16 @@ inline std::vector<std::string_view> Split(std::string_view s, char separator) {
   }
 }
 
+// The pieces with `separator` between them: Split's inverse.
+inline std::string Join(const std::vector<std::string>& pieces, std::string_view separator) {
+  std::string out;
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    if (i > 0) out += separator;
+    out += pieces[i];
+  }
+  return out;
+}
+
 // "12.3 MiB": a size as people read it in messages.
 inline std::string Mebibytes(int64_t bytes) {
   char text[32];

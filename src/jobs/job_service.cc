@@ -46,6 +46,7 @@ Status JobService::Start() {
   if (!requeued) return tl::unexpected(requeued.error());
   if (*requeued) spdlog::info("jobs: {} cut short by a stop run again", *requeued);
   started_at_ = now;
+  next_pool_beat_ = now + kPoolBeat;
   BeatPool();
   for (size_t i = 0; i < options_.workers; ++i) workers_.emplace_back([this, i] { Work(i); });
   return {};
@@ -67,7 +68,6 @@ void JobService::BeatPool() {
   char host[256] = {};
   ::gethostname(host, sizeof(host) - 1);
   const int64_t now = clock_.Now();
-  next_pool_beat_ = now + kPoolBeat;
   if (auto s = store_.BeatWorkerPool(WorkerPoolRecord{options_.node, ::getpid(), host,
                                                       static_cast<int64_t>(options_.workers),
                                                       started_at_, now});

@@ -24,12 +24,6 @@ Result<std::vector<std::string>> CommaList(const boost::json::object& o, std::st
   return items;
 }
 
-std::string Joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& item : items) out += (out.empty() ? "" : ",") + item;
-  return out;
-}
-
 }  // namespace
 
 Result<PurgeAuditOptions> PurgeAuditOptionsFromJson(const boost::json::object& parameters) {
@@ -59,9 +53,9 @@ Result<PurgeAuditOptions> PurgeAuditOptionsFromJson(const boost::json::object& p
 
 boost::json::object PurgeAuditParametersJson(const PurgeAuditOptions& options) {
   boost::json::object o{{"audit_retention_hour", options.retention_hours},
-                        {"include_event_types", Joined(options.event_types)},
+                        {"include_event_types", Join(options.event_types, ",")},
                         {"dry_run", options.dry_run}};
-  if (!options.operations.empty()) o["include_operations"] = Joined(options.operations);
+  if (!options.operations.empty()) o["include_operations"] = Join(options.operations, ",");
   return o;
 }
 
@@ -74,10 +68,11 @@ JobHandler PurgeAuditJobHandler(HistoryStore& history) {
     // Dated from when the job was asked for, so that a run taken up again purges the same.
     const AuditLogPurge purge{job.job().created_at - options->retention_hours * 3600,
                               options->event_types, options->operations};
-    job.Log("purging audit log entries before " + Rfc3339(purge.before) + " of " +
-            Joined(options->event_types) +
-            (options->operations.empty() ? "" : " and operations " + Joined(options->operations)) +
-            (options->dry_run ? " (dry run)" : ""));
+    job.Log(
+        "purging audit log entries before " + Rfc3339(purge.before) + " of " +
+        Join(options->event_types, ",") +
+        (options->operations.empty() ? "" : " and operations " + Join(options->operations, ",")) +
+        (options->dry_run ? " (dry run)" : ""));
     int64_t purged = 0;
     bool stopped = false;
     if (options->dry_run) {

@@ -535,12 +535,6 @@ WebhookPolicyRecord ReadPolicy(SqlStatement& q) {
   return p;
 }
 
-std::string JoinTypes(const std::vector<std::string>& types) {
-  std::string out;
-  for (const std::string& t : types) out += (out.empty() ? "" : " ") + t;
-  return out;
-}
-
 }  // namespace
 
 Result<int64_t> SqlMetadataStore::CreateWebhookPolicy(const WebhookPolicyRecord& p) {
@@ -551,7 +545,7 @@ Result<int64_t> SqlMetadataStore::CreateWebhookPolicy(const WebhookPolicyRecord&
         "event_types, targets, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "RETURNING id",
         p.project_id, p.name, p.description, p.creator, int64_t{p.enabled},
-        JoinTypes(p.event_types), p.targets_json, p.created_at, p.updated_at);
+        Join(p.event_types, " "), p.targets_json, p.created_at, p.updated_at);
   });
 }
 
@@ -575,7 +569,7 @@ Status SqlMetadataStore::UpdateWebhookPolicy(const WebhookPolicyRecord& p) {
     return Change(c,
                   "UPDATE webhook_policies SET name = ?, description = ?, enabled = ?, "
                   "event_types = ?, targets = ?, updated_at = ? WHERE id = ?",
-                  p.name, p.description, int64_t{p.enabled}, JoinTypes(p.event_types),
+                  p.name, p.description, int64_t{p.enabled}, Join(p.event_types, " "),
                   p.targets_json, p.updated_at, p.id);
   });
 }
