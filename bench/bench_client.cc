@@ -5,6 +5,8 @@
 //   bench_client push   HOST:PORT REPO FILE [CHUNK_BYTES]   (0 or absent: monolithic)
 //   bench_client pull   HOST:PORT REPO DIGEST
 //   bench_client images HOST:PORT COUNT WORKERS [REPO_PREFIX]
+//   bench_client strays HOST:PORT COUNT WORKERS REPO_PREFIX
+//   bench_client freshness HOST:PORT REPO COUNT ADMIN:PASSWORD FIRST
 //
 // With BENCH_CREDS=user:password, each connection logs in as Docker clients do: the registry's
 // challenge names the token service, a token is fetched there once per repository and sent as
@@ -232,7 +234,35 @@ int Pull(const std::string& host, const std::string& repo, const std::string& di
   return 0;
 }
 
-// Each image: a config, a 16 KiB layer and a manifest, in its own repository per worker.
+struct SmallImage {
+  std::string config, config_digest, layer, layer_digest, manifest;
+};
+
+// Image `i`: a config and a 16 KiB layer of its own, and the manifest that lists them.
+SmallImage MakeSmallImage(int i) {
+  SmallImage image;
+  image.config = R"({"architecture":"amd64","os":"linux","image":)" + std::to_string(i) + "}";
+  image.layer = std::string(16384, static_cast<char>('a' + i % 26)) + std::to_string(i);
+  image.config_digest = berth::DigestOf(image.config).str();
+  image.layer_digest = berth::DigestOf(image.layer).str();
+  image.manifest =
+      R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":")" +
+      image.config_digest + R"(","size":)" + std::to_string(image.config.size()) +
+      R"(},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":")" +
+      image.layer_digest + R"(","size":)" + std::to_string(image.layer.size()) + "}]}";
+  return image;
+}
+
+bool PushImage(Client& c, const std::string& repo, const SmallImage& image,
+               const std::string& tag) {
+  return c.Authorize(repo) && c.PushSmall(repo, image.config, image.config_digest) &&
+         c.PushSmall(repo, image.layer, image.layer_digest) &&
+         c.Do("PUT", "/v2/" + repo + "/manifests/" + tag, &image.manifest, nullptr, 0,
+              {"Content-Type: application/vnd.oci.image.manifest.v1+json"})
+                 .status == 201;
+}
+
+// Each image in its own repository per worker.
 int Images(const std::string& host, int count, int workers, const std::string& prefix) {
   std::atomic<int> next = 0, failed = 0;
   auto t0 = std::chrono::steady_clock::now();
@@ -243,28 +273,49 @@ int Images(const std::string& host, int count, int workers, const std::string& p
       for (int i; (i = next++) < count;) {
         // By image number, not worker: image 0 (the manifest GET target) is always in prefix0.
         std::string repo = prefix + std::to_string(i % workers);
-        std::string config =
-            R"({"architecture":"amd64","os":"linux","image":)" + std::to_string(i) + "}";
-        std::string layer(16384, static_cast<char>('a' + i % 26));
-        layer += std::to_string(i);
-        std::string cd = berth::DigestOf(config).str(), ld = berth::DigestOf(layer).str();
-        std::string manifest =
-            R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":")" +
-            cd + R"(","size":)" + std::to_string(config.size()) +
-            R"(},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":")" +
-            ld + R"(","size":)" + std::to_string(layer.size()) + "}]}";
-        bool ok = c.Authorize(repo) && c.PushSmall(repo, config, cd) &&
-                  c.PushSmall(repo, layer, ld) &&
-                  c.Do("PUT", "/v2/" + repo + "/manifests/v" + std::to_string(i), &manifest,
-                       nullptr, 0, {"Content-Type: application/vnd.oci.image.manifest.v1+json"})
-                          .status == 201;
-        if (!ok) ++failed;
+        if (!PushImage(c, repo, MakeSmallImage(i), "v" + std::to_string(i))) ++failed;
       }
     });
   }
   for (auto& t : threads) t.join();
   if (failed) return std::cerr << failed << " images failed\n", 1;
   std::printf("%.4f\n", Seconds(t0));
+  return 0;
+}
+
+double EpochSeconds() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// COUNT pushes of tag f<i> into REPO, one after another, each followed by polling the audit log
+// (every 5 ms, Basic credentials ADMIN; the pushes log in with BENCH_CREDS) until the push's entry shows. Prints per push: i, the
+// epoch second its manifest PUT was answered, and how many seconds later its entry was visible.
+int Freshness(const std::string& host, const std::string& repo, int count,
+              const std::string& admin, int first) {
+  Client pusher("http://" + host);
+  CURL* api = curl_easy_init();
+  const std::string url = "http://" + host + "/api/v2.0/audit-logs?page_size=1&q=operation%3Dcreate";
+  for (int i = first; i < first + count; ++i) {
+    const std::string tag = "f" + std::to_string(i);
+    if (!PushImage(pusher, repo, MakeSmallImage(1000000 + i), tag))
+      return std::cerr << "push " << tag << " failed\n", 1;
+    const double pushed = EpochSeconds();
+    for (;;) {
+      std::string body;
+      curl_easy_setopt(api, CURLOPT_URL, url.c_str());
+      curl_easy_setopt(api, CURLOPT_USERPWD, admin.c_str());
+      curl_easy_setopt(api, CURLOPT_WRITEFUNCTION, Collect);
+      curl_easy_setopt(api, CURLOPT_WRITEDATA, &body);
+      if (curl_easy_perform(api) == CURLE_OK && body.find(repo + ":" + tag + "\"") != std::string::npos)
+        break;
+      if (EpochSeconds() - pushed > 60) return std::cerr << "no audit entry for " << tag << "\n", 1;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    std::printf("%d %.6f %.4f\n", i, pushed, EpochSeconds() - pushed);
+    std::fflush(stdout);
+  }
+  curl_easy_cleanup(api);
   return 0;
 }
 
@@ -304,12 +355,14 @@ int main(int argc, char** argv) {
     return Push(a[1], a[2], a[3], a.size() > 4 ? std::stoull(a[4]) : 0);
   if (a.size() == 4 && a[0] == "pull") return Pull(a[1], a[2], a[3]);
   if (a.size() == 5 && a[0] == "strays") return Strays(a[1], std::stoi(a[2]), std::stoi(a[3]), a[4]);
+  if (a.size() == 6 && a[0] == "freshness")
+    return Freshness(a[1], a[2], std::stoi(a[3]), a[4], std::stoi(a[5]));
   if (a.size() >= 4 && a[0] == "images") {
     return Images(a[1], std::stoi(a[2]), std::stoi(a[3]), a.size() > 4 ? a[4] : "bench/small");
   }
   std::cerr
       << "usage: bench_client push HOST:PORT REPO FILE [CHUNK] | pull HOST:PORT REPO DIGEST | "
          "images HOST:PORT COUNT WORKERS [REPO_PREFIX] | strays HOST:PORT COUNT WORKERS "
-         "REPO_PREFIX\n";
+         "REPO_PREFIX | freshness HOST:PORT REPO COUNT ADMIN:PASSWORD FIRST\n";
   return 2;
 }
