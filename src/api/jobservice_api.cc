@@ -2,6 +2,7 @@
 // worker pool and its workers, the queues by job type, one job's log, stop) and /schedules.
 // System administrators only.
 #include <boost/json.hpp>
+#include <tuple>
 
 #include "api/harbor_api.h"
 #include "api/harbor_json.h"
@@ -88,11 +89,23 @@ Response HarborApi::ActionGetJobLog(Call& call) {
   return JobLogOf(job->id);
 }
 
+std::vector<std::string> HarborApi::QueueTypes() const {
+  std::vector<std::string> types = jobs_->Types();
+  types.emplace_back(kWebhookJobType);
+  return types;
+}
+
 Response HarborApi::ListJobQueues(Call& call) {
   if (auto s = RequireAdmin(call.who); !s) return HarborError(s.error());
   if (!jobs_) return HarborError(ErrorCode::kUnavailable, "this node runs no jobs");
-  auto queues = job_store_.ListJobQueues(jobs_->Types());
+  auto queues = job_store_.ListJobQueues(QueueTypes());
   if (!queues) return HarborError(queues.error());
+  // The webhook queue's paused flag is the jobs table's; its waiting work is the notifier's.
+  auto webhooks = history_.PendingWebhookTasks();
+  if (!webhooks) return HarborError(webhooks.error());
+  for (JobQueueRecord& q : *queues) {
+    if (q.type == kWebhookJobType) std::tie(q.pending, q.oldest_pending) = *webhooks;
+  }
   const int64_t now = clock_.Now();
   boost::json::array items;
   for (const JobQueueRecord& q : *queues) {
@@ -105,12 +118,13 @@ Response HarborApi::ListJobQueues(Call& call) {
   return JsonBody(200, std::move(items));
 }
 
-// stop: the queue's waiting jobs are Stopped; pause and resume: they wait, or are taken again.
+// stop: the queue's waiting jobs are Stopped (for WEBHOOK and all, the webhook deliveries that
+// wait too); pause and resume: they wait, or are taken again.
 Response HarborApi::ActionPendingJobs(Call& call) {
   if (auto s = RequireAdmin(call.who); !s) return HarborError(s.error());
   if (!jobs_) return HarborError(ErrorCode::kUnavailable, "this node runs no jobs");
   const std::string type(call.params.Get("job_type"));
-  const auto types = jobs_->Types();
+  const auto types = QueueTypes();
   if (type != kAllJobTypes && std::find(types.begin(), types.end(), type) == types.end())
     return HarborError(ErrorCode::kNotFound, "job type " + type + " not found");
   auto body = ParseJsonObject(call.body);
@@ -122,6 +136,10 @@ Response HarborApi::ActionPendingJobs(Call& call) {
   if (what == "stop") {
     auto stopped = job_store_.StopPendingJobs(type, clock_.Now());
     if (!stopped) done = tl::unexpected(stopped.error());
+    if (done && (type == kAllJobTypes || type == kWebhookJobType)) {
+      auto webhooks = history_.StopPendingWebhookTasks(clock_.Now());
+      if (!webhooks) done = tl::unexpected(webhooks.error());
+    }
   } else if (what == "pause" || what == "resume") {
     done = job_store_.PauseJobQueue(type, what == "pause");
   } else {

@@ -344,6 +344,10 @@ int Serve(const Flags& flags) {
   notifier_options.history_per_policy = config->webhook_history_per_policy;
   // Nodes share PostgreSQL's webhook tasks; one alone owns SQLite's.
   if (config->database.driver == "postgres") notifier_options.claim_lease = std::chrono::minutes(5);
+  notifier_options.paused = [&meta] {
+    auto queue = meta.ListJobQueues({std::string(kWebhookJobType)});
+    return queue && queue->front().paused;
+  };
   Notifier notifier(meta, history, access, settings, clock, notifier_options);
   // Two feeds of events: pulls and other news that changes nothing stored, through the bus,
   // batched and lost with a crash of the process (as Harbor's pulls are); and the changes'

@@ -367,8 +367,11 @@ void Notifier::Send() {
                                         at, clock_.Now() + options_.claim_lease.count() / 4)) {
       RequeueStale();
     }
-    auto due = history_.ClaimWebhookTasks(clock_.Now(), kSendBatch);
-    if (due && due->empty()) due = StartDeliveries(kSendBatch);
+    Result<std::vector<WebhookTaskRecord>> due = std::vector<WebhookTaskRecord>{};
+    if (!Paused()) {
+      due = history_.ClaimWebhookTasks(clock_.Now(), kSendBatch);
+      if (due && due->empty()) due = StartDeliveries(kSendBatch);
+    }
     if (!due) spdlog::error("webhook tasks: {}", due.error().message);
     if (!due || due->empty()) {
       // New tasks wake the senders; retries fall due by the clock.
@@ -413,6 +416,20 @@ void Notifier::Send() {
     if (stopping) break;
   }
   curl_easy_cleanup(curl);
+}
+
+bool Notifier::Paused() {
+  if (!options_.paused) return false;
+  using std::chrono::nanoseconds;
+  const int64_t now =
+      std::chrono::duration_cast<nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+          .count();
+  if (int64_t at = next_pause_check_;
+      now >= at && next_pause_check_.compare_exchange_strong(
+                       at, now + nanoseconds(std::chrono::seconds(1)).count())) {
+    paused_ = options_.paused();
+  }
+  return paused_;
 }
 
 std::pair<int64_t, std::string> Notifier::Post(void* handle, const WebhookTaskRecord& task,

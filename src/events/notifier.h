@@ -11,6 +11,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <span>
 #include <string>
@@ -42,6 +43,9 @@ struct NotifierOptions {
   std::chrono::seconds claim_lease{0};
   // Each policy keeps the history of its newest this many ended executions.
   size_t history_per_policy = 50;
+  // Whether the job service's WEBHOOK queue is paused: then nothing is sent, and events wait.
+  // Asked at most once a second.
+  std::function<bool()> paused;
 };
 
 // One target of a policy, as Harbor's API gives it.
@@ -107,6 +111,7 @@ class Notifier {
   void SweepHistory();
   // Sends again what a stopped process left claimed (see NotifierOptions::claim_lease).
   void RequeueStale();
+  bool Paused();
   // Executions for up to `limit` events from the journal; their tasks, marked Running.
   Result<std::vector<WebhookTaskRecord>> StartDeliveries(size_t limit);
   // One POST; returns the HTTP status (0 when none came) and a message.
@@ -134,6 +139,9 @@ class Notifier {
   std::atomic<bool> sweep_due_{true};
   std::atomic<int64_t> next_sweep_{0};    // when the history is next trimmed
   std::atomic<int64_t> next_requeue_{0};  // when the senders next look for stale claims
+  std::atomic<bool> paused_{false};
+  // When options_.paused is next asked, in steady-clock nanoseconds.
+  std::atomic<int64_t> next_pause_check_{0};
 
   std::mutex mu_;
   std::condition_variable wake_;

@@ -52,7 +52,7 @@ struct WebhookTaskRecord {
   int64_t id = 0;
   int64_t execution_id = 0;
   std::string address;
-  std::string status = "Pending";  // Pending, Running, Success, Error
+  std::string status = "Pending";  // Pending, Running, Success, Error, Stopped
   int64_t run_count = 0;
   int64_t created_at = 0;
   int64_t updated_at = 0;
@@ -72,7 +72,7 @@ struct WebhookExecutionRecord {
   int64_t id = 0;
   int64_t policy_id = 0;
   std::string event_type;
-  std::string status = "Running";  // Running, Success, Error
+  std::string status = "Running";  // Running, Success, Error, Stopped
   int64_t started_at = 0;
   int64_t ended_at = 0;
 };
@@ -127,6 +127,12 @@ class HistoryStore {
   virtual Status RequeueWebhookTasks(int64_t claimed_before) = 0;
   // Records the tries, in one transaction; an execution ends when its last task ends.
   virtual Status RecordWebhookTries(const std::vector<WebhookTry>& tries) = 0;
+  // How many tasks wait (Pending, a retry's too) and when the longest-waiting one was made (0
+  // when none waits).
+  virtual Result<std::pair<int64_t, int64_t>> PendingWebhookTasks() = 0;
+  // Every Pending task Stopped, as of `now`, and the executions they end with them; returns
+  // how many tasks.
+  virtual Result<size_t> StopPendingWebhookTasks(int64_t now) = 0;
   // Deletes the history of every policy but `policies`: those deleted since, whose ids are
   // never given to another policy.
   virtual Status KeepWebhookHistoryOf(const std::vector<int64_t>& policies) = 0;

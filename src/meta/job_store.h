@@ -51,6 +51,9 @@ struct WorkerPoolRecord {
 
 // Pauses or stops every job type at once.
 inline constexpr std::string_view kAllJobTypes = "all";
+// Webhook deliveries, Harbor's WEBHOOK jobs: the notifier's own queue (HistoryStore's webhook
+// tasks), shown, paused and stopped beside the jobs table's types.
+inline constexpr std::string_view kWebhookJobType = "WEBHOOK";
 
 class JobStore {
  public:

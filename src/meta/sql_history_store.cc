@@ -367,11 +367,14 @@ Status SqlHistoryStore::RecordWebhookTries(const std::vector<WebhookTry>& tries)
           !s) {
         return s;
       }
-      // The execution ends with its last task: in error if any task failed.
+      // The execution ends with its last task: in error if any task failed, stopped if any was
+      // stopped before it was sent.
       if (auto s = c.Exec(
               "UPDATE webhook_executions SET "
               "status = CASE WHEN EXISTS (SELECT 1 FROM webhook_tasks WHERE execution_id = ?1 "
-              "AND status = 'Error') THEN 'Error' ELSE 'Success' END, ended_at = ?2 "
+              "AND status = 'Error') THEN 'Error' WHEN EXISTS (SELECT 1 FROM webhook_tasks "
+              "WHERE execution_id = ?1 AND status = 'Stopped') THEN 'Stopped' ELSE 'Success' END, "
+              "ended_at = ?2 "
               "WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM webhook_tasks WHERE execution_id = ?1 "
               "AND status IN ('Pending', 'Running'))",
               t.execution_id, t.updated_at);
@@ -423,6 +426,35 @@ Result<std::vector<WebhookTaskRecord>> SqlHistoryStore::ClaimWebhookTasks(int64_
   });
   if (!s) return tl::unexpected(s.error());
   return claimed;
+}
+
+Result<std::pair<int64_t, int64_t>> SqlHistoryStore::PendingWebhookTasks() {
+  return db_->Read([&](Connection& c) {
+    return One<std::pair<int64_t, int64_t>>(
+        c,
+        "SELECT count(*), coalesce(min(created_at), 0) FROM webhook_tasks WHERE status = 'Pending'",
+        [](SqlStatement& q) { return std::pair(q.Int(0), q.Int(1)); });
+  });
+}
+
+Result<size_t> SqlHistoryStore::StopPendingWebhookTasks(int64_t now) {
+  size_t stopped = 0;
+  Status s = db_->Commit([&](Connection& c) -> Status {
+    if (auto s = c.Exec("UPDATE webhook_tasks SET status = 'Stopped', updated_at = ?1, "
+                        "ended_at = ?1, event = ?2 WHERE status = 'Pending'",
+                        now, Blob{});
+        !s)
+      return s;
+    stopped = static_cast<size_t>(c.Changes());
+    return c.Exec(
+        "UPDATE webhook_executions SET status = 'Stopped', ended_at = ?1 WHERE status = 'Running' "
+        "AND EXISTS (SELECT 1 FROM webhook_tasks t WHERE t.execution_id = webhook_executions.id "
+        "AND t.status = 'Stopped') AND NOT EXISTS (SELECT 1 FROM webhook_tasks t WHERE "
+        "t.execution_id = webhook_executions.id AND t.status IN ('Pending', 'Running'))",
+        now);
+  });
+  if (!s) return tl::unexpected(s.error());
+  return stopped;
 }
 
 Status SqlHistoryStore::RequeueWebhookTasks(int64_t claimed_before) {

@@ -24,6 +24,8 @@ class SqlHistoryStore : public HistoryStore {
   Result<int64_t> TrimWebhookHistory(int64_t keep) override;
   Status CreateWebhookDeliveries(std::vector<WebhookDelivery>& deliveries) override;
   Result<std::vector<WebhookTaskRecord>> ClaimWebhookTasks(int64_t now, size_t limit) override;
+  Result<std::pair<int64_t, int64_t>> PendingWebhookTasks() override;
+  Result<size_t> StopPendingWebhookTasks(int64_t now) override;
   Status RequeueWebhookTasks(int64_t claimed_before) override;
   Status RecordWebhookTries(const std::vector<WebhookTry>& tries) override;
   Status KeepWebhookHistoryOf(const std::vector<int64_t>& policies) override;

@@ -1,5 +1,6 @@
-// The history store: the audit log's filters, webhook executions that end with their last task,
-// history swept with its policy, and the history berth.db kept before migration 6 taken over.
+// The history store: the audit log's filters, webhook executions that end with their last task
+// or are stopped, history swept with its policy, and the history berth.db kept before
+// migration 6 taken over.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -99,6 +100,52 @@ TEST_F(HistoryStoreTest, AnExecutionEndsWithItsLastTask) {
   EXPECT_EQ(execution->ended_at, b.updated_at);
   EXPECT_EQ(store_->ListWebhookAttempts(b.id)->front().http_status, 500);
   EXPECT_EQ(store_->LastWebhookTrigger(7, "PUSH_ARTIFACT"), 1);
+}
+
+TEST_F(HistoryStoreTest, StoppingTheWebhookQueueStopsWhatWaitsAndEndsItsExecutions) {
+  std::vector<WebhookDelivery> deliveries(3);
+  for (int i = 0; i < 3; ++i) {
+    deliveries[i].execution = {0, 1, "PUSH_ARTIFACT", "Running", 1, 0};
+    deliveries[i].tasks.resize(i == 1 ? 1 : 2);
+    for (WebhookTaskRecord& t : deliveries[i].tasks) {
+      t.address = "http://a";
+      t.created_at = 10 + i;
+      t.event = "event";
+    }
+  }
+  ASSERT_TRUE(store_->CreateWebhookDeliveries(deliveries));
+  using Waiting = std::pair<int64_t, int64_t>;  // how many, and the oldest one's creation
+  EXPECT_EQ(*store_->PendingWebhookTasks(), Waiting(5, 10));
+  // One of the first execution's tasks is being sent, and one of the third's is done.
+  auto claimed = store_->ClaimWebhookTasks(20, 1);
+  ASSERT_EQ(claimed->size(), 1u);
+  ASSERT_EQ(claimed->front().execution_id, deliveries[0].execution.id);
+  WebhookTaskRecord done = deliveries[2].tasks[0];
+  done.status = "Success";
+  done.run_count = 1;
+  ASSERT_TRUE(store_->RecordWebhookTries({{done, {done.id, 1, 20, 200, "HTTP 200"}}}));
+  EXPECT_EQ(*store_->PendingWebhookTasks(), Waiting(3, 10));
+
+  auto stopped = store_->StopPendingWebhookTasks(30);
+  ASSERT_TRUE(stopped) << stopped.error().message;
+  EXPECT_EQ(*stopped, 3u);
+  EXPECT_EQ(*store_->PendingWebhookTasks(), Waiting(0, 0));
+  EXPECT_TRUE(store_->ClaimWebhookTasks(40, 10)->empty()) << "nothing stopped is sent";
+  EXPECT_EQ(store_->GetWebhookExecution(deliveries[0].execution.id)->status, "Running")
+      << "one of its tasks is still being sent";
+  for (int i : {1, 2}) {
+    auto execution = store_->GetWebhookExecution(deliveries[i].execution.id);
+    EXPECT_EQ(execution->status, "Stopped") << i;
+    EXPECT_EQ(execution->ended_at, 30) << i;
+  }
+  EXPECT_EQ(store_->ListWebhookTasks(deliveries[2].execution.id)->at(1).status, "Stopped");
+  EXPECT_EQ(*store_->StopPendingWebhookTasks(31), 0u);
+  // The task that was being sent ends its execution, stopped for the other task.
+  WebhookTaskRecord sent = claimed->front();
+  sent.status = "Success";
+  sent.run_count = 1;
+  ASSERT_TRUE(store_->RecordWebhookTries({{sent, {sent.id, 1, 32, 200, "HTTP 200"}}}));
+  EXPECT_EQ(store_->GetWebhookExecution(deliveries[0].execution.id)->status, "Stopped");
 }
 
 TEST_F(HistoryStoreTest, TheHistoryOfPoliciesNoLongerKeptIsSwept) {

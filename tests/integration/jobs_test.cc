@@ -1,6 +1,7 @@
 // The scheduler, the audit log purge and the job service's own API against the real binary:
 // schedules that fire on their cron and go with what they belong to, purges that remove what
-// they are asked to, queues that pause, resume and stop; system administrators only.
+// they are asked to, queues (webhook deliveries' too) that pause, resume and stop; system
+// administrators only.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -268,6 +269,60 @@ TEST_F(JobsTest, TheJobServiceShowsItsPoolsAndQueuesAndPausesResumesAndStopsThem
     ExpectError(Do("GET", "/schedules/all/paused", {}, who), status, code);
   }
   EXPECT_EQ(Json("/schedules/all/paused").at("paused"), false) << "no attacker paused it";
+}
+
+TEST_F(JobsTest, WebhookDeliveriesAreTheWebhookQueueThatPausesResumesAndStops) {
+  WebhookReceiver receiver;
+  CreateProject("hooked");
+  const std::string policy = Created(
+      Do("POST", "/projects/hooked/webhook/policies",
+         R"({"name":"p","enabled":true,"event_types":["PUSH_ARTIFACT"],"targets":[{"type":"http",)"
+         R"("address":")" +
+             receiver.Url("/hook") + "\"}]}"));
+  auto webhook_queue = [&] {
+    boost::json::value queue;
+    const boost::json::value queues = Json("/jobservice/queues");
+    for (const auto& q : queues.as_array())
+      if (q.at("job_type") == "WEBHOOK") queue = q;
+    return queue;
+  };
+  auto waiting = [&] {
+    const boost::json::value q = webhook_queue();
+    return q.is_object() ? q.at("count").as_int64() : int64_t{-1};
+  };
+  auto pause = [&](const char* action) {
+    ASSERT_EQ(
+        Do("PUT", "/jobservice/queues/WEBHOOK", std::string(R"({"action":")") + action + "\"}")
+            .status,
+        200);
+  };
+  // The senders look at the pause at most once a second.
+  const auto noticed = std::chrono::milliseconds(1500);
+
+  pause("pause");
+  std::this_thread::sleep_for(noticed);
+  PushImage("hooked/app", "v1", RandomBytes(300, 81));
+  ASSERT_EQ(Eventually(waiting, int64_t{1}), 1) << webhook_queue();
+  EXPECT_EQ(webhook_queue().at("paused"), true);
+  EXPECT_TRUE(receiver.WaitFor("/hook", 1, 2).empty()) << "a paused queue sends nothing";
+  pause("resume");
+  EXPECT_EQ(receiver.WaitFor("/hook", 1).size(), 1u);
+  EXPECT_EQ(Eventually(waiting, int64_t{0}), 0);
+
+  // Stopped while paused: the delivery waiting ends Stopped and is never sent.
+  pause("pause");
+  std::this_thread::sleep_for(noticed);
+  PushImage("hooked/app", "v2", RandomBytes(300, 82));
+  ASSERT_EQ(Eventually(waiting, int64_t{1}), 1) << webhook_queue();
+  pause("stop");
+  EXPECT_EQ(waiting(), 0);
+  pause("resume");
+  EXPECT_EQ(receiver.WaitFor("/hook", 2, 3).size(), 1u) << "the stopped delivery went out";
+  const boost::json::value executions =
+      Json("/projects/hooked/webhook/policies/" + policy + "/executions");
+  ASSERT_EQ(executions.as_array().size(), 2u) << executions;
+  EXPECT_EQ(executions.at(0).at("status"), "Stopped") << executions;
+  EXPECT_EQ(executions.at(1).at("status"), "Success") << executions;
 }
 
 TEST_F(JobsTest, ARetentionPolicyRunsOnItsScheduleWhichGoesWithThePolicyAndItsProject) {
