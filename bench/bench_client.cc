@@ -284,18 +284,19 @@ int Images(const std::string& host, int count, int workers, const std::string& p
 }
 
 double EpochSeconds() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 // COUNT pushes of tag f<i> into REPO, one after another, each followed by polling the audit log
-// (every 5 ms, Basic credentials ADMIN; the pushes log in with BENCH_CREDS) until the push's entry shows. Prints per push: i, the
-// epoch second its manifest PUT was answered, and how many seconds later its entry was visible.
-int Freshness(const std::string& host, const std::string& repo, int count,
-              const std::string& admin, int first) {
+// (every 5 ms, Basic credentials ADMIN; the pushes log in with BENCH_CREDS) until the push's entry
+// shows. Prints per push: i, the epoch second its manifest PUT was answered, and how many seconds
+// later its entry was visible.
+int Freshness(const std::string& host, const std::string& repo, int count, const std::string& admin,
+              int first) {
   Client pusher("http://" + host);
   CURL* api = curl_easy_init();
-  const std::string url = "http://" + host + "/api/v2.0/audit-logs?page_size=1&q=operation%3Dcreate";
+  const std::string url =
+      "http://" + host + "/api/v2.0/audit-logs?page_size=1&q=operation%3Dcreate";
   for (int i = first; i < first + count; ++i) {
     const std::string tag = "f" + std::to_string(i);
     if (!PushImage(pusher, repo, MakeSmallImage(1000000 + i), tag))
@@ -307,7 +308,8 @@ int Freshness(const std::string& host, const std::string& repo, int count,
       curl_easy_setopt(api, CURLOPT_USERPWD, admin.c_str());
       curl_easy_setopt(api, CURLOPT_WRITEFUNCTION, Collect);
       curl_easy_setopt(api, CURLOPT_WRITEDATA, &body);
-      if (curl_easy_perform(api) == CURLE_OK && body.find(repo + ":" + tag + "\"") != std::string::npos)
+      if (curl_easy_perform(api) == CURLE_OK &&
+          body.find(repo + ":" + tag + "\"") != std::string::npos)
         break;
       if (EpochSeconds() - pushed > 60) return std::cerr << "no audit entry for " << tag << "\n", 1;
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
