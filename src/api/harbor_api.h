@@ -241,8 +241,6 @@ class HarborApi : public http::Handler {
   http::Response StopRunningJob(Call& call);
   http::Response ActionGetJobLog(Call& call);
   http::Response ListJobQueues(Call& call);
-  // The jobs table's types and the notifier's WEBHOOK.
-  std::vector<std::string> QueueTypes() const;
   http::Response ActionPendingJobs(Call& call);
   http::Response ListSchedules(Call& call);
   http::Response GetSchedulePaused(Call& call);

@@ -2,7 +2,6 @@
 // worker pool and its workers, the queues by job type, one job's log, stop) and /schedules.
 // System administrators only.
 #include <boost/json.hpp>
-#include <tuple>
 
 #include "api/harbor_api.h"
 #include "api/harbor_json.h"
@@ -89,23 +88,18 @@ Response HarborApi::ActionGetJobLog(Call& call) {
   return JobLogOf(job->id);
 }
 
-std::vector<std::string> HarborApi::QueueTypes() const {
-  std::vector<std::string> types = jobs_->Types();
-  types.emplace_back(kWebhookJobType);
-  return types;
-}
-
 Response HarborApi::ListJobQueues(Call& call) {
   if (auto s = RequireAdmin(call.who); !s) return HarborError(s.error());
   if (!jobs_) return HarborError(ErrorCode::kUnavailable, "this node runs no jobs");
-  auto queues = job_store_.ListJobQueues(QueueTypes());
+  auto queues = job_store_.ListJobQueues(jobs_->Types());
   if (!queues) return HarborError(queues.error());
-  // The webhook queue's paused flag is the jobs table's; its waiting work is the notifier's.
+  // The webhook queue's waiting work is the notifier's; its paused flag is kept with the others.
+  const std::string webhook_type(kWebhookJobType);
   auto webhooks = history_.PendingWebhookTasks();
   if (!webhooks) return HarborError(webhooks.error());
-  for (JobQueueRecord& q : *queues) {
-    if (q.type == kWebhookJobType) std::tie(q.pending, q.oldest_pending) = *webhooks;
-  }
+  auto webhooks_paused = job_store_.JobQueuePaused(webhook_type);
+  if (!webhooks_paused) return HarborError(webhooks_paused.error());
+  queues->push_back({webhook_type, webhooks->first, webhooks->second, *webhooks_paused});
   const int64_t now = clock_.Now();
   boost::json::array items;
   for (const JobQueueRecord& q : *queues) {
@@ -124,8 +118,9 @@ Response HarborApi::ActionPendingJobs(Call& call) {
   if (auto s = RequireAdmin(call.who); !s) return HarborError(s.error());
   if (!jobs_) return HarborError(ErrorCode::kUnavailable, "this node runs no jobs");
   const std::string type(call.params.Get("job_type"));
-  const auto types = QueueTypes();
-  if (type != kAllJobTypes && std::find(types.begin(), types.end(), type) == types.end())
+  const auto types = jobs_->Types();
+  if (type != kAllJobTypes && type != kWebhookJobType &&
+      std::find(types.begin(), types.end(), type) == types.end())
     return HarborError(ErrorCode::kNotFound, "job type " + type + " not found");
   auto body = ParseJsonObject(call.body);
   if (!body) return HarborError(body.error());
@@ -171,9 +166,9 @@ Response HarborApi::GetSchedulePaused(Call& call) {
   if (auto s = RequireAdmin(call.who); !s) return HarborError(s.error());
   if (call.params.Get("job_type") != kAllJobTypes)
     return HarborError(ErrorCode::kBadRequest, "job_type must be all");
-  auto queues = job_store_.ListJobQueues({std::string(kAllJobTypes)});
-  if (!queues) return HarborError(queues.error());
-  return JsonBody(200, boost::json::object{{"paused", !queues->empty() && queues->front().paused}});
+  auto paused = job_store_.JobQueuePaused(std::string(kAllJobTypes));
+  if (!paused) return HarborError(paused.error());
+  return JsonBody(200, boost::json::object{{"paused", *paused}});
 }
 
 }  // namespace berth

@@ -345,8 +345,7 @@ int Serve(const Flags& flags) {
   // Nodes share PostgreSQL's webhook tasks; one alone owns SQLite's.
   if (config->database.driver == "postgres") notifier_options.claim_lease = std::chrono::minutes(5);
   notifier_options.paused = [&meta] {
-    auto queue = meta.ListJobQueues({std::string(kWebhookJobType)});
-    return queue && queue->front().paused;
+    return meta.JobQueuePaused(std::string(kWebhookJobType)).value_or(false);
   };
   Notifier notifier(meta, history, access, settings, clock, notifier_options);
   // Two feeds of events: pulls and other news that changes nothing stored, through the bus,

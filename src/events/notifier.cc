@@ -420,13 +420,8 @@ void Notifier::Send() {
 
 bool Notifier::Paused() {
   if (!options_.paused) return false;
-  using std::chrono::nanoseconds;
-  const int64_t now =
-      std::chrono::duration_cast<nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-          .count();
   if (int64_t at = next_pause_check_;
-      now >= at && next_pause_check_.compare_exchange_strong(
-                       at, now + nanoseconds(std::chrono::seconds(1)).count())) {
+      clock_.Now() >= at && next_pause_check_.compare_exchange_strong(at, clock_.Now() + 1)) {
     paused_ = options_.paused();
   }
   return paused_;

@@ -140,8 +140,7 @@ class Notifier {
   std::atomic<int64_t> next_sweep_{0};    // when the history is next trimmed
   std::atomic<int64_t> next_requeue_{0};  // when the senders next look for stale claims
   std::atomic<bool> paused_{false};
-  // When options_.paused is next asked, in steady-clock nanoseconds.
-  std::atomic<int64_t> next_pause_check_{0};
+  std::atomic<int64_t> next_pause_check_{0};  // when options_.paused is next asked
 
   std::mutex mu_;
   std::condition_variable wake_;

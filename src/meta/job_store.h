@@ -85,6 +85,8 @@ class JobStore {
       const std::vector<std::string>& types) = 0;
   // A paused type's jobs wait, unclaimed, until it is resumed; kAllJobTypes pauses all.
   virtual Status PauseJobQueue(const std::string& type, bool paused) = 0;
+  // Whether `type` is paused, by itself or with all.
+  virtual Result<bool> JobQueuePaused(const std::string& type) = 0;
   // Every Pending job of `type` (or of kAllJobTypes) is Stopped; returns how many.
   virtual Result<size_t> StopPendingJobs(const std::string& type, int64_t now) = 0;
   virtual Result<std::vector<JobRecord>> RunningJobs(const std::string& owner) = 0;

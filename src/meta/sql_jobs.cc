@@ -238,6 +238,14 @@ Status SqlMetadataStore::PauseJobQueue(const std::string& type, bool paused) {
   });
 }
 
+Result<bool> SqlMetadataStore::JobQueuePaused(const std::string& type) {
+  return db_->Read([&](Connection& c) {
+    return One<bool>(
+        c, "SELECT EXISTS (SELECT 1 FROM paused_job_queues WHERE job_type = ?1 OR job_type = ?2)",
+        [](SqlStatement& q) { return q.Int(0) != 0; }, type, std::string(kAllJobTypes));
+  });
+}
+
 Result<size_t> SqlMetadataStore::StopPendingJobs(const std::string& type, int64_t now) {
   size_t stopped = 0;
   Status s = db_->CommitLocked([&](Connection& c) -> Status {

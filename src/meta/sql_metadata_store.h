@@ -84,6 +84,7 @@ class SqlMetadataStore : public MetadataStore,
   Result<bool> StopJob(int64_t id, int64_t now) override;
   Result<size_t> RequeueAbandonedJobs(int64_t before, int64_t now) override;
   Result<std::vector<JobQueueRecord>> ListJobQueues(const std::vector<std::string>& types) override;
+  Result<bool> JobQueuePaused(const std::string& type) override;
   Status PauseJobQueue(const std::string& type, bool paused) override;
   Result<size_t> StopPendingJobs(const std::string& type, int64_t now) override;
   Result<std::vector<JobRecord>> RunningJobs(const std::string& owner) override;

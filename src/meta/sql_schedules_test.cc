@@ -110,6 +110,8 @@ TEST_F(SqlSchedulesTest, APausedQueueKeepsItsJobsWaitingAndAStoppedOneEndsThem) 
   EXPECT_EQ((*queues)[0].oldest_pending, 100);
   EXPECT_TRUE((*queues)[0].paused);
   EXPECT_FALSE((*queues)[1].paused);
+  EXPECT_TRUE(*store_->JobQueuePaused("GARBAGE_COLLECTION"));
+  EXPECT_FALSE(*store_->JobQueuePaused("PURGE_AUDIT_LOG"));
   auto claimed = store_->ClaimJob("node", 200);
   ASSERT_TRUE(claimed && *claimed);
   EXPECT_EQ((*claimed)->type, "PURGE_AUDIT_LOG");
@@ -122,6 +124,7 @@ TEST_F(SqlSchedulesTest, APausedQueueKeepsItsJobsWaitingAndAStoppedOneEndsThem) 
 
   ASSERT_TRUE(store_->PauseJobQueue("GARBAGE_COLLECTION", false));
   ASSERT_TRUE(store_->PauseJobQueue(std::string(kAllJobTypes), true));
+  EXPECT_TRUE(*store_->JobQueuePaused("PURGE_AUDIT_LOG")) << "all pauses every type";
   auto all_paused = store_->ClaimJob("node", 200);
   ASSERT_TRUE(all_paused);
   EXPECT_FALSE(*all_paused);
