@@ -37,6 +37,8 @@
 #include "jobs/purge_audit_job.h"
 #include "jobs/scheduler.h"
 #include "meta/databases.h"
+#include "portal/assets.h"
+#include "portal/portal.h"
 #include "registry/registry.h"
 #include "retention/retention_job.h"
 #include "storage/blob_stores.h"
@@ -442,6 +444,8 @@ int Serve(const Flags& flags) {
   router.Add("/service/token", tokens);
   router.Add("/api/v2.0", api);
   router.Add("/c", api);
+  Portal portal(EmbeddedPortalAssets());
+  router.Add("", portal);
 
   if (!config->port_file.empty()) std::ofstream(config->port_file) << port << "\n";
   spdlog::info("berth {} serving on {}:{} ({}) with data in {}", BERTH_VERSION, host, port,
@@ -452,7 +456,8 @@ int Serve(const Flags& flags) {
     std::cout << "First start: the admin password is " << *first->generated_password
               << "\n  (shown once; set admin_password or BERTH_ADMIN_PASSWORD to choose it)\n";
   }
-  std::cout << "  log in:  podman login --tls-verify=false -u admin " << where << "\n"
+  std::cout << "  portal:  " << external_url << "/ (user admin)\n"
+            << "  log in:  podman login --tls-verify=false -u admin " << where << "\n"
             << "  push:    podman push --tls-verify=false IMAGE " << where << "/library/NAME:TAG\n"
             << "  pull:    podman pull --tls-verify=false " << where << "/library/NAME:TAG\n"
             << "  API:     curl -u admin " << external_url << "/api/v2.0/projects\n"

@@ -22,6 +22,13 @@ inline std::vector<std::string_view> Split(std::string_view s, char separator) {
   }
 }
 
+// `s` without the spaces and tabs at either end.
+inline std::string_view Trim(std::string_view s) {
+  const size_t first = s.find_first_not_of(" \t");
+  if (first == s.npos) return {};
+  return s.substr(first, s.find_last_not_of(" \t") - first + 1);
+}
+
 // The pieces with `separator` between them: Split's inverse.
 inline std::string Join(const std::vector<std::string>& pieces, std::string_view separator) {
   std::string out;

@@ -1,0 +1,61 @@
+import type { ColumnDef } from '@tanstack/react-table';
+import { useState } from 'react';
+import type { AuditLog } from '../api/types';
+import { time } from '../format';
+import { fuzzy, usePagedList } from '../hooks';
+import { DataTable } from './DataTable';
+import { ErrorNote } from './Notice';
+
+const columns: ColumnDef<AuditLog>[] = [
+  { header: 'Username', cell: ({ row }) => row.original.username },
+  { header: 'Resource', cell: ({ row }) => <span className="mono">{row.original.resource}</span> },
+  { header: 'Resource Type', cell: ({ row }) => row.original.resource_type },
+  { header: 'Operation', cell: ({ row }) => row.original.operation },
+  { header: 'Timestamp', cell: ({ row }) => time(row.original.op_time) },
+];
+
+const OPERATIONS = ['', 'create', 'delete', 'pull', 'update'];
+
+// The audit log of the whole system or of one project, newest first.
+export function AuditLogTable({ path }: { path: string }) {
+  const [operation, setOperation] = useState('');
+  const [resource, setResource] = useState('');
+  const q = [operation ? `operation=${operation}` : undefined, fuzzy('resource', resource)].filter(Boolean).join(',');
+  const list = usePagedList<AuditLog>(path, { q: q || undefined, sort: '-op_time' });
+  return (
+    <div>
+      <div className="toolbar">
+        <label>
+          Operation{' '}
+          <select value={operation} onChange={(e) => setOperation(e.target.value)}>
+            {OPERATIONS.map((o) => (
+              <option key={o} value={o}>
+                {o || 'All'}
+              </option>
+            ))}
+          </select>
+        </label>
+        <input
+          type="search"
+          aria-label="Search logs by resource"
+          placeholder="Search by resource"
+          value={resource}
+          onChange={(e) => setResource(e.target.value)}
+        />
+        <button type="button" onClick={() => list.refetch()}>
+          Refresh
+        </button>
+      </div>
+      <DataTable
+        label="Audit log"
+        columns={columns}
+        rows={list.data?.items}
+        loading={list.isFetching}
+        error={<ErrorNote error={list.error} />}
+        empty="No log entries."
+        paging={list.paging}
+        rowKey={(l) => l.id}
+      />
+    </div>
+  );
+}

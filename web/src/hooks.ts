@@ -1,0 +1,45 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+
+import { requestPage } from './api/client';
+
+// One page of a server-side list, with the page and page size it is on. `query` is Harbor's
+// list query (q=name=~x and such); a new query returns to the first page.
+export function usePagedList<T>(
+  path: string,
+  query: Record<string, string | number | boolean | undefined>,
+  pageSize = 15,
+) {
+  const [page, setPage] = useState(1);
+  const [size, setSize] = useState(pageSize);
+  const [lastQuery, setLastQuery] = useState(JSON.stringify(query));
+  const queryKey = JSON.stringify(query);
+  if (queryKey !== lastQuery) {
+    setLastQuery(queryKey);
+    setPage(1);
+  }
+  const result = useQuery({
+    queryKey: [path, query, page, size],
+    queryFn: () => requestPage<T>(path, { ...query, page, page_size: size }),
+    placeholderData: keepPreviousData,
+  });
+  return {
+    ...result,
+    paging: {
+      page,
+      pageSize: size,
+      total: result.data?.total ?? 0,
+      onPage: setPage,
+      onPageSize: (next: number) => {
+        setSize(next);
+        setPage(1);
+      },
+    },
+  };
+}
+
+// Harbor's fuzzy match on a field, or nothing for an empty search.
+export function fuzzy(field: string, text: string): string | undefined {
+  const trimmed = text.trim();
+  return trimmed ? `${field}=~${trimmed}` : undefined;
+}

@@ -1,0 +1,107 @@
+import { useMutation } from '@tanstack/react-query';
+import type { ColumnDef } from '@tanstack/react-table';
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { request } from '../../api/client';
+import type { Quota } from '../../api/types';
+import { DataTable } from '../../components/DataTable';
+import { Dialog } from '../../components/Dialog';
+import { ErrorNote } from '../../components/Notice';
+import { SizeInput } from '../../components/SizeInput';
+import { UsageBar } from '../../components/UsageBar';
+import { toBytes } from '../../format';
+import { usePagedList } from '../../hooks';
+
+export function QuotasPage() {
+  const [editing, setEditing] = useState<Quota | null>(null);
+  const list = usePagedList<Quota>('/quotas', { reference: 'project', sort: '-used.storage' });
+  const columns: ColumnDef<Quota>[] = [
+    {
+      header: 'Project',
+      cell: ({ row }) => (
+        <Link to={`/projects/${encodeURIComponent(row.original.ref?.name ?? '')}/summary`}>
+          {row.original.ref?.name}
+        </Link>
+      ),
+    },
+    { header: 'Owner', cell: ({ row }) => row.original.ref?.owner_name ?? '' },
+    {
+      header: 'Storage',
+      cell: ({ row }) => <UsageBar used={row.original.used.storage ?? 0} limit={row.original.hard.storage} />,
+    },
+    {
+      header: 'Actions',
+      cell: ({ row }) => (
+        <button
+          type="button"
+          onClick={() => setEditing(row.original)}
+          aria-label={`Edit the quota of ${row.original.ref?.name}`}
+        >
+          Edit
+        </button>
+      ),
+    },
+  ];
+  return (
+    <section>
+      <h1>Project Quotas</h1>
+      <DataTable
+        label="Project quotas"
+        columns={columns}
+        rows={list.data?.items}
+        loading={list.isFetching}
+        error={<ErrorNote error={list.error} />}
+        paging={list.paging}
+        rowKey={(q) => q.id}
+      />
+      <Dialog
+        title={`Edit the quota of ${editing?.ref?.name ?? ''}`}
+        open={editing !== null}
+        onClose={() => setEditing(null)}
+      >
+        {editing && <EditQuota quota={editing} onDone={() => setEditing(null)} />}
+      </Dialog>
+    </section>
+  );
+}
+
+function EditQuota({ quota, onDone }: { quota: Quota; onDone: () => void }) {
+  const current = quota.hard.storage ?? -1;
+  const [amount, setAmount] = useState(current < 0 ? '-1' : String(current / 1024 ** 3));
+  const [unit, setUnit] = useState('GiB');
+  const [problem, setProblem] = useState('');
+  const mutation = useMutation({
+    mutationFn: (storage: number) => request(`/quotas/${quota.id}`, { method: 'PUT', body: { hard: { storage } } }),
+    onSuccess: onDone,
+  });
+  return (
+    <form
+      className="stack"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const storage = toBytes(amount, unit);
+        if (storage === null) setProblem('The quota is a number of MiB, GiB or TiB, or -1.');
+        else {
+          setProblem('');
+          mutation.mutate(storage);
+        }
+      }}
+    >
+      <SizeInput label="Storage quota" amount={amount} unit={unit} onAmount={setAmount} onUnit={setUnit} />
+      {problem && (
+        <p className="error" role="alert">
+          {problem}
+        </p>
+      )}
+      <ErrorNote error={mutation.error} />
+      <div className="actions">
+        <button type="button" onClick={onDone}>
+          Cancel
+        </button>
+        <button type="submit" className="primary" disabled={mutation.isPending}>
+          OK
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,313 @@
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { create, projectPath, request, requestPage } from '../../api/client';
+import type { RetentionPolicy, Selector, TagRule } from '../../api/types';
+import { Dialog } from '../../components/Dialog';
+import { ErrorNote } from '../../components/Notice';
+import { time } from '../../format';
+import { useProject } from './ProjectLayout';
+
+// The retention templates berth evaluates, with what their number counts.
+const TEMPLATES: { id: string; label: string; unit?: string }[] = [
+  { id: 'latestPushedK', label: 'retain the most recently pushed', unit: 'artifacts' },
+  { id: 'latestPulledN', label: 'retain the most recently pulled', unit: 'artifacts' },
+  { id: 'nDaysSinceLastPush', label: 'retain the artifacts pushed within the last', unit: 'days' },
+  { id: 'nDaysSinceLastPull', label: 'retain the artifacts pulled within the last', unit: 'days' },
+  { id: 'always', label: 'retain always' },
+];
+
+function selectors(repository: string, tag: string) {
+  return {
+    tag_selectors: [{ kind: 'doublestar', decoration: 'matches', pattern: tag }],
+    scope_selectors: { repository: [{ kind: 'doublestar', decoration: 'repoMatches', pattern: repository }] },
+  };
+}
+
+function patternText(selector: Selector | undefined): string {
+  if (!selector) return '**';
+  const negated = selector.decoration.toLowerCase().includes('exclude');
+  return `${negated ? 'excluding ' : ''}${selector.pattern}`;
+}
+
+function ruleText(rule: TagRule): string {
+  const template = TEMPLATES.find((t) => t.id === rule.template);
+  const param = rule.template ? rule.params?.[rule.template] : undefined;
+  const what = template
+    ? `${template.label}${template.unit ? ` ${String(param)} ${template.unit}` : ''}`
+    : rule.template;
+  return `In repositories matching ${patternText(rule.scope_selectors.repository[0])}, ${what} with tags matching ${patternText(rule.tag_selectors[0])}`;
+}
+
+export function PolicyTab() {
+  return (
+    <div>
+      <Retention />
+      <Immutability />
+    </div>
+  );
+}
+
+interface RuleFields {
+  repository: string;
+  tag: string;
+}
+
+function RuleForm({
+  onSubmit,
+  onCancel,
+  extra,
+  error,
+  pending,
+}: {
+  onSubmit: (f: RuleFields) => void;
+  onCancel: () => void;
+  extra?: React.ReactNode;
+  error: unknown;
+  pending: boolean;
+}) {
+  const [repository, setRepository] = useState('**');
+  const [tag, setTag] = useState('**');
+  return (
+    <form
+      className="stack"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSubmit({ repository: repository.trim(), tag: tag.trim() });
+      }}
+    >
+      <label>
+        Repositories matching
+        <input value={repository} onChange={(e) => setRepository(e.target.value)} required />
+      </label>
+      <small>Patterns: ** for any, *, ?, and {'{a,b}'}; repositories are named without the project.</small>
+      {extra}
+      <label>
+        Tags matching
+        <input value={tag} onChange={(e) => setTag(e.target.value)} required />
+      </label>
+      <ErrorNote error={error} />
+      <div className="actions">
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+        <button type="submit" className="primary" disabled={pending || !repository.trim() || !tag.trim()}>
+          Add
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function Retention() {
+  const project = useProject();
+  const id = project.metadata?.retention_id;
+  const [adding, setAdding] = useState(false);
+  const [template, setTemplate] = useState('latestPushedK');
+  const [count, setCount] = useState('10');
+  const policy = useQuery({
+    queryKey: ['retention', id],
+    queryFn: () => request<RetentionPolicy>(`/retentions/${id}`),
+    enabled: !!id,
+  });
+  const executions = useQuery({
+    queryKey: ['retention-executions', id],
+    queryFn: () =>
+      requestPage<{
+        id: number;
+        status: string;
+        trigger: string;
+        dry_run: boolean;
+        start_time?: string;
+        end_time?: string;
+      }>(`/retentions/${id}/executions`, { page: 1, page_size: 5 }),
+    enabled: !!id,
+    refetchInterval: (q) =>
+      q.state.data?.items.some((e) => e.status === 'Running' || e.status === 'Pending') ? 2000 : false,
+  });
+  const save = useMutation({
+    mutationFn: async (rules: TagRule[]) => {
+      const body: RetentionPolicy = {
+        algorithm: 'or',
+        rules,
+        trigger: policy.data?.trigger ?? { kind: 'Schedule', settings: { cron: '' } },
+        scope: { level: 'project', ref: project.project_id },
+      };
+      if (id) await request(`/retentions/${id}`, { method: 'PUT', body: { ...body, id: Number(id) } });
+      else await create('/retentions', body);
+    },
+    onSuccess: () => setAdding(false),
+  });
+  const run = useMutation({
+    mutationFn: (dryRun: boolean) => create(`/retentions/${id}/executions`, { dry_run: dryRun }),
+  });
+  const rules = policy.data?.rules ?? [];
+  const unit = TEMPLATES.find((t) => t.id === template)?.unit;
+  return (
+    <section aria-labelledby="retention-title">
+      <h2 id="retention-title">Tag Retention</h2>
+      <p className="meta">An artifact is kept when any rule retains it; the rest are removed when retention runs.</p>
+      <ErrorNote error={policy.error} />
+      {rules.length ? (
+        <ol className="rules">
+          {rules.map((r, i) => (
+            <li key={i}>
+              {ruleText(r)}{' '}
+              <button
+                type="button"
+                aria-label={`Delete retention rule ${i + 1}`}
+                onClick={() => save.mutate(rules.filter((_, j) => j !== i))}
+              >
+                Delete
+              </button>
+            </li>
+          ))}
+        </ol>
+      ) : (
+        <p className="empty">No retention rules: every artifact is kept.</p>
+      )}
+      <div className="toolbar">
+        <button type="button" onClick={() => setAdding(true)} disabled={rules.length >= 15}>
+          Add Rule
+        </button>
+        {id && rules.length > 0 && (
+          <>
+            <button type="button" onClick={() => run.mutate(true)}>
+              Dry Run
+            </button>
+            <button type="button" onClick={() => run.mutate(false)}>
+              Run Now
+            </button>
+          </>
+        )}
+      </div>
+      <ErrorNote error={run.error ?? save.error} />
+      {executions.data && executions.data.items.length > 0 && (
+        <table aria-label="Retention runs">
+          <thead>
+            <tr>
+              <th scope="col">Run</th>
+              <th scope="col">Status</th>
+              <th scope="col">Dry run</th>
+              <th scope="col">Started</th>
+            </tr>
+          </thead>
+          <tbody>
+            {executions.data.items.map((e) => (
+              <tr key={e.id}>
+                <td data-label="Run">{e.id}</td>
+                <td data-label="Status">{e.status}</td>
+                <td data-label="Dry run">{e.dry_run ? 'Yes' : 'No'}</td>
+                <td data-label="Started">{time(e.start_time)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <Dialog title="Add Tag Retention Rule" open={adding} onClose={() => setAdding(false)}>
+        <RuleForm
+          onCancel={() => setAdding(false)}
+          error={save.error}
+          pending={save.isPending}
+          extra={
+            <div className="inline">
+              <label>
+                Rule
+                <select value={template} onChange={(e) => setTemplate(e.target.value)}>
+                  {TEMPLATES.map((t) => (
+                    <option key={t.id} value={t.id}>
+                      {t.label}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              {unit && (
+                <label>
+                  Count ({unit})
+                  <input inputMode="numeric" value={count} onChange={(e) => setCount(e.target.value)} />
+                </label>
+              )}
+            </div>
+          }
+          onSubmit={({ repository, tag }) => {
+            const n = Number(count);
+            save.mutate([
+              ...rules,
+              {
+                disabled: false,
+                action: 'retain',
+                template,
+                params: unit ? { [template]: Number.isInteger(n) ? n : count } : {},
+                ...selectors(repository, tag),
+              },
+            ]);
+          }}
+        />
+      </Dialog>
+    </section>
+  );
+}
+
+function Immutability() {
+  const project = useProject();
+  const base = `${projectPath(project.name)}/immutabletagrules`;
+  const [adding, setAdding] = useState(false);
+  const rules = useQuery({ queryKey: [base], queryFn: () => request<TagRule[]>(base) });
+  const add = useMutation({
+    mutationFn: ({ repository, tag }: RuleFields) =>
+      create(base, {
+        disabled: false,
+        action: 'immutable',
+        template: 'immutable_template',
+        ...selectors(repository, tag),
+      }),
+    onSuccess: () => setAdding(false),
+  });
+  const remove = useMutation({ mutationFn: (id: number) => request(`${base}/${id}`, { method: 'DELETE' }) });
+  const toggle = useMutation({
+    mutationFn: (rule: TagRule) =>
+      request(`${base}/${rule.id}`, { method: 'PUT', body: { ...rule, disabled: !rule.disabled } }),
+  });
+  return (
+    <section aria-labelledby="immutability-title">
+      <h2 id="immutability-title">Tag Immutability</h2>
+      <p className="meta">A tag that matches a rule cannot be pushed over or deleted.</p>
+      <ErrorNote error={rules.error ?? remove.error ?? toggle.error} />
+      {rules.data?.length ? (
+        <ul className="rules">
+          {rules.data.map((r) => (
+            <li key={r.id}>
+              Tags matching {patternText(r.tag_selectors[0])} in repositories matching{' '}
+              {patternText(r.scope_selectors.repository[0])}
+              {r.disabled && ' (disabled)'}{' '}
+              <button type="button" onClick={() => toggle.mutate(r)}>
+                {r.disabled ? 'Enable' : 'Disable'}
+              </button>{' '}
+              <button
+                type="button"
+                aria-label={`Delete immutability rule ${r.id}`}
+                onClick={() => r.id && remove.mutate(r.id)}
+              >
+                Delete
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="empty">No immutability rules.</p>
+      )}
+      <div className="toolbar">
+        <button type="button" onClick={() => setAdding(true)} disabled={(rules.data?.length ?? 0) >= 15}>
+          Add Rule
+        </button>
+      </div>
+      <Dialog title="Add Tag Immutability Rule" open={adding} onClose={() => setAdding(false)}>
+        <RuleForm
+          onCancel={() => setAdding(false)}
+          error={add.error}
+          pending={add.isPending}
+          onSubmit={(f) => add.mutate(f)}
+        />
+      </Dialog>
+    </section>
+  );
+}

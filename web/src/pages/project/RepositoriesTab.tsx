@@ -1,0 +1,59 @@
+import type { ColumnDef } from '@tanstack/react-table';
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { projectPath } from '../../api/client';
+import type { Repository } from '../../api/types';
+import { DataTable } from '../../components/DataTable';
+import { ErrorNote } from '../../components/Notice';
+import { time } from '../../format';
+import { fuzzy, usePagedList } from '../../hooks';
+import { useProject } from './ProjectLayout';
+
+// A repository's name without its project, as it appears in the portal's own paths.
+export function shortName(project: string, repository: string): string {
+  return repository.startsWith(`${project}/`) ? repository.slice(project.length + 1) : repository;
+}
+
+export function RepositoriesTab() {
+  const project = useProject();
+  const [search, setSearch] = useState('');
+  const list = usePagedList<Repository>(`${projectPath(project.name)}/repositories`, { q: fuzzy('name', search) });
+  const columns: ColumnDef<Repository>[] = [
+    {
+      header: 'Name',
+      cell: ({ row }) => (
+        <Link
+          to={`/projects/${encodeURIComponent(project.name)}/repositories/${encodeURIComponent(shortName(project.name, row.original.name))}`}
+        >
+          {row.original.name}
+        </Link>
+      ),
+    },
+    { header: 'Artifacts', cell: ({ row }) => row.original.artifact_count ?? 0 },
+    { header: 'Pulls', cell: ({ row }) => row.original.pull_count ?? 0 },
+    { header: 'Last Modified Time', cell: ({ row }) => time(row.original.update_time) },
+  ];
+  return (
+    <div>
+      <div className="toolbar">
+        <input
+          type="search"
+          aria-label="Search repositories"
+          placeholder="Search by name"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+        />
+      </div>
+      <DataTable
+        label="Repositories"
+        columns={columns}
+        rows={list.data?.items}
+        loading={list.isFetching}
+        error={<ErrorNote error={list.error} />}
+        empty={search ? 'No repository matches.' : 'No repositories yet: push an image to this project.'}
+        paging={list.paging}
+        rowKey={(r) => r.id}
+      />
+    </div>
+  );
+}
