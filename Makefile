@@ -12,7 +12,7 @@ CONFIG ?=
 LISTEN ?=
 DATA ?=
 
-.PHONY: setup configure build berth run test test-asan corpus prism bench bench-lists bench-engines fuzz fuzz-build \
+.PHONY: setup configure build berth run test test-asan corpus prism bench bench-lists bench-portal bench-engines fuzz fuzz-build \
   fuzz-smoke clean
 
 setup:
@@ -55,6 +55,10 @@ bench: build
 # How long a page of each long list takes at 1,000 and at scale (bench/README.md).
 bench-lists: build
 	bench/lists
+
+# The portal in Chromium: time to the first rows of long lists, JavaScript of a first visit.
+bench-portal: build
+	bench/portal
 
 # Berth on PostgreSQL + Ceph RGW against Distribution on the same RGW (bench/README.md).
 bench-engines: build
