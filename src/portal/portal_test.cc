@@ -20,7 +20,7 @@ http::Request Get(std::string path, std::vector<std::pair<std::string, std::stri
   return req;
 }
 
-class PortalTest : public ::testing::Test {
+class PortalHandlerTest : public ::testing::Test {
  protected:
   http::Response Serve(const http::Request& req) {
     auto fast = portal_.TryFast(req);
@@ -30,7 +30,7 @@ class PortalTest : public ::testing::Test {
   Portal portal_{kTestAssets};
 };
 
-TEST_F(PortalTest, TheRootIsTheIndexRevalidatedEachTime) {
+TEST_F(PortalHandlerTest, TheRootIsTheIndexRevalidatedEachTime) {
   http::Response res = Serve(Get("/"));
   EXPECT_EQ(res.status, 200);
   EXPECT_EQ(res.body, "<!doctype html><title>Berth</title>");
@@ -44,7 +44,7 @@ TEST_F(PortalTest, TheRootIsTheIndexRevalidatedEachTime) {
   EXPECT_EQ(res.headers.Get("X-Content-Type-Options"), "nosniff");
 }
 
-TEST_F(PortalTest, AnApplicationRouteIsTheIndex) {
+TEST_F(PortalHandlerTest, AnApplicationRouteIsTheIndex) {
   for (const char* path : {"/harbor/projects", "/harbor/projects/1/repositories/a%2Fb", "/login"}) {
     http::Response res = Serve(Get(path));
     EXPECT_EQ(res.status, 200) << path;
@@ -52,7 +52,7 @@ TEST_F(PortalTest, AnApplicationRouteIsTheIndex) {
   }
 }
 
-TEST_F(PortalTest, AMissingFileIsNotFoundRatherThanThePage) {
+TEST_F(PortalHandlerTest, AMissingFileIsNotFoundRatherThanThePage) {
   for (const char* path : {"/assets/index-old999.js", "/favicon.ico", "/assets/"}) {
     http::Response res = Serve(Get(path));
     EXPECT_EQ(res.status, 404) << path;
@@ -60,7 +60,7 @@ TEST_F(PortalTest, AMissingFileIsNotFoundRatherThanThePage) {
   }
 }
 
-TEST_F(PortalTest, HashedAssetsAreCachedForAYearAndSentCompressedWhenAccepted) {
+TEST_F(PortalHandlerTest, HashedAssetsAreCachedForAYearAndSentCompressedWhenAccepted) {
   http::Response plain = Serve(Get("/assets/index-abc123.js"));
   EXPECT_EQ(plain.status, 200);
   EXPECT_EQ(plain.body, "console.log('portal')");
@@ -82,14 +82,14 @@ TEST_F(PortalTest, HashedAssetsAreCachedForAYearAndSentCompressedWhenAccepted) {
   EXPECT_EQ(weighted.headers.Get("Content-Encoding"), "gzip");
 }
 
-TEST_F(PortalTest, AMatchingEtagIsNotModified) {
+TEST_F(PortalHandlerTest, AMatchingEtagIsNotModified) {
   http::Response res = Serve(Get("/", {{"If-None-Match", "\"index-etag\""}}));
   EXPECT_EQ(res.status, 304);
   EXPECT_TRUE(res.body.empty());
   EXPECT_EQ(Serve(Get("/", {{"If-None-Match", "\"stale\""}})).status, 200);
 }
 
-TEST_F(PortalTest, HeadDescribesTheBodyAndOtherMethodsAreNoEndpoint) {
+TEST_F(PortalHandlerTest, HeadDescribesTheBodyAndOtherMethodsAreNoEndpoint) {
   http::Request head = Get("/");
   head.method = "HEAD";
   http::Response res = Serve(head);

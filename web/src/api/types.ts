@@ -211,3 +211,71 @@ export interface Permission {
   resource: string;
   action: string;
 }
+
+export interface WebhookTarget {
+  type: string;
+  address: string;
+  auth_header?: string;
+  skip_cert_verify?: boolean;
+  payload_format?: string;
+}
+
+export interface WebhookPolicy {
+  id: number;
+  name: string;
+  description?: string;
+  enabled: boolean;
+  event_types: string[];
+  targets: WebhookTarget[];
+  creator?: string;
+  creation_time?: string;
+}
+
+export interface Execution {
+  id: number;
+  status: string;
+  trigger?: string;
+  start_time?: string;
+  end_time?: string;
+  extra_attrs?: Record<string, unknown>;
+}
+
+export interface UserGroup {
+  id: number;
+  group_name: string;
+  group_type: number;
+  ldap_group_dn?: string;
+}
+
+export interface JobQueue {
+  job_type: string;
+  count: number;
+  latency: number;
+  paused: boolean;
+}
+
+export interface WorkerPool {
+  pid: number;
+  worker_pool_id: string;
+  start_at?: string;
+  heartbeat_at?: string;
+  concurrency: number;
+  host?: string;
+}
+
+export interface Worker {
+  id: string;
+  pool_id: string;
+  job_name?: string;
+  job_id?: string;
+  start_at?: string;
+  check_in?: string;
+}
+
+export interface ScheduleTask {
+  id: number;
+  vendor_type: string;
+  vendor_id?: number;
+  cron: string;
+  update_time?: string;
+}

@@ -67,6 +67,16 @@ export function Layout({ children }: { children: ReactNode }) {
                 </NavLink>
               </li>
               <li>
+                <NavLink to="/admin/groups" onClick={close}>
+                  Groups
+                </NavLink>
+              </li>
+              <li>
+                <NavLink to="/admin/labels" onClick={close}>
+                  Labels
+                </NavLink>
+              </li>
+              <li>
                 <NavLink to="/admin/quotas" onClick={close}>
                   Project Quotas
                 </NavLink>
@@ -74,6 +84,11 @@ export function Layout({ children }: { children: ReactNode }) {
               <li>
                 <NavLink to="/admin/gc" onClick={close}>
                   Clean Up
+                </NavLink>
+              </li>
+              <li>
+                <NavLink to="/admin/jobservice" onClick={close}>
+                  Job Service Dashboard
                 </NavLink>
               </li>
               <li>

@@ -2,6 +2,8 @@ import { useQuery } from '@tanstack/react-query';
 import { request } from '../../api/client';
 import type { Statistics, SystemInfo } from '../../api/types';
 import { ErrorNote } from '../../components/Notice';
+import { PullsChart } from '../../components/PullsChart';
+import { StorageByProject } from '../../components/StorageByProject';
 import { UsageBar } from '../../components/UsageBar';
 import { bytes } from '../../format';
 
@@ -50,6 +52,10 @@ export function SystemInfoPage() {
             <UsageBar used={volume.total - volume.free} limit={volume.total} />
           </article>
         )}
+      </div>
+      <div className="charts">
+        <StorageByProject />
+        <PullsChart path="/audit-logs" />
       </div>
     </section>
   );

@@ -1,8 +1,11 @@
-import { useQuery } from '@tanstack/react-query';
-import { Link, useParams } from 'react-router';
-import { projectPath, repoPath, request } from '../../api/client';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { create, projectPath, repoPath, request } from '../../api/client';
 import type { Artifact } from '../../api/types';
+import { Confirm } from '../../components/Confirm';
 import { CopyButton } from '../../components/CopyButton';
+import { Dialog } from '../../components/Dialog';
 import { ErrorNote } from '../../components/Notice';
 import { bytes, platformText, shortDigest, time } from '../../format';
 import { kind, platforms, pullCommand } from './RepositoryPage';
@@ -15,6 +18,9 @@ export function ArtifactPage() {
     queryFn: () => request<Artifact>(path, { query: { with_tag: true, with_label: true, with_accessory: true } }),
   });
   const a = artifact.data;
+  const navigate = useNavigate();
+  const [tagging, setTagging] = useState(false);
+  const [deleting, setDeleting] = useState(false);
   const repoLink = `/projects/${encodeURIComponent(project)}/repositories/${encodeURIComponent(repository)}`;
   return (
     <section>
@@ -48,6 +54,29 @@ export function ArtifactPage() {
               <CopyButton label="Copy the pull command by digest" text={pullCommand(project, repository, a.digest)} />
             </dd>
           </dl>
+
+          <div className="toolbar">
+            <button type="button" onClick={() => setTagging(true)}>
+              Add Tag
+            </button>
+            <button type="button" className="danger" onClick={() => setDeleting(true)}>
+              Delete Artifact
+            </button>
+          </div>
+          <Dialog title="Add Tag" open={tagging} onClose={() => setTagging(false)}>
+            <AddTag path={`${path}/tags`} onDone={() => setTagging(false)} />
+          </Dialog>
+          <Confirm
+            title="Delete Artifact"
+            message={`Delete ${shortDigest(digest)} and its tags${a.references?.length ? ' (the images it refers to stay)' : ''}?`}
+            action="Delete"
+            open={deleting}
+            onClose={() => setDeleting(false)}
+            run={async () => {
+              await request(path, { method: 'DELETE' });
+              navigate(repoLink);
+            }}
+          />
 
           <h2>Tags</h2>
           {a.tags?.length ? (
@@ -151,5 +180,33 @@ export function ArtifactPage() {
         </>
       )}
     </section>
+  );
+}
+
+function AddTag({ path, onDone }: { path: string; onDone: () => void }) {
+  const [name, setName] = useState('');
+  const add = useMutation({ mutationFn: () => create(path, { name: name.trim() }), onSuccess: onDone });
+  return (
+    <form
+      className="stack"
+      onSubmit={(e) => {
+        e.preventDefault();
+        add.mutate();
+      }}
+    >
+      <label>
+        Tag
+        <input value={name} onChange={(e) => setName(e.target.value)} required autoFocus />
+      </label>
+      <ErrorNote error={add.error} />
+      <div className="actions">
+        <button type="button" onClick={onDone}>
+          Cancel
+        </button>
+        <button type="submit" className="primary" disabled={add.isPending || !name.trim()}>
+          Add
+        </button>
+      </div>
+    </form>
   );
 }

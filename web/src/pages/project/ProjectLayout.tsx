@@ -18,6 +18,7 @@ const TABS = [
   ['members', 'Members'],
   ['robots', 'Robot Accounts'],
   ['policy', 'Policy'],
+  ['webhooks', 'Webhooks'],
   ['logs', 'Logs'],
   ['configuration', 'Configuration'],
 ] as const;

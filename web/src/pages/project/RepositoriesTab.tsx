@@ -1,8 +1,9 @@
 import type { ColumnDef } from '@tanstack/react-table';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { projectPath } from '../../api/client';
+import { projectPath, repoPath, request } from '../../api/client';
 import type { Repository } from '../../api/types';
+import { Confirm } from '../../components/Confirm';
 import { DataTable } from '../../components/DataTable';
 import { ErrorNote } from '../../components/Notice';
 import { time } from '../../format';
@@ -17,6 +18,7 @@ export function shortName(project: string, repository: string): string {
 export function RepositoriesTab() {
   const project = useProject();
   const [search, setSearch] = useState('');
+  const [removing, setRemoving] = useState<Repository | null>(null);
   const list = usePagedList<Repository>(`${projectPath(project.name)}/repositories`, { q: fuzzy('name', search) });
   const columns: ColumnDef<Repository>[] = [
     {
@@ -32,6 +34,14 @@ export function RepositoriesTab() {
     { header: 'Artifacts', cell: ({ row }) => row.original.artifact_count ?? 0 },
     { header: 'Pulls', cell: ({ row }) => row.original.pull_count ?? 0 },
     { header: 'Last Modified Time', cell: ({ row }) => time(row.original.update_time) },
+    {
+      header: 'Actions',
+      cell: ({ row }) => (
+        <button type="button" onClick={() => setRemoving(row.original)} aria-label={`Delete ${row.original.name}`}>
+          Delete
+        </button>
+      ),
+    },
   ];
   return (
     <div>
@@ -53,6 +63,21 @@ export function RepositoriesTab() {
         empty={search ? 'No repository matches.' : 'No repositories yet: push an image to this project.'}
         paging={list.paging}
         rowKey={(r) => r.id}
+      />
+      <Confirm
+        title="Delete Repository"
+        message={`Delete ${removing?.name} and every artifact in it? Their blobs are freed by the next garbage collection.`}
+        action="Delete"
+        open={removing !== null}
+        onClose={() => setRemoving(null)}
+        run={() =>
+          request(
+            `${projectPath(project.name)}/repositories/${repoPath(shortName(project.name, removing?.name ?? ''))}`,
+            {
+              method: 'DELETE',
+            },
+          )
+        }
       />
     </div>
   );

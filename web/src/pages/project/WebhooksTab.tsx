@@ -1,0 +1,269 @@
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { create, projectPath, request, requestPage } from '../../api/client';
+import type { Execution, WebhookPolicy } from '../../api/types';
+import { Confirm } from '../../components/Confirm';
+import { Dialog } from '../../components/Dialog';
+import { ErrorNote } from '../../components/Notice';
+import { time } from '../../format';
+import { useProject } from './ProjectLayout';
+
+// Harbor's names of its event types, as people read them.
+export function eventLabel(type: string): string {
+  return type
+    .toLowerCase()
+    .split('_')
+    .map((word, i) => (i === 0 ? word.charAt(0).toUpperCase() + word.slice(1) : word))
+    .join(' ');
+}
+
+export function WebhooksTab() {
+  const project = useProject();
+  const base = `${projectPath(project.name)}/webhook/policies`;
+  const [editing, setEditing] = useState<WebhookPolicy | 'new' | null>(null);
+  const [removing, setRemoving] = useState<WebhookPolicy | null>(null);
+  const [watching, setWatching] = useState<WebhookPolicy | null>(null);
+  const policies = useQuery({ queryKey: [base], queryFn: () => request<WebhookPolicy[]>(base) });
+  const toggle = useMutation({
+    mutationFn: (p: WebhookPolicy) =>
+      request(`${base}/${p.id}`, { method: 'PUT', body: { ...p, enabled: !p.enabled } }),
+  });
+  return (
+    <div>
+      <div className="toolbar">
+        <button type="button" className="primary" onClick={() => setEditing('new')}>
+          New Webhook
+        </button>
+      </div>
+      <ErrorNote error={policies.error ?? toggle.error} />
+      <table aria-label="Webhooks">
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Enabled</th>
+            <th scope="col">Endpoint</th>
+            <th scope="col">Event types</th>
+            <th scope="col">Created</th>
+            <th scope="col">Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {policies.data?.map((p) => (
+            <tr key={p.id}>
+              <td data-label="Name">{p.name}</td>
+              <td data-label="Enabled">{p.enabled ? 'Yes' : 'No'}</td>
+              <td data-label="Endpoint" className="mono">
+                {p.targets[0]?.address}
+              </td>
+              <td data-label="Event types">{p.event_types.map(eventLabel).join(', ')}</td>
+              <td data-label="Created">{time(p.creation_time)}</td>
+              <td data-label="Actions">
+                <span className="row-actions">
+                  <button type="button" onClick={() => setWatching(p)} aria-label={`Executions of ${p.name}`}>
+                    Executions
+                  </button>
+                  <button type="button" onClick={() => setEditing(p)} aria-label={`Edit ${p.name}`}>
+                    Edit
+                  </button>
+                  <button type="button" onClick={() => toggle.mutate(p)}>
+                    {p.enabled ? 'Disable' : 'Enable'}
+                  </button>
+                  <button type="button" onClick={() => setRemoving(p)} aria-label={`Delete ${p.name}`}>
+                    Delete
+                  </button>
+                </span>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {policies.data?.length === 0 && (
+        <p className="empty">No webhooks: add one to hear of pushes, pulls and deletions.</p>
+      )}
+      <Dialog
+        title={editing === 'new' ? 'New Webhook' : 'Edit Webhook'}
+        open={editing !== null}
+        onClose={() => setEditing(null)}
+      >
+        {editing && (
+          <WebhookForm
+            base={base}
+            eventsPath={`${projectPath(project.name)}/webhook/events`}
+            policy={editing === 'new' ? null : editing}
+            onDone={() => setEditing(null)}
+          />
+        )}
+      </Dialog>
+      <Dialog
+        title={`Executions of ${watching?.name ?? ''}`}
+        open={watching !== null}
+        onClose={() => setWatching(null)}
+      >
+        {watching && <Executions path={`${base}/${watching.id}/executions`} />}
+      </Dialog>
+      <Confirm
+        title="Delete Webhook"
+        message={`Delete the webhook ${removing?.name}?`}
+        action="Delete"
+        open={removing !== null}
+        onClose={() => setRemoving(null)}
+        run={() => request(`${base}/${removing?.id}`, { method: 'DELETE' })}
+      />
+    </div>
+  );
+}
+
+function Executions({ path }: { path: string }) {
+  const executions = useQuery({
+    queryKey: [path],
+    queryFn: () => requestPage<Execution>(path, { page: 1, page_size: 15 }),
+    refetchInterval: (q) =>
+      q.state.data?.items.some((e) => e.status === 'Running' || e.status === 'Pending') ? 2000 : false,
+  });
+  return (
+    <>
+      <ErrorNote error={executions.error} />
+      <table aria-label="Webhook executions">
+        <thead>
+          <tr>
+            <th scope="col">ID</th>
+            <th scope="col">Event type</th>
+            <th scope="col">Status</th>
+            <th scope="col">Started</th>
+          </tr>
+        </thead>
+        <tbody>
+          {executions.data?.items.map((e) => (
+            <tr key={e.id}>
+              <td data-label="ID">{e.id}</td>
+              <td data-label="Event type">{eventLabel(String(e.extra_attrs?.event_type ?? ''))}</td>
+              <td data-label="Status">
+                <span className={`status status-${e.status.toLowerCase()}`}>{e.status}</span>
+              </td>
+              <td data-label="Started">{time(e.start_time)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {executions.data?.items.length === 0 && <p className="empty">Nothing has been sent yet.</p>}
+    </>
+  );
+}
+
+function WebhookForm({
+  base,
+  eventsPath,
+  policy,
+  onDone,
+}: {
+  base: string;
+  eventsPath: string;
+  policy: WebhookPolicy | null;
+  onDone: () => void;
+}) {
+  const events = useQuery({ queryKey: [eventsPath], queryFn: () => request<{ event_type: string[] }>(eventsPath) });
+  const target = policy?.targets[0];
+  const [name, setName] = useState(policy?.name ?? '');
+  const [description, setDescription] = useState(policy?.description ?? '');
+  const [address, setAddress] = useState(target?.address ?? '');
+  const [authHeader, setAuthHeader] = useState(target?.auth_header ?? '');
+  const [skipVerify, setSkipVerify] = useState(target?.skip_cert_verify ?? false);
+  const [format, setFormat] = useState(target?.payload_format ?? 'Default');
+  const [types, setTypes] = useState<Set<string>>(new Set(policy?.event_types ?? ['PUSH_ARTIFACT']));
+  const save = useMutation({
+    mutationFn: () => {
+      const body = {
+        name: name.trim(),
+        description,
+        enabled: policy?.enabled ?? true,
+        event_types: [...types],
+        targets: [
+          {
+            type: 'http',
+            address: address.trim(),
+            auth_header: authHeader,
+            skip_cert_verify: skipVerify,
+            payload_format: format,
+          },
+        ],
+      };
+      return policy ? request(`${base}/${policy.id}`, { method: 'PUT', body }) : create(base, body);
+    },
+    onSuccess: onDone,
+  });
+  return (
+    <form
+      className="stack"
+      onSubmit={(e) => {
+        e.preventDefault();
+        save.mutate();
+      }}
+    >
+      <label>
+        Name
+        <input value={name} onChange={(e) => setName(e.target.value)} required autoFocus />
+      </label>
+      <label>
+        Description
+        <input value={description} onChange={(e) => setDescription(e.target.value)} />
+      </label>
+      <label>
+        Endpoint URL
+        <input
+          type="url"
+          value={address}
+          placeholder="https://hooks.example.com/berth"
+          onChange={(e) => setAddress(e.target.value)}
+          required
+        />
+      </label>
+      <label>
+        Auth header
+        <input value={authHeader} placeholder="Bearer ..." onChange={(e) => setAuthHeader(e.target.value)} />
+      </label>
+      <label className="check">
+        <input type="checkbox" checked={skipVerify} onChange={(e) => setSkipVerify(e.target.checked)} /> Skip
+        certificate verification
+      </label>
+      <label>
+        Payload format
+        <select value={format} onChange={(e) => setFormat(e.target.value)}>
+          <option>Default</option>
+          <option>CloudEvents</option>
+        </select>
+      </label>
+      <fieldset>
+        <legend>Event types</legend>
+        <ErrorNote error={events.error} />
+        {events.data?.event_type.map((type) => (
+          <label key={type} className="check">
+            <input
+              type="checkbox"
+              checked={types.has(type)}
+              onChange={(e) => {
+                const next = new Set(types);
+                if (e.target.checked) next.add(type);
+                else next.delete(type);
+                setTypes(next);
+              }}
+            />{' '}
+            {eventLabel(type)}
+          </label>
+        ))}
+      </fieldset>
+      <ErrorNote error={save.error} />
+      <div className="actions">
+        <button type="button" onClick={onDone}>
+          Cancel
+        </button>
+        <button
+          type="submit"
+          className="primary"
+          disabled={save.isPending || !name.trim() || !address.trim() || types.size === 0}
+        >
+          {policy ? 'Save' : 'Add'}
+        </button>
+      </div>
+    </form>
+  );
+}
