@@ -63,7 +63,7 @@ TEST_F(PortalTest, AdministratorDeveloperAndKeyboardScenariosPassWithoutConsoleE
           " node e2e/portal.e2e.mjs",
       &out);
   EXPECT_EQ(rc, 0) << out;
-  EXPECT_NE(out.find("3 of 3 scenarios passed, 0 console errors"), std::string::npos) << out;
+  EXPECT_NE(out.find("4 of 4 scenarios passed, 0 console errors"), std::string::npos) << out;
   std::cout << out;
 }
 

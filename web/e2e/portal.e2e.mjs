@@ -8,6 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
@@ -46,8 +47,12 @@ function unexpected(text) {
   return false;
 }
 
+/** @type {import('playwright-core').Page | undefined} */
+let currentPage;
+
 /** @param {import('playwright-core').Page} page @param {string} scenario */
 function watch(page, scenario) {
+  currentPage = page;
   page.on('console', (msg) => {
     if (msg.type() === 'error' && unexpected(msg.text()))
       consoleErrors.push(`${scenario}: ${msg.text()} (${page.url()})`);
@@ -82,11 +87,13 @@ function push(source, dest) {
   );
 }
 
+const developer = { name: `${project}-dev`, password: 'Passw0rdPassw0rd' };
+
 /** @param {import('playwright-core').Page} page */
-async function logIn(page) {
+async function logIn(page, user = 'admin', secret = password) {
   await page.goto(base + '/');
-  await page.getByLabel('Username').fill('admin');
-  await page.getByLabel('Password').fill(password);
+  await page.getByLabel('Username').fill(user);
+  await page.getByLabel('Password').fill(secret);
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.getByRole('heading', { name: 'Projects' }).waitFor();
 }
@@ -195,11 +202,11 @@ const scenarios = [
       await page.getByRole('link', { name: 'Users' }).click();
       await page.getByRole('button', { name: 'New User' }).click();
       const userDialog = page.getByRole('dialog', { name: 'New User' });
-      await userDialog.getByLabel('Username').fill(`${project}-dev`);
+      await userDialog.getByLabel('Username').fill(developer.name);
       await userDialog.getByLabel('Email').fill(`${project}-dev@example.com`);
       await userDialog.getByLabel('First and last name').fill('Dev Eloper');
-      await userDialog.getByLabel('Password', { exact: true }).fill('Passw0rdPassw0rd');
-      await userDialog.getByLabel('Confirm password').fill('Passw0rdPassw0rd');
+      await userDialog.getByLabel('Password', { exact: true }).fill(developer.password);
+      await userDialog.getByLabel('Confirm password').fill(developer.password);
       await userDialog.getByRole('button', { name: 'OK' }).click();
       await waitForText(page.getByRole('table', { name: 'Users' }).getByRole('row'), `${project}-dev`);
       await shot(page, 'users');
@@ -381,10 +388,15 @@ const scenarios = [
       });
       const page = await context.newPage();
       watch(page, 'phone');
-      await logIn(page);
+      // The developer made a member above: their project, and nothing of administration.
+      await logIn(page, developer.name, developer.password);
       await shot(page, 'phone-projects');
       await page.getByRole('button', { name: 'Menu' }).click();
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Logs' }).waitFor();
+      check(
+        (await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).count()) === 0,
+        'a developer is offered no administration',
+      );
       await shot(page, 'phone-menu');
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Projects' }).click();
       await page.getByRole('link', { name: project }).click();
@@ -393,6 +405,16 @@ const scenarios = [
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       check(width <= 390, `the artifacts fit a phone's width, the page is ${width} px wide`);
       await shot(page, 'phone-artifacts');
+      await page.goto(`${base}/projects/${project}/configuration`);
+      await page.getByRole('checkbox', { name: /Public/ }).waitFor();
+      check(
+        await page.getByRole('checkbox', { name: /Public/ }).isDisabled(),
+        "a developer cannot change the project's settings",
+      );
+      check((await page.getByRole('button', { name: 'Delete Project' }).count()) === 0, 'nor delete it');
+      await page.goto(`${base}/admin/users`);
+      await page.getByRole('heading', { name: 'Not found' }).waitFor();
+      await shot(page, 'phone-no-administration');
       await context.close();
     },
   ],
@@ -426,6 +448,80 @@ const scenarios = [
       await context.close();
     },
   ],
+  [
+    'every page through axe-core',
+    async () => {
+      // axe is a script of the test's, which the portal's policy rightly refuses: this one
+      // context goes around it.
+      const context = await browser.newContext({ viewport: { width: 1366, height: 850 }, bypassCSP: true });
+      const page = await context.newPage();
+      watch(page, 'axe');
+      const axe = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+      /** @type {string[]} */
+      const found = [];
+      /** @param {string} where */
+      const audit = async (where) => {
+        await page.waitForLoadState('networkidle');
+        await page.addScriptTag({ path: axe });
+        const violations = await page.evaluate(async () => {
+          // @ts-ignore: axe is the script just added
+          const result = await window.axe.run(document, { resultTypes: ['violations'] });
+          return result.violations.map(
+            (/** @type {{ id: string, impact: string, help: string, nodes: { target: string[] }[] }} */ v) =>
+              `${v.impact} ${v.id}: ${v.help} (${v.nodes.length}, e.g. ${v.nodes[0]?.target.join(' ')})`,
+          );
+        });
+        for (const v of violations) found.push(`${where}: ${v}`);
+      };
+      await page.goto(base + '/login');
+      await page.getByLabel('Username').waitFor();
+      await audit('/login');
+      await logIn(page);
+      const projectPages = [
+        'summary',
+        'repositories',
+        'members',
+        'robots',
+        'policy',
+        'webhooks',
+        'logs',
+        'configuration',
+      ];
+      const adminPages = [
+        'users',
+        'groups',
+        'labels',
+        'quotas',
+        'gc',
+        'log-rotation',
+        'jobservice',
+        'configuration',
+        'system',
+      ];
+      const paths = [
+        '/projects',
+        ...projectPages.map((tab) => `/projects/${project}/${tab}`),
+        `/projects/${project}/repositories/busybox`,
+        '/logs',
+        ...adminPages.map((name) => `/admin/${name}`),
+      ];
+      for (const path of paths) {
+        await page.goto(base + path);
+        await page.locator('main h1').first().waitFor();
+        await audit(path);
+      }
+      await page.goto(`${base}/projects/${project}/repositories/busybox`);
+      await page.getByRole('table', { name: 'Artifacts' }).getByRole('link').first().click();
+      await page.getByRole('heading', { name: 'References' }).waitFor();
+      await audit('an artifact');
+      await page.goto(base + '/projects');
+      await page.getByRole('button', { name: 'New Project' }).click();
+      await page.getByRole('dialog', { name: 'New Project' }).waitFor();
+      await audit('the New Project dialog');
+      check(found.length === 0, `axe-core found:\n  ${found.join('\n  ')}`);
+      await context.close();
+    },
+  ],
 ];
 
 let failedScenarios = 0;
@@ -436,6 +532,10 @@ for (const [name, run] of scenarios) {
     console.log(`ok   ${name} (${Date.now() - started} ms)`);
   } catch (error) {
     failedScenarios++;
+    // Where it stopped, to look at.
+    await currentPage
+      ?.screenshot({ path: join(shots, `failed-${name.replace(/\W+/g, '-')}.png`), fullPage: true })
+      .catch(() => {});
     console.log(`FAIL ${name}: ${error instanceof Error ? error.stack : error}`);
   }
 }

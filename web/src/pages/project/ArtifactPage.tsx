@@ -8,6 +8,8 @@ import { CopyButton } from '../../components/CopyButton';
 import { Dialog } from '../../components/Dialog';
 import { ErrorNote } from '../../components/Notice';
 import { bytes, platformText, shortDigest, time } from '../../format';
+import { useProjectPermissions } from '../../permissions';
+import { useProjectQuery } from './ProjectLayout';
 import { kind, platforms, pullCommand } from './RepositoryPage';
 
 export function ArtifactPage() {
@@ -20,6 +22,7 @@ export function ArtifactPage() {
   const a = artifact.data;
   const navigate = useNavigate();
   const [tagging, setTagging] = useState(false);
+  const can = useProjectPermissions(useProjectQuery(project).data?.project_id);
   const [deleting, setDeleting] = useState(false);
   const repoLink = `/projects/${encodeURIComponent(project)}/repositories/${encodeURIComponent(repository)}`;
   return (
@@ -56,12 +59,16 @@ export function ArtifactPage() {
           </dl>
 
           <div className="toolbar">
-            <button type="button" onClick={() => setTagging(true)}>
-              Add Tag
-            </button>
-            <button type="button" className="danger" onClick={() => setDeleting(true)}>
-              Delete Artifact
-            </button>
+            {can('tag', 'create') && (
+              <button type="button" onClick={() => setTagging(true)}>
+                Add Tag
+              </button>
+            )}
+            {can('artifact', 'delete') && (
+              <button type="button" className="danger" onClick={() => setDeleting(true)}>
+                Delete Artifact
+              </button>
+            )}
           </div>
           <Dialog title="Add Tag" open={tagging} onClose={() => setTagging(false)}>
             <AddTag path={`${path}/tags`} onDone={() => setTagging(false)} />

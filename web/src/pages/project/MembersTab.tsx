@@ -9,10 +9,11 @@ import { Dialog } from '../../components/Dialog';
 import { ErrorNote } from '../../components/Notice';
 import { usePagedList } from '../../hooks';
 import { ROLES } from '../../roles';
-import { useProject } from './ProjectLayout';
+import { useCan, useProject } from './ProjectLayout';
 
 export function MembersTab() {
   const project = useProject();
+  const can = useCan();
   const base = `${projectPath(project.name)}/members`;
   const [search, setSearch] = useState('');
   const [adding, setAdding] = useState(false);
@@ -31,6 +32,7 @@ export function MembersTab() {
         <select
           aria-label={`Role of ${row.original.entity_name}`}
           value={row.original.role_id}
+          disabled={!can('member', 'update')}
           onChange={(e) => changeRole.mutate({ member: row.original, role: Number(e.target.value) })}
         >
           {ROLES.map((r) => (
@@ -43,23 +45,26 @@ export function MembersTab() {
     },
     {
       header: 'Actions',
-      cell: ({ row }) => (
-        <button
-          type="button"
-          onClick={() => setRemoving(row.original)}
-          aria-label={`Remove ${row.original.entity_name}`}
-        >
-          Remove
-        </button>
-      ),
+      cell: ({ row }) =>
+        can('member', 'delete') && (
+          <button
+            type="button"
+            onClick={() => setRemoving(row.original)}
+            aria-label={`Remove ${row.original.entity_name}`}
+          >
+            Remove
+          </button>
+        ),
     },
   ];
   return (
     <div>
       <div className="toolbar">
-        <button type="button" className="primary" onClick={() => setAdding(true)}>
-          + User
-        </button>
+        {can('member', 'create') && (
+          <button type="button" className="primary" onClick={() => setAdding(true)}>
+            + User
+          </button>
+        )}
         <input
           type="search"
           aria-label="Search members"

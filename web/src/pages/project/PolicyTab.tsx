@@ -5,7 +5,7 @@ import type { RetentionPolicy, Selector, TagRule } from '../../api/types';
 import { Dialog } from '../../components/Dialog';
 import { ErrorNote } from '../../components/Notice';
 import { time } from '../../format';
-import { useProject } from './ProjectLayout';
+import { useCan, useProject } from './ProjectLayout';
 
 // The retention templates berth evaluates, with what their number counts.
 const TEMPLATES: { id: string; label: string; unit?: string }[] = [
@@ -100,7 +100,9 @@ function RuleForm({
 
 function Retention() {
   const project = useProject();
+  const can = useCan();
   const id = project.metadata?.retention_id;
+  const mayEdit = can('tag-retention', id ? 'update' : 'create');
   const [adding, setAdding] = useState(false);
   const [template, setTemplate] = useState('latestPushedK');
   const [count, setCount] = useState('10');
@@ -152,13 +154,15 @@ function Retention() {
           {rules.map((r, i) => (
             <li key={i}>
               {ruleText(r)}{' '}
-              <button
-                type="button"
-                aria-label={`Delete retention rule ${i + 1}`}
-                onClick={() => save.mutate(rules.filter((_, j) => j !== i))}
-              >
-                Delete
-              </button>
+              {mayEdit && (
+                <button
+                  type="button"
+                  aria-label={`Delete retention rule ${i + 1}`}
+                  onClick={() => save.mutate(rules.filter((_, j) => j !== i))}
+                >
+                  Delete
+                </button>
+              )}
             </li>
           ))}
         </ol>
@@ -166,10 +170,12 @@ function Retention() {
         <p className="empty">No retention rules: every artifact is kept.</p>
       )}
       <div className="toolbar">
-        <button type="button" onClick={() => setAdding(true)} disabled={rules.length >= 15}>
-          Add Rule
-        </button>
-        {id && rules.length > 0 && (
+        {mayEdit && (
+          <button type="button" onClick={() => setAdding(true)} disabled={rules.length >= 15}>
+            Add Rule
+          </button>
+        )}
+        {id && rules.length > 0 && can('tag-retention', 'operate') && (
           <>
             <button type="button" onClick={() => run.mutate(true)}>
               Dry Run
@@ -249,6 +255,7 @@ function Retention() {
 
 function Immutability() {
   const project = useProject();
+  const can = useCan();
   const base = `${projectPath(project.name)}/immutabletagrules`;
   const [adding, setAdding] = useState(false);
   const rules = useQuery({ queryKey: [base], queryFn: () => request<TagRule[]>(base) });
@@ -279,16 +286,20 @@ function Immutability() {
               Tags matching {patternText(r.tag_selectors[0])} in repositories matching{' '}
               {patternText(r.scope_selectors.repository[0])}
               {r.disabled && ' (disabled)'}{' '}
-              <button type="button" onClick={() => toggle.mutate(r)}>
-                {r.disabled ? 'Enable' : 'Disable'}
-              </button>{' '}
-              <button
-                type="button"
-                aria-label={`Delete immutability rule ${r.id}`}
-                onClick={() => r.id && remove.mutate(r.id)}
-              >
-                Delete
-              </button>
+              {can('immutable-tag', 'update') && (
+                <button type="button" onClick={() => toggle.mutate(r)}>
+                  {r.disabled ? 'Enable' : 'Disable'}
+                </button>
+              )}{' '}
+              {can('immutable-tag', 'delete') && (
+                <button
+                  type="button"
+                  aria-label={`Delete immutability rule ${r.id}`}
+                  onClick={() => r.id && remove.mutate(r.id)}
+                >
+                  Delete
+                </button>
+              )}
             </li>
           ))}
         </ul>
@@ -296,9 +307,11 @@ function Immutability() {
         <p className="empty">No immutability rules.</p>
       )}
       <div className="toolbar">
-        <button type="button" onClick={() => setAdding(true)} disabled={(rules.data?.length ?? 0) >= 15}>
-          Add Rule
-        </button>
+        {can('immutable-tag', 'create') && (
+          <button type="button" onClick={() => setAdding(true)} disabled={(rules.data?.length ?? 0) >= 15}>
+            Add Rule
+          </button>
+        )}
       </div>
       <Dialog title="Add Tag Immutability Rule" open={adding} onClose={() => setAdding(false)}>
         <RuleForm

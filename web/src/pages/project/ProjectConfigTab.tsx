@@ -4,7 +4,7 @@ import { useNavigate } from 'react-router';
 import { projectPath, request } from '../../api/client';
 import { Confirm } from '../../components/Confirm';
 import { ErrorNote } from '../../components/Notice';
-import { useProject } from './ProjectLayout';
+import { useCan, useProject } from './ProjectLayout';
 
 // The project's metadata switches that berth keeps, as Harbor names them.
 const SWITCHES: { key: string; label: string }[] = [
@@ -16,6 +16,8 @@ const SWITCHES: { key: string; label: string }[] = [
 
 export function ProjectConfigTab() {
   const project = useProject();
+  const can = useCan();
+  const mayEdit = can('metadata', 'update');
   const navigate = useNavigate();
   const client = useQueryClient();
   const [values, setValues] = useState(() =>
@@ -43,6 +45,7 @@ export function ProjectConfigTab() {
             <input
               type="checkbox"
               checked={values[s.key] ?? false}
+              disabled={!mayEdit}
               onChange={(e) => setValues({ ...values, [s.key]: e.target.checked })}
             />{' '}
             {s.label}
@@ -50,17 +53,23 @@ export function ProjectConfigTab() {
         ))}
         <ErrorNote error={save.error} />
         {save.isSuccess && <p role="status">Saved.</p>}
-        <div className="actions">
-          <button type="submit" className="primary" disabled={save.isPending}>
-            Save
-          </button>
-        </div>
+        {mayEdit && (
+          <div className="actions">
+            <button type="submit" className="primary" disabled={save.isPending}>
+              Save
+            </button>
+          </div>
+        )}
       </form>
-      <h2>Delete the project</h2>
-      <p className="meta">A project can be deleted once it holds no repositories.</p>
-      <button type="button" className="danger" onClick={() => setDeleting(true)}>
-        Delete Project
-      </button>
+      {can('project', 'delete') && (
+        <>
+          <h2>Delete the project</h2>
+          <p className="meta">A project can be deleted once it holds no repositories.</p>
+          <button type="button" className="danger" onClick={() => setDeleting(true)}>
+            Delete Project{' '}
+          </button>
+        </>
+      )}
       <Confirm
         title="Delete Project"
         message={`Delete ${project.name}? This cannot be undone.`}

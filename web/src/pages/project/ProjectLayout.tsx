@@ -3,6 +3,7 @@ import { Link, NavLink, Outlet, useOutletContext, useParams } from 'react-router
 import { projectPath, request } from '../../api/client';
 import type { Project } from '../../api/types';
 import { ErrorNote } from '../../components/Notice';
+import { type Can, useProjectPermissions } from '../../permissions';
 import { roleName } from '../../roles';
 
 export function useProjectQuery(name: string) {
@@ -12,20 +13,27 @@ export function useProjectQuery(name: string) {
   });
 }
 
-const TABS = [
-  ['summary', 'Summary'],
-  ['repositories', 'Repositories'],
-  ['members', 'Members'],
-  ['robots', 'Robot Accounts'],
-  ['policy', 'Policy'],
-  ['webhooks', 'Webhooks'],
-  ['logs', 'Logs'],
-  ['configuration', 'Configuration'],
-] as const;
+// Each tab with what its list needs, as Harbor shows a tab only to those who may read it.
+const TABS: [string, string, string | null][] = [
+  ['summary', 'Summary', null],
+  ['repositories', 'Repositories', 'repository'],
+  ['members', 'Members', 'member'],
+  ['robots', 'Robot Accounts', 'robot'],
+  ['policy', 'Policy', 'tag-retention'],
+  ['webhooks', 'Webhooks', 'notification-policy'],
+  ['logs', 'Logs', 'log'],
+  ['configuration', 'Configuration', null],
+];
+
+interface ProjectContext {
+  project: Project;
+  can: Can;
+}
 
 export function ProjectLayout() {
   const { project: name = '' } = useParams();
   const project = useProjectQuery(name);
+  const can = useProjectPermissions(project.data?.project_id);
   return (
     <section>
       <p className="crumbs">
@@ -40,17 +48,21 @@ export function ProjectLayout() {
       )}
       <ErrorNote error={project.error} />
       <nav className="tabs" aria-label="Project">
-        {TABS.map(([path, label]) => (
+        {TABS.filter(([, , resource]) => !resource || can(resource, 'list')).map(([path, label]) => (
           <NavLink key={path} to={path}>
             {label}
           </NavLink>
         ))}
       </nav>
-      {project.data && <Outlet context={project.data} />}
+      {project.data && <Outlet context={{ project: project.data, can } satisfies ProjectContext} />}
     </section>
   );
 }
 
 export function useProject(): Project {
-  return useOutletContext<Project>();
+  return useOutletContext<ProjectContext>().project;
+}
+
+export function useCan(): Can {
+  return useOutletContext<ProjectContext>().can;
 }

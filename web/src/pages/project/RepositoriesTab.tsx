@@ -8,7 +8,7 @@ import { DataTable } from '../../components/DataTable';
 import { ErrorNote } from '../../components/Notice';
 import { time } from '../../format';
 import { fuzzy, usePagedList } from '../../hooks';
-import { useProject } from './ProjectLayout';
+import { useCan, useProject } from './ProjectLayout';
 
 // A repository's name without its project, as it appears in the portal's own paths.
 export function shortName(project: string, repository: string): string {
@@ -17,6 +17,7 @@ export function shortName(project: string, repository: string): string {
 
 export function RepositoriesTab() {
   const project = useProject();
+  const can = useCan();
   const [search, setSearch] = useState('');
   const [removing, setRemoving] = useState<Repository | null>(null);
   const list = usePagedList<Repository>(`${projectPath(project.name)}/repositories`, { q: fuzzy('name', search) });
@@ -36,11 +37,12 @@ export function RepositoriesTab() {
     { header: 'Last Modified Time', cell: ({ row }) => time(row.original.update_time) },
     {
       header: 'Actions',
-      cell: ({ row }) => (
-        <button type="button" onClick={() => setRemoving(row.original)} aria-label={`Delete ${row.original.name}`}>
-          Delete
-        </button>
-      ),
+      cell: ({ row }) =>
+        can('repository', 'delete') && (
+          <button type="button" onClick={() => setRemoving(row.original)} aria-label={`Delete ${row.original.name}`}>
+            Delete
+          </button>
+        ),
     },
   ];
   return (

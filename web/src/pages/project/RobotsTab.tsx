@@ -10,7 +10,7 @@ import { Dialog } from '../../components/Dialog';
 import { ErrorNote } from '../../components/Notice';
 import { time } from '../../format';
 import { usePagedList } from '../../hooks';
-import { useProject } from './ProjectLayout';
+import { useCan, useProject } from './ProjectLayout';
 
 // What a project robot may be given, as Harbor's portal offers it.
 const PERMISSIONS: { resource: string; action: string; label: string }[] = [
@@ -29,6 +29,7 @@ function expiry(robot: Robot): string {
 
 export function RobotsTab() {
   const project = useProject();
+  const can = useCan();
   const [adding, setAdding] = useState(false);
   const [created, setCreated] = useState<RobotCreated | null>(null);
   const [removing, setRemoving] = useState<Robot | null>(null);
@@ -52,12 +53,17 @@ export function RobotsTab() {
       header: 'Actions',
       cell: ({ row }) => (
         <span className="row-actions">
-          <button type="button" onClick={() => toggle.mutate(row.original)}>
-            {row.original.disable ? 'Enable' : 'Disable'}
-          </button>
-          <button type="button" onClick={() => setRemoving(row.original)} aria-label={`Delete ${row.original.name}`}>
-            Delete
-          </button>
+          {' '}
+          {can('robot', 'update') && (
+            <button type="button" onClick={() => toggle.mutate(row.original)}>
+              {row.original.disable ? 'Enable' : 'Disable'}{' '}
+            </button>
+          )}
+          {can('robot', 'delete') && (
+            <button type="button" onClick={() => setRemoving(row.original)} aria-label={`Delete ${row.original.name}`}>
+              Delete
+            </button>
+          )}
         </span>
       ),
     },
@@ -65,9 +71,11 @@ export function RobotsTab() {
   return (
     <div>
       <div className="toolbar">
-        <button type="button" className="primary" onClick={() => setAdding(true)}>
-          New Robot Account
-        </button>
+        {can('robot', 'create') && (
+          <button type="button" className="primary" onClick={() => setAdding(true)}>
+            New Robot Account
+          </button>
+        )}
       </div>
       <ErrorNote error={toggle.error} />
       <DataTable

@@ -6,7 +6,7 @@ import { Confirm } from '../../components/Confirm';
 import { Dialog } from '../../components/Dialog';
 import { ErrorNote } from '../../components/Notice';
 import { time } from '../../format';
-import { useProject } from './ProjectLayout';
+import { useCan, useProject } from './ProjectLayout';
 
 // Harbor's names of its event types, as people read them.
 export function eventLabel(type: string): string {
@@ -19,6 +19,7 @@ export function eventLabel(type: string): string {
 
 export function WebhooksTab() {
   const project = useProject();
+  const can = useCan();
   const base = `${projectPath(project.name)}/webhook/policies`;
   const [editing, setEditing] = useState<WebhookPolicy | 'new' | null>(null);
   const [removing, setRemoving] = useState<WebhookPolicy | null>(null);
@@ -31,9 +32,11 @@ export function WebhooksTab() {
   return (
     <div>
       <div className="toolbar">
-        <button type="button" className="primary" onClick={() => setEditing('new')}>
-          New Webhook
-        </button>
+        {can('notification-policy', 'create') && (
+          <button type="button" className="primary" onClick={() => setEditing('new')}>
+            New Webhook
+          </button>
+        )}
       </div>
       <ErrorNote error={policies.error ?? toggle.error} />
       <table aria-label="Webhooks">
@@ -62,15 +65,21 @@ export function WebhooksTab() {
                   <button type="button" onClick={() => setWatching(p)} aria-label={`Executions of ${p.name}`}>
                     Executions
                   </button>
-                  <button type="button" onClick={() => setEditing(p)} aria-label={`Edit ${p.name}`}>
-                    Edit
-                  </button>
-                  <button type="button" onClick={() => toggle.mutate(p)}>
-                    {p.enabled ? 'Disable' : 'Enable'}
-                  </button>
-                  <button type="button" onClick={() => setRemoving(p)} aria-label={`Delete ${p.name}`}>
-                    Delete
-                  </button>
+                  {can('notification-policy', 'update') && (
+                    <>
+                      <button type="button" onClick={() => setEditing(p)} aria-label={`Edit ${p.name}`}>
+                        Edit
+                      </button>
+                      <button type="button" onClick={() => toggle.mutate(p)}>
+                        {p.enabled ? 'Disable' : 'Enable'}
+                      </button>
+                    </>
+                  )}
+                  {can('notification-policy', 'delete') && (
+                    <button type="button" onClick={() => setRemoving(p)} aria-label={`Delete ${p.name}`}>
+                      Delete
+                    </button>
+                  )}
                 </span>
               </td>
             </tr>
