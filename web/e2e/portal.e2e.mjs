@@ -174,6 +174,10 @@ const scenarios = [
       await shot(page, 'new-project');
       await dialog.getByRole('button', { name: 'OK' }).click();
       await page.getByRole('heading', { name: project }).waitFor();
+      check(
+        (await page.title()) === `${project} · Berth`,
+        `the window is titled by the page, not "${await page.title()}"`,
+      );
       push('busybox:multi', `${project}/busybox:multi`);
       push('busybox:sbom', `${project}/busybox:sbom`);
       await page.reload();
@@ -492,8 +496,8 @@ const scenarios = [
         'groups',
         'labels',
         'quotas',
-        'gc',
-        'log-rotation',
+        'clean-up/gc',
+        'clean-up/log-rotation',
         'jobservice',
         'configuration',
         'system',

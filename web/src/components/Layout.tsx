@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { type ReactNode, useState } from 'react';
-import { NavLink, useNavigate } from 'react-router';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { NavLink, useLocation, useNavigate } from 'react-router';
 import { logOut } from '../api/client';
 import { useSession } from '../session';
 
@@ -10,6 +10,14 @@ export function Layout({ children }: { children: ReactNode }) {
   const client = useQueryClient();
   const navigate = useNavigate();
   const [menuOpen, setMenuOpen] = useState(false);
+  const { pathname } = useLocation();
+  const firstPage = useRef(true);
+  // A new page moves the focus to its content, as a page load would, so that the keyboard and
+  // screen readers start there rather than on the link that led to it.
+  useEffect(() => {
+    if (firstPage.current) firstPage.current = false;
+    else document.getElementById('main')?.focus();
+  }, [pathname]);
   const signOut = async () => {
     await logOut();
     client.setQueryData(['current-user'], null);
@@ -82,7 +90,7 @@ export function Layout({ children }: { children: ReactNode }) {
                 </NavLink>
               </li>
               <li>
-                <NavLink to="/admin/gc" onClick={close}>
+                <NavLink to="/admin/clean-up" onClick={close}>
                   Clean Up
                 </NavLink>
               </li>

@@ -1,3 +1,4 @@
+import { PageTitle } from './PageTitle';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { NavLink } from 'react-router';
@@ -16,10 +17,10 @@ const ACTIVE = new Set(['Pending', 'Running', 'Scheduled']);
 export function CleanUpTabs() {
   return (
     <>
-      <h1>Clean Up</h1>
+      <PageTitle>Clean Up</PageTitle>
       <nav className="tabs" aria-label="Clean up">
-        <NavLink to="/admin/gc">Garbage Collection</NavLink>
-        <NavLink to="/admin/log-rotation">Log Rotation</NavLink>
+        <NavLink to="/admin/clean-up/gc">Garbage Collection</NavLink>
+        <NavLink to="/admin/clean-up/log-rotation">Log Rotation</NavLink>
       </nav>
     </>
   );

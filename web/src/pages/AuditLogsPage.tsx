@@ -1,9 +1,10 @@
+import { PageTitle } from '../components/PageTitle';
 import { AuditLogTable } from '../components/AuditLogTable';
 
 export function AuditLogsPage() {
   return (
     <section>
-      <h1>Logs</h1>
+      <PageTitle>Logs</PageTitle>
       <AuditLogTable path="/audit-logs" />
     </section>
   );

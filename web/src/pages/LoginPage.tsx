@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { useForm } from 'react-hook-form';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { logIn } from '../api/client';
@@ -25,6 +26,9 @@ export function LoginPage() {
     setError,
     formState: { errors, isSubmitting },
   } = useForm<Fields>();
+  useEffect(() => {
+    document.title = 'Log in · Berth';
+  }, []);
   if (user) return <Navigate to={next} replace />;
   const submit = async (fields: Fields) => {
     try {

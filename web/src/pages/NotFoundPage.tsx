@@ -1,9 +1,10 @@
+import { PageTitle } from '../components/PageTitle';
 import { Link } from 'react-router';
 
 export function NotFoundPage() {
   return (
     <section>
-      <h1>Not found</h1>
+      <PageTitle>Not found</PageTitle>
       <p>
         There is nothing at this address. <Link to="/projects">Go to the projects</Link>.
       </p>

@@ -1,3 +1,4 @@
+import { PageTitle } from '../components/PageTitle';
 import { useMutation } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import { useState } from 'react';
@@ -31,7 +32,7 @@ export function ProjectsPage() {
   const list = usePagedList<Project>('/projects', { q: fuzzy('name', search), with_detail: true });
   return (
     <section>
-      <h1>Projects</h1>
+      <PageTitle>Projects</PageTitle>
       <div className="toolbar">
         <button type="button" className="primary" onClick={() => setCreating(true)}>
           New Project

@@ -1,3 +1,4 @@
+import { PageTitle } from '../../components/PageTitle';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { request } from '../../api/client';
@@ -38,7 +39,7 @@ export function ConfigurationPage() {
   const entries = Object.entries(config.data ?? {});
   return (
     <section>
-      <h1>Configuration</h1>
+      <PageTitle>Configuration</PageTitle>
       <ErrorNote error={config.error} />
       <form
         className="stack narrow"

@@ -1,3 +1,4 @@
+import { PageTitle } from '../../components/PageTitle';
 import { useMutation } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import { useState } from 'react';
@@ -35,7 +36,7 @@ export function GroupsPage() {
   ];
   return (
     <section>
-      <h1>Groups</h1>
+      <PageTitle>Groups</PageTitle>
       <p className="meta">
         Groups are made members of projects like users; their users are those of the directory group.
       </p>

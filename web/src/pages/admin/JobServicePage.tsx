@@ -1,3 +1,4 @@
+import { PageTitle } from '../../components/PageTitle';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { request, requestPage } from '../../api/client';
 import type { JobQueue, ScheduleTask, Worker, WorkerPool } from '../../api/types';
@@ -35,7 +36,7 @@ export function JobServicePage() {
   });
   return (
     <section>
-      <h1>Job Service Dashboard</h1>
+      <PageTitle>Job Service Dashboard</PageTitle>
       <ErrorNote error={queues.error ?? pools.error ?? schedules.error ?? act.error} />
       <h2>Pending jobs</h2>
       <table aria-label="Job queues">

@@ -1,3 +1,4 @@
+import { PageTitle } from '../../components/PageTitle';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { create, request } from '../../api/client';
@@ -29,7 +30,7 @@ export function LabelsPage() {
   });
   return (
     <section>
-      <h1>Labels</h1>
+      <PageTitle>Labels</PageTitle>
       <p className="meta">Global labels can be put on artifacts of any project.</p>
       <div className="toolbar">
         <button type="button" className="primary" onClick={() => setEditing('new')}>

@@ -1,3 +1,4 @@
+import { PageTitle } from '../../components/PageTitle';
 import { useMutation } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import { useState } from 'react';
@@ -44,7 +45,7 @@ export function QuotasPage() {
   ];
   return (
     <section>
-      <h1>Project Quotas</h1>
+      <PageTitle>Project Quotas</PageTitle>
       <DataTable
         label="Project quotas"
         columns={columns}

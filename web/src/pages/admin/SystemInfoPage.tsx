@@ -1,3 +1,4 @@
+import { PageTitle } from '../../components/PageTitle';
 import { useQuery } from '@tanstack/react-query';
 import { request } from '../../api/client';
 import type { Statistics, SystemInfo } from '../../api/types';
@@ -17,7 +18,7 @@ export function SystemInfoPage() {
   const volume = volumes.data?.storage[0];
   return (
     <section>
-      <h1>System Info</h1>
+      <PageTitle>System Info</PageTitle>
       <ErrorNote error={info.error ?? stats.error ?? volumes.error} />
       <div className="cards">
         <article className="card">

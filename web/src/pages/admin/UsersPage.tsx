@@ -1,3 +1,4 @@
+import { PageTitle } from '../../components/PageTitle';
 import { useMutation } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import { useState } from 'react';
@@ -47,7 +48,7 @@ export function UsersPage() {
   ];
   return (
     <section>
-      <h1>Users</h1>
+      <PageTitle>Users</PageTitle>
       <div className="toolbar">
         <button type="button" className="primary" onClick={() => setAdding(true)}>
           New User

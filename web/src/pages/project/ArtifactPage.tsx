@@ -1,3 +1,4 @@
+import { PageTitle } from '../../components/PageTitle';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -32,7 +33,7 @@ export function ArtifactPage() {
         <Link to={`/projects/${encodeURIComponent(project)}/repositories`}>{project}</Link> /{' '}
         <Link to={repoLink}>{repository}</Link> /
       </p>
-      <h1 className="mono">{shortDigest(digest)}</h1>
+      <PageTitle className="mono">{shortDigest(digest)}</PageTitle>
       <ErrorNote error={artifact.error} />
       {a && (
         <>

@@ -1,3 +1,4 @@
+import { PageTitle } from '../../components/PageTitle';
 import { useQuery } from '@tanstack/react-query';
 import { Link, NavLink, Outlet, useOutletContext, useParams } from 'react-router';
 import { projectPath, request } from '../../api/client';
@@ -39,7 +40,7 @@ export function ProjectLayout() {
       <p className="crumbs">
         <Link to="/projects">Projects</Link> /
       </p>
-      <h1>{name}</h1>
+      <PageTitle>{name}</PageTitle>
       {project.data && (
         <p className="meta">
           {project.data.metadata?.public === 'true' ? 'Public' : 'Private'} · your role:{' '}

@@ -1,3 +1,4 @@
+import { PageTitle } from '../../components/PageTitle';
 import type { ColumnDef } from '@tanstack/react-table';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
@@ -98,7 +99,7 @@ export function RepositoryPage() {
         <Link to="/projects">Projects</Link> /{' '}
         <Link to={`/projects/${encodeURIComponent(project)}/repositories`}>{project}</Link> /
       </p>
-      <h1>{repository}</h1>
+      <PageTitle>{repository}</PageTitle>
       <div className="toolbar">
         <input
           type="search"
