@@ -170,6 +170,13 @@ const scenarios = [
       // A project, then its first image, pushed by skopeo.
       await page.getByRole('button', { name: 'New Project' }).click();
       const dialog = page.getByRole('dialog', { name: 'New Project' });
+      await dialog.getByLabel('Project Name').fill('Not A Name');
+      await dialog.getByRole('button', { name: 'OK' }).click();
+      await dialog.getByText('Lower-case letters and digits').waitFor();
+      check(
+        (await dialog.getByLabel('Project Name').getAttribute('aria-invalid')) === 'true',
+        'a refused name is marked so',
+      );
       await dialog.getByLabel('Project Name').fill(project);
       await shot(page, 'new-project');
       await dialog.getByRole('button', { name: 'OK' }).click();

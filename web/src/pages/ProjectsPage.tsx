@@ -2,13 +2,15 @@ import { PageTitle } from '../components/PageTitle';
 import { useMutation } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import { useState } from 'react';
+import { useForm } from 'react-hook-form';
 import { Link, useNavigate } from 'react-router';
 import { create } from '../api/client';
 import type { Project } from '../api/types';
 import { DataTable } from '../components/DataTable';
 import { Dialog } from '../components/Dialog';
 import { ErrorNote } from '../components/Notice';
-import { SizeInput } from '../components/SizeInput';
+import { Field } from '../components/Field';
+import { SizeInput, validSize } from '../components/SizeInput';
 import { time, toBytes } from '../format';
 import { fuzzy, usePagedList } from '../hooks';
 import { roleName } from '../roles';
@@ -62,49 +64,57 @@ export function ProjectsPage() {
   );
 }
 
+interface NewProject {
+  name: string;
+  isPublic: boolean;
+  amount: string;
+  unit: string;
+}
+
+// Harbor's rule for project names.
+const PROJECT_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+
 function NewProjectForm({ onDone }: { onDone: () => void }) {
   const navigate = useNavigate();
-  const [name, setName] = useState('');
-  const [isPublic, setPublic] = useState(false);
-  const [amount, setAmount] = useState('-1');
-  const [unit, setUnit] = useState('GiB');
-  const [problem, setProblem] = useState('');
+  const {
+    register,
+    handleSubmit,
+    getValues,
+    formState: { errors },
+  } = useForm<NewProject>({ defaultValues: { name: '', isPublic: false, amount: '-1', unit: 'GiB' } });
   const mutation = useMutation({
-    mutationFn: (limit: number) =>
-      create('/projects', { project_name: name.trim(), metadata: { public: String(isPublic) }, storage_limit: limit }),
-    onSuccess: () => {
+    mutationFn: (p: NewProject) =>
+      create('/projects', {
+        project_name: p.name.trim(),
+        metadata: { public: String(p.isPublic) },
+        storage_limit: toBytes(p.amount, p.unit),
+      }),
+    onSuccess: (_, p) => {
       onDone();
-      navigate(`/projects/${encodeURIComponent(name.trim())}/repositories`);
+      navigate(`/projects/${encodeURIComponent(p.name.trim())}/repositories`);
     },
   });
-  const submit = (e: React.FormEvent) => {
-    e.preventDefault();
-    const limit = toBytes(amount, unit);
-    if (!/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(name.trim())) {
-      setProblem('Use lower-case letters, digits and . _ - between them.');
-    } else if (limit === null) {
-      setProblem('The quota is a number of MiB, GiB or TiB, or -1.');
-    } else {
-      setProblem('');
-      mutation.mutate(limit);
-    }
-  };
   return (
-    <form onSubmit={submit} className="stack">
-      <label>
-        Project Name
-        <input value={name} onChange={(e) => setName(e.target.value)} required autoFocus />
-      </label>
+    <form onSubmit={handleSubmit((p) => mutation.mutate(p))} className="stack" noValidate>
+      <Field label="Project Name" error={errors.name?.message}>
+        <input
+          autoFocus
+          {...register('name', {
+            required: 'Name the project',
+            maxLength: { value: 255, message: 'At most 255 characters' },
+            validate: (v) => PROJECT_NAME.test(v.trim()) || 'Lower-case letters and digits, with . _ - between them',
+          })}
+        />
+      </Field>
       <label className="check">
-        <input type="checkbox" checked={isPublic} onChange={(e) => setPublic(e.target.checked)} /> Public: anyone may
-        pull
+        <input type="checkbox" {...register('isPublic')} /> Public: anyone may pull
       </label>
-      <SizeInput label="Storage quota" amount={amount} unit={unit} onAmount={setAmount} onUnit={setUnit} />
-      {problem && (
-        <p className="error" role="alert">
-          {problem}
-        </p>
-      )}
+      <SizeInput
+        label="Storage quota"
+        amount={register('amount', { validate: (v) => validSize(v, getValues('unit')) })}
+        unit={register('unit')}
+        error={errors.amount?.message}
+      />
       <ErrorNote error={mutation.error} />
       <div className="actions">
         <button type="button" onClick={onDone}>

@@ -2,13 +2,14 @@ import { PageTitle } from '../../components/PageTitle';
 import { useMutation } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import { useState } from 'react';
+import { useForm } from 'react-hook-form';
 import { Link } from 'react-router';
 import { request } from '../../api/client';
 import type { Quota } from '../../api/types';
 import { DataTable } from '../../components/DataTable';
 import { Dialog } from '../../components/Dialog';
 import { ErrorNote } from '../../components/Notice';
-import { SizeInput } from '../../components/SizeInput';
+import { SizeInput, validSize } from '../../components/SizeInput';
 import { UsageBar } from '../../components/UsageBar';
 import { toBytes } from '../../format';
 import { usePagedList } from '../../hooks';
@@ -68,32 +69,25 @@ export function QuotasPage() {
 
 function EditQuota({ quota, onDone }: { quota: Quota; onDone: () => void }) {
   const current = quota.hard.storage ?? -1;
-  const [amount, setAmount] = useState(current < 0 ? '-1' : String(current / 1024 ** 3));
-  const [unit, setUnit] = useState('GiB');
-  const [problem, setProblem] = useState('');
+  const {
+    register,
+    handleSubmit,
+    getValues,
+    formState: { errors },
+  } = useForm({ defaultValues: { amount: current < 0 ? '-1' : String(current / 1024 ** 3), unit: 'GiB' } });
   const mutation = useMutation({
-    mutationFn: (storage: number) => request(`/quotas/${quota.id}`, { method: 'PUT', body: { hard: { storage } } }),
+    mutationFn: (storage: number | null) =>
+      request(`/quotas/${quota.id}`, { method: 'PUT', body: { hard: { storage } } }),
     onSuccess: onDone,
   });
   return (
-    <form
-      className="stack"
-      onSubmit={(e) => {
-        e.preventDefault();
-        const storage = toBytes(amount, unit);
-        if (storage === null) setProblem('The quota is a number of MiB, GiB or TiB, or -1.');
-        else {
-          setProblem('');
-          mutation.mutate(storage);
-        }
-      }}
-    >
-      <SizeInput label="Storage quota" amount={amount} unit={unit} onAmount={setAmount} onUnit={setUnit} />
-      {problem && (
-        <p className="error" role="alert">
-          {problem}
-        </p>
-      )}
+    <form className="stack" noValidate onSubmit={handleSubmit((f) => mutation.mutate(toBytes(f.amount, f.unit)))}>
+      <SizeInput
+        label="Storage quota"
+        amount={register('amount', { validate: (v) => validSize(v, getValues('unit')) })}
+        unit={register('unit')}
+        error={errors.amount?.message}
+      />
       <ErrorNote error={mutation.error} />
       <div className="actions">
         <button type="button" onClick={onDone}>

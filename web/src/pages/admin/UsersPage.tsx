@@ -2,10 +2,12 @@ import { PageTitle } from '../../components/PageTitle';
 import { useMutation } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import { useState } from 'react';
+import { useForm } from 'react-hook-form';
 import { create, request } from '../../api/client';
 import type { User } from '../../api/types';
 import { Confirm } from '../../components/Confirm';
 import { DataTable } from '../../components/DataTable';
+import { Field } from '../../components/Field';
 import { Dialog } from '../../components/Dialog';
 import { ErrorNote } from '../../components/Notice';
 import { time } from '../../format';
@@ -86,65 +88,76 @@ export function UsersPage() {
   );
 }
 
+interface NewUserFields {
+  username: string;
+  email: string;
+  realname: string;
+  password: string;
+  confirm: string;
+}
+
+// Harbor's password rule, which berth enforces too.
+export function passwordProblem(password: string): true | string {
+  if (password.length < 8 || password.length > 128) return '8 to 128 characters';
+  if (!/[a-z]/.test(password) || !/[A-Z]/.test(password) || !/\d/.test(password))
+    return 'A lower-case letter, an upper-case letter and a digit';
+  return true;
+}
+
 function NewUser({ onDone }: { onDone: () => void }) {
-  const [fields, setFields] = useState({ username: '', email: '', realname: '', password: '', confirm: '' });
-  const [problem, setProblem] = useState('');
+  const {
+    register,
+    handleSubmit,
+    getValues,
+    formState: { errors },
+  } = useForm<NewUserFields>();
   const mutation = useMutation({
-    mutationFn: () =>
+    mutationFn: (f: NewUserFields) =>
       create('/users', {
-        username: fields.username.trim(),
-        email: fields.email.trim(),
-        realname: fields.realname.trim(),
-        password: fields.password,
+        username: f.username.trim(),
+        email: f.email.trim(),
+        realname: f.realname.trim(),
+        password: f.password,
       }),
     onSuccess: onDone,
   });
-  const set = (key: keyof typeof fields) => (e: React.ChangeEvent<HTMLInputElement>) =>
-    setFields({ ...fields, [key]: e.target.value });
   return (
-    <form
-      className="stack"
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (fields.password !== fields.confirm) setProblem('The passwords differ.');
-        else {
-          setProblem('');
-          mutation.mutate();
-        }
-      }}
-    >
-      <label>
-        Username
-        <input value={fields.username} onChange={set('username')} required autoFocus />
-      </label>
-      <label>
-        Email
-        <input type="email" value={fields.email} onChange={set('email')} required />
-      </label>
-      <label>
-        First and last name
-        <input value={fields.realname} onChange={set('realname')} required />
-      </label>
-      <label>
-        Password
+    <form className="stack" noValidate onSubmit={handleSubmit((f) => mutation.mutate(f))}>
+      <Field label="Username" error={errors.username?.message}>
+        <input
+          autoFocus
+          {...register('username', {
+            required: 'Choose a username',
+            maxLength: { value: 255, message: 'At most 255 characters' },
+          })}
+        />
+      </Field>
+      <Field label="Email" error={errors.email?.message}>
+        <input
+          type="email"
+          {...register('email', {
+            required: 'An email address',
+            pattern: { value: /^[^@\s]+@[^@\s]+$/, message: 'An email address' },
+          })}
+        />
+      </Field>
+      <Field label="First and last name" error={errors.realname?.message}>
+        <input {...register('realname', { required: 'A name' })} />
+      </Field>
+      <Field
+        label="Password"
+        hint="8 to 128 characters with a lower-case letter, an upper-case letter and a digit."
+        error={errors.password?.message}
+      >
+        <input type="password" autoComplete="new-password" {...register('password', { validate: passwordProblem })} />
+      </Field>
+      <Field label="Confirm password" error={errors.confirm?.message}>
         <input
           type="password"
           autoComplete="new-password"
-          value={fields.password}
-          onChange={set('password')}
-          required
+          {...register('confirm', { validate: (v) => v === getValues('password') || 'The passwords differ' })}
         />
-      </label>
-      <small>8 to 128 characters with a lower-case letter, an upper-case letter and a digit.</small>
-      <label>
-        Confirm password
-        <input type="password" autoComplete="new-password" value={fields.confirm} onChange={set('confirm')} required />
-      </label>
-      {problem && (
-        <p className="error" role="alert">
-          {problem}
-        </p>
-      )}
+      </Field>
       <ErrorNote error={mutation.error} />
       <div className="actions">
         <button type="button" onClick={onDone}>

@@ -1,12 +1,14 @@
 import { useMutation } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import { useState } from 'react';
+import { useForm } from 'react-hook-form';
 import { createWithBody, request } from '../../api/client';
 import type { Robot, RobotCreated } from '../../api/types';
 import { Confirm } from '../../components/Confirm';
 import { CopyButton } from '../../components/CopyButton';
 import { DataTable } from '../../components/DataTable';
 import { Dialog } from '../../components/Dialog';
+import { Field } from '../../components/Field';
 import { ErrorNote } from '../../components/Notice';
 import { time } from '../../format';
 import { usePagedList } from '../../hooks';
@@ -126,6 +128,16 @@ export function RobotsTab() {
   );
 }
 
+interface NewRobotFields {
+  name: string;
+  description: string;
+  days: string;
+  permissions: string[];
+}
+
+// Harbor's robot names: lower-case letters, digits and . _ -.
+const ROBOT_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+
 function NewRobot({
   projectName,
   onCreated,
@@ -135,84 +147,77 @@ function NewRobot({
   onCreated: (r: RobotCreated) => void;
   onCancel: () => void;
 }) {
-  const [name, setName] = useState('');
-  const [description, setDescription] = useState('');
-  const [days, setDays] = useState('30');
-  const [chosen, setChosen] = useState<Set<number>>(new Set([0]));
-  const [problem, setProblem] = useState('');
+  const {
+    register,
+    handleSubmit,
+    formState: { errors },
+  } = useForm<NewRobotFields>({ defaultValues: { name: '', description: '', days: '30', permissions: ['0'] } });
   const mutation = useMutation({
-    mutationFn: (duration: number) =>
+    mutationFn: (f: NewRobotFields) =>
       createWithBody<RobotCreated>('/robots', {
-        name: name.trim(),
-        description,
+        name: f.name.trim(),
+        description: f.description,
         level: 'project',
-        duration,
+        duration: Number(f.days),
         disable: false,
         permissions: [
           {
             kind: 'project',
             namespace: projectName,
-            access: [...chosen].map((i) => ({ resource: PERMISSIONS[i]!.resource, action: PERMISSIONS[i]!.action })),
+            access: f.permissions.map((i) => ({
+              resource: PERMISSIONS[Number(i)]!.resource,
+              action: PERMISSIONS[Number(i)]!.action,
+            })),
           },
         ],
       }),
     onSuccess: onCreated,
   });
-  const submit = (e: React.FormEvent) => {
-    e.preventDefault();
-    const duration = Number(days);
-    if (!Number.isInteger(duration) || (duration < 1 && duration !== -1) || duration > 36500) {
-      setProblem('Expiry is a whole number of days (up to 36500), or -1 for never.');
-    } else if (chosen.size === 0) {
-      setProblem('Choose at least one permission.');
-    } else {
-      setProblem('');
-      mutation.mutate(duration);
-    }
-  };
   return (
-    <form className="stack" onSubmit={submit}>
-      <label>
-        Name
-        <input value={name} onChange={(e) => setName(e.target.value)} required autoFocus />
-      </label>
-      <label>
-        Description
-        <input value={description} onChange={(e) => setDescription(e.target.value)} />
-      </label>
-      <label>
-        Expires in days
-        <input inputMode="numeric" value={days} onChange={(e) => setDays(e.target.value)} />
-      </label>
+    <form className="stack" noValidate onSubmit={handleSubmit((f) => mutation.mutate(f))}>
+      <Field label="Name" error={errors.name?.message}>
+        <input
+          autoFocus
+          {...register('name', {
+            required: 'Name the robot',
+            validate: (v) => ROBOT_NAME.test(v.trim()) || 'Lower-case letters and digits, with . _ - between them',
+          })}
+        />
+      </Field>
+      <Field label="Description">
+        <input {...register('description')} />
+      </Field>
+      <Field label="Expires in days" hint="-1 for never" error={errors.days?.message}>
+        <input
+          inputMode="numeric"
+          {...register('days', {
+            validate: (v) => {
+              const n = Number(v);
+              return (Number.isInteger(n) && (n === -1 || (n >= 1 && n <= 36500))) || 'Whole days, 1 to 36500, or -1';
+            },
+          })}
+        />
+      </Field>
       <fieldset>
         <legend>Permissions</legend>
         {PERMISSIONS.map((p, i) => (
           <label key={p.label} className="check">
             <input
               type="checkbox"
-              checked={chosen.has(i)}
-              onChange={(e) => {
-                const next = new Set(chosen);
-                if (e.target.checked) next.add(i);
-                else next.delete(i);
-                setChosen(next);
-              }}
+              value={String(i)}
+              {...register('permissions', { validate: (v) => v.length > 0 || 'Choose at least one permission' })}
             />{' '}
             {p.label}
           </label>
         ))}
+        {errors.permissions && <span className="field-error">{errors.permissions.message}</span>}
       </fieldset>
-      {problem && (
-        <p className="error" role="alert">
-          {problem}
-        </p>
-      )}
       <ErrorNote error={mutation.error} />
       <div className="actions">
         <button type="button" onClick={onCancel}>
           Cancel
         </button>
-        <button type="submit" className="primary" disabled={mutation.isPending || !name.trim()}>
+        <button type="submit" className="primary" disabled={mutation.isPending}>
           Add
         </button>
       </div>

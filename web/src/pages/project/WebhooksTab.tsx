@@ -1,9 +1,11 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useForm } from 'react-hook-form';
 import { create, projectPath, request, requestPage } from '../../api/client';
 import type { Execution, WebhookPolicy } from '../../api/types';
 import { Confirm } from '../../components/Confirm';
 import { Dialog } from '../../components/Dialog';
+import { Field } from '../../components/Field';
 import { ErrorNote } from '../../components/Notice';
 import { time } from '../../format';
 import { useCan, useProject } from './ProjectLayout';
@@ -159,6 +161,25 @@ function Executions({ path }: { path: string }) {
   );
 }
 
+interface WebhookFields {
+  name: string;
+  description: string;
+  address: string;
+  authHeader: string;
+  skipVerify: boolean;
+  format: string;
+  types: string[];
+}
+
+export function endpointProblem(address: string): true | string {
+  try {
+    const url = new URL(address.trim());
+    return url.protocol === 'http:' || url.protocol === 'https:' || 'An http:// or https:// address';
+  } catch {
+    return 'An http:// or https:// address';
+  }
+}
+
 function WebhookForm({
   base,
   eventsPath,
@@ -172,27 +193,35 @@ function WebhookForm({
 }) {
   const events = useQuery({ queryKey: [eventsPath], queryFn: () => request<{ event_type: string[] }>(eventsPath) });
   const target = policy?.targets[0];
-  const [name, setName] = useState(policy?.name ?? '');
-  const [description, setDescription] = useState(policy?.description ?? '');
-  const [address, setAddress] = useState(target?.address ?? '');
-  const [authHeader, setAuthHeader] = useState(target?.auth_header ?? '');
-  const [skipVerify, setSkipVerify] = useState(target?.skip_cert_verify ?? false);
-  const [format, setFormat] = useState(target?.payload_format ?? 'Default');
-  const [types, setTypes] = useState<Set<string>>(new Set(policy?.event_types ?? ['PUSH_ARTIFACT']));
+  const {
+    register,
+    handleSubmit,
+    formState: { errors },
+  } = useForm<WebhookFields>({
+    defaultValues: {
+      name: policy?.name ?? '',
+      description: policy?.description ?? '',
+      address: target?.address ?? '',
+      authHeader: target?.auth_header ?? '',
+      skipVerify: target?.skip_cert_verify ?? false,
+      format: target?.payload_format ?? 'Default',
+      types: policy?.event_types ?? ['PUSH_ARTIFACT'],
+    },
+  });
   const save = useMutation({
-    mutationFn: () => {
+    mutationFn: (f: WebhookFields) => {
       const body = {
-        name: name.trim(),
-        description,
+        name: f.name.trim(),
+        description: f.description,
         enabled: policy?.enabled ?? true,
-        event_types: [...types],
+        event_types: f.types,
         targets: [
           {
             type: 'http',
-            address: address.trim(),
-            auth_header: authHeader,
-            skip_cert_verify: skipVerify,
-            payload_format: format,
+            address: f.address.trim(),
+            auth_header: f.authHeader,
+            skip_cert_verify: f.skipVerify,
+            payload_format: f.format,
           },
         ],
       };
@@ -201,46 +230,32 @@ function WebhookForm({
     onSuccess: onDone,
   });
   return (
-    <form
-      className="stack"
-      onSubmit={(e) => {
-        e.preventDefault();
-        save.mutate();
-      }}
-    >
-      <label>
-        Name
-        <input value={name} onChange={(e) => setName(e.target.value)} required autoFocus />
-      </label>
-      <label>
-        Description
-        <input value={description} onChange={(e) => setDescription(e.target.value)} />
-      </label>
-      <label>
-        Endpoint URL
+    <form className="stack" noValidate onSubmit={handleSubmit((f) => save.mutate(f))}>
+      <Field label="Name" error={errors.name?.message}>
+        <input autoFocus {...register('name', { required: 'Name the webhook' })} />
+      </Field>
+      <Field label="Description">
+        <input {...register('description')} />
+      </Field>
+      <Field label="Endpoint URL" error={errors.address?.message}>
         <input
           type="url"
-          value={address}
           placeholder="https://hooks.example.com/berth"
-          onChange={(e) => setAddress(e.target.value)}
-          required
+          {...register('address', { validate: endpointProblem })}
         />
-      </label>
-      <label>
-        Auth header
-        <input value={authHeader} placeholder="Bearer ..." onChange={(e) => setAuthHeader(e.target.value)} />
-      </label>
+      </Field>
+      <Field label="Auth header">
+        <input placeholder="Bearer ..." {...register('authHeader')} />
+      </Field>
       <label className="check">
-        <input type="checkbox" checked={skipVerify} onChange={(e) => setSkipVerify(e.target.checked)} /> Skip
-        certificate verification
+        <input type="checkbox" {...register('skipVerify')} /> Skip certificate verification
       </label>
-      <label>
-        Payload format
-        <select value={format} onChange={(e) => setFormat(e.target.value)}>
+      <Field label="Payload format">
+        <select {...register('format')}>
           <option>Default</option>
           <option>CloudEvents</option>
         </select>
-      </label>
+      </Field>
       <fieldset>
         <legend>Event types</legend>
         <ErrorNote error={events.error} />
@@ -248,28 +263,20 @@ function WebhookForm({
           <label key={type} className="check">
             <input
               type="checkbox"
-              checked={types.has(type)}
-              onChange={(e) => {
-                const next = new Set(types);
-                if (e.target.checked) next.add(type);
-                else next.delete(type);
-                setTypes(next);
-              }}
+              value={type}
+              {...register('types', { validate: (v) => v.length > 0 || 'Choose at least one event type' })}
             />{' '}
             {eventLabel(type)}
           </label>
         ))}
+        {errors.types && <span className="field-error">{errors.types.message}</span>}
       </fieldset>
       <ErrorNote error={save.error} />
       <div className="actions">
         <button type="button" onClick={onDone}>
           Cancel
         </button>
-        <button
-          type="submit"
-          className="primary"
-          disabled={save.isPending || !name.trim() || !address.trim() || types.size === 0}
-        >
+        <button type="submit" className="primary" disabled={save.isPending}>
           {policy ? 'Save' : 'Add'}
         </button>
       </div>
