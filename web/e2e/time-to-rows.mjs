@@ -1,25 +1,13 @@
 // bench/portal's browser half: the time from an address to the first rows of its list, and the
 // JavaScript a first visit downloads. Prints a Markdown table. Environment: BERTH_URL,
 // BERTH_ADMIN_PASSWORD, REPOS, ARTIFACTS, RUNS, CHROMIUM.
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 
 const base = process.env.BERTH_URL ?? '';
 const password = process.env.BERTH_ADMIN_PASSWORD ?? '';
 const runs = Number(process.env.RUNS ?? 5);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  headless: true,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await launchChromium();
 
 // When the first row of a data table appears, in ms since the navigation began.
 const MARK_FIRST_ROWS = `

@@ -1,6 +1,5 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-
 import { requestPage } from './api/client';
 
 // One page of a server-side list, with the page and page size it is on. `query` is Harbor's
@@ -8,8 +7,9 @@ import { requestPage } from './api/client';
 export function usePagedList<T>(
   path: string,
   query: Record<string, string | number | boolean | undefined>,
-  pageSize = 15,
+  options: { pageSize?: number; refreshWhile?: (items: T[]) => boolean } = {},
 ) {
+  const pageSize = options.pageSize ?? 15;
   const [page, setPage] = useState(1);
   const [size, setSize] = useState(pageSize);
   const [lastQuery, setLastQuery] = useState(JSON.stringify(query));
@@ -22,6 +22,9 @@ export function usePagedList<T>(
     queryKey: [path, query, page, size],
     queryFn: () => requestPage<T>(path, { ...query, page, page_size: size }),
     placeholderData: keepPreviousData,
+    // Live progress: while the page shows something under way, it is asked again every second.
+    refetchInterval: (q) =>
+      options.refreshWhile && q.state.data && options.refreshWhile(q.state.data.items) ? 1000 : false,
   });
   return {
     ...result,

@@ -5,6 +5,7 @@ import { time } from '../format';
 import { fuzzy, usePagedList } from '../hooks';
 import { DataTable } from './DataTable';
 import { ErrorNote } from './Notice';
+import { SearchBox } from './SearchBox';
 
 const columns: ColumnDef<AuditLog>[] = [
   { header: 'Username', cell: ({ row }) => row.original.username },
@@ -35,12 +36,11 @@ export function AuditLogTable({ path }: { path: string }) {
             ))}
           </select>
         </label>
-        <input
-          type="search"
-          aria-label="Search logs by resource"
+        <SearchBox
+          label="Search logs by resource"
           placeholder="Search by resource"
           value={resource}
-          onChange={(e) => setResource(e.target.value)}
+          onChange={setResource}
         />
         <button type="button" onClick={() => list.refetch()}>
           Refresh

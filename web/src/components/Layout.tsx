@@ -4,6 +4,36 @@ import { NavLink, useLocation, useNavigate } from 'react-router';
 import { logOut } from '../api/client';
 import { useSession } from '../session';
 
+const MAIN: [string, string][] = [
+  ['/projects', 'Projects'],
+  ['/logs', 'Logs'],
+];
+// Replication, scanners and the like join this list with the issues that build them.
+const ADMINISTRATION: [string, string][] = [
+  ['/admin/users', 'Users'],
+  ['/admin/groups', 'Groups'],
+  ['/admin/labels', 'Labels'],
+  ['/admin/quotas', 'Project Quotas'],
+  ['/admin/clean-up', 'Clean Up'],
+  ['/admin/jobservice', 'Job Service Dashboard'],
+  ['/admin/configuration', 'Configuration'],
+  ['/admin/system', 'System Info'],
+];
+
+function NavList({ links, onFollow }: { links: [string, string][]; onFollow: () => void }) {
+  return (
+    <ul>
+      {links.map(([to, label]) => (
+        <li key={to}>
+          <NavLink to={to} onClick={onFollow}>
+            {label}
+          </NavLink>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 // Harbor's frame: projects and logs for everyone, administration apart for system admins.
 export function Layout({ children }: { children: ReactNode }) {
   const { user } = useSession();
@@ -53,63 +83,11 @@ export function Layout({ children }: { children: ReactNode }) {
         </button>
       </header>
       <nav id="side-nav" className={menuOpen ? 'side open' : 'side'} aria-label="Main">
-        <ul>
-          <li>
-            <NavLink to="/projects" onClick={close}>
-              Projects
-            </NavLink>
-          </li>
-          <li>
-            <NavLink to="/logs" onClick={close}>
-              Logs
-            </NavLink>
-          </li>
-        </ul>
+        <NavList links={MAIN} onFollow={close} />
         {user?.sysadmin_flag && (
           <>
             <h2 className="nav-heading">Administration</h2>
-            <ul>
-              <li>
-                <NavLink to="/admin/users" onClick={close}>
-                  Users
-                </NavLink>
-              </li>
-              <li>
-                <NavLink to="/admin/groups" onClick={close}>
-                  Groups
-                </NavLink>
-              </li>
-              <li>
-                <NavLink to="/admin/labels" onClick={close}>
-                  Labels
-                </NavLink>
-              </li>
-              <li>
-                <NavLink to="/admin/quotas" onClick={close}>
-                  Project Quotas
-                </NavLink>
-              </li>
-              <li>
-                <NavLink to="/admin/clean-up" onClick={close}>
-                  Clean Up
-                </NavLink>
-              </li>
-              <li>
-                <NavLink to="/admin/jobservice" onClick={close}>
-                  Job Service Dashboard
-                </NavLink>
-              </li>
-              <li>
-                <NavLink to="/admin/configuration" onClick={close}>
-                  Configuration
-                </NavLink>
-              </li>
-              <li>
-                <NavLink to="/admin/system" onClick={close}>
-                  System Info
-                </NavLink>
-              </li>
-            </ul>
+            <NavList links={ADMINISTRATION} onFollow={close} />
           </>
         )}
       </nav>

@@ -1,11 +1,15 @@
 import { PageTitle } from './PageTitle';
 import { useMutation, useQuery } from '@tanstack/react-query';
+import type { ColumnDef } from '@tanstack/react-table';
 import { useState } from 'react';
 import { NavLink } from 'react-router';
-import { request, requestPage, requestText } from '../api/client';
+import { request, requestText } from '../api/client';
 import type { GcJob, Schedule } from '../api/types';
 import { time } from '../format';
+import { usePagedList } from '../hooks';
+import { DataTable } from './DataTable';
 import { Dialog } from './Dialog';
+import { Status } from './Status';
 import { ErrorNote } from './Notice';
 
 // Garbage collection (/system/gc) and log rotation (/system/purgeaudit) are the same kind of
@@ -32,13 +36,9 @@ function trigger(job: GcJob): string {
   return kind.charAt(0) + kind.slice(1).toLowerCase();
 }
 
+// The runs, newest first; while one is under way the list is asked again every second.
 export function useRuns(base: string) {
-  const history = useQuery({
-    queryKey: [base, 'history'],
-    queryFn: () => requestPage<GcJob>(base, { page: 1, page_size: 10 }),
-    // Live progress: while a run is under way, ask every second.
-    refetchInterval: (q) => (q.state.data?.items.some((j) => ACTIVE.has(j.job_status)) ? 1000 : false),
-  });
+  const history = usePagedList<GcJob>(base, {}, { refreshWhile: (jobs) => jobs.some((j) => ACTIVE.has(j.job_status)) });
   return { history, active: history.data?.items.find((j) => ACTIVE.has(j.job_status)) };
 }
 
@@ -54,6 +54,22 @@ export function RunHistory({
   const [logOf, setLogOf] = useState<GcJob | null>(null);
   const { history, active } = useRuns(base);
   const stop = useMutation({ mutationFn: (id: number) => request(`${base}/${id}`, { method: 'PUT' }) });
+  const columns: ColumnDef<GcJob>[] = [
+    { header: 'Job ID', cell: ({ row }) => row.original.id },
+    { header: 'Trigger', cell: ({ row }) => trigger(row.original) },
+    { header: 'Status', cell: ({ row }) => <Status value={row.original.job_status} /> },
+    { header: 'Details', cell: ({ row }) => details(row.original) },
+    { header: 'Created', cell: ({ row }) => time(row.original.creation_time) },
+    { header: 'Updated', cell: ({ row }) => time(row.original.update_time) },
+    {
+      header: 'Log',
+      cell: ({ row }) => (
+        <button type="button" onClick={() => setLogOf(row.original)} aria-label={`Log of run ${row.original.id}`}>
+          Log
+        </button>
+      ),
+    },
+  ];
   const details = (job: GcJob) => {
     try {
       return summary(JSON.parse(job.job_parameters ?? '{}') as Record<string, unknown>);
@@ -77,40 +93,16 @@ export function RunHistory({
       )}
       <ErrorNote error={stop.error} />
       <h2>History</h2>
-      <ErrorNote error={history.error} />
-      <table aria-label={`${label} history`}>
-        <thead>
-          <tr>
-            <th scope="col">Job ID</th>
-            <th scope="col">Trigger</th>
-            <th scope="col">Status</th>
-            <th scope="col">Details</th>
-            <th scope="col">Created</th>
-            <th scope="col">Updated</th>
-            <th scope="col">Log</th>
-          </tr>
-        </thead>
-        <tbody>
-          {history.data?.items.map((j) => (
-            <tr key={j.id}>
-              <td data-label="Job ID">{j.id}</td>
-              <td data-label="Trigger">{trigger(j)}</td>
-              <td data-label="Status">
-                <span className={`status status-${j.job_status.toLowerCase()}`}>{j.job_status}</span>
-              </td>
-              <td data-label="Details">{details(j)}</td>
-              <td data-label="Created">{time(j.creation_time)}</td>
-              <td data-label="Updated">{time(j.update_time)}</td>
-              <td data-label="Log">
-                <button type="button" onClick={() => setLogOf(j)} aria-label={`Log of run ${j.id}`}>
-                  Log
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {history.data?.items.length === 0 && <p className="empty">No runs yet.</p>}
+      <DataTable
+        label={`${label} history`}
+        columns={columns}
+        rows={history.data?.items}
+        loading={history.isFetching}
+        error={<ErrorNote error={history.error} />}
+        empty="No runs yet."
+        paging={history.paging}
+        rowKey={(j) => j.id}
+      />
       <Dialog title={`Log of run ${logOf?.id ?? ''}`} open={logOf !== null} onClose={() => setLogOf(null)}>
         {logOf && <LiveLog base={base} id={logOf.id} />}
       </Dialog>

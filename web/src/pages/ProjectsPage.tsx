@@ -14,6 +14,8 @@ import { SizeInput, validSize } from '../components/SizeInput';
 import { time, toBytes } from '../format';
 import { fuzzy, usePagedList } from '../hooks';
 import { roleName } from '../roles';
+import { FormActions } from '../components/FormActions';
+import { SearchBox } from '../components/SearchBox';
 
 const columns: ColumnDef<Project>[] = [
   {
@@ -39,13 +41,7 @@ export function ProjectsPage() {
         <button type="button" className="primary" onClick={() => setCreating(true)}>
           New Project
         </button>
-        <input
-          type="search"
-          aria-label="Search projects"
-          placeholder="Search by name"
-          value={search}
-          onChange={(e) => setSearch(e.target.value)}
-        />
+        <SearchBox label="Search projects" placeholder="Search by name" value={search} onChange={setSearch} />
       </div>
       <DataTable
         label="Projects"
@@ -116,14 +112,7 @@ function NewProjectForm({ onDone }: { onDone: () => void }) {
         error={errors.amount?.message}
       />
       <ErrorNote error={mutation.error} />
-      <div className="actions">
-        <button type="button" onClick={onDone}>
-          Cancel
-        </button>
-        <button type="submit" className="primary" disabled={mutation.isPending}>
-          OK
-        </button>
-      </div>
+      <FormActions onCancel={onDone} disabled={mutation.isPending} submit="OK" />
     </form>
   );
 }

@@ -9,6 +9,8 @@ import { DataTable } from '../../components/DataTable';
 import { Dialog } from '../../components/Dialog';
 import { ErrorNote } from '../../components/Notice';
 import { usePagedList } from '../../hooks';
+import { FormActions } from '../../components/FormActions';
+import { SearchBox } from '../../components/SearchBox';
 
 const TYPES: Record<number, string> = { 1: 'LDAP', 2: 'HTTP', 3: 'OIDC' };
 
@@ -44,13 +46,7 @@ export function GroupsPage() {
         <button type="button" className="primary" onClick={() => setAdding(true)}>
           New Group
         </button>
-        <input
-          type="search"
-          aria-label="Search groups"
-          placeholder="Search by name"
-          value={search}
-          onChange={(e) => setSearch(e.target.value)}
-        />
+        <SearchBox label="Search groups" placeholder="Search by name" value={search} onChange={setSearch} />
       </div>
       <DataTable
         label="Groups"
@@ -116,14 +112,7 @@ function NewGroup({ onDone }: { onDone: () => void }) {
         </label>
       )}
       <ErrorNote error={mutation.error} />
-      <div className="actions">
-        <button type="button" onClick={onDone}>
-          Cancel
-        </button>
-        <button type="submit" className="primary" disabled={mutation.isPending || !name.trim()}>
-          OK
-        </button>
-      </div>
+      <FormActions onCancel={onDone} disabled={mutation.isPending || !name.trim()} submit="OK" />
     </form>
   );
 }

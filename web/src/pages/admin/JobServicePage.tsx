@@ -1,12 +1,22 @@
 import { PageTitle } from '../../components/PageTitle';
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { request, requestPage } from '../../api/client';
+import type { ColumnDef } from '@tanstack/react-table';
+import { request } from '../../api/client';
 import type { JobQueue, ScheduleTask, Worker, WorkerPool } from '../../api/types';
+import { DataTable } from '../../components/DataTable';
 import { ErrorNote } from '../../components/Notice';
 import { time } from '../../format';
+import { usePagedList } from '../../hooks';
 
 // Harbor's Job Service Dashboard: the queues of pending jobs, the worker pools and what each
 // worker runs, and the schedules. Refreshed every few seconds, as the jobs move.
+const scheduleColumns: ColumnDef<ScheduleTask>[] = [
+  { header: 'Vendor type', cell: ({ row }) => row.original.vendor_type },
+  { header: 'Vendor', cell: ({ row }) => row.original.vendor_id ?? '' },
+  { header: 'Cron', cell: ({ row }) => <span className="mono">{row.original.cron}</span> },
+  { header: 'Updated', cell: ({ row }) => time(row.original.update_time) },
+];
+
 export function JobServicePage() {
   const queues = useQuery({
     queryKey: ['jobservice', 'queues'],
@@ -26,58 +36,47 @@ export function JobServicePage() {
     },
     refetchInterval: 3000,
   });
-  const schedules = useQuery({
-    queryKey: ['jobservice', 'schedules'],
-    queryFn: () => requestPage<ScheduleTask>('/schedules', { page: 1, page_size: 50 }),
-  });
+  const schedules = usePagedList<ScheduleTask>('/schedules', {});
   const act = useMutation({
     mutationFn: ({ type, action }: { type: string; action: string }) =>
       request(`/jobservice/queues/${encodeURIComponent(type)}`, { method: 'PUT', body: { action } }),
   });
+  const queueColumns: ColumnDef<JobQueue>[] = [
+    { header: 'Job type', cell: ({ row }) => row.original.job_type },
+    { header: 'Pending', cell: ({ row }) => row.original.count },
+    { header: 'Latency', cell: ({ row }) => `${row.original.latency} s` },
+    { header: 'Paused', cell: ({ row }) => (row.original.paused ? 'Yes' : 'No') },
+    {
+      header: 'Actions',
+      cell: ({ row }) => {
+        const q = row.original;
+        return (
+          <span className="row-actions">
+            <button
+              type="button"
+              onClick={() => act.mutate({ type: q.job_type, action: q.paused ? 'resume' : 'pause' })}
+            >
+              {q.paused ? 'Resume' : 'Pause'}
+            </button>
+            <button
+              type="button"
+              disabled={q.count === 0}
+              onClick={() => act.mutate({ type: q.job_type, action: 'stop' })}
+              aria-label={`Stop the pending ${q.job_type} jobs`}
+            >
+              Stop
+            </button>
+          </span>
+        );
+      },
+    },
+  ];
   return (
     <section>
       <PageTitle>Job Service Dashboard</PageTitle>
       <ErrorNote error={queues.error ?? pools.error ?? schedules.error ?? act.error} />
       <h2>Pending jobs</h2>
-      <table aria-label="Job queues">
-        <thead>
-          <tr>
-            <th scope="col">Job type</th>
-            <th scope="col">Pending</th>
-            <th scope="col">Latency</th>
-            <th scope="col">Paused</th>
-            <th scope="col">Actions</th>
-          </tr>
-        </thead>
-        <tbody>
-          {queues.data?.map((q) => (
-            <tr key={q.job_type}>
-              <td data-label="Job type">{q.job_type}</td>
-              <td data-label="Pending">{q.count}</td>
-              <td data-label="Latency">{q.latency} s</td>
-              <td data-label="Paused">{q.paused ? 'Yes' : 'No'}</td>
-              <td data-label="Actions">
-                <span className="row-actions">
-                  <button
-                    type="button"
-                    onClick={() => act.mutate({ type: q.job_type, action: q.paused ? 'resume' : 'pause' })}
-                  >
-                    {q.paused ? 'Resume' : 'Pause'}
-                  </button>
-                  <button
-                    type="button"
-                    disabled={q.count === 0}
-                    onClick={() => act.mutate({ type: q.job_type, action: 'stop' })}
-                    aria-label={`Stop the pending ${q.job_type} jobs`}
-                  >
-                    Stop
-                  </button>
-                </span>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable label="Job queues" columns={queueColumns} rows={queues.data} rowKey={(q) => q.job_type} />
       <h2>Workers</h2>
       {pools.data?.map(({ pool, workers }) => (
         <article key={pool.worker_pool_id} className="card">
@@ -97,29 +96,14 @@ export function JobServicePage() {
         </article>
       ))}
       <h2>Schedules</h2>
-      <table aria-label="Schedules">
-        <thead>
-          <tr>
-            <th scope="col">Vendor type</th>
-            <th scope="col">Vendor</th>
-            <th scope="col">Cron</th>
-            <th scope="col">Updated</th>
-          </tr>
-        </thead>
-        <tbody>
-          {schedules.data?.items.map((s) => (
-            <tr key={s.id}>
-              <td data-label="Vendor type">{s.vendor_type}</td>
-              <td data-label="Vendor">{s.vendor_id ?? ''}</td>
-              <td data-label="Cron" className="mono">
-                {s.cron}
-              </td>
-              <td data-label="Updated">{time(s.update_time)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {schedules.data?.items.length === 0 && <p className="empty">Nothing is scheduled.</p>}
+      <DataTable
+        label="Schedules"
+        columns={scheduleColumns}
+        rows={schedules.data?.items}
+        empty="Nothing is scheduled."
+        paging={schedules.paging}
+        rowKey={(t) => t.id}
+      />
     </section>
   );
 }

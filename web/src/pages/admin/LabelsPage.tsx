@@ -1,11 +1,15 @@
 import { PageTitle } from '../../components/PageTitle';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
+import type { ColumnDef } from '@tanstack/react-table';
 import { useState } from 'react';
 import { create, request } from '../../api/client';
 import type { Label } from '../../api/types';
 import { Confirm } from '../../components/Confirm';
+import { DataTable } from '../../components/DataTable';
 import { Dialog } from '../../components/Dialog';
+import { usePagedList } from '../../hooks';
 import { ErrorNote } from '../../components/Notice';
+import { FormActions } from '../../components/FormActions';
 
 // Harbor's palette of label colours.
 const COLORS = [
@@ -24,10 +28,24 @@ const COLORS = [
 export function LabelsPage() {
   const [editing, setEditing] = useState<Label | 'new' | null>(null);
   const [removing, setRemoving] = useState<Label | null>(null);
-  const labels = useQuery({
-    queryKey: ['labels', 'g'],
-    queryFn: () => request<Label[]>('/labels', { query: { scope: 'g', page_size: 100 } }),
-  });
+  const labels = usePagedList<Label>('/labels', { scope: 'g' });
+  const columns: ColumnDef<Label>[] = [
+    { header: 'Label', cell: ({ row }) => <LabelChip label={row.original} /> },
+    { header: 'Description', cell: ({ row }) => row.original.description ?? '' },
+    {
+      header: 'Actions',
+      cell: ({ row }) => (
+        <span className="row-actions">
+          <button type="button" onClick={() => setEditing(row.original)} aria-label={`Edit ${row.original.name}`}>
+            Edit
+          </button>
+          <button type="button" onClick={() => setRemoving(row.original)} aria-label={`Delete ${row.original.name}`}>
+            Delete
+          </button>
+        </span>
+      ),
+    },
+  ];
   return (
     <section>
       <PageTitle>Labels</PageTitle>
@@ -37,37 +55,16 @@ export function LabelsPage() {
           New Label
         </button>
       </div>
-      <ErrorNote error={labels.error} />
-      <table aria-label="Labels">
-        <thead>
-          <tr>
-            <th scope="col">Label</th>
-            <th scope="col">Description</th>
-            <th scope="col">Actions</th>
-          </tr>
-        </thead>
-        <tbody>
-          {labels.data?.map((l) => (
-            <tr key={l.id}>
-              <td data-label="Label">
-                <LabelChip label={l} />
-              </td>
-              <td data-label="Description">{l.description}</td>
-              <td data-label="Actions">
-                <span className="row-actions">
-                  <button type="button" onClick={() => setEditing(l)} aria-label={`Edit ${l.name}`}>
-                    Edit
-                  </button>
-                  <button type="button" onClick={() => setRemoving(l)} aria-label={`Delete ${l.name}`}>
-                    Delete
-                  </button>
-                </span>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {labels.data?.length === 0 && <p className="empty">No labels.</p>}
+      <DataTable
+        label="Labels"
+        columns={columns}
+        rows={labels.data?.items}
+        loading={labels.isFetching}
+        error={<ErrorNote error={labels.error} />}
+        empty="No labels."
+        paging={labels.paging}
+        rowKey={(l) => l.id}
+      />
       <Dialog
         title={editing === 'new' ? 'New Label' : 'Edit Label'}
         open={editing !== null}
@@ -137,14 +134,7 @@ function LabelForm({ label, onDone }: { label: Label | null; onDone: () => void 
         ))}
       </fieldset>
       <ErrorNote error={save.error} />
-      <div className="actions">
-        <button type="button" onClick={onDone}>
-          Cancel
-        </button>
-        <button type="submit" className="primary" disabled={save.isPending || !name.trim()}>
-          {label ? 'Save' : 'Add'}
-        </button>
-      </div>
+      <FormActions onCancel={onDone} disabled={save.isPending || !name.trim()} submit={label ? 'Save' : 'Add'} />
     </form>
   );
 }

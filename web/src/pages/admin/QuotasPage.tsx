@@ -13,6 +13,7 @@ import { SizeInput, validSize } from '../../components/SizeInput';
 import { UsageBar } from '../../components/UsageBar';
 import { toBytes } from '../../format';
 import { usePagedList } from '../../hooks';
+import { FormActions } from '../../components/FormActions';
 
 export function QuotasPage() {
   const [editing, setEditing] = useState<Quota | null>(null);
@@ -89,14 +90,7 @@ function EditQuota({ quota, onDone }: { quota: Quota; onDone: () => void }) {
         error={errors.amount?.message}
       />
       <ErrorNote error={mutation.error} />
-      <div className="actions">
-        <button type="button" onClick={onDone}>
-          Cancel
-        </button>
-        <button type="submit" className="primary" disabled={mutation.isPending}>
-          OK
-        </button>
-      </div>
+      <FormActions onCancel={onDone} disabled={mutation.isPending} submit="OK" />
     </form>
   );
 }

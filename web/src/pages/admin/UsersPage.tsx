@@ -13,6 +13,8 @@ import { ErrorNote } from '../../components/Notice';
 import { time } from '../../format';
 import { fuzzy, usePagedList } from '../../hooks';
 import { useSession } from '../../session';
+import { FormActions } from '../../components/FormActions';
+import { SearchBox } from '../../components/SearchBox';
 
 export function UsersPage() {
   const { user: me } = useSession();
@@ -55,13 +57,7 @@ export function UsersPage() {
         <button type="button" className="primary" onClick={() => setAdding(true)}>
           New User
         </button>
-        <input
-          type="search"
-          aria-label="Search users"
-          placeholder="Search by username"
-          value={search}
-          onChange={(e) => setSearch(e.target.value)}
-        />
+        <SearchBox label="Search users" placeholder="Search by username" value={search} onChange={setSearch} />
       </div>
       <ErrorNote error={admin.error} />
       <DataTable
@@ -159,14 +155,7 @@ function NewUser({ onDone }: { onDone: () => void }) {
         />
       </Field>
       <ErrorNote error={mutation.error} />
-      <div className="actions">
-        <button type="button" onClick={onDone}>
-          Cancel
-        </button>
-        <button type="submit" className="primary" disabled={mutation.isPending}>
-          OK
-        </button>
-      </div>
+      <FormActions onCancel={onDone} disabled={mutation.isPending} submit="OK" />
     </form>
   );
 }

@@ -3,15 +3,60 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { create, projectPath, repoPath, request } from '../../api/client';
-import type { Artifact } from '../../api/types';
+import type { ColumnDef } from '@tanstack/react-table';
+import type { Accessory, Artifact, Reference, Tag } from '../../api/types';
 import { Confirm } from '../../components/Confirm';
 import { CopyButton } from '../../components/CopyButton';
+import { DataTable } from '../../components/DataTable';
 import { Dialog } from '../../components/Dialog';
 import { ErrorNote } from '../../components/Notice';
 import { bytes, platformText, shortDigest, time } from '../../format';
 import { useProjectPermissions } from '../../permissions';
 import { useProjectQuery } from './ProjectLayout';
 import { kind, platforms, pullCommand } from './RepositoryPage';
+import { FormActions } from '../../components/FormActions';
+
+function tagColumns(project: string, repository: string): ColumnDef<Tag>[] {
+  return [
+    { header: 'Tag', cell: ({ row }) => row.original.name },
+    { header: 'Pushed', cell: ({ row }) => time(row.original.push_time) },
+    { header: 'Last pulled', cell: ({ row }) => time(row.original.pull_time) },
+    { header: 'Immutable', cell: ({ row }) => (row.original.immutable ? 'Yes' : 'No') },
+    {
+      header: 'Pull command',
+      cell: ({ row }) => (
+        <CopyButton
+          label={`Copy the pull command of ${row.original.name}`}
+          text={pullCommand(project, repository, row.original.name)}
+        />
+      ),
+    },
+  ];
+}
+
+function digestLink(repoLink: string, digest: string) {
+  return (
+    <Link className="mono" to={`${repoLink}/artifacts/${digest}`}>
+      {shortDigest(digest)}
+    </Link>
+  );
+}
+
+function referenceColumns(repoLink: string): ColumnDef<Reference>[] {
+  return [
+    { header: 'Artifact', cell: ({ row }) => digestLink(repoLink, row.original.child_digest) },
+    { header: 'Platform', cell: ({ row }) => platformText(row.original.platform) || '—' },
+  ];
+}
+
+function accessoryColumns(repoLink: string): ColumnDef<Accessory>[] {
+  return [
+    { header: 'Artifact', cell: ({ row }) => digestLink(repoLink, row.original.digest) },
+    { header: 'Type', cell: ({ row }) => row.original.artifact_type ?? row.original.type },
+    { header: 'Size', cell: ({ row }) => bytes(row.original.size) },
+    { header: 'Created', cell: ({ row }) => time(row.original.creation_time) },
+  ];
+}
 
 export function ArtifactPage() {
   const { project = '', repository = '', digest = '' } = useParams();
@@ -87,93 +132,34 @@ export function ArtifactPage() {
           />
 
           <h2>Tags</h2>
-          {a.tags?.length ? (
-            <table aria-label="Tags">
-              <thead>
-                <tr>
-                  <th scope="col">Tag</th>
-                  <th scope="col">Pushed</th>
-                  <th scope="col">Last pulled</th>
-                  <th scope="col">Immutable</th>
-                  <th scope="col">Pull command</th>
-                </tr>
-              </thead>
-              <tbody>
-                {a.tags.map((t) => (
-                  <tr key={t.id}>
-                    <td data-label="Tag">{t.name}</td>
-                    <td data-label="Pushed">{time(t.push_time)}</td>
-                    <td data-label="Last pulled">{time(t.pull_time)}</td>
-                    <td data-label="Immutable">{t.immutable ? 'Yes' : 'No'}</td>
-                    <td data-label="Pull command">
-                      <CopyButton
-                        label={`Copy the pull command of ${t.name}`}
-                        text={pullCommand(project, repository, t.name)}
-                      />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          ) : (
-            <p className="empty">No tags: this artifact is pulled by its digest.</p>
-          )}
+          <DataTable
+            label="Tags"
+            columns={tagColumns(project, repository)}
+            rows={a.tags ?? []}
+            empty="No tags: this artifact is pulled by its digest."
+            rowKey={(t) => t.id}
+          />
 
           {a.references && a.references.length > 0 && (
             <>
               <h2>References</h2>
-              <table aria-label="References">
-                <thead>
-                  <tr>
-                    <th scope="col">Artifact</th>
-                    <th scope="col">Platform</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {a.references.map((r) => (
-                    <tr key={r.child_digest}>
-                      <td data-label="Artifact">
-                        <Link className="mono" to={`${repoLink}/artifacts/${r.child_digest}`}>
-                          {shortDigest(r.child_digest)}
-                        </Link>
-                      </td>
-                      <td data-label="Platform">{platformText(r.platform) || '—'}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <DataTable
+                label="References"
+                columns={referenceColumns(repoLink)}
+                rows={a.references}
+                rowKey={(r) => r.child_digest}
+              />
             </>
           )}
 
           <h2>Accessories</h2>
-          {a.accessories?.length ? (
-            <table aria-label="Accessories">
-              <thead>
-                <tr>
-                  <th scope="col">Artifact</th>
-                  <th scope="col">Type</th>
-                  <th scope="col">Size</th>
-                  <th scope="col">Created</th>
-                </tr>
-              </thead>
-              <tbody>
-                {a.accessories.map((x) => (
-                  <tr key={x.digest}>
-                    <td data-label="Artifact">
-                      <Link className="mono" to={`${repoLink}/artifacts/${x.digest}`}>
-                        {shortDigest(x.digest)}
-                      </Link>
-                    </td>
-                    <td data-label="Type">{x.artifact_type ?? x.type}</td>
-                    <td data-label="Size">{bytes(x.size)}</td>
-                    <td data-label="Created">{time(x.creation_time)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          ) : (
-            <p className="empty">No signatures or SBOMs refer to this artifact.</p>
-          )}
+          <DataTable
+            label="Accessories"
+            columns={accessoryColumns(repoLink)}
+            rows={a.accessories ?? []}
+            empty="No signatures or SBOMs refer to this artifact."
+            rowKey={(x) => x.digest}
+          />
 
           <h2>Labels</h2>
           {a.labels?.length ? (
@@ -207,14 +193,7 @@ function AddTag({ path, onDone }: { path: string; onDone: () => void }) {
         <input value={name} onChange={(e) => setName(e.target.value)} required autoFocus />
       </label>
       <ErrorNote error={add.error} />
-      <div className="actions">
-        <button type="button" onClick={onDone}>
-          Cancel
-        </button>
-        <button type="submit" className="primary" disabled={add.isPending || !name.trim()}>
-          Add
-        </button>
-      </div>
+      <FormActions onCancel={onDone} disabled={add.isPending || !name.trim()} submit="Add" />
     </form>
   );
 }

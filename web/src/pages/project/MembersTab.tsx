@@ -10,6 +10,8 @@ import { ErrorNote } from '../../components/Notice';
 import { usePagedList } from '../../hooks';
 import { ROLES } from '../../roles';
 import { useCan, useProject } from './ProjectLayout';
+import { FormActions } from '../../components/FormActions';
+import { SearchBox } from '../../components/SearchBox';
 
 export function MembersTab() {
   const project = useProject();
@@ -65,13 +67,7 @@ export function MembersTab() {
             + User
           </button>
         )}
-        <input
-          type="search"
-          aria-label="Search members"
-          placeholder="Search by name"
-          value={search}
-          onChange={(e) => setSearch(e.target.value)}
-        />
+        <SearchBox label="Search members" placeholder="Search by name" value={search} onChange={setSearch} />
       </div>
       <ErrorNote error={changeRole.error} />
       <DataTable
@@ -128,14 +124,7 @@ function AddMember({ base, onDone }: { base: string; onDone: () => void }) {
         </select>
       </label>
       <ErrorNote error={mutation.error} />
-      <div className="actions">
-        <button type="button" onClick={onDone}>
-          Cancel
-        </button>
-        <button type="submit" className="primary" disabled={mutation.isPending || !username.trim()}>
-          OK
-        </button>
-      </div>
+      <FormActions onCancel={onDone} disabled={mutation.isPending || !username.trim()} submit="OK" />
     </form>
   );
 }

@@ -1,11 +1,16 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
+import type { ColumnDef } from '@tanstack/react-table';
 import { useState } from 'react';
-import { create, projectPath, request, requestPage } from '../../api/client';
+import { create, projectPath, request } from '../../api/client';
 import type { RetentionPolicy, Selector, TagRule } from '../../api/types';
+import { DataTable } from '../../components/DataTable';
 import { Dialog } from '../../components/Dialog';
+import { Status } from '../../components/Status';
+import { usePagedList } from '../../hooks';
 import { ErrorNote } from '../../components/Notice';
 import { time } from '../../format';
 import { useCan, useProject } from './ProjectLayout';
+import { FormActions } from '../../components/FormActions';
 
 // The retention templates berth evaluates, with what their number counts.
 const TEMPLATES: { id: string; label: string; unit?: string }[] = [
@@ -86,14 +91,7 @@ function RuleForm({
         <input value={tag} onChange={(e) => setTag(e.target.value)} required />
       </label>
       <ErrorNote error={error} />
-      <div className="actions">
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="primary" disabled={pending || !repository.trim() || !tag.trim()}>
-          Add
-        </button>
-      </div>
+      <FormActions onCancel={onCancel} disabled={pending || !repository.trim() || !tag.trim()} submit="Add" />
     </form>
   );
 }
@@ -110,21 +108,6 @@ function Retention() {
     queryKey: ['retention', id],
     queryFn: () => request<RetentionPolicy>(`/retentions/${id}`),
     enabled: !!id,
-  });
-  const executions = useQuery({
-    queryKey: ['retention-executions', id],
-    queryFn: () =>
-      requestPage<{
-        id: number;
-        status: string;
-        trigger: string;
-        dry_run: boolean;
-        start_time?: string;
-        end_time?: string;
-      }>(`/retentions/${id}/executions`, { page: 1, page_size: 5 }),
-    enabled: !!id,
-    refetchInterval: (q) =>
-      q.state.data?.items.some((e) => e.status === 'Running' || e.status === 'Pending') ? 2000 : false,
   });
   const save = useMutation({
     mutationFn: async (rules: TagRule[]) => {
@@ -187,28 +170,7 @@ function Retention() {
         )}
       </div>
       <ErrorNote error={run.error ?? save.error} />
-      {executions.data && executions.data.items.length > 0 && (
-        <table aria-label="Retention runs">
-          <thead>
-            <tr>
-              <th scope="col">Run</th>
-              <th scope="col">Status</th>
-              <th scope="col">Dry run</th>
-              <th scope="col">Started</th>
-            </tr>
-          </thead>
-          <tbody>
-            {executions.data.items.map((e) => (
-              <tr key={e.id}>
-                <td data-label="Run">{e.id}</td>
-                <td data-label="Status">{e.status}</td>
-                <td data-label="Dry run">{e.dry_run ? 'Yes' : 'No'}</td>
-                <td data-label="Started">{time(e.start_time)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {id && <RetentionRuns id={id} />}
       <Dialog title="Add Tag Retention Rule" open={adding} onClose={() => setAdding(false)}>
         <RuleForm
           onCancel={() => setAdding(false)}
@@ -250,6 +212,42 @@ function Retention() {
         />
       </Dialog>
     </section>
+  );
+}
+
+interface RetentionRun {
+  id: number;
+  status: string;
+  trigger: string;
+  dry_run: boolean;
+  start_time?: string;
+}
+
+const runColumns: ColumnDef<RetentionRun>[] = [
+  { header: 'Run', cell: ({ row }) => row.original.id },
+  { header: 'Status', cell: ({ row }) => <Status value={row.original.status} /> },
+  { header: 'Trigger', cell: ({ row }) => row.original.trigger },
+  { header: 'Dry run', cell: ({ row }) => (row.original.dry_run ? 'Yes' : 'No') },
+  { header: 'Started', cell: ({ row }) => time(row.original.start_time) },
+];
+
+function RetentionRuns({ id }: { id: string }) {
+  const runs = usePagedList<RetentionRun>(
+    `/retentions/${id}/executions`,
+    {},
+    { pageSize: 5, refreshWhile: (items) => items.some((e) => e.status === 'Running' || e.status === 'Pending') },
+  );
+  return (
+    <DataTable
+      label="Retention runs"
+      columns={runColumns}
+      rows={runs.data?.items}
+      loading={runs.isFetching}
+      error={<ErrorNote error={runs.error} />}
+      empty="Retention has not run yet."
+      paging={runs.paging}
+      rowKey={(r) => r.id}
+    />
   );
 }
 

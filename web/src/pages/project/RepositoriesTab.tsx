@@ -9,6 +9,7 @@ import { ErrorNote } from '../../components/Notice';
 import { time } from '../../format';
 import { fuzzy, usePagedList } from '../../hooks';
 import { useCan, useProject } from './ProjectLayout';
+import { SearchBox } from '../../components/SearchBox';
 
 // A repository's name without its project, as it appears in the portal's own paths.
 export function shortName(project: string, repository: string): string {
@@ -48,13 +49,7 @@ export function RepositoriesTab() {
   return (
     <div>
       <div className="toolbar">
-        <input
-          type="search"
-          aria-label="Search repositories"
-          placeholder="Search by name"
-          value={search}
-          onChange={(e) => setSearch(e.target.value)}
-        />
+        <SearchBox label="Search repositories" placeholder="Search by name" value={search} onChange={setSearch} />
       </div>
       <DataTable
         label="Repositories"

@@ -9,6 +9,7 @@ import { DataTable } from '../../components/DataTable';
 import { ErrorNote } from '../../components/Notice';
 import { bytes, platformText, shortDigest, time } from '../../format';
 import { fuzzy, usePagedList } from '../../hooks';
+import { SearchBox } from '../../components/SearchBox';
 
 export function pullCommand(project: string, repository: string, reference: string): string {
   const separator = reference.includes(':') ? '@' : ':';
@@ -101,13 +102,7 @@ export function RepositoryPage() {
       </p>
       <PageTitle>{repository}</PageTitle>
       <div className="toolbar">
-        <input
-          type="search"
-          aria-label="Search artifacts by tag"
-          placeholder="Search by tag"
-          value={search}
-          onChange={(e) => setSearch(e.target.value)}
-        />
+        <SearchBox label="Search artifacts by tag" placeholder="Search by tag" value={search} onChange={setSearch} />
       </div>
       <DataTable
         label="Artifacts"

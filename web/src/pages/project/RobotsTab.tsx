@@ -13,6 +13,7 @@ import { ErrorNote } from '../../components/Notice';
 import { time } from '../../format';
 import { usePagedList } from '../../hooks';
 import { useCan, useProject } from './ProjectLayout';
+import { FormActions } from '../../components/FormActions';
 
 // What a project robot may be given, as Harbor's portal offers it.
 const PERMISSIONS: { resource: string; action: string; label: string }[] = [
@@ -213,14 +214,7 @@ function NewRobot({
         {errors.permissions && <span className="field-error">{errors.permissions.message}</span>}
       </fieldset>
       <ErrorNote error={mutation.error} />
-      <div className="actions">
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="primary" disabled={mutation.isPending}>
-          Add
-        </button>
-      </div>
+      <FormActions onCancel={onCancel} disabled={mutation.isPending} submit="Add" />
     </form>
   );
 }

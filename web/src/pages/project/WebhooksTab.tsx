@@ -1,14 +1,19 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
+import type { ColumnDef } from '@tanstack/react-table';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
-import { create, projectPath, request, requestPage } from '../../api/client';
+import { create, projectPath, request } from '../../api/client';
 import type { Execution, WebhookPolicy } from '../../api/types';
 import { Confirm } from '../../components/Confirm';
+import { DataTable } from '../../components/DataTable';
+import { Status } from '../../components/Status';
 import { Dialog } from '../../components/Dialog';
 import { Field } from '../../components/Field';
 import { ErrorNote } from '../../components/Notice';
 import { time } from '../../format';
+import { usePagedList } from '../../hooks';
 import { useCan, useProject } from './ProjectLayout';
+import { FormActions } from '../../components/FormActions';
 
 // Harbor's names of its event types, as people read them.
 export function eventLabel(type: string): string {
@@ -26,11 +31,46 @@ export function WebhooksTab() {
   const [editing, setEditing] = useState<WebhookPolicy | 'new' | null>(null);
   const [removing, setRemoving] = useState<WebhookPolicy | null>(null);
   const [watching, setWatching] = useState<WebhookPolicy | null>(null);
-  const policies = useQuery({ queryKey: [base], queryFn: () => request<WebhookPolicy[]>(base) });
+  const policies = usePagedList<WebhookPolicy>(base, {});
   const toggle = useMutation({
     mutationFn: (p: WebhookPolicy) =>
       request(`${base}/${p.id}`, { method: 'PUT', body: { ...p, enabled: !p.enabled } }),
   });
+  const columns: ColumnDef<WebhookPolicy>[] = [
+    { header: 'Name', cell: ({ row }) => row.original.name },
+    { header: 'Enabled', cell: ({ row }) => (row.original.enabled ? 'Yes' : 'No') },
+    { header: 'Endpoint', cell: ({ row }) => <span className="mono">{row.original.targets[0]?.address}</span> },
+    { header: 'Event types', cell: ({ row }) => row.original.event_types.map(eventLabel).join(', ') },
+    { header: 'Created', cell: ({ row }) => time(row.original.creation_time) },
+    {
+      header: 'Actions',
+      cell: ({ row }) => {
+        const p = row.original;
+        return (
+          <span className="row-actions">
+            <button type="button" onClick={() => setWatching(p)} aria-label={`Executions of ${p.name}`}>
+              Executions
+            </button>
+            {can('notification-policy', 'update') && (
+              <>
+                <button type="button" onClick={() => setEditing(p)} aria-label={`Edit ${p.name}`}>
+                  Edit
+                </button>
+                <button type="button" onClick={() => toggle.mutate(p)}>
+                  {p.enabled ? 'Disable' : 'Enable'}
+                </button>
+              </>
+            )}
+            {can('notification-policy', 'delete') && (
+              <button type="button" onClick={() => setRemoving(p)} aria-label={`Delete ${p.name}`}>
+                Delete
+              </button>
+            )}
+          </span>
+        );
+      },
+    },
+  ];
   return (
     <div>
       <div className="toolbar">
@@ -40,57 +80,17 @@ export function WebhooksTab() {
           </button>
         )}
       </div>
-      <ErrorNote error={policies.error ?? toggle.error} />
-      <table aria-label="Webhooks">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Enabled</th>
-            <th scope="col">Endpoint</th>
-            <th scope="col">Event types</th>
-            <th scope="col">Created</th>
-            <th scope="col">Actions</th>
-          </tr>
-        </thead>
-        <tbody>
-          {policies.data?.map((p) => (
-            <tr key={p.id}>
-              <td data-label="Name">{p.name}</td>
-              <td data-label="Enabled">{p.enabled ? 'Yes' : 'No'}</td>
-              <td data-label="Endpoint" className="mono">
-                {p.targets[0]?.address}
-              </td>
-              <td data-label="Event types">{p.event_types.map(eventLabel).join(', ')}</td>
-              <td data-label="Created">{time(p.creation_time)}</td>
-              <td data-label="Actions">
-                <span className="row-actions">
-                  <button type="button" onClick={() => setWatching(p)} aria-label={`Executions of ${p.name}`}>
-                    Executions
-                  </button>
-                  {can('notification-policy', 'update') && (
-                    <>
-                      <button type="button" onClick={() => setEditing(p)} aria-label={`Edit ${p.name}`}>
-                        Edit
-                      </button>
-                      <button type="button" onClick={() => toggle.mutate(p)}>
-                        {p.enabled ? 'Disable' : 'Enable'}
-                      </button>
-                    </>
-                  )}
-                  {can('notification-policy', 'delete') && (
-                    <button type="button" onClick={() => setRemoving(p)} aria-label={`Delete ${p.name}`}>
-                      Delete
-                    </button>
-                  )}
-                </span>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {policies.data?.length === 0 && (
-        <p className="empty">No webhooks: add one to hear of pushes, pulls and deletions.</p>
-      )}
+      <ErrorNote error={toggle.error} />
+      <DataTable
+        label="Webhooks"
+        columns={columns}
+        rows={policies.data?.items}
+        loading={policies.isFetching}
+        error={<ErrorNote error={policies.error} />}
+        empty="No webhooks: add one to hear of pushes, pulls and deletions."
+        paging={policies.paging}
+        rowKey={(p) => p.id}
+      />
       <Dialog
         title={editing === 'new' ? 'New Webhook' : 'Edit Webhook'}
         open={editing !== null}
@@ -124,40 +124,30 @@ export function WebhooksTab() {
   );
 }
 
+const executionColumns: ColumnDef<Execution>[] = [
+  { header: 'ID', cell: ({ row }) => row.original.id },
+  { header: 'Event type', cell: ({ row }) => eventLabel(String(row.original.extra_attrs?.event_type ?? '')) },
+  { header: 'Status', cell: ({ row }) => <Status value={row.original.status} /> },
+  { header: 'Started', cell: ({ row }) => time(row.original.start_time) },
+];
+
 function Executions({ path }: { path: string }) {
-  const executions = useQuery({
-    queryKey: [path],
-    queryFn: () => requestPage<Execution>(path, { page: 1, page_size: 15 }),
-    refetchInterval: (q) =>
-      q.state.data?.items.some((e) => e.status === 'Running' || e.status === 'Pending') ? 2000 : false,
-  });
+  const executions = usePagedList<Execution>(
+    path,
+    {},
+    { refreshWhile: (items) => items.some((e) => e.status === 'Running' || e.status === 'Pending') },
+  );
   return (
-    <>
-      <ErrorNote error={executions.error} />
-      <table aria-label="Webhook executions">
-        <thead>
-          <tr>
-            <th scope="col">ID</th>
-            <th scope="col">Event type</th>
-            <th scope="col">Status</th>
-            <th scope="col">Started</th>
-          </tr>
-        </thead>
-        <tbody>
-          {executions.data?.items.map((e) => (
-            <tr key={e.id}>
-              <td data-label="ID">{e.id}</td>
-              <td data-label="Event type">{eventLabel(String(e.extra_attrs?.event_type ?? ''))}</td>
-              <td data-label="Status">
-                <span className={`status status-${e.status.toLowerCase()}`}>{e.status}</span>
-              </td>
-              <td data-label="Started">{time(e.start_time)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {executions.data?.items.length === 0 && <p className="empty">Nothing has been sent yet.</p>}
-    </>
+    <DataTable
+      label="Webhook executions"
+      columns={executionColumns}
+      rows={executions.data?.items}
+      loading={executions.isFetching}
+      error={<ErrorNote error={executions.error} />}
+      empty="Nothing has been sent yet."
+      paging={executions.paging}
+      rowKey={(e) => e.id}
+    />
   );
 }
 
@@ -272,14 +262,7 @@ function WebhookForm({
         {errors.types && <span className="field-error">{errors.types.message}</span>}
       </fieldset>
       <ErrorNote error={save.error} />
-      <div className="actions">
-        <button type="button" onClick={onDone}>
-          Cancel
-        </button>
-        <button type="submit" className="primary" disabled={save.isPending}>
-          {policy ? 'Save' : 'Add'}
-        </button>
-      </div>
+      <FormActions onCancel={onDone} disabled={save.isPending} submit={policy ? 'Save' : 'Add'} />
     </form>
   );
 }
