@@ -195,6 +195,11 @@ const scenarios = [
       await references.getByRole('row').filter({ hasText: 'linux/amd64' }).getByRole('link').click();
       await waitForText(page.getByRole('table', { name: 'Accessories' }).getByRole('row'), /sha256:/);
       await shot(page, 'artifact-with-sbom');
+      await page.getByRole('button', { name: 'Add Tag' }).click();
+      const tagDialog = page.getByRole('dialog', { name: 'Add Tag' });
+      await tagDialog.getByLabel('Tag').fill('amd64-v1');
+      await tagDialog.getByRole('button', { name: 'Add' }).click();
+      await waitForText(page.getByRole('table', { name: 'Tags' }).getByRole('row'), 'amd64-v1');
 
       // A user, then a member of the project.
       await page.getByRole('link', { name: 'Users' }).click();

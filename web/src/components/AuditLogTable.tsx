@@ -3,8 +3,7 @@ import { useState } from 'react';
 import type { AuditLog } from '../api/types';
 import { time } from '../format';
 import { fuzzy, usePagedList } from '../hooks';
-import { DataTable } from './DataTable';
-import { ErrorNote } from './Notice';
+import { PagedTable } from './DataTable';
 import { SearchBox } from './SearchBox';
 
 const columns: ColumnDef<AuditLog>[] = [
@@ -46,16 +45,7 @@ export function AuditLogTable({ path }: { path: string }) {
           Refresh
         </button>
       </div>
-      <DataTable
-        label="Audit log"
-        columns={columns}
-        rows={list.data?.items}
-        loading={list.isFetching}
-        error={<ErrorNote error={list.error} />}
-        empty="No log entries."
-        paging={list.paging}
-        rowKey={(l) => l.id}
-      />
+      <PagedTable label="Audit log" columns={columns} list={list} empty="No log entries." rowKey={(l) => l.id} />
     </div>
   );
 }

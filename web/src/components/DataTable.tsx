@@ -1,5 +1,7 @@
 import { type ColumnDef, flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table';
 import type { ReactNode } from 'react';
+import type { usePagedList } from '../hooks';
+import { ErrorNote } from './Notice';
 
 export interface Paging {
   page: number;
@@ -90,5 +92,29 @@ export function DataTable<T>({ label, columns, rows, loading, error, empty, pagi
         </nav>
       )}
     </div>
+  );
+}
+
+interface PagedProps<T> {
+  label: string;
+  columns: ColumnDef<T, any>[];
+  list: ReturnType<typeof usePagedList<T>>;
+  empty?: string;
+  rowKey: (row: T) => string | number;
+}
+
+// A DataTable over usePagedList: its rows, its loading state, its error and its pages.
+export function PagedTable<T>({ label, columns, list, empty, rowKey }: PagedProps<T>) {
+  return (
+    <DataTable
+      label={label}
+      columns={columns}
+      rows={list.data?.items}
+      loading={list.isFetching}
+      error={<ErrorNote error={list.error} />}
+      empty={empty}
+      paging={list.paging}
+      rowKey={rowKey}
+    />
   );
 }

@@ -6,7 +6,7 @@ import { useForm } from 'react-hook-form';
 import { Link, useNavigate } from 'react-router';
 import { create } from '../api/client';
 import type { Project } from '../api/types';
-import { DataTable } from '../components/DataTable';
+import { PagedTable } from '../components/DataTable';
 import { Dialog } from '../components/Dialog';
 import { ErrorNote } from '../components/Notice';
 import { Field } from '../components/Field';
@@ -43,14 +43,11 @@ export function ProjectsPage() {
         </button>
         <SearchBox label="Search projects" placeholder="Search by name" value={search} onChange={setSearch} />
       </div>
-      <DataTable
+      <PagedTable
         label="Projects"
         columns={columns}
-        rows={list.data?.items}
-        loading={list.isFetching}
-        error={<ErrorNote error={list.error} />}
+        list={list}
         empty={search ? 'No project matches.' : 'No projects yet.'}
-        paging={list.paging}
         rowKey={(p) => p.project_id}
       />
       <Dialog title="New Project" open={creating} onClose={() => setCreating(false)}>

@@ -2,11 +2,13 @@ import { PageTitle } from '../../components/PageTitle';
 import { useMutation } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import { useState } from 'react';
+import { useForm } from 'react-hook-form';
 import { create, request } from '../../api/client';
 import type { UserGroup } from '../../api/types';
 import { Confirm } from '../../components/Confirm';
-import { DataTable } from '../../components/DataTable';
+import { PagedTable } from '../../components/DataTable';
 import { Dialog } from '../../components/Dialog';
+import { Field } from '../../components/Field';
 import { ErrorNote } from '../../components/Notice';
 import { usePagedList } from '../../hooks';
 import { FormActions } from '../../components/FormActions';
@@ -48,16 +50,7 @@ export function GroupsPage() {
         </button>
         <SearchBox label="Search groups" placeholder="Search by name" value={search} onChange={setSearch} />
       </div>
-      <DataTable
-        label="Groups"
-        columns={columns}
-        rows={list.data?.items}
-        loading={list.isFetching}
-        error={<ErrorNote error={list.error} />}
-        empty="No groups."
-        paging={list.paging}
-        rowKey={(g) => g.id}
-      />
+      <PagedTable label="Groups" columns={columns} list={list} empty="No groups." rowKey={(g) => g.id} />
       <Dialog title="New Group" open={adding} onClose={() => setAdding(false)}>
         <NewGroup onDone={() => setAdding(false)} />
       </Dialog>
@@ -74,45 +67,43 @@ export function GroupsPage() {
 }
 
 function NewGroup({ onDone }: { onDone: () => void }) {
-  const [name, setName] = useState('');
-  const [type, setType] = useState(1);
-  const [dn, setDn] = useState('');
+  const {
+    register,
+    handleSubmit,
+    watch,
+    formState: { errors },
+  } = useForm({ defaultValues: { type: '1', name: '', dn: '' } });
+  const ldap = watch('type') === '1';
   const mutation = useMutation({
-    mutationFn: () =>
+    mutationFn: (f: { type: string; name: string; dn: string }) =>
       create('/usergroups', {
-        group_name: name.trim(),
-        group_type: type,
-        ...(type === 1 ? { ldap_group_dn: dn.trim() } : {}),
+        group_name: f.name.trim(),
+        group_type: Number(f.type),
+        ...(f.type === '1' ? { ldap_group_dn: f.dn.trim() } : {}),
       }),
     onSuccess: onDone,
   });
   return (
-    <form
-      className="stack"
-      onSubmit={(e) => {
-        e.preventDefault();
-        mutation.mutate();
-      }}
-    >
-      <label>
-        Type
-        <select value={type} onChange={(e) => setType(Number(e.target.value))}>
-          <option value={1}>LDAP</option>
-          <option value={2}>HTTP</option>
+    <form className="stack" noValidate onSubmit={handleSubmit((f) => mutation.mutate(f))}>
+      <Field label="Type">
+        <select {...register('type')}>
+          <option value="1">LDAP</option>
+          <option value="2">HTTP</option>
         </select>
-      </label>
-      <label>
-        Name
-        <input value={name} onChange={(e) => setName(e.target.value)} required autoFocus />
-      </label>
-      {type === 1 && (
-        <label>
-          LDAP Group DN
-          <input value={dn} placeholder="cn=devs,ou=groups,dc=example,dc=com" onChange={(e) => setDn(e.target.value)} />
-        </label>
+      </Field>
+      <Field label="Name" error={errors.name?.message}>
+        <input autoFocus {...register('name', { required: 'Name the group' })} />
+      </Field>
+      {ldap && (
+        <Field label="LDAP Group DN" error={errors.dn?.message}>
+          <input
+            placeholder="cn=devs,ou=groups,dc=example,dc=com"
+            {...register('dn', { required: 'The group in the directory' })}
+          />
+        </Field>
       )}
       <ErrorNote error={mutation.error} />
-      <FormActions onCancel={onDone} disabled={mutation.isPending || !name.trim()} submit="OK" />
+      <FormActions onCancel={onDone} disabled={mutation.isPending} submit="OK" />
     </form>
   );
 }

@@ -2,11 +2,13 @@ import { PageTitle } from '../../components/PageTitle';
 import { useMutation } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import { useState } from 'react';
+import { useForm } from 'react-hook-form';
 import { create, request } from '../../api/client';
 import type { Label } from '../../api/types';
 import { Confirm } from '../../components/Confirm';
-import { DataTable } from '../../components/DataTable';
+import { PagedTable } from '../../components/DataTable';
 import { Dialog } from '../../components/Dialog';
+import { Field } from '../../components/Field';
 import { usePagedList } from '../../hooks';
 import { ErrorNote } from '../../components/Notice';
 import { FormActions } from '../../components/FormActions';
@@ -55,16 +57,7 @@ export function LabelsPage() {
           New Label
         </button>
       </div>
-      <DataTable
-        label="Labels"
-        columns={columns}
-        rows={labels.data?.items}
-        loading={labels.isFetching}
-        error={<ErrorNote error={labels.error} />}
-        empty="No labels."
-        paging={labels.paging}
-        rowKey={(l) => l.id}
-      />
+      <PagedTable label="Labels" columns={columns} list={labels} empty="No labels." rowKey={(l) => l.id} />
       <Dialog
         title={editing === 'new' ? 'New Label' : 'Edit Label'}
         open={editing !== null}
@@ -98,43 +91,39 @@ export function LabelChip({ label }: { label: Label }) {
 }
 
 function LabelForm({ label, onDone }: { label: Label | null; onDone: () => void }) {
-  const [name, setName] = useState(label?.name ?? '');
-  const [description, setDescription] = useState(label?.description ?? '');
-  const [color, setColor] = useState(label?.color || COLORS[0] || '#0065AB');
+  const {
+    register,
+    handleSubmit,
+    formState: { errors },
+  } = useForm({
+    defaultValues: { name: label?.name ?? '', description: label?.description ?? '', color: label?.color || COLORS[0] },
+  });
   const save = useMutation({
-    mutationFn: () => {
-      const body = { name: name.trim(), description, color, scope: 'g' };
+    mutationFn: (f: { name: string; description: string; color?: string }) => {
+      const body = { name: f.name.trim(), description: f.description, color: f.color, scope: 'g' };
       return label ? request(`/labels/${label.id}`, { method: 'PUT', body }) : create('/labels', body);
     },
     onSuccess: onDone,
   });
   return (
-    <form
-      className="stack"
-      onSubmit={(e) => {
-        e.preventDefault();
-        save.mutate();
-      }}
-    >
-      <label>
-        Name
-        <input value={name} onChange={(e) => setName(e.target.value)} required autoFocus />
-      </label>
-      <label>
-        Description
-        <input value={description} onChange={(e) => setDescription(e.target.value)} />
-      </label>
+    <form className="stack" noValidate onSubmit={handleSubmit((f) => save.mutate(f))}>
+      <Field label="Name" error={errors.name?.message}>
+        <input autoFocus {...register('name', { required: 'Name the label' })} />
+      </Field>
+      <Field label="Description">
+        <input {...register('description')} />
+      </Field>
       <fieldset className="inline">
         <legend>Colour</legend>
         {COLORS.map((c) => (
           <label key={c} className="check">
-            <input type="radio" name="color" value={c} checked={color === c} onChange={() => setColor(c)} />
+            <input type="radio" value={c} {...register('color')} />
             <LabelChip label={{ id: 0, name: c, color: c }} />
           </label>
         ))}
       </fieldset>
       <ErrorNote error={save.error} />
-      <FormActions onCancel={onDone} disabled={save.isPending || !name.trim()} submit={label ? 'Save' : 'Add'} />
+      <FormActions onCancel={onDone} disabled={save.isPending} submit={label ? 'Save' : 'Add'} />
     </form>
   );
 }

@@ -6,7 +6,7 @@ import { useForm } from 'react-hook-form';
 import { Link } from 'react-router';
 import { request } from '../../api/client';
 import type { Quota } from '../../api/types';
-import { DataTable } from '../../components/DataTable';
+import { PagedTable } from '../../components/DataTable';
 import { Dialog } from '../../components/Dialog';
 import { ErrorNote } from '../../components/Notice';
 import { SizeInput, validSize } from '../../components/SizeInput';
@@ -48,15 +48,7 @@ export function QuotasPage() {
   return (
     <section>
       <PageTitle>Project Quotas</PageTitle>
-      <DataTable
-        label="Project quotas"
-        columns={columns}
-        rows={list.data?.items}
-        loading={list.isFetching}
-        error={<ErrorNote error={list.error} />}
-        paging={list.paging}
-        rowKey={(q) => q.id}
-      />
+      <PagedTable label="Project quotas" columns={columns} list={list} rowKey={(q) => q.id} />
       <Dialog
         title={`Edit the quota of ${editing?.ref?.name ?? ''}`}
         open={editing !== null}

@@ -6,7 +6,7 @@ import { useForm } from 'react-hook-form';
 import { create, request } from '../../api/client';
 import type { User } from '../../api/types';
 import { Confirm } from '../../components/Confirm';
-import { DataTable } from '../../components/DataTable';
+import { PagedTable } from '../../components/DataTable';
 import { Field } from '../../components/Field';
 import { Dialog } from '../../components/Dialog';
 import { ErrorNote } from '../../components/Notice';
@@ -60,15 +60,7 @@ export function UsersPage() {
         <SearchBox label="Search users" placeholder="Search by username" value={search} onChange={setSearch} />
       </div>
       <ErrorNote error={admin.error} />
-      <DataTable
-        label="Users"
-        columns={columns}
-        rows={list.data?.items}
-        loading={list.isFetching}
-        error={<ErrorNote error={list.error} />}
-        paging={list.paging}
-        rowKey={(u) => u.user_id}
-      />
+      <PagedTable label="Users" columns={columns} list={list} rowKey={(u) => u.user_id} />
       <Dialog title="New User" open={adding} onClose={() => setAdding(false)}>
         <NewUser onDone={() => setAdding(false)} />
       </Dialog>

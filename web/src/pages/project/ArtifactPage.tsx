@@ -1,6 +1,7 @@
 import { PageTitle } from '../../components/PageTitle';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useForm } from 'react-hook-form';
 import { Link, useNavigate, useParams } from 'react-router';
 import { create, projectPath, repoPath, request } from '../../api/client';
 import type { ColumnDef } from '@tanstack/react-table';
@@ -9,6 +10,7 @@ import { Confirm } from '../../components/Confirm';
 import { CopyButton } from '../../components/CopyButton';
 import { DataTable } from '../../components/DataTable';
 import { Dialog } from '../../components/Dialog';
+import { Field } from '../../components/Field';
 import { ErrorNote } from '../../components/Notice';
 import { bytes, platformText, shortDigest, time } from '../../format';
 import { useProjectPermissions } from '../../permissions';
@@ -178,22 +180,26 @@ export function ArtifactPage() {
 }
 
 function AddTag({ path, onDone }: { path: string; onDone: () => void }) {
-  const [name, setName] = useState('');
-  const add = useMutation({ mutationFn: () => create(path, { name: name.trim() }), onSuccess: onDone });
+  const {
+    register,
+    handleSubmit,
+    formState: { errors },
+  } = useForm({ defaultValues: { name: '' } });
+  const add = useMutation({ mutationFn: (name: string) => create(path, { name }), onSuccess: onDone });
   return (
-    <form
-      className="stack"
-      onSubmit={(e) => {
-        e.preventDefault();
-        add.mutate();
-      }}
-    >
-      <label>
-        Tag
-        <input value={name} onChange={(e) => setName(e.target.value)} required autoFocus />
-      </label>
+    <form className="stack" noValidate onSubmit={handleSubmit((f) => add.mutate(f.name.trim()))}>
+      <Field label="Tag" error={errors.name?.message}>
+        <input
+          autoFocus
+          {...register('name', {
+            required: 'Name the tag',
+            // The OCI distribution spec's rule for a tag.
+            pattern: { value: /^[\w][\w.-]{0,127}$/, message: 'Letters, digits, _ . and -, at most 128' },
+          })}
+        />
+      </Field>
       <ErrorNote error={add.error} />
-      <FormActions onCancel={onDone} disabled={add.isPending || !name.trim()} submit="Add" />
+      <FormActions onCancel={onDone} disabled={add.isPending} submit="Add" />
     </form>
   );
 }

@@ -1,11 +1,13 @@
 import { useMutation } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import { useState } from 'react';
+import { useForm } from 'react-hook-form';
 import { create, projectPath, request } from '../../api/client';
 import type { Member } from '../../api/types';
 import { Confirm } from '../../components/Confirm';
-import { DataTable } from '../../components/DataTable';
+import { PagedTable } from '../../components/DataTable';
 import { Dialog } from '../../components/Dialog';
+import { Field } from '../../components/Field';
 import { ErrorNote } from '../../components/Notice';
 import { usePagedList } from '../../hooks';
 import { ROLES } from '../../roles';
@@ -70,15 +72,7 @@ export function MembersTab() {
         <SearchBox label="Search members" placeholder="Search by name" value={search} onChange={setSearch} />
       </div>
       <ErrorNote error={changeRole.error} />
-      <DataTable
-        label="Members"
-        columns={columns}
-        rows={list.data?.items}
-        loading={list.isFetching}
-        error={<ErrorNote error={list.error} />}
-        paging={list.paging}
-        rowKey={(m) => m.id}
-      />
+      <PagedTable label="Members" columns={columns} list={list} rowKey={(m) => m.id} />
       <Dialog title="New Member" open={adding} onClose={() => setAdding(false)}>
         <AddMember base={base} onDone={() => setAdding(false)} />
       </Dialog>
@@ -95,36 +89,32 @@ export function MembersTab() {
 }
 
 function AddMember({ base, onDone }: { base: string; onDone: () => void }) {
-  const [username, setUsername] = useState('');
-  const [role, setRole] = useState(2);
+  const {
+    register,
+    handleSubmit,
+    formState: { errors },
+  } = useForm({ defaultValues: { username: '', role: '2' } });
   const mutation = useMutation({
-    mutationFn: () => create(base, { role_id: role, member_user: { username: username.trim() } }),
+    mutationFn: (f: { username: string; role: string }) =>
+      create(base, { role_id: Number(f.role), member_user: { username: f.username.trim() } }),
     onSuccess: onDone,
   });
   return (
-    <form
-      className="stack"
-      onSubmit={(e) => {
-        e.preventDefault();
-        mutation.mutate();
-      }}
-    >
-      <label>
-        Username
-        <input value={username} onChange={(e) => setUsername(e.target.value)} required autoFocus />
-      </label>
-      <label>
-        Role
-        <select value={role} onChange={(e) => setRole(Number(e.target.value))}>
+    <form className="stack" noValidate onSubmit={handleSubmit((f) => mutation.mutate(f))}>
+      <Field label="Username" error={errors.username?.message}>
+        <input autoFocus {...register('username', { required: 'Whom to add' })} />
+      </Field>
+      <Field label="Role">
+        <select {...register('role')}>
           {ROLES.map((r) => (
             <option key={r.id} value={r.id}>
               {r.name}
             </option>
           ))}
         </select>
-      </label>
+      </Field>
       <ErrorNote error={mutation.error} />
-      <FormActions onCancel={onDone} disabled={mutation.isPending || !username.trim()} submit="OK" />
+      <FormActions onCancel={onDone} disabled={mutation.isPending} submit="OK" />
     </form>
   );
 }

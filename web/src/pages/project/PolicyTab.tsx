@@ -1,10 +1,12 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import { useState } from 'react';
+import { useForm } from 'react-hook-form';
 import { create, projectPath, request } from '../../api/client';
 import type { RetentionPolicy, Selector, TagRule } from '../../api/types';
-import { DataTable } from '../../components/DataTable';
+import { PagedTable } from '../../components/DataTable';
 import { Dialog } from '../../components/Dialog';
+import { Field } from '../../components/Field';
 import { Status } from '../../components/Status';
 import { usePagedList } from '../../hooks';
 import { ErrorNote } from '../../components/Notice';
@@ -70,28 +72,30 @@ function RuleForm({
   error: unknown;
   pending: boolean;
 }) {
-  const [repository, setRepository] = useState('**');
-  const [tag, setTag] = useState('**');
+  const {
+    register,
+    handleSubmit,
+    formState: { errors },
+  } = useForm<RuleFields>({ defaultValues: { repository: '**', tag: '**' } });
   return (
     <form
       className="stack"
-      onSubmit={(e) => {
-        e.preventDefault();
-        onSubmit({ repository: repository.trim(), tag: tag.trim() });
-      }}
+      noValidate
+      onSubmit={handleSubmit((f) => onSubmit({ repository: f.repository.trim(), tag: f.tag.trim() }))}
     >
-      <label>
-        Repositories matching
-        <input value={repository} onChange={(e) => setRepository(e.target.value)} required />
-      </label>
-      <small>Patterns: ** for any, *, ?, and {'{a,b}'}; repositories are named without the project.</small>
+      <Field
+        label="Repositories matching"
+        hint="Patterns: ** for any, *, ?, and {a,b}; repositories are named without the project."
+        error={errors.repository?.message}
+      >
+        <input {...register('repository', { required: 'A pattern; ** for every repository' })} />
+      </Field>
       {extra}
-      <label>
-        Tags matching
-        <input value={tag} onChange={(e) => setTag(e.target.value)} required />
-      </label>
+      <Field label="Tags matching" error={errors.tag?.message}>
+        <input {...register('tag', { required: 'A pattern; ** for every tag' })} />
+      </Field>
       <ErrorNote error={error} />
-      <FormActions onCancel={onCancel} disabled={pending || !repository.trim() || !tag.trim()} submit="Add" />
+      <FormActions onCancel={onCancel} disabled={pending} submit="Add" />
     </form>
   );
 }
@@ -238,14 +242,11 @@ function RetentionRuns({ id }: { id: string }) {
     { pageSize: 5, refreshWhile: (items) => items.some((e) => e.status === 'Running' || e.status === 'Pending') },
   );
   return (
-    <DataTable
+    <PagedTable
       label="Retention runs"
       columns={runColumns}
-      rows={runs.data?.items}
-      loading={runs.isFetching}
-      error={<ErrorNote error={runs.error} />}
+      list={runs}
       empty="Retention has not run yet."
-      paging={runs.paging}
       rowKey={(r) => r.id}
     />
   );

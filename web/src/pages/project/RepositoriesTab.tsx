@@ -4,8 +4,7 @@ import { Link } from 'react-router';
 import { projectPath, repoPath, request } from '../../api/client';
 import type { Repository } from '../../api/types';
 import { Confirm } from '../../components/Confirm';
-import { DataTable } from '../../components/DataTable';
-import { ErrorNote } from '../../components/Notice';
+import { PagedTable } from '../../components/DataTable';
 import { time } from '../../format';
 import { fuzzy, usePagedList } from '../../hooks';
 import { useCan, useProject } from './ProjectLayout';
@@ -51,14 +50,11 @@ export function RepositoriesTab() {
       <div className="toolbar">
         <SearchBox label="Search repositories" placeholder="Search by name" value={search} onChange={setSearch} />
       </div>
-      <DataTable
+      <PagedTable
         label="Repositories"
         columns={columns}
-        rows={list.data?.items}
-        loading={list.isFetching}
-        error={<ErrorNote error={list.error} />}
+        list={list}
         empty={search ? 'No repository matches.' : 'No repositories yet: push an image to this project.'}
-        paging={list.paging}
         rowKey={(r) => r.id}
       />
       <Confirm

@@ -5,8 +5,7 @@ import { Link, useParams } from 'react-router';
 import { projectPath, repoPath } from '../../api/client';
 import type { Artifact } from '../../api/types';
 import { CopyButton } from '../../components/CopyButton';
-import { DataTable } from '../../components/DataTable';
-import { ErrorNote } from '../../components/Notice';
+import { PagedTable } from '../../components/DataTable';
 import { bytes, platformText, shortDigest, time } from '../../format';
 import { fuzzy, usePagedList } from '../../hooks';
 import { SearchBox } from '../../components/SearchBox';
@@ -104,14 +103,11 @@ export function RepositoryPage() {
       <div className="toolbar">
         <SearchBox label="Search artifacts by tag" placeholder="Search by tag" value={search} onChange={setSearch} />
       </div>
-      <DataTable
+      <PagedTable
         label="Artifacts"
         columns={columns}
-        rows={list.data?.items}
-        loading={list.isFetching}
-        error={<ErrorNote error={list.error} />}
+        list={list}
         empty={search ? 'No tag matches.' : 'No artifacts.'}
-        paging={list.paging}
         rowKey={(a) => a.digest}
       />
     </section>

@@ -6,7 +6,7 @@ import { createWithBody, request } from '../../api/client';
 import type { Robot, RobotCreated } from '../../api/types';
 import { Confirm } from '../../components/Confirm';
 import { CopyButton } from '../../components/CopyButton';
-import { DataTable } from '../../components/DataTable';
+import { PagedTable } from '../../components/DataTable';
 import { Dialog } from '../../components/Dialog';
 import { Field } from '../../components/Field';
 import { ErrorNote } from '../../components/Notice';
@@ -81,14 +81,11 @@ export function RobotsTab() {
         )}
       </div>
       <ErrorNote error={toggle.error} />
-      <DataTable
+      <PagedTable
         label="Robot accounts"
         columns={columns}
-        rows={list.data?.items}
-        loading={list.isFetching}
-        error={<ErrorNote error={list.error} />}
+        list={list}
         empty="No robot accounts."
-        paging={list.paging}
         rowKey={(r) => r.id}
       />
       <Dialog title="New Robot Account" open={adding} onClose={() => setAdding(false)}>

@@ -5,7 +5,7 @@ import { useForm } from 'react-hook-form';
 import { create, projectPath, request } from '../../api/client';
 import type { Execution, WebhookPolicy } from '../../api/types';
 import { Confirm } from '../../components/Confirm';
-import { DataTable } from '../../components/DataTable';
+import { PagedTable } from '../../components/DataTable';
 import { Status } from '../../components/Status';
 import { Dialog } from '../../components/Dialog';
 import { Field } from '../../components/Field';
@@ -81,14 +81,11 @@ export function WebhooksTab() {
         )}
       </div>
       <ErrorNote error={toggle.error} />
-      <DataTable
+      <PagedTable
         label="Webhooks"
         columns={columns}
-        rows={policies.data?.items}
-        loading={policies.isFetching}
-        error={<ErrorNote error={policies.error} />}
+        list={policies}
         empty="No webhooks: add one to hear of pushes, pulls and deletions."
-        paging={policies.paging}
         rowKey={(p) => p.id}
       />
       <Dialog
@@ -138,14 +135,11 @@ function Executions({ path }: { path: string }) {
     { refreshWhile: (items) => items.some((e) => e.status === 'Running' || e.status === 'Pending') },
   );
   return (
-    <DataTable
+    <PagedTable
       label="Webhook executions"
       columns={executionColumns}
-      rows={executions.data?.items}
-      loading={executions.isFetching}
-      error={<ErrorNote error={executions.error} />}
+      list={executions}
       empty="Nothing has been sent yet."
-      paging={executions.paging}
       rowKey={(e) => e.id}
     />
   );
