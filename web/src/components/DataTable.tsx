@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import type { usePagedList } from '../hooks';
 import { ErrorNote } from './Notice';
 
-export interface Paging {
+interface Paging {
   page: number;
   pageSize: number;
   total: number;
@@ -22,7 +22,7 @@ interface Props<T> {
   rowKey: (row: T) => string | number;
 }
 
-export const PAGE_SIZES = [15, 25, 50, 100];
+const PAGE_SIZES = [15, 25, 50, 100];
 
 // A table of one page of a server-side list: the API pages, so the table shows what it got.
 export function DataTable<T>({ label, columns, rows, loading, error, empty, paging, rowKey }: Props<T>) {

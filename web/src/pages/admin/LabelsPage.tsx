@@ -12,6 +12,7 @@ import { Field } from '../../components/Field';
 import { usePagedList } from '../../hooks';
 import { ErrorNote } from '../../components/Notice';
 import { FormActions } from '../../components/FormActions';
+import { LabelChip } from '../../components/LabelChip';
 
 // Harbor's palette of label colours.
 const COLORS = [
@@ -74,19 +75,6 @@ export function LabelsPage() {
         run={() => request(`/labels/${removing?.id}`, { method: 'DELETE' })}
       />
     </section>
-  );
-}
-
-// A label in its colour: the colour is an SVG fill, which the Content Security Policy allows
-// where an inline style would not be.
-export function LabelChip({ label }: { label: Label }) {
-  return (
-    <span className="label-chip">
-      <svg width="12" height="12" aria-hidden="true">
-        <circle cx="6" cy="6" r="6" fill={label.color || '#0065AB'} />
-      </svg>
-      {label.name}
-    </span>
   );
 }
 

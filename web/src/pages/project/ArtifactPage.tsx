@@ -11,6 +11,7 @@ import { CopyButton } from '../../components/CopyButton';
 import { DataTable } from '../../components/DataTable';
 import { Dialog } from '../../components/Dialog';
 import { Field } from '../../components/Field';
+import { LabelChip } from '../../components/LabelChip';
 import { ErrorNote } from '../../components/Notice';
 import { bytes, platformText, shortDigest, time } from '../../format';
 import { useProjectPermissions } from '../../permissions';
@@ -167,7 +168,9 @@ export function ArtifactPage() {
           {a.labels?.length ? (
             <ul className="chips">
               {a.labels.map((l) => (
-                <li key={l.id}>{l.name}</li>
+                <li key={l.id}>
+                  <LabelChip label={l} />
+                </li>
               ))}
             </ul>
           ) : (

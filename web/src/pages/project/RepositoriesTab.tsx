@@ -11,7 +11,7 @@ import { useCan, useProject } from './ProjectLayout';
 import { SearchBox } from '../../components/SearchBox';
 
 // A repository's name without its project, as it appears in the portal's own paths.
-export function shortName(project: string, repository: string): string {
+function shortName(project: string, repository: string): string {
   return repository.startsWith(`${project}/`) ? repository.slice(project.length + 1) : repository;
 }
 

@@ -5,6 +5,7 @@ import { Link, useParams } from 'react-router';
 import { projectPath, repoPath } from '../../api/client';
 import type { Artifact } from '../../api/types';
 import { CopyButton } from '../../components/CopyButton';
+import { LabelChip } from '../../components/LabelChip';
 import { PagedTable } from '../../components/DataTable';
 import { bytes, platformText, shortDigest, time } from '../../format';
 import { fuzzy, usePagedList } from '../../hooks';
@@ -69,6 +70,18 @@ export function RepositoryPage() {
         <ul className="plain">
           {platforms(row.original).map((p) => (
             <li key={p}>{p}</li>
+          ))}
+        </ul>
+      ),
+    },
+    {
+      header: 'Labels',
+      cell: ({ row }) => (
+        <ul className="chips">
+          {(row.original.labels ?? []).map((l) => (
+            <li key={l.id}>
+              <LabelChip label={l} />
+            </li>
           ))}
         </ul>
       ),

@@ -59,7 +59,7 @@ export function RobotsTab() {
           {' '}
           {can('robot', 'update') && (
             <button type="button" onClick={() => toggle.mutate(row.original)}>
-              {row.original.disable ? 'Enable' : 'Disable'}{' '}
+              {row.original.disable ? 'Enable' : 'Disable'}
             </button>
           )}
           {can('robot', 'delete') && (

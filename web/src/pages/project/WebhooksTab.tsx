@@ -16,7 +16,7 @@ import { useCan, useProject } from './ProjectLayout';
 import { FormActions } from '../../components/FormActions';
 
 // Harbor's names of its event types, as people read them.
-export function eventLabel(type: string): string {
+function eventLabel(type: string): string {
   return type
     .toLowerCase()
     .split('_')
