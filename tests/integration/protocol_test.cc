@@ -620,10 +620,14 @@ TEST_F(ProtocolTest, SigtermFinishesTheRequestInFlight) {
   }
   int exit_status = server_.Stop();
   client.join();
-  EXPECT_TRUE(WIFEXITED(exit_status) && WEXITSTATUS(exit_status) == 0) << exit_status;
+  // Seen once under a loaded run on PostgreSQL + RGW: killed by SIGSEGV (11) with the request
+  // unanswered. Berth's log says where it had got to.
+  EXPECT_TRUE(WIFEXITED(exit_status) && WEXITSTATUS(exit_status) == 0)
+      << "exit status " << exit_status << "; berth's log:\n"
+      << server_.Log();
   EXPECT_EQ(status, 201);
   server_.Start();
-  EXPECT_EQ(Do("GET", "/v2/library/term/blobs/" + digest).body, bytes);
+  EXPECT_EQ(Sha256(Do("GET", "/v2/library/term/blobs/" + digest).body), digest);
 }
 
 }  // namespace
