@@ -3,6 +3,7 @@
 #include <strings.h>
 
 #include "core/base64.h"
+#include "core/strings.h"
 
 namespace berth {
 namespace {
@@ -11,12 +12,6 @@ namespace {
 bool HasScheme(std::string_view header, std::string_view scheme) {
   return header.size() > scheme.size() && header[scheme.size()] == ' ' &&
          strncasecmp(header.data(), scheme.data(), scheme.size()) == 0;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  return s;
 }
 
 }  // namespace

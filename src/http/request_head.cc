@@ -2,6 +2,8 @@
 
 #include <boost/url/parse.hpp>
 
+#include "core/strings.h"
+
 namespace berth::http {
 namespace {
 
@@ -9,12 +11,6 @@ namespace beast = boost::beast;
 namespace bhttp = beast::http;
 
 constexpr size_t kHeaderLimit = 64 * 1024;
-
-std::string_view Trim(std::string_view v) {
-  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
-  return v;
-}
 
 }  // namespace
 

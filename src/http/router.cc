@@ -25,13 +25,17 @@ std::optional<Response> Router::TryFast(const Request& request) {
   return handler ? handler->TryFast(request) : std::nullopt;
 }
 
-Dispatch Router::Handle(const Request& request) {
-  if (Handler* handler = Find(request.path)) return handler->Handle(request);
+Response NoSuchEndpoint() {
   Response res;
   res.status = 404;
   res.headers.Set("Content-Type", "application/json");
   res.body = R"({"errors":[{"code":"NOT_FOUND","message":"no such endpoint"}]})";
-  return {std::move(res), nullptr};
+  return res;
+}
+
+Dispatch Router::Handle(const Request& request) {
+  if (Handler* handler = Find(request.path)) return handler->Handle(request);
+  return {NoSuchEndpoint(), nullptr};
 }
 
 }  // namespace berth::http

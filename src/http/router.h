@@ -10,6 +10,9 @@
 
 namespace berth::http {
 
+// The answer to a path that no handler serves, in the Harbor API's error format.
+Response NoSuchEndpoint();
+
 class Router : public Handler {
  public:
   // `prefix` matches a path equal to it or continuing with '/'.

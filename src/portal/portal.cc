@@ -1,6 +1,7 @@
 #include "portal/portal.h"
 
 #include "core/strings.h"
+#include "http/router.h"
 
 namespace berth {
 namespace {
@@ -63,13 +64,8 @@ http::Dispatch Portal::Handle(const http::Request& request) { return {Serve(requ
 http::Response Portal::Serve(const http::Request& request) const {
   // An API path that no handler took is an API client's mistake, answered as the API would.
   const bool api_path = request.path == "/api" || request.path.starts_with("/api/");
-  if (api_path || (request.method != "GET" && request.method != "HEAD")) {
-    http::Response res;
-    res.status = 404;
-    res.headers.Set("Content-Type", "application/json");
-    res.body = R"({"errors":[{"code":"NOT_FOUND","message":"no such endpoint"}]})";
-    return res;
-  }
+  if (api_path || (request.method != "GET" && request.method != "HEAD"))
+    return http::NoSuchEndpoint();
   const PortalAsset* asset = nullptr;
   if (auto it = by_path_.find(request.path == "/" ? "/index.html" : request.path);
       it != by_path_.end()) {

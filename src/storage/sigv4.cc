@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/strings.h"
+
 namespace berth {
 namespace {
 
@@ -41,12 +43,6 @@ std::string Lower(std::string s) {
   return s;
 }
 
-std::string Trim(const std::string& s) {
-  const size_t a = s.find_first_not_of(" \t");
-  if (a == std::string::npos) return "";
-  return s.substr(a, s.find_last_not_of(" \t") - a + 1);
-}
-
 std::string CanonicalQuery(std::vector<std::pair<std::string, std::string>> query) {
   for (auto& [k, v] : query) {
     k = UriEncode(k, false);
@@ -67,7 +63,7 @@ std::string Signature(const S3Credentials& credentials, const SigV4Request& requ
                       const std::vector<std::pair<std::string, std::string>>& query,
                       const std::string& amz_date, std::string* signed_headers) {
   std::vector<std::pair<std::string, std::string>> headers = {{"host", request.host}};
-  for (const auto& [k, v] : request.headers) headers.emplace_back(Lower(k), Trim(v));
+  for (const auto& [k, v] : request.headers) headers.emplace_back(Lower(k), std::string(Trim(v)));
   std::sort(headers.begin(), headers.end());
   std::string canonical_headers;
   signed_headers->clear();
