@@ -276,7 +276,7 @@ const scenarios = [
       );
       await page.getByRole('region', { name: 'Tag Retention' }).getByRole('button', { name: 'Add Rule' }).click();
       const retention = page.getByRole('dialog', { name: 'Add Tag Retention Rule' });
-      await retention.getByLabel('Count (artifacts)').fill('5');
+      await retention.getByLabel('Count', { exact: true }).fill('5');
       await retention.getByRole('button', { name: 'Add' }).click();
       await waitForText(
         page.getByRole('region', { name: 'Tag Retention' }).getByRole('listitem'),

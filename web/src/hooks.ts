@@ -9,15 +9,12 @@ export function usePagedList<T>(
   query: Record<string, string | number | boolean | undefined>,
   options: { pageSize?: number; refreshWhile?: (items: T[]) => boolean } = {},
 ) {
-  const pageSize = options.pageSize ?? 15;
-  const [page, setPage] = useState(1);
-  const [size, setSize] = useState(pageSize);
-  const [lastQuery, setLastQuery] = useState(JSON.stringify(query));
-  const queryKey = JSON.stringify(query);
-  if (queryKey !== lastQuery) {
-    setLastQuery(queryKey);
-    setPage(1);
-  }
+  const [size, setSize] = useState(options.pageSize ?? 15);
+  // The page belongs to the query it was chosen for: another query starts on the first.
+  const queryText = JSON.stringify(query);
+  const [chosen, setChosen] = useState({ queryText, page: 1 });
+  const page = chosen.queryText === queryText ? chosen.page : 1;
+  const setPage = (next: number) => setChosen({ queryText, page: next });
   const result = useQuery({
     queryKey: [path, query, page, size],
     queryFn: () => requestPage<T>(path, { ...query, page, page_size: size }),

@@ -108,15 +108,8 @@ export async function requestPage<T>(path: string, query: Query): Promise<Page<T
   return { items, total: Number.isFinite(total) ? total : items.length };
 }
 
-// The created resource's id, from the Location header of a 201.
-export async function create(path: string, body: unknown): Promise<number | undefined> {
-  const res = await send(path, { method: 'POST', body });
-  const location = res.headers.get('Location') ?? '';
-  const id = Number(location.slice(location.lastIndexOf('/') + 1));
-  return Number.isInteger(id) && id > 0 ? id : undefined;
-}
-
-export async function createWithBody<T>(path: string, body: unknown): Promise<T> {
+// A POST of `body`; its answer when there is one (a robot's secret), nothing for a 201.
+export async function post<T = void>(path: string, body: unknown): Promise<T> {
   return request<T>(path, { method: 'POST', body });
 }
 

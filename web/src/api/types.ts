@@ -145,6 +145,12 @@ export interface TagRule {
   scope_selectors: { repository: Selector[] };
 }
 
+export interface RetentionTemplate {
+  rule_template: string;
+  display_text: string;
+  params?: { type: string; unit: string; required: boolean }[];
+}
+
 export interface RetentionPolicy {
   id?: number;
   algorithm: string;

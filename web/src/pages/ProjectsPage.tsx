@@ -4,7 +4,7 @@ import type { ColumnDef } from '@tanstack/react-table';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { Link, useNavigate } from 'react-router';
-import { create } from '../api/client';
+import { post } from '../api/client';
 import type { Project } from '../api/types';
 import { PagedTable } from '../components/DataTable';
 import { Dialog } from '../components/Dialog';
@@ -77,7 +77,7 @@ function NewProjectForm({ onDone }: { onDone: () => void }) {
   } = useForm<NewProject>({ defaultValues: { name: '', isPublic: false, amount: '-1', unit: 'GiB' } });
   const mutation = useMutation({
     mutationFn: (p: NewProject) =>
-      create('/projects', {
+      post('/projects', {
         project_name: p.name.trim(),
         metadata: { public: String(p.isPublic) },
         storage_limit: toBytes(p.amount, p.unit),

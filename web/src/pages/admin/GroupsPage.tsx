@@ -3,7 +3,7 @@ import { useMutation } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
-import { create, request } from '../../api/client';
+import { post, request } from '../../api/client';
 import type { UserGroup } from '../../api/types';
 import { Confirm } from '../../components/Confirm';
 import { PagedTable } from '../../components/DataTable';
@@ -76,7 +76,7 @@ function NewGroup({ onDone }: { onDone: () => void }) {
   const ldap = watch('type') === '1';
   const mutation = useMutation({
     mutationFn: (f: { type: string; name: string; dn: string }) =>
-      create('/usergroups', {
+      post('/usergroups', {
         group_name: f.name.trim(),
         group_type: Number(f.type),
         ...(f.type === '1' ? { ldap_group_dn: f.dn.trim() } : {}),

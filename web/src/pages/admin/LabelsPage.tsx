@@ -3,7 +3,7 @@ import { useMutation } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
-import { create, request } from '../../api/client';
+import { post, request } from '../../api/client';
 import type { Label } from '../../api/types';
 import { Confirm } from '../../components/Confirm';
 import { PagedTable } from '../../components/DataTable';
@@ -89,7 +89,7 @@ function LabelForm({ label, onDone }: { label: Label | null; onDone: () => void 
   const save = useMutation({
     mutationFn: (f: { name: string; description: string; color?: string }) => {
       const body = { name: f.name.trim(), description: f.description, color: f.color, scope: 'g' };
-      return label ? request(`/labels/${label.id}`, { method: 'PUT', body }) : create('/labels', body);
+      return label ? request(`/labels/${label.id}`, { method: 'PUT', body }) : post('/labels', body);
     },
     onSuccess: onDone,
   });

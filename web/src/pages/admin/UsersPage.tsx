@@ -3,7 +3,7 @@ import { useMutation } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
-import { create, request } from '../../api/client';
+import { post, request } from '../../api/client';
 import type { User } from '../../api/types';
 import { Confirm } from '../../components/Confirm';
 import { PagedTable } from '../../components/DataTable';
@@ -101,7 +101,7 @@ function NewUser({ onDone }: { onDone: () => void }) {
   } = useForm<NewUserFields>();
   const mutation = useMutation({
     mutationFn: (f: NewUserFields) =>
-      create('/users', {
+      post('/users', {
         username: f.username.trim(),
         email: f.email.trim(),
         realname: f.realname.trim(),

@@ -3,7 +3,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { Link, useNavigate, useParams } from 'react-router';
-import { create, projectPath, repoPath, request } from '../../api/client';
+import { post, projectPath, repoPath, request } from '../../api/client';
 import type { ColumnDef } from '@tanstack/react-table';
 import type { Accessory, Artifact, Reference, Tag } from '../../api/types';
 import { Confirm } from '../../components/Confirm';
@@ -188,7 +188,7 @@ function AddTag({ path, onDone }: { path: string; onDone: () => void }) {
     handleSubmit,
     formState: { errors },
   } = useForm({ defaultValues: { name: '' } });
-  const add = useMutation({ mutationFn: (name: string) => create(path, { name }), onSuccess: onDone });
+  const add = useMutation({ mutationFn: (name: string) => post(path, { name }), onSuccess: onDone });
   return (
     <form className="stack" noValidate onSubmit={handleSubmit((f) => add.mutate(f.name.trim()))}>
       <Field label="Tag" error={errors.name?.message}>

@@ -2,7 +2,7 @@ import { useMutation } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
-import { create, projectPath, request } from '../../api/client';
+import { post, projectPath, request } from '../../api/client';
 import type { Member } from '../../api/types';
 import { Confirm } from '../../components/Confirm';
 import { PagedTable } from '../../components/DataTable';
@@ -96,7 +96,7 @@ function AddMember({ base, onDone }: { base: string; onDone: () => void }) {
   } = useForm({ defaultValues: { username: '', role: '2' } });
   const mutation = useMutation({
     mutationFn: (f: { username: string; role: string }) =>
-      create(base, { role_id: Number(f.role), member_user: { username: f.username.trim() } }),
+      post(base, { role_id: Number(f.role), member_user: { username: f.username.trim() } }),
     onSuccess: onDone,
   });
   return (

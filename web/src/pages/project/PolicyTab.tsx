@@ -2,8 +2,8 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
-import { create, projectPath, request } from '../../api/client';
-import type { RetentionPolicy, Selector, TagRule } from '../../api/types';
+import { post, projectPath, request } from '../../api/client';
+import type { RetentionPolicy, RetentionTemplate, Selector, TagRule } from '../../api/types';
 import { PagedTable } from '../../components/DataTable';
 import { Dialog } from '../../components/Dialog';
 import { Field } from '../../components/Field';
@@ -13,15 +13,6 @@ import { ErrorNote } from '../../components/Notice';
 import { time } from '../../format';
 import { useCan, useProject } from './ProjectLayout';
 import { FormActions } from '../../components/FormActions';
-
-// The retention templates berth evaluates, with what their number counts.
-const TEMPLATES: { id: string; label: string; unit?: string }[] = [
-  { id: 'latestPushedK', label: 'retain the most recently pushed', unit: 'artifacts' },
-  { id: 'latestPulledN', label: 'retain the most recently pulled', unit: 'artifacts' },
-  { id: 'nDaysSinceLastPush', label: 'retain the artifacts pushed within the last', unit: 'days' },
-  { id: 'nDaysSinceLastPull', label: 'retain the artifacts pulled within the last', unit: 'days' },
-  { id: 'always', label: 'retain always' },
-];
 
 function selectors(repository: string, tag: string) {
   return {
@@ -36,12 +27,11 @@ function patternText(selector: Selector | undefined): string {
   return `${negated ? 'excluding ' : ''}${selector.pattern}`;
 }
 
-function ruleText(rule: TagRule): string {
-  const template = TEMPLATES.find((t) => t.id === rule.template);
+// "retain the most recently pushed 5 artifacts": the template's text with its number.
+function ruleText(rule: TagRule, templates: RetentionTemplate[]): string {
+  const template = templates.find((t) => t.rule_template === rule.template);
   const param = rule.template ? rule.params?.[rule.template] : undefined;
-  const what = template
-    ? `${template.label}${template.unit ? ` ${String(param)} ${template.unit}` : ''}`
-    : rule.template;
+  const what = template ? `retain ${template.display_text.replace('#', String(param))}` : rule.template;
   return `In repositories matching ${patternText(rule.scope_selectors.repository[0])}, ${what} with tags matching ${patternText(rule.tag_selectors[0])}`;
 }
 
@@ -57,31 +47,38 @@ export function PolicyTab() {
 interface RuleFields {
   repository: string;
   tag: string;
+  template: string;
+  count: string;
 }
 
+// The patterns of a rule and, for a retention rule (given `templates`), what it retains.
 function RuleForm({
+  templates,
   onSubmit,
   onCancel,
-  extra,
   error,
   pending,
 }: {
+  templates?: RetentionTemplate[];
   onSubmit: (f: RuleFields) => void;
   onCancel: () => void;
-  extra?: React.ReactNode;
   error: unknown;
   pending: boolean;
 }) {
   const {
     register,
     handleSubmit,
+    watch,
     formState: { errors },
-  } = useForm<RuleFields>({ defaultValues: { repository: '**', tag: '**' } });
+  } = useForm<RuleFields>({
+    defaultValues: { repository: '**', tag: '**', template: templates?.[0]?.rule_template ?? '', count: '10' },
+  });
+  const unit = templates?.find((t) => t.rule_template === watch('template'))?.params?.[0]?.unit;
   return (
     <form
       className="stack"
       noValidate
-      onSubmit={handleSubmit((f) => onSubmit({ repository: f.repository.trim(), tag: f.tag.trim() }))}
+      onSubmit={handleSubmit((f) => onSubmit({ ...f, repository: f.repository.trim(), tag: f.tag.trim() }))}
     >
       <Field
         label="Repositories matching"
@@ -90,7 +87,29 @@ function RuleForm({
       >
         <input {...register('repository', { required: 'A pattern; ** for every repository' })} />
       </Field>
-      {extra}
+      {templates && (
+        <div className="inline">
+          <Field label="Rule">
+            <select {...register('template')}>
+              {templates.map((t) => (
+                <option key={t.rule_template} value={t.rule_template}>
+                  retain {t.display_text}
+                </option>
+              ))}
+            </select>
+          </Field>
+          {unit && (
+            <Field label={unit.charAt(0).toUpperCase() + unit.slice(1)} error={errors.count?.message}>
+              <input
+                inputMode="numeric"
+                {...register('count', {
+                  validate: (v) => (Number.isInteger(Number(v)) && Number(v) >= 1) || 'A whole number, 1 or more',
+                })}
+              />
+            </Field>
+          )}
+        </div>
+      )}
       <Field label="Tags matching" error={errors.tag?.message}>
         <input {...register('tag', { required: 'A pattern; ** for every tag' })} />
       </Field>
@@ -106,8 +125,12 @@ function Retention() {
   const id = project.metadata?.retention_id;
   const mayEdit = can('tag-retention', id ? 'update' : 'create');
   const [adding, setAdding] = useState(false);
-  const [template, setTemplate] = useState('latestPushedK');
-  const [count, setCount] = useState('10');
+  const metadata = useQuery({
+    queryKey: ['/retentions/metadatas'],
+    queryFn: () => request<{ templates: RetentionTemplate[] }>('/retentions/metadatas'),
+    staleTime: Infinity,
+  });
+  const templates = metadata.data?.templates ?? [];
   const policy = useQuery({
     queryKey: ['retention', id],
     queryFn: () => request<RetentionPolicy>(`/retentions/${id}`),
@@ -122,25 +145,24 @@ function Retention() {
         scope: { level: 'project', ref: project.project_id },
       };
       if (id) await request(`/retentions/${id}`, { method: 'PUT', body: { ...body, id: Number(id) } });
-      else await create('/retentions', body);
+      else await post('/retentions', body);
     },
     onSuccess: () => setAdding(false),
   });
   const run = useMutation({
-    mutationFn: (dryRun: boolean) => create(`/retentions/${id}/executions`, { dry_run: dryRun }),
+    mutationFn: (dryRun: boolean) => post(`/retentions/${id}/executions`, { dry_run: dryRun }),
   });
   const rules = policy.data?.rules ?? [];
-  const unit = TEMPLATES.find((t) => t.id === template)?.unit;
   return (
     <section aria-labelledby="retention-title">
       <h2 id="retention-title">Tag Retention</h2>
       <p className="meta">An artifact is kept when any rule retains it; the rest are removed when retention runs.</p>
-      <ErrorNote error={policy.error} />
+      <ErrorNote error={policy.error ?? metadata.error} />
       {rules.length ? (
         <ol className="rules">
           {rules.map((r, i) => (
             <li key={i}>
-              {ruleText(r)}{' '}
+              {ruleText(r, templates)}{' '}
               {mayEdit && (
                 <button
                   type="button"
@@ -158,7 +180,7 @@ function Retention() {
       )}
       <div className="toolbar">
         {mayEdit && (
-          <button type="button" onClick={() => setAdding(true)} disabled={rules.length >= 15}>
+          <button type="button" onClick={() => setAdding(true)} disabled={!metadata.data || rules.length >= 15}>
             Add Rule
           </button>
         )}
@@ -177,38 +199,19 @@ function Retention() {
       {id && <RetentionRuns id={id} />}
       <Dialog title="Add Tag Retention Rule" open={adding} onClose={() => setAdding(false)}>
         <RuleForm
+          templates={templates}
           onCancel={() => setAdding(false)}
           error={save.error}
           pending={save.isPending}
-          extra={
-            <div className="inline">
-              <label>
-                Rule
-                <select value={template} onChange={(e) => setTemplate(e.target.value)}>
-                  {TEMPLATES.map((t) => (
-                    <option key={t.id} value={t.id}>
-                      {t.label}
-                    </option>
-                  ))}
-                </select>
-              </label>
-              {unit && (
-                <label>
-                  Count ({unit})
-                  <input inputMode="numeric" value={count} onChange={(e) => setCount(e.target.value)} />
-                </label>
-              )}
-            </div>
-          }
-          onSubmit={({ repository, tag }) => {
-            const n = Number(count);
+          onSubmit={({ repository, tag, template, count }) => {
+            const counted = templates.find((t) => t.rule_template === template)?.params?.length;
             save.mutate([
               ...rules,
               {
                 disabled: false,
                 action: 'retain',
                 template,
-                params: unit ? { [template]: Number.isInteger(n) ? n : count } : {},
+                params: counted ? { [template]: Number(count) } : {},
                 ...selectors(repository, tag),
               },
             ]);
@@ -260,7 +263,7 @@ function Immutability() {
   const rules = useQuery({ queryKey: [base], queryFn: () => request<TagRule[]>(base) });
   const add = useMutation({
     mutationFn: ({ repository, tag }: RuleFields) =>
-      create(base, {
+      post(base, {
         disabled: false,
         action: 'immutable',
         template: 'immutable_template',

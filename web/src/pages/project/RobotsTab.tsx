@@ -2,7 +2,7 @@ import { useMutation } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
-import { createWithBody, request } from '../../api/client';
+import { post, request } from '../../api/client';
 import type { Robot, RobotCreated } from '../../api/types';
 import { Confirm } from '../../components/Confirm';
 import { CopyButton } from '../../components/CopyButton';
@@ -152,7 +152,7 @@ function NewRobot({
   } = useForm<NewRobotFields>({ defaultValues: { name: '', description: '', days: '30', permissions: ['0'] } });
   const mutation = useMutation({
     mutationFn: (f: NewRobotFields) =>
-      createWithBody<RobotCreated>('/robots', {
+      post<RobotCreated>('/robots', {
         name: f.name.trim(),
         description: f.description,
         level: 'project',

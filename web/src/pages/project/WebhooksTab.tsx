@@ -2,7 +2,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
-import { create, projectPath, request } from '../../api/client';
+import { post, projectPath, request } from '../../api/client';
 import type { Execution, WebhookPolicy } from '../../api/types';
 import { Confirm } from '../../components/Confirm';
 import { PagedTable } from '../../components/DataTable';
@@ -209,7 +209,7 @@ function WebhookForm({
           },
         ],
       };
-      return policy ? request(`${base}/${policy.id}`, { method: 'PUT', body }) : create(base, body);
+      return policy ? request(`${base}/${policy.id}`, { method: 'PUT', body }) : post(base, body);
     },
     onSuccess: onDone,
   });
