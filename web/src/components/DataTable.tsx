@@ -24,6 +24,11 @@ interface Props<T> {
 
 const PAGE_SIZES = [15, 25, 50, 100];
 
+// The sizes to choose from, with the list's own among them (a short list starts at 5).
+function pageSizes(current: number): number[] {
+  return [...new Set([current, ...PAGE_SIZES])].sort((a, b) => a - b);
+}
+
 // A table of one page of a server-side list: the API pages, so the table shows what it got.
 export function DataTable<T>({ label, columns, rows, loading, error, empty, paging, rowKey }: Props<T>) {
   const table = useReactTable({
@@ -74,7 +79,7 @@ export function DataTable<T>({ label, columns, rows, loading, error, empty, pagi
             <label>
               Per page{' '}
               <select value={paging.pageSize} onChange={(e) => paging.onPageSize?.(Number(e.target.value))}>
-                {PAGE_SIZES.map((size) => (
+                {pageSizes(paging.pageSize).map((size) => (
                   <option key={size}>{size}</option>
                 ))}
               </select>
